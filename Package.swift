@@ -1,0 +1,76 @@
+// swift-tools-version: 6.0
+import PackageDescription
+
+let package = Package(
+  name: "permsite",
+  platforms: [.macOS(.v14)],
+  products: [
+    .executable(name: "permsite", targets: ["permsite"])
+  ],
+  dependencies: [
+    .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+    .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+    .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+    .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
+  ],
+  targets: [
+    // Value types shared by every stage; no I/O.
+    .target(name: "Model"),
+    // The only user of libcmark.
+    .systemLibrary(
+      name: "CCmark",
+      pkgConfig: "libcmark",
+      providers: [.apt(["libcmark-dev"])]
+    ),
+    .target(name: "Markdown", dependencies: ["CCmark"]),
+    // Reading a site folder: configuration, snapshots, procedures, reviews.
+    .target(
+      name: "Ingest",
+      dependencies: ["Model", "Markdown", .product(name: "Yams", package: "Yams")]
+    ),
+    // The SQLite store of snapshot history.
+    .target(
+      name: "History",
+      dependencies: ["Model", .product(name: "GRDB", package: "GRDB.swift")]
+    ),
+    // Metrics computed from the timeline.
+    .target(name: "Analysis", dependencies: ["Model"]),
+    // Data to SVG.
+    .target(name: "Charts"),
+    // Page models, rendering and writing the output folder.
+    .target(
+      name: "Site",
+      dependencies: [
+        "Model", "Analysis", "Markdown", "Charts",
+        .product(name: "Mustache", package: "swift-mustache"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    // A synthetic organisation in the real AWS CLI shapes, for the demo, tests and benchmarks.
+    .target(name: "Sample", dependencies: ["Model"]),
+    // The commands and the build pipeline as named steps; `permsite` is a thin main over it.
+    .target(
+      name: "PermsiteKit",
+      dependencies: [
+        "Model", "Ingest", "History", "Analysis", "Site", "Sample",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+      ]
+    ),
+    .executableTarget(name: "permsite", dependencies: ["PermsiteKit"]),
+    .testTarget(name: "ModelTests", dependencies: ["Model"]),
+    .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
+    .testTarget(name: "IngestTests", dependencies: ["Ingest", "Model"], resources: [.copy("Fixtures")]),
+    .testTarget(name: "HistoryTests", dependencies: ["History", "Model"]),
+    .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Model"]),
+    .testTarget(name: "ChartsTests", dependencies: ["Charts"], resources: [.copy("Golden")]),
+    .testTarget(name: "SiteTests", dependencies: ["Site", "Analysis", "Model"]),
+    .testTarget(name: "SampleTests", dependencies: ["Sample", "Model"]),
+    .testTarget(
+      name: "EndToEndTests",
+      dependencies: ["PermsiteKit", "Ingest", "History", "Analysis", "Site", "Sample", "Model"]
+    ),
+  ],
+  swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,130 @@
+/// A person who looks after a team's permissions and works through its quarterly checklist.
+public struct Champion: Hashable, Sendable {
+  /// Their name as pages show it.
+  public var name: String
+  /// Their e-mail address, when given.
+  public var email: String?
+
+  /// A champion with a name and an optional address.
+  public init(name: String, email: String? = nil) {
+    self.name = name
+    self.email = email
+  }
+}
+
+/// One way `teams.yml` says a principal belongs to a team.
+public enum MatchRule: Hashable, Sendable {
+  /// Every principal in this 12-digit account.
+  case account(String)
+  /// Every principal whose ARN matches this glob (`*` any run of characters, `?` one character).
+  case arn(Glob)
+  /// Every principal carrying this tag with this value.
+  case tag(key: String, value: String)
+
+  /// Whether the rule matches the principal.
+  public func matches(_ principal: Principal) -> Bool {
+    switch self {
+    case .account(let id): principal.accountID == id
+    case .arn(let glob): glob.matches(principal.arn)
+    case .tag(let key, let value): principal.tags.contains { $0.key == key && $0.value == value }
+    }
+  }
+}
+
+/// A team from `teams.yml`.
+public struct Team: Hashable, Sendable {
+  /// The identifier used in file names and review files, e.g. `payments`.
+  public var id: String
+  /// The name pages show, e.g. `Payments Platform`.
+  public var name: String
+  /// Who looks after the team's permissions.
+  public var champions: [Champion]
+  /// Rules in file order; any one matching is enough.
+  public var rules: [MatchRule]
+
+  /// A team with every field given.
+  public init(id: String, name: String, champions: [Champion] = [], rules: [MatchRule] = []) {
+    self.id = id
+    self.name = name
+    self.champions = champions
+    self.rules = rules
+  }
+
+  /// The id of the group of principals no team matches.
+  public static let unownedID = "unowned"
+
+  /// The group of principals no team matches, shown as "Unowned".
+  public static let unowned = Team(id: unownedID, name: "Unowned")
+}
+
+/// A shell-style pattern: `*` matches any run of characters (including `/` and `:`), `?` one character.
+public struct Glob: Hashable, Sendable, CustomStringConvertible {
+  /// The pattern as written.
+  public let pattern: String
+  private let parts: [Character]
+
+  /// A glob from its pattern.
+  public init(_ pattern: String) {
+    self.pattern = pattern
+    self.parts = Array(pattern)
+  }
+
+  /// The pattern as written.
+  public var description: String { pattern }
+
+  /// Whether the whole text matches the pattern.
+  public func matches(_ text: String) -> Bool {
+    let characters = Array(text)
+    // Greedy matching with one backtrack point per star: linear in practice, never exponential.
+    var p = 0
+    var t = 0
+    var starP = -1
+    var starT = 0
+    while t < characters.count {
+      if p < parts.count, parts[p] == "?" || parts[p] == characters[t] {
+        p += 1
+        t += 1
+      } else if p < parts.count, parts[p] == "*" {
+        starP = p
+        starT = t
+        p += 1
+      } else if starP >= 0 {
+        p = starP + 1
+        starT += 1
+        t = starT
+      } else {
+        return false
+      }
+    }
+    while p < parts.count, parts[p] == "*" { p += 1 }
+    return p == parts.count
+  }
+}
+
+/// Assigns principals to teams: the first team in file order with a matching rule wins; a team
+/// also claims principals whose owner tag (see `SiteConfig.ownerTagKeys`) names its id.
+public struct TeamDirectory: Sendable {
+  /// The teams in file order, without the unowned group.
+  public let teams: [Team]
+  /// Tag keys whose value names the owning team's id.
+  public let ownerTagKeys: [String]
+
+  /// A directory over the teams of `teams.yml`.
+  public init(teams: [Team], ownerTagKeys: [String]) {
+    self.teams = teams
+    self.ownerTagKeys = ownerTagKeys
+  }
+
+  /// The index in `teams` of the team that owns the principal, or nil when none does.
+  public func teamIndex(for principal: Principal) -> Int? {
+    for (index, team) in teams.enumerated() {
+      if team.rules.contains(where: { $0.matches(principal) }) { return index }
+      for key in ownerTagKeys {
+        if let value = principal.tagValue(key), value.lowercased() == team.id.lowercased() {
+          return index
+        }
+      }
+    }
+    return nil
+  }
+}

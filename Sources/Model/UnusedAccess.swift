@@ -1,0 +1,138 @@
+/// What kind of unused access an item is. Unused permissions are the headline unit; unused roles,
+/// access keys and passwords are counted apart from them.
+public enum UnusedAccessKind: String, Sendable, Hashable, CaseIterable, Comparable {
+  /// One action (`s3:GetObject`) or a whole service (`s3:*`) granted but not used.
+  case permission
+  /// A role not used at all within the tracking window.
+  case role
+  /// An IAM user's access key not used.
+  case accessKey
+  /// An IAM user's console password not used.
+  case password
+
+  /// The Access Analyzer finding type that reports this kind.
+  public var findingType: String {
+    switch self {
+    case .permission: "UnusedPermission"
+    case .role: "UnusedIAMRole"
+    case .accessKey: "UnusedIAMUserAccessKey"
+    case .password: "UnusedIAMUserPassword"
+    }
+  }
+
+  /// Orders kinds as pages list them: permissions first.
+  public static func < (lhs: UnusedAccessKind, rhs: UnusedAccessKind) -> Bool {
+    allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+  }
+}
+
+/// The state of a finding at a snapshot, as Access Analyzer reports it.
+public enum FindingStatus: String, Sendable, Hashable, CaseIterable {
+  /// Open: the access is still granted and unused.
+  case active = "ACTIVE"
+  /// Accepted on purpose (an exception): neither open nor removed.
+  case archived = "ARCHIVED"
+  /// Removed: the access is no longer granted.
+  case resolved = "RESOLVED"
+
+  /// When one snapshot reports the same access in several findings, the most pressing wins:
+  /// still open beats accepted beats removed.
+  public var precedence: Int {
+    switch self {
+    case .active: 3
+    case .archived: 2
+    case .resolved: 1
+    }
+  }
+}
+
+/// One countable piece of unused access: a permission, a role, a key or a password of one principal.
+///
+/// Two items are the same when their `key`s are equal: service namespaces are compared in lower
+/// case and actions case-insensitively, so `S3:getObject` and `s3:GetObject` are one permission.
+public struct UnusedAccess: Hashable, Sendable {
+  /// The ARN of the role or user that holds the access.
+  public var principalARN: String
+  /// Permission, role, access key or password.
+  public var kind: UnusedAccessKind
+  /// For permissions: the service namespace in lower case (`s3`); otherwise "".
+  public var service: String
+  /// For permissions: the action name without the service prefix as first reported
+  /// (`GetObject`), or `*` when only service-level data exists. For access keys: the key id.
+  /// Otherwise "".
+  public var detail: String
+
+  /// An item with every field given; the service is lower-cased here.
+  public init(principalARN: String, kind: UnusedAccessKind, service: String = "", detail: String = "") {
+    self.principalARN = principalARN
+    self.kind = kind
+    self.service = service.lowercased()
+    self.detail = detail
+  }
+
+  /// An unused permission. `action` may carry the `service:` prefix or not; a nil or empty
+  /// action means the whole service.
+  public static func permission(principalARN: String, service: String, action: String?) -> UnusedAccess {
+    var name = action ?? ""
+    if let colon = name.firstIndex(of: ":") {
+      name = String(name[name.index(after: colon)...])
+    }
+    return UnusedAccess(
+      principalARN: principalARN, kind: .permission, service: service, detail: name.isEmpty ? "*" : name)
+  }
+
+  /// Identity within one principal: `permission s3:getobject`, `role`, `accessKey AKIA...`, `password`.
+  public var key: String {
+    switch kind {
+    case .permission: "permission " + service + ":" + detail.lowercased()
+    case .accessKey: "accessKey " + detail
+    case .role, .password: kind.rawValue
+    }
+  }
+
+  /// How a page names the access: `s3:GetObject`, `s3:*`, `access key AKIA...`, `console password`,
+  /// `the whole role`.
+  public var displayName: String {
+    switch kind {
+    case .permission: service + ":" + detail
+    case .role: "the whole role"
+    case .accessKey: "access key " + detail
+    case .password: "console password"
+    }
+  }
+}
+
+/// What one snapshot says about one item.
+public struct Observation: Hashable, Sendable {
+  /// The item observed.
+  public var access: UnusedAccess
+  /// Open, accepted or removed at this snapshot.
+  public var status: FindingStatus
+  /// When the access was last used, nil when never within the tracking window.
+  public var lastUsedOn: Day?
+  /// The id of the Access Analyzer finding that reported it, when one did.
+  public var findingID: String
+  /// The day the reporting finding was created, when known.
+  public var findingCreatedOn: Day?
+
+  /// An observation with every field given.
+  public init(
+    access: UnusedAccess, status: FindingStatus, lastUsedOn: Day? = nil, findingID: String = "",
+    findingCreatedOn: Day? = nil
+  ) {
+    self.access = access
+    self.status = status
+    self.lastUsedOn = lastUsedOn
+    self.findingID = findingID
+    self.findingCreatedOn = findingCreatedOn
+  }
+
+  /// Combines two reports of the same item in one snapshot: the more pressing status wins, the
+  /// latest use and the earliest finding date are kept.
+  public func merged(with other: Observation) -> Observation {
+    var result = status.precedence >= other.status.precedence ? self : other
+    result.lastUsedOn = [lastUsedOn, other.lastUsedOn].compactMap { $0 }.max()
+    result.findingCreatedOn = [findingCreatedOn, other.findingCreatedOn].compactMap { $0 }.min()
+    return result
+  }
+}

@@ -1,0 +1,2 @@
+/// Placeholder until the module's first file lands.
+enum _PermsiteKitPlaceholder {}
