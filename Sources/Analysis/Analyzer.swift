@@ -1,0 +1,279 @@
+import Model
+
+/// What analysis needs besides the timeline.
+public struct AnalysisSettings: Sendable {
+  /// The snapshot treated as today; nil for the newest.
+  public var currentDay: Day?
+  /// The month in which Q1 begins.
+  public var fiscalYearStartMonth: Int
+  /// Teams in `teams.yml` order.
+  public var teams: [Team]
+  /// Tag keys whose value names the owning team.
+  public var ownerTagKeys: [String]
+  /// Procedures worked through as quarterly checklists.
+  public var procedures: [ChecklistProcedure]
+  /// Review files with sign-offs.
+  public var reviews: [Review]
+
+  /// Settings with every field given.
+  public init(
+    currentDay: Day? = nil, fiscalYearStartMonth: Int = 1, teams: [Team] = [], ownerTagKeys: [String] = [],
+    procedures: [ChecklistProcedure] = [], reviews: [Review] = []
+  ) {
+    self.currentDay = currentDay
+    self.fiscalYearStartMonth = fiscalYearStartMonth
+    self.teams = teams
+    self.ownerTagKeys = ownerTagKeys
+    self.procedures = procedures
+    self.reviews = reviews
+  }
+}
+
+/// Why analysis cannot run.
+public enum AnalysisError: Error, Sendable, CustomStringConvertible {
+  /// `--date` names a day with no recorded snapshot.
+  case noSnapshot(on: Day, available: [Day])
+
+  /// A message saying which days are available.
+  public var description: String {
+    switch self {
+    case .noSnapshot(let day, let available):
+      let recent = available.suffix(5).map(\.iso).joined(separator: ", ")
+      return "no snapshot is recorded for \(day.iso); recorded snapshots include \(recent)"
+    }
+  }
+}
+
+/// Computes the organisation's and every team's report from the timeline.
+public enum Analyzer {
+  /// The report at the current snapshot. Snapshots after it are ignored, as if not yet taken.
+  public static func report(from timeline: Timeline, settings: AnalysisSettings) throws -> OrganisationReport {
+    guard !timeline.snapshots.isEmpty else { return emptyReport(settings: settings) }
+    var current = timeline.snapshots.count - 1
+    if let day = settings.currentDay {
+      guard let index = timeline.snapshotIndex(of: day) else {
+        throw AnalysisError.noSnapshot(on: day, available: timeline.snapshots)
+      }
+      current = index
+    }
+    let context = AnalysisContext(timeline: timeline, settings: settings, current: current)
+    return context.report()
+  }
+
+  private static func emptyReport(settings: AnalysisSettings) -> OrganisationReport {
+    let teams = settings.teams.map { team in
+      TeamReport(
+        team: team, totals: Totals(), quarters: [], openOverTime: [], byService: [], principals: [],
+        checklist: ChecklistProgress(quarter: Quarter(containing: Day(daysSinceEpoch: 0)), entries: []))
+    }
+    return OrganisationReport(
+      snapshot: nil, quarter: nil, snapshots: [], totals: Totals(), byService: [], topPrincipals: [],
+      quarters: [], openOverTime: [], teams: teams, dataProblems: [])
+  }
+}
+
+/// One analysis run: the timeline cut at the current snapshot, with principals assigned to teams.
+struct AnalysisContext {
+  let timeline: Timeline
+  let settings: AnalysisSettings
+  let current: Int
+  let snapshots: [Day]
+  /// Teams in file order followed by the unowned group.
+  let teams: [Team]
+  /// The team index of each principal.
+  let teamOfPrincipal: [Int]
+  let quarters: QuarterRanges
+
+  init(timeline: Timeline, settings: AnalysisSettings, current: Int) {
+    self.timeline = timeline
+    self.settings = settings
+    self.current = current
+    self.snapshots = Array(timeline.snapshots[0...current])
+    self.teams = settings.teams + [Team.unowned]
+    let directory = TeamDirectory(teams: settings.teams, ownerTagKeys: settings.ownerTagKeys)
+    let unowned = settings.teams.count
+    self.teamOfPrincipal = timeline.principals.map { directory.teamIndex(for: $0) ?? unowned }
+    self.quarters = QuarterRanges(snapshots: snapshots, fiscalYearStartMonth: settings.fiscalYearStartMonth)
+  }
+
+  func teamOfItem(_ item: Int) -> Int { teamOfPrincipal[timeline.items[item].principal] }
+
+  func report() -> OrganisationReport {
+    let flow = QuarterFlow.compute(context: self)
+    let state = CurrentState.compute(context: self)
+    let openOverTime = OpenOverTime.compute(context: self)
+    let currentQuarter = quarters.quarters.count - 1
+    var dataProblems: [DataProblem] = []
+
+    var teamReports: [TeamReport] = []
+    for (index, team) in teams.enumerated() {
+      let principals = state.principalReports.filter { $0.teamID == team.id }
+      let isUnowned = index == teams.count - 1
+      if isUnowned && principals.isEmpty && state.inventoryCount[index].principals == 0 { continue }
+      var totals = state.totals(team: index)
+      totals.identifiedThisQuarter = flow.identified[index][currentQuarter]
+      totals.removedThisQuarter = flow.removed[index][currentQuarter]
+      let checklist = ChecklistBuilder.progress(
+        team: team, quarter: quarters.quarters[currentQuarter], principals: principals, settings: settings,
+        problems: &dataProblems)
+      teamReports.append(
+        TeamReport(
+          team: team, totals: totals, quarters: flow.metrics(team: index, ranges: quarters),
+          openOverTime: zip(snapshots, openOverTime.byTeam[index]).map { DayCount(day: $0, count: $1) },
+          byService: state.byService(team: index), principals: principals, checklist: checklist))
+    }
+    var totals = state.totals(team: nil)
+    totals.identifiedThisQuarter = flow.identified.last![currentQuarter]
+    totals.removedThisQuarter = flow.removed.last![currentQuarter]
+    dataProblems += ChecklistBuilder.unknownTeamReviews(settings: settings)
+    return OrganisationReport(
+      snapshot: snapshots[current], quarter: quarters.quarters[currentQuarter], snapshots: snapshots,
+      totals: totals, byService: state.byService(team: nil),
+      topPrincipals: state.principalReports.filter { $0.unusedPermissions > 0 },
+      quarters: flow.metrics(team: nil, ranges: quarters),
+      openOverTime: zip(snapshots, openOverTime.organisation).map { DayCount(day: $0, count: $1) },
+      teams: teamReports, dataProblems: dataProblems)
+  }
+}
+
+/// The quarters from the first snapshot's to the current one's, with the snapshot-index range
+/// each quarter's "identified" count looks at.
+struct QuarterRanges {
+  let quarters: [Quarter]
+  /// For each quarter, the snapshot indices whose open items count as identified in it: the
+  /// quarter's own snapshots plus the last one before it. Nil when there is none.
+  let identifiedRange: [ClosedRange<Int>?]
+  /// Whether any snapshot is dated in the quarter.
+  let hasSnapshots: [Bool]
+  /// The quarter index of each snapshot.
+  let quarterOfSnapshot: [Int]
+
+  init(snapshots: [Day], fiscalYearStartMonth: Int) {
+    let snapshotQuarters = snapshots.map { Quarter(containing: $0, fiscalYearStartMonth: fiscalYearStartMonth) }
+    var quarters: [Quarter] = []
+    var quarter = snapshotQuarters.first!
+    while quarter <= snapshotQuarters.last! {
+      quarters.append(quarter)
+      quarter = quarter.next
+    }
+    var ranges: [ClosedRange<Int>?] = []
+    var hasSnapshots: [Bool] = []
+    var quarterOfSnapshot = Array(repeating: 0, count: snapshots.count)
+    var next = 0
+    for (index, quarter) in quarters.enumerated() {
+      let first = next
+      while next < snapshots.count, snapshotQuarters[next] == quarter {
+        quarterOfSnapshot[next] = index
+        next += 1
+      }
+      // Snapshots first..<next are in this quarter; first - 1 is the last one before it.
+      let lower = max(first - 1, 0)
+      let upper = next > first ? next - 1 : first - 1
+      ranges.append(upper >= 0 ? lower...upper : nil)
+      hasSnapshots.append(next > first)
+    }
+    self.quarters = quarters
+    self.identifiedRange = ranges
+    self.hasSnapshots = hasSnapshots
+    self.quarterOfSnapshot = quarterOfSnapshot
+  }
+}
+
+/// Identified and removed counts per team and quarter, from one pass over the status runs.
+struct QuarterFlow {
+  /// [team][quarter]; the last team row is the whole organisation.
+  var identified: [[Int]]
+  var removed: [[Int]]
+
+  static func compute(context: AnalysisContext) -> QuarterFlow {
+    let quarterCount = context.quarters.quarters.count
+    let rows = context.teams.count + 1
+    var flow = QuarterFlow(
+      identified: Array(repeating: Array(repeating: 0, count: quarterCount), count: rows),
+      removed: Array(repeating: Array(repeating: 0, count: quarterCount), count: rows))
+    let intervals = context.timeline.intervals
+    let current = context.current
+    var lastIdentified = -1
+    var lastRemoved = -1
+    var previousItem = -1
+    for (position, run) in intervals.enumerated() {
+      if run.item != previousItem {
+        previousItem = run.item
+        lastIdentified = -1
+        lastRemoved = -1
+      }
+      guard run.status == .active, run.first <= current,
+        context.timeline.items[run.item].kind == .permission
+      else { continue }
+      let team = context.teamOfItem(run.item)
+      let last = min(run.last, current)
+      // Quarters are counted once per item even when several runs of it fall in one quarter.
+      for quarter in max(lastIdentified + 1, 0)..<quarterCount {
+        guard let range = context.quarters.identifiedRange[quarter] else { continue }
+        if range.lowerBound > last { break }
+        if range.upperBound >= run.first {
+          flow.identified[team][quarter] += 1
+          flow.identified[rows - 1][quarter] += 1
+          lastIdentified = quarter
+        }
+      }
+      // Removed when the next snapshot has it resolved or absent (archived is accepted, not removed).
+      guard run.last < current else { continue }
+      let next = run.last + 1
+      let following = position + 1 < intervals.count ? intervals[position + 1] : nil
+      if let following, following.item == run.item, following.first == next, following.status == .archived {
+        continue
+      }
+      let quarter = context.quarters.quarterOfSnapshot[next]
+      if quarter > lastRemoved {
+        flow.removed[team][quarter] += 1
+        flow.removed[rows - 1][quarter] += 1
+        lastRemoved = quarter
+      }
+    }
+    return flow
+  }
+
+  /// Quarter metrics for one team, or the organisation when `team` is nil.
+  func metrics(team: Int?, ranges: QuarterRanges) -> [QuarterMetrics] {
+    let row = team ?? identified.count - 1
+    return ranges.quarters.indices.map { index in
+      QuarterMetrics(
+        quarter: ranges.quarters[index], identified: identified[row][index], removed: removed[row][index],
+        hasSnapshots: ranges.hasSnapshots[index])
+    }
+  }
+}
+
+/// Open unused permissions at every snapshot, per team and for the organisation.
+struct OpenOverTime {
+  var byTeam: [[Int]]
+  var organisation: [Int]
+
+  static func compute(context: AnalysisContext) -> OpenOverTime {
+    let count = context.snapshots.count
+    // A difference array: +1 where a run starts, -1 after it ends; prefix sums give the counts.
+    var deltas = Array(repeating: Array(repeating: 0, count: count + 1), count: context.teams.count)
+    for run in context.timeline.intervals
+    where run.status == .active && run.first <= context.current
+      && context.timeline.items[run.item].kind == .permission
+    {
+      let team = context.teamOfItem(run.item)
+      deltas[team][run.first] += 1
+      deltas[team][min(run.last, context.current) + 1] -= 1
+    }
+    var byTeam: [[Int]] = []
+    var organisation = Array(repeating: 0, count: count)
+    for teamDeltas in deltas {
+      var running = 0
+      var series: [Int] = []
+      for index in 0..<count {
+        running += teamDeltas[index]
+        series.append(running)
+        organisation[index] += running
+      }
+      byTeam.append(series)
+    }
+    return OpenOverTime(byTeam: byTeam, organisation: organisation)
+  }
+}

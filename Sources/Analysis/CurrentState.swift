@@ -1,0 +1,123 @@
+import Model
+
+/// What is open at the current snapshot: per principal, per team, per service.
+struct CurrentState {
+  /// Principals with open or accepted items, most open unused permissions first, then by ARN.
+  var principalReports: [PrincipalReport]
+  /// Per team index: principals and roles counted (inventory plus principals with open items).
+  var inventoryCount: [(principals: Int, roles: Int)]
+  private var teamTotals: [Totals]
+  private var serviceCounts: [[String: Int]]
+
+  static func compute(context: AnalysisContext) -> CurrentState {
+    let timeline = context.timeline
+    let current = context.current
+    let today = context.snapshots[current]
+    var itemsOfPrincipal: [Int: [OpenItem]] = [:]
+    for run in timeline.intervals where run.first <= current && run.last >= current && run.status != .resolved {
+      let item = timeline.items[run.item]
+      let principal = timeline.principals[item.principal]
+      var openSince = context.snapshots[run.first]
+      // Before the first snapshot history knows nothing; the finding's own date is the better guess.
+      if run.first == 0, let created = item.findingCreatedOn, created < openSince { openSince = created }
+      let isAccepted = run.status == .archived
+      itemsOfPrincipal[item.principal, default: []].append(
+        OpenItem(
+          kind: item.kind, service: item.service, detail: item.detail,
+          displayName: item.access(principalARN: principal.arn).displayName, lastUsedOn: item.lastUsedOn,
+          openSince: openSince, daysOpen: today.days(since: openSince), isAccepted: isAccepted,
+          findingID: item.findingID,
+          recommendation: isAccepted
+            ? "Accepted as an exception (archived in Access Analyzer)"
+            : Recommendation.text(for: item, principalKind: principal.kind)))
+    }
+
+    var present = Set<Int>()
+    for run in timeline.presence where run.first <= current && run.last >= current {
+      present.insert(run.principal)
+    }
+
+    let teamCount = context.teams.count
+    var state = CurrentState(
+      principalReports: [], inventoryCount: Array(repeating: (0, 0), count: teamCount),
+      teamTotals: Array(repeating: Totals(), count: teamCount + 1),
+      serviceCounts: Array(repeating: [:], count: teamCount + 1))
+    let organisation = teamCount
+    for principal in present.union(itemsOfPrincipal.keys) {
+      let team = context.teamOfPrincipal[principal]
+      let isRole = timeline.principals[principal].kind == .role
+      let counted = present.contains(principal) || itemsOfPrincipal[principal]?.contains { !$0.isAccepted } == true
+      guard counted else { continue }
+      state.inventoryCount[team].principals += 1
+      state.inventoryCount[team].roles += isRole ? 1 : 0
+      for row in [team, organisation] {
+        state.teamTotals[row].principals += 1
+        state.teamTotals[row].roles += isRole ? 1 : 0
+      }
+    }
+
+    for (principalIndex, items) in itemsOfPrincipal {
+      let principal = timeline.principals[principalIndex]
+      let team = context.teamOfPrincipal[principalIndex]
+      let open = items.filter { !$0.isAccepted }.sorted(by: Self.pageOrder)
+      let accepted = items.filter(\.isAccepted).sorted(by: Self.pageOrder)
+      let permissions = open.filter { $0.kind == .permission }
+      for row in [team, organisation] {
+        var totals = state.teamTotals[row]
+        totals.unusedPermissions += permissions.count
+        totals.rolesWithUnused += principal.kind == .role && !permissions.isEmpty ? 1 : 0
+        totals.unusedRoles += open.filter { $0.kind == .role }.count
+        totals.unusedAccessKeys += open.filter { $0.kind == .accessKey }.count
+        totals.unusedPasswords += open.filter { $0.kind == .password }.count
+        totals.acceptedPermissions += accepted.filter { $0.kind == .permission }.count
+        state.teamTotals[row] = totals
+        for item in permissions { state.serviceCounts[row][item.service, default: 0] += 1 }
+      }
+      state.principalReports.append(
+        PrincipalReport(
+          principal: principal, items: open, acceptedItems: accepted, unusedPermissions: permissions.count,
+          teamID: context.teams[team].id))
+    }
+    state.principalReports.sort {
+      ($0.unusedPermissions, $1.principal.arn) > ($1.unusedPermissions, $0.principal.arn)
+    }
+    return state
+  }
+
+  /// Permissions by service and action, then the role, keys and password.
+  static func pageOrder(_ a: OpenItem, _ b: OpenItem) -> Bool {
+    (a.kind, a.service, a.detail.lowercased()) < (b.kind, b.service, b.detail.lowercased())
+  }
+
+  /// The totals of one team, or of the organisation when `team` is nil (quarter counts not set).
+  func totals(team: Int?) -> Totals {
+    teamTotals[team ?? teamTotals.count - 1]
+  }
+
+  /// Open unused permissions by service, largest first, then by name.
+  func byService(team: Int?) -> [ServiceCount] {
+    serviceCounts[team ?? serviceCounts.count - 1]
+      .map { ServiceCount(service: $0.key, unusedPermissions: $0.value) }
+      .sorted { ($0.unusedPermissions, $1.service) > ($1.unusedPermissions, $0.service) }
+  }
+}
+
+/// The next step for an open item, in one sentence.
+enum Recommendation {
+  static func text(for item: TrackedItem, principalKind: PrincipalKind) -> String {
+    let owner = principalKind == .user ? "the user's" : "the role's"
+    switch item.kind {
+    case .permission:
+      if item.detail == "*" {
+        return "Remove all \(item.service) actions (\(item.service):*) from \(owner) policies"
+      }
+      return "Remove \(item.service):\(item.detail) from \(owner) policies"
+    case .role:
+      return "Delete the role if nothing needs it, or record an exception"
+    case .accessKey:
+      return "Deactivate access key \(item.detail), then delete it"
+    case .password:
+      return "Remove the console password (delete the login profile)"
+    }
+  }
+}

@@ -1,0 +1,225 @@
+import Model
+
+/// The headline numbers for the organisation or one team at the current snapshot and quarter.
+public struct Totals: Hashable, Sendable {
+  /// Roles and users in the current inventory (plus any a current finding names).
+  public var principals = 0
+  /// Roles among them.
+  public var roles = 0
+  /// Roles with at least one open unused permission.
+  public var rolesWithUnused = 0
+  /// Open unused permissions at the current snapshot.
+  public var unusedPermissions = 0
+  /// Unused permissions identified this quarter (see `QuarterMetrics.identified`).
+  public var identifiedThisQuarter = 0
+  /// Unused permissions removed this quarter (see `QuarterMetrics.removed`).
+  public var removedThisQuarter = 0
+  /// Open unused roles (the whole role unused).
+  public var unusedRoles = 0
+  /// Open unused access keys.
+  public var unusedAccessKeys = 0
+  /// Open unused console passwords.
+  public var unusedPasswords = 0
+  /// Unused permissions accepted as exceptions (ARCHIVED) at the current snapshot.
+  public var acceptedPermissions = 0
+
+  /// Removed ÷ identified this quarter, 0 when nothing was identified.
+  public var reductionRate: Double { Ratio.of(removedThisQuarter, identifiedThisQuarter) }
+
+  /// The share of roles with unused permissions, 0 when there are no roles.
+  public var rolesWithUnusedShare: Double { Ratio.of(rolesWithUnused, roles) }
+
+  /// Empty totals.
+  public init() {}
+}
+
+/// Identified and removed unused permissions in one quarter.
+public struct QuarterMetrics: Hashable, Sendable {
+  /// The quarter.
+  public var quarter: Quarter
+  /// Distinct unused permissions open at any snapshot in the quarter, or at the last snapshot
+  /// before it (still open when the quarter began).
+  public var identified: Int
+  /// Distinct unused permissions open at one snapshot and resolved or absent at the next, where
+  /// that next snapshot is in the quarter.
+  public var removed: Int
+  /// Whether any snapshot is dated in the quarter (charts draw a gap when not).
+  public var hasSnapshots: Bool
+
+  /// Removed ÷ identified, 0 when nothing was identified.
+  public var reductionRate: Double { Ratio.of(removed, identified) }
+
+  /// Metrics with every field given.
+  public init(quarter: Quarter, identified: Int, removed: Int, hasSnapshots: Bool) {
+    self.quarter = quarter
+    self.identified = identified
+    self.removed = removed
+    self.hasSnapshots = hasSnapshots
+  }
+}
+
+/// A count at one snapshot.
+public struct DayCount: Hashable, Sendable {
+  /// The snapshot day.
+  public var day: Day
+  /// The count.
+  public var count: Int
+
+  /// A count with its day.
+  public init(day: Day, count: Int) {
+    self.day = day
+    self.count = count
+  }
+}
+
+/// Open unused permissions of one service.
+public struct ServiceCount: Hashable, Sendable {
+  /// The lower-case service namespace, e.g. `s3`.
+  public var service: String
+  /// Open unused permissions of that service.
+  public var unusedPermissions: Int
+
+  /// A count with its service.
+  public init(service: String, unusedPermissions: Int) {
+    self.service = service
+    self.unusedPermissions = unusedPermissions
+  }
+}
+
+/// One open (or accepted) unused item of a principal, with what to do about it.
+public struct OpenItem: Hashable, Sendable {
+  /// Permission, role, access key or password.
+  public var kind: UnusedAccessKind
+  /// For permissions, the lower-case service namespace.
+  public var service: String
+  /// For permissions the action (or `*`); for access keys the key id.
+  public var detail: String
+  /// `s3:GetObject`, `s3:*`, `access key AKIA...`, ...
+  public var displayName: String
+  /// When last used, nil when never within the tracking window.
+  public var lastUsedOn: Day?
+  /// Since when it has been open without a break.
+  public var openSince: Day
+  /// Days from `openSince` to the current snapshot.
+  public var daysOpen: Int
+  /// Whether it is accepted as an exception (ARCHIVED) rather than open.
+  public var isAccepted: Bool
+  /// The Access Analyzer finding that reported it.
+  public var findingID: String
+  /// What to do, in one sentence.
+  public var recommendation: String
+}
+
+/// A role or user with open unused access.
+public struct PrincipalReport: Hashable, Sendable {
+  /// The principal, as its latest inventory entry describes it.
+  public var principal: Principal
+  /// Open items, permissions first (by service and action), then role, keys and password.
+  public var items: [OpenItem]
+  /// Items accepted as exceptions.
+  public var acceptedItems: [OpenItem]
+  /// Open unused permissions (items of kind permission).
+  public var unusedPermissions: Int
+  /// The id of the owning team (`unowned` when none matches).
+  public var teamID: String
+}
+
+/// One line of a team's quarterly checklist.
+public struct ChecklistEntry: Hashable, Sendable {
+  /// The id that sign-offs refer to.
+  public var id: String
+  /// What to do.
+  public var text: String
+  /// Where it comes from: a procedure's title, or "Unused access" for generated items.
+  public var section: String
+  /// The procedure slug it comes from, nil for generated items.
+  public var procedureSlug: String?
+  /// The sign-off, when done.
+  public var signOff: SignOff?
+
+  /// Whether it is signed off.
+  public var isDone: Bool { signOff != nil }
+}
+
+/// A team's quarterly checklist and how far along it is.
+public struct ChecklistProgress: Hashable, Sendable {
+  /// The quarter.
+  public var quarter: Quarter
+  /// Every item, procedures' first, then generated ones.
+  public var entries: [ChecklistEntry]
+
+  /// Items signed off.
+  public var done: Int { entries.filter(\.isDone).count }
+  /// All items.
+  public var total: Int { entries.count }
+}
+
+/// Everything a team's report shows.
+public struct TeamReport: Hashable, Sendable {
+  /// The team (the unowned group has id `unowned`).
+  public var team: Team
+  /// Headline numbers.
+  public var totals: Totals
+  /// Quarter by quarter, oldest first.
+  public var quarters: [QuarterMetrics]
+  /// Open unused permissions at every snapshot.
+  public var openOverTime: [DayCount]
+  /// Open unused permissions by service, largest first.
+  public var byService: [ServiceCount]
+  /// Principals with open or accepted unused access, most unused permissions first.
+  public var principals: [PrincipalReport]
+  /// The current quarter's checklist.
+  public var checklist: ChecklistProgress
+
+  /// Whether this is the group of principals no team matches.
+  public var isUnowned: Bool { team.id == Team.unownedID }
+}
+
+/// A problem in the input data that did not stop the build, listed on the dashboard.
+public struct DataProblem: Hashable, Sendable {
+  /// The file, relative to the site folder.
+  public var file: String
+  /// The line, when known.
+  public var line: Int?
+  /// What is wrong.
+  public var message: String
+
+  /// A problem with every field given.
+  public init(file: String, line: Int? = nil, message: String) {
+    self.file = file
+    self.line = line
+    self.message = message
+  }
+}
+
+/// The whole organisation's report at one snapshot.
+public struct OrganisationReport: Hashable, Sendable {
+  /// The current snapshot, nil when none is recorded yet.
+  public var snapshot: Day?
+  /// The quarter of the current snapshot.
+  public var quarter: Quarter?
+  /// Every recorded snapshot up to the current one.
+  public var snapshots: [Day]
+  /// Headline numbers.
+  public var totals: Totals
+  /// Open unused permissions by service, largest first.
+  public var byService: [ServiceCount]
+  /// All principals with open unused permissions, most first (pages show the top few).
+  public var topPrincipals: [PrincipalReport]
+  /// Quarter by quarter, oldest first.
+  public var quarters: [QuarterMetrics]
+  /// Open unused permissions at every snapshot.
+  public var openOverTime: [DayCount]
+  /// Teams in `teams.yml` order, then the unowned group when it has principals.
+  public var teams: [TeamReport]
+  /// Input problems that did not stop the build.
+  public var dataProblems: [DataProblem]
+}
+
+/// Division that defines x ÷ 0 as 0, as the site's rates do.
+public enum Ratio {
+  /// `part / whole`, or 0 when `whole` is 0.
+  public static func of(_ part: Int, _ whole: Int) -> Double {
+    whole == 0 ? 0 : Double(part) / Double(whole)
+  }
+}

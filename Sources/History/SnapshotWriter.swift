@@ -1,0 +1,247 @@
+import GRDB
+import Model
+
+/// Writes one snapshot on top of the stored history, touching only what changed.
+struct SnapshotWriter {
+  private let db: Database
+  private let snapshot: Snapshot
+  private let day: Int
+  /// The newest recorded day before this snapshot: where runs that stop now end.
+  private let previousDay: Int?
+  private var principalIDs: [String: Int64] = [:]
+
+  init(db: Database, snapshot: Snapshot) throws {
+    self.db = db
+    self.snapshot = snapshot
+    self.day = snapshot.day.daysSinceEpoch
+    self.previousDay = try Int.fetchOne(db, sql: "SELECT MAX(day) FROM snapshot WHERE day < ?", arguments: [day])
+  }
+
+  /// Adds new principals, refreshes those whose inventory entry changed, and records who is in
+  /// the inventory (only when the snapshot has an inventory export; otherwise it carries on).
+  mutating func recordPrincipals() throws {
+    var stored: [String: (id: Int64, signature: String)] = [:]
+    let rows = try Row.fetchCursor(
+      db, sql: "SELECT id, arn, kind, name, account, path, tags, createdDay, lastUsedDay, inInventory FROM principal")
+    while let row = try rows.next() {
+      stored[row[1]] = (row[0], Self.signature(of: row))
+    }
+    let insert = try db.makeStatement(
+      sql: """
+        INSERT INTO principal (arn, kind, name, account, path, tags, createdDay, lastUsedDay, inInventory)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+    let update = try db.makeStatement(
+      sql: """
+        UPDATE principal SET kind = ?, name = ?, account = ?, path = ?, tags = ?, createdDay = ?,
+        lastUsedDay = ?, inInventory = ? WHERE id = ?
+        """)
+    for principal in snapshot.principals {
+      let values = Self.columns(of: principal)
+      if let existing = stored[principal.arn] {
+        principalIDs[principal.arn] = existing.id
+        // A finding alone never overwrites what an inventory said about the principal.
+        if principal.isInInventory, existing.signature != Self.signature(of: values) {
+          try update.execute(arguments: StatementArguments(Array(values.dropFirst()) + [existing.id]))
+        }
+      } else {
+        try insert.execute(arguments: StatementArguments(values))
+        principalIDs[principal.arn] = db.lastInsertedRowID
+      }
+    }
+    guard snapshot.hasInventory else { return }
+    let open = Set(try Int64.fetchAll(db, sql: "SELECT principal FROM presence WHERE lastDay IS NULL"))
+    let present = Set(snapshot.principals.filter(\.isInInventory).compactMap { principalIDs[$0.arn] })
+    let start = try db.makeStatement(sql: "INSERT INTO presence (principal, firstDay, lastDay) VALUES (?, ?, NULL)")
+    for id in present.subtracting(open).sorted() {
+      try start.execute(arguments: [id, day])
+    }
+    let end = try db.makeStatement(sql: "UPDATE presence SET lastDay = ? WHERE principal = ? AND lastDay IS NULL")
+    for id in open.subtracting(present).sorted() {
+      try end.execute(arguments: [previousDay, id])
+    }
+  }
+
+  /// Adds new items, refreshes changed details, and starts and ends status runs.
+  /// Returns how many runs started and ended.
+  mutating func recordItems() throws -> (started: Int, ended: Int) {
+    struct StoredItem {
+      var id: Int64
+      var lastUsedDay: Int?
+      var findingID: String
+      var findingCreatedDay: Int?
+    }
+    var items: [String: StoredItem] = [:]
+    let rows = try Row.fetchCursor(
+      db, sql: "SELECT id, principal, itemKey, lastUsedDay, findingID, findingCreatedDay FROM item")
+    while let row = try rows.next() {
+      let principal: Int64 = row[1]
+      let key: String = row[2]
+      items["\(principal) \(key)"] = StoredItem(id: row[0], lastUsedDay: row[3], findingID: row[4], findingCreatedDay: row[5])
+    }
+    var openRuns: [Int64: String] = [:]
+    let openRows = try Row.fetchCursor(db, sql: "SELECT item, status FROM run WHERE lastDay IS NULL")
+    while let row = try openRows.next() {
+      openRuns[row[0]] = row[1]
+    }
+    let insertItem = try db.makeStatement(
+      sql: """
+        INSERT INTO item (principal, kind, service, detail, itemKey, lastUsedDay, findingID, findingCreatedDay)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        """)
+    let updateItem = try db.makeStatement(
+      sql: "UPDATE item SET lastUsedDay = ?, findingID = ?, findingCreatedDay = ? WHERE id = ?")
+    let startRun = try db.makeStatement(sql: "INSERT INTO run (item, status, firstDay, lastDay) VALUES (?, ?, ?, NULL)")
+    let endRun = try db.makeStatement(sql: "UPDATE run SET lastDay = ? WHERE item = ? AND lastDay IS NULL")
+    var observed = Set<Int64>()
+    var started = 0
+    var ended = 0
+    for observation in snapshot.observations {
+      let access = observation.access
+      guard let principal = principalIDs[access.principalARN] else { continue }
+      let key = access.key
+      let lastUsed = observation.lastUsedOn?.daysSinceEpoch
+      let created = observation.findingCreatedOn?.daysSinceEpoch
+      let itemID: Int64
+      if let stored = items["\(principal) \(key)"] {
+        itemID = stored.id
+        // The earliest finding date is kept: a finding re-created later does not make it younger.
+        let earliest = [stored.findingCreatedDay, created].compactMap { $0 }.min()
+        if stored.lastUsedDay != lastUsed || stored.findingID != observation.findingID
+          || stored.findingCreatedDay != earliest
+        {
+          try updateItem.execute(arguments: [lastUsed, observation.findingID, earliest, itemID])
+        }
+      } else {
+        try insertItem.execute(arguments: [
+          principal, access.kind.rawValue, access.service, access.detail, key, lastUsed, observation.findingID,
+          created,
+        ])
+        itemID = db.lastInsertedRowID
+      }
+      observed.insert(itemID)
+      let status = observation.status.rawValue
+      if let current = openRuns[itemID] {
+        if current == status { continue }
+        try endRun.execute(arguments: [previousDay, itemID])
+        ended += 1
+      }
+      try startRun.execute(arguments: [itemID, status, day])
+      started += 1
+    }
+    // Items no source reported any more are absent from now on.
+    for itemID in openRuns.keys.sorted() where !observed.contains(itemID) {
+      try endRun.execute(arguments: [previousDay, itemID])
+      ended += 1
+    }
+    return (started, ended)
+  }
+
+  private static func columns(of principal: Principal) -> [(any DatabaseValueConvertible)?] {
+    [
+      principal.arn, principal.kind.rawValue, principal.name, principal.accountID, principal.path,
+      TagCoding.encode(principal.tags), principal.createdOn?.daysSinceEpoch, principal.lastUsedOn?.daysSinceEpoch,
+      principal.isInInventory,
+    ]
+  }
+
+  private static func signature(of values: [(any DatabaseValueConvertible)?]) -> String {
+    values.map { $0?.databaseValue.description ?? "NULL" }.joined(separator: "\u{1F}")
+  }
+
+  private static func signature(of row: Row) -> String {
+    // Columns 1... match `columns(of:)` in order.
+    (1..<row.count).map { (row[$0] as DatabaseValue).description }.joined(separator: "\u{1F}")
+  }
+}
+
+/// Stores tags in one column. AWS tag keys and values cannot contain control characters, so the
+/// ASCII unit and record separators cannot clash with their text.
+enum TagCoding {
+  static func encode(_ tags: [Tag]) -> String {
+    tags.map { $0.key + "\u{1F}" + $0.value }.joined(separator: "\u{1E}")
+  }
+
+  static func decode(_ text: String) -> [Tag] {
+    guard !text.isEmpty else { return [] }
+    return text.split(separator: "\u{1E}", omittingEmptySubsequences: false).map { pair in
+      let parts = pair.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false)
+      return Tag(key: String(parts[0]), value: parts.count > 1 ? String(parts[1]) : "")
+    }
+  }
+}
+
+/// Reads the whole store into a `Timeline`, turning days into snapshot indices.
+enum TimelineLoader {
+  static func load(_ db: Database) throws -> Timeline {
+    let days = try Int.fetchAll(db, sql: "SELECT day FROM snapshot ORDER BY day")
+    guard !days.isEmpty else { return .empty }
+    var indexOfDay: [Int: Int] = [:]
+    for (index, day) in days.enumerated() { indexOfDay[day] = index }
+    let lastIndex = days.count - 1
+
+    var principals: [Principal] = []
+    var principalIndex: [Int64: Int] = [:]
+    let principalRows = try Row.fetchCursor(
+      db,
+      sql: """
+        SELECT id, arn, kind, name, account, path, tags, createdDay, lastUsedDay, inInventory
+        FROM principal ORDER BY id
+        """)
+    while let row = try principalRows.next() {
+      principalIndex[row[0]] = principals.count
+      let createdDay: Int? = row[7]
+      let lastUsedDay: Int? = row[8]
+      principals.append(
+        Principal(
+          arn: row[1], kind: PrincipalKind(rawValue: row[2]) ?? .other, name: row[3], accountID: row[4],
+          path: row[5], tags: TagCoding.decode(row[6]), createdOn: createdDay.map(Day.init(daysSinceEpoch:)),
+          lastUsedOn: lastUsedDay.map(Day.init(daysSinceEpoch:)), isInInventory: row[9]))
+    }
+
+    var items: [TrackedItem] = []
+    var itemIndex: [Int64: Int] = [:]
+    let itemRows = try Row.fetchCursor(
+      db,
+      sql: """
+        SELECT id, principal, kind, service, detail, lastUsedDay, findingID, findingCreatedDay
+        FROM item ORDER BY id
+        """)
+    while let row = try itemRows.next() {
+      guard let principal = principalIndex[row[1]], let kind = UnusedAccessKind(rawValue: row[2]) else { continue }
+      itemIndex[row[0]] = items.count
+      let lastUsed: Int? = row[5]
+      let created: Int? = row[7]
+      items.append(
+        TrackedItem(
+          principal: principal, kind: kind, service: row[3], detail: row[4],
+          lastUsedOn: lastUsed.map(Day.init(daysSinceEpoch:)), findingID: row[6],
+          findingCreatedOn: created.map(Day.init(daysSinceEpoch:))))
+    }
+
+    var intervals: [StatusInterval] = []
+    let runRows = try Row.fetchCursor(db, sql: "SELECT item, status, firstDay, lastDay FROM run ORDER BY item, firstDay")
+    while let row = try runRows.next() {
+      let lastDay: Int? = row[3]
+      guard let item = itemIndex[row[0]], let status = FindingStatus(rawValue: row[1]),
+        let first = indexOfDay[row[2]]
+      else { continue }
+      intervals.append(
+        StatusInterval(item: item, status: status, first: first, last: lastDay.flatMap { indexOfDay[$0] } ?? lastIndex))
+    }
+
+    var presence: [PresenceInterval] = []
+    let presenceRows = try Row.fetchCursor(
+      db, sql: "SELECT principal, firstDay, lastDay FROM presence ORDER BY principal, firstDay")
+    while let row = try presenceRows.next() {
+      let lastDay: Int? = row[2]
+      guard let principal = principalIndex[row[0]], let first = indexOfDay[row[1]] else { continue }
+      presence.append(
+        PresenceInterval(principal: principal, first: first, last: lastDay.flatMap { indexOfDay[$0] } ?? lastIndex))
+    }
+    // Items are loaded in id order and runs sorted by item id, so runs are sorted by item index too.
+    return Timeline(
+      snapshots: days.map(Day.init(daysSinceEpoch:)), principals: principals, items: items, intervals: intervals,
+      presence: presence)
+  }
+}

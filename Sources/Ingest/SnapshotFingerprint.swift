@@ -1,0 +1,75 @@
+import Foundation
+
+/// Tells whether a snapshot folder changed since it was recorded, cheaply when it did not.
+///
+/// The fingerprint has two parts: a quick one from file names, sizes and modification times,
+/// and one from the files' content. A build compares the quick part first and reads the content
+/// only when that differs, so copying folders around (which changes times) does not force a
+/// re-recording, and unchanged folders are never read again.
+public struct SnapshotFingerprint: Hashable, Sendable, CustomStringConvertible {
+  /// Hash of names, sizes and modification times.
+  public var quick: String
+  /// Hash of names and contents.
+  public var content: String
+
+  /// A fingerprint from its stored form `quick/content`; nil when malformed.
+  public init?(stored: String) {
+    let parts = stored.split(separator: "/")
+    guard parts.count == 2 else { return nil }
+    quick = String(parts[0])
+    content = String(parts[1])
+  }
+
+  init(quick: String, content: String) {
+    self.quick = quick
+    self.content = content
+  }
+
+  /// The stored form, `quick/content`.
+  public var description: String { quick + "/" + content }
+
+  /// The quick part of a folder's fingerprint.
+  public static func quick(of folder: URL) throws -> String {
+    var hash = FNV1a()
+    for file in try FileListing.regularFiles(under: folder) {
+      let attributes = try FileManager.default.attributesOfItem(atPath: file.url.path)
+      let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
+      let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+      hash.add(file.relativePath + "\u{0}\(size)\u{0}\(modified)\u{0}")
+    }
+    return hash.hex
+  }
+
+  /// The whole fingerprint of a folder, reading every file.
+  public static func of(_ folder: URL) throws -> SnapshotFingerprint {
+    var hash = FNV1a()
+    for file in try FileListing.regularFiles(under: folder) {
+      hash.add(file.relativePath + "\u{0}")
+      let data = try Data(contentsOf: file.url, options: .alwaysMapped)
+      data.withUnsafeBytes { hash.add(bytes: $0) }
+    }
+    return SnapshotFingerprint(quick: try quick(of: folder), content: hash.hex)
+  }
+}
+
+/// 64-bit FNV-1a: not cryptographic, but enough to notice that an export changed.
+struct FNV1a {
+  private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
+
+  mutating func add(_ text: String) {
+    for byte in text.utf8 { step(byte) }
+  }
+
+  mutating func add(bytes: UnsafeRawBufferPointer) {
+    for byte in bytes { step(byte) }
+  }
+
+  private mutating func step(_ byte: UInt8) {
+    value = (value ^ UInt64(byte)) &* 0x100_0000_01b3
+  }
+
+  var hex: String {
+    let digits = String(value, radix: 16)
+    return String(repeating: "0", count: 16 - digits.count) + digits
+  }
+}

@@ -1,0 +1,25 @@
+/// Turns free text (team ids, role names, headings) into safe, readable identifiers.
+public enum Slug {
+  /// Lower-case ASCII letters, digits and single hyphens; other characters become hyphens,
+  /// leading and trailing hyphens are dropped, and the result is cut to `maxLength`. Never empty:
+  /// text with nothing usable gives `fallback`.
+  public static func make(_ text: String, maxLength: Int = 64, fallback: String = "item") -> String {
+    var result = ""
+    var pendingHyphen = false
+    for scalar in text.unicodeScalars {
+      let lower = scalar.properties.lowercaseMapping
+      if lower.unicodeScalars.count == 1, let only = lower.unicodeScalars.first, only.isASCII,
+        (only >= "a" && only <= "z") || (only >= "0" && only <= "9")
+      {
+        if pendingHyphen && !result.isEmpty { result.append("-") }
+        pendingHyphen = false
+        result.unicodeScalars.append(only)
+        if result.count >= maxLength { break }
+      } else {
+        pendingHyphen = true
+      }
+    }
+    while result.hasSuffix("-") { result.removeLast() }
+    return result.isEmpty ? fallback : result
+  }
+}

@@ -1,0 +1,164 @@
+import Analysis
+import Foundation
+import History
+import Ingest
+import Logging
+import Model
+import Site
+
+/// A failure in one named step of the build, carrying the step so messages say where it happened.
+public struct BuildError: Error, CustomStringConvertible {
+  /// The step that failed, e.g. "record snapshots".
+  public var step: String
+  /// What went wrong, already worded for the user.
+  public var message: String
+
+  /// `step: message`.
+  public var description: String { "\(step): \(message)" }
+}
+
+/// Where a build reads from and writes to, and what it treats as now.
+public struct BuildOptions: Sendable {
+  /// The site folder.
+  public var site: URL
+  /// The output folder (default `SITE/output`).
+  public var output: URL
+  /// The snapshot treated as today (default: the newest).
+  public var date: Day?
+  /// The time shown as the build time.
+  public var now: Timestamp
+
+  /// Options with every field given; `output` defaults to `site/output`.
+  public init(site: URL, output: URL? = nil, date: Day? = nil, now: Timestamp) {
+    self.site = site
+    self.output = output ?? site.appendingPathComponent("output")
+    self.date = date
+    self.now = now
+  }
+}
+
+/// What a finished build did, for logs and tests.
+public struct BuildSummary: Sendable {
+  /// Snapshot days recorded (or re-recorded) by this build.
+  public var recorded: [Day]
+  /// Files written.
+  public var files: Int
+  /// The report the site was built from.
+  public var report: OrganisationReport
+}
+
+/// `permsite build` as a list of named steps in execution order: read the site folder, load the
+/// theme, record new snapshots, analyse, render, publish. Each step logs one line with its counts
+/// and duration; a failing step stops the build before anything is published.
+public struct BuildPipeline {
+  let options: BuildOptions
+  let logger: Logger
+
+  /// A pipeline for the given options, logging to `logger`.
+  public init(options: BuildOptions, logger: Logger) {
+    self.options = options
+    self.logger = logger
+  }
+
+  /// Runs every step; throws `BuildError` naming the step that failed.
+  public func run() throws -> BuildSummary {
+    let folder = try step("read site folder") {
+      let folder = try SiteFolderReader(root: options.site).read()
+      for warning in folder.warnings { logger.warning("\(warning)") }
+      return (
+        folder,
+        "\(folder.teams.count) teams, \(folder.snapshots.count) snapshot folders, \(folder.procedures.count) procedures"
+      )
+    }
+    let theme = try step("load templates") {
+      (try Theme.load(from: options.site.appendingPathComponent("templates")), "templates checked")
+    }
+    let store = try step("open history") {
+      (try HistoryStore(url: folder.historyURL), folder.historyURL.path)
+    }
+    let recorded = try step("record snapshots") {
+      let recorded = try SnapshotRecorder(store: store, logger: logger).recordNew(folder.snapshots)
+      return (recorded, recorded.isEmpty ? "nothing new" : "recorded " + recorded.map(\.iso).joined(separator: ", "))
+    }
+    let report = try step("analyse") {
+      let timeline = try store.timeline()
+      let report = try Analyzer.report(
+        from: timeline,
+        settings: AnalysisSettings(
+          currentDay: options.date, fiscalYearStartMonth: folder.config.fiscalYearStartMonth, teams: folder.teams,
+          ownerTagKeys: folder.config.ownerTagKeys,
+          procedures: folder.procedures.filter(\.isQuarterlyChecklist).map(\.checklist), reviews: folder.reviews))
+      for problem in report.dataProblems {
+        logger.warning("\(problem.file)\(problem.line.map { ":\($0)" } ?? ""): \(problem.message)")
+      }
+      return (
+        report,
+        "snapshot \(report.snapshot?.iso ?? "none"): \(report.totals.unusedPermissions) open unused permissions"
+      )
+    }
+    let files = try step("render") {
+      let input = SiteInput(
+        config: folder.config, report: report,
+        procedures: folder.procedures.map {
+          ProcedureSource(
+            name: $0.name, title: $0.title, document: $0.document, isQuarterlyChecklist: $0.isQuarterlyChecklist)
+        }, generatedAt: options.now)
+      let files = try SiteGenerator(theme: theme).files(for: input)
+      return (files, "\(files.count) files")
+    }
+    try step("publish") {
+      try OutputPublisher(output: options.output).publish(files)
+      return ((), options.output.path)
+    }
+    return BuildSummary(recorded: recorded, files: files.count, report: report)
+  }
+
+  /// Runs one step, logging its outcome and duration, and wraps its errors with the step's name.
+  private func step<T>(_ name: String, _ body: () throws -> (T, String)) throws -> T {
+    let start = DispatchTime.now()
+    do {
+      let (value, note) = try body()
+      let milliseconds = (DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000
+      logger.info("\(name): \(note) (\(milliseconds) ms)")
+      return value
+    } catch let error as BuildError {
+      throw error
+    } catch {
+      throw BuildError(step: name, message: "\(error)")
+    }
+  }
+}
+
+/// Records every snapshot folder the history store has not seen, or that changed since.
+struct SnapshotRecorder {
+  let store: HistoryStore
+  let logger: Logger
+
+  func recordNew(_ folders: [SnapshotFolder]) throws -> [Day] {
+    var stored: [Day: String] = [:]
+    for snapshot in try store.recordedSnapshots() { stored[snapshot.day] = snapshot.fingerprint }
+    var recorded: [Day] = []
+    for folder in folders {
+      let quick = try SnapshotFingerprint.quick(of: folder.url)
+      if let previous = stored[folder.day].flatMap(SnapshotFingerprint.init(stored:)) {
+        if previous.quick == quick { continue }
+        // Times changed (a copy, a checkout): only a change of content means a new export.
+        let current = try SnapshotFingerprint.of(folder.url)
+        if current.content == previous.content {
+          try store.updateFingerprint(of: folder.day, to: current.description)
+          continue
+        }
+        logger.notice("\(folder.relativePath) changed since it was recorded; recording it again")
+      }
+      let result = try SnapshotReader().read(folder)
+      for warning in result.warnings { logger.warning("\(warning)") }
+      let fingerprint = try SnapshotFingerprint.of(folder.url)
+      let outcome = try store.record(result.snapshot, fingerprint: fingerprint.description)
+      logger.info(
+        "recorded \(folder.day.iso): \(result.snapshot.observations.count) items, \(outcome.runsStarted) changes started, \(outcome.runsEnded) ended"
+      )
+      recorded.append(folder.day)
+    }
+    return recorded
+  }
+}

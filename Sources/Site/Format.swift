@@ -1,0 +1,39 @@
+import Model
+
+/// How numbers and dates read on pages.
+enum Format {
+  /// `12,345`.
+  static func count(_ value: Int) -> String {
+    let digits = String(value.magnitude)
+    var result = ""
+    for (index, digit) in digits.enumerated() {
+      if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
+      result.append(digit)
+    }
+    return value < 0 ? "-" + result : result
+  }
+
+  /// A share as a whole percentage, `45%`; shares that round to 0 or 100 but are not say `<1%` or `>99%`.
+  static func percent(_ share: Double) -> String {
+    guard share.isFinite else { return "0%" }
+    let rounded = Int((share * 100).rounded())
+    if rounded == 0 && share > 0 { return "<1%" }
+    if rounded == 100 && share < 1 { return ">99%" }
+    return "\(rounded)%"
+  }
+
+  /// `2026-11-22`, or the fallback when unknown.
+  static func day(_ day: Day?, otherwise fallback: String) -> String {
+    day?.iso ?? fallback
+  }
+
+  /// `1 day`, `12 days`.
+  static func days(_ count: Int) -> String {
+    count == 1 ? "1 day" : "\(count) days"
+  }
+
+  /// A number with its noun, singular or plural: `1 role`, `3 roles`.
+  static func counted(_ value: Int, _ singular: String, _ plural: String) -> String {
+    count(value) + " " + (value == 1 ? singular : plural)
+  }
+}

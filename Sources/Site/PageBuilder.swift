@@ -1,0 +1,250 @@
+import Analysis
+import Model
+
+/// Builds page models from the analysis report: all wording and formatting of figures lives here.
+struct PageBuilder {
+  let report: OrganisationReport
+  let paths: SitePaths
+  let charts: ChartFactory
+  let procedures: [ProcedureSource]
+
+  init(report: OrganisationReport, procedures: [ProcedureSource]) {
+    self.report = report
+    self.paths = SitePaths(teamIDs: report.teams.map(\.team.id))
+    self.charts = ChartFactory()
+    self.procedures = procedures
+  }
+
+  // MARK: Dashboard
+
+  func dashboard() -> DashboardModel {
+    let totals = report.totals
+    let page = "index.html"
+    let quarter = report.quarter
+    return DashboardModel(
+      hasSnapshot: report.snapshot != nil, snapshot: report.snapshot?.iso ?? "",
+      quarter: quarter?.label ?? "", snapshotCount: Format.counted(report.snapshots.count, "snapshot", "snapshots"),
+      cards: headlineCards(totals, quarter: quarter), credentialCards: credentialCards(totals),
+      quarterChart: charts.quarterly(report.quarters, subject: "the organisation", idPrefix: "org-quarters"),
+      quarterRows: quarterRows(report.quarters),
+      openChart: charts.openOverTime(report.openOverTime, subject: "the organisation", idPrefix: "org-open"),
+      topPrincipals: report.topPrincipals.prefix(5).enumerated().map { rank, principal in
+        topRow(rank: rank + 1, principal, from: page)
+      },
+      hasTopPrincipals: !report.topPrincipals.isEmpty,
+      serviceChart: charts.services(
+        serviceRowsData(report.byService), total: totals.unusedPermissions, idPrefix: "org-services"),
+      serviceRows: serviceRows(report.byService, total: totals.unusedPermissions),
+      teams: report.teams.map { teamRow($0) },
+      checklistsHref: quarter.map { paths.quarterChecklists($0) } ?? "",
+      procedures: procedures.map { LinkModel(label: $0.title, href: SitePaths.procedure($0.slug)) },
+      hasProcedures: !procedures.isEmpty,
+      problems: report.dataProblems.map {
+        ProblemRow(location: $0.file + ($0.line.map { ":\($0)" } ?? ""), message: $0.message)
+      },
+      hasProblems: !report.dataProblems.isEmpty)
+  }
+
+  func headlineCards(_ totals: Totals, quarter: Quarter?) -> [Card] {
+    let quarterLabel = quarter?.label ?? "this quarter"
+    return [
+      Card(label: "IAM roles", value: Format.count(totals.roles), detail: Format.counted(totals.principals, "principal", "principals") + " in all"),
+      Card(
+        label: "Roles with unused permissions", value: Format.count(totals.rolesWithUnused),
+        detail: Format.percent(totals.rolesWithUnusedShare) + " of roles"),
+      Card(label: "Open unused permissions", value: Format.count(totals.unusedPermissions), detail: "at this snapshot"),
+      Card(
+        label: "Identified in \(quarterLabel)", value: Format.count(totals.identifiedThisQuarter),
+        detail: "open at some point this quarter"),
+      Card(label: "Removed in \(quarterLabel)", value: Format.count(totals.removedThisQuarter), detail: "resolved or gone"),
+      Card(
+        label: "Reduction rate", value: Format.percent(totals.reductionRate), detail: "removed ÷ identified, \(quarterLabel)"),
+    ]
+  }
+
+  func credentialCards(_ totals: Totals) -> [Card] {
+    [
+      Card(label: "Unused roles", value: Format.count(totals.unusedRoles), detail: "not used at all"),
+      Card(label: "Unused access keys", value: Format.count(totals.unusedAccessKeys)),
+      Card(label: "Unused console passwords", value: Format.count(totals.unusedPasswords)),
+      Card(label: "Accepted exceptions", value: Format.count(totals.acceptedPermissions), detail: "archived findings"),
+    ]
+  }
+
+  func quarterRows(_ quarters: [QuarterMetrics]) -> [QuarterRow] {
+    quarters.map {
+      QuarterRow(
+        quarter: $0.quarter.label, identified: Format.count($0.identified), removed: Format.count($0.removed),
+        rate: Format.percent($0.reductionRate), hasSnapshots: $0.hasSnapshots)
+    }
+  }
+
+  /// The top services and one "other" row, at most seven rows in all.
+  func serviceRowsData(_ services: [ServiceCount]) -> [ServiceCount] {
+    let shown = 6
+    guard services.count > shown + 1 else { return services }
+    let other = services.dropFirst(shown).reduce(0) { $0 + $1.unusedPermissions }
+    return Array(services.prefix(shown)) + [ServiceCount(service: "Other services", unusedPermissions: other)]
+  }
+
+  func serviceRows(_ services: [ServiceCount], total: Int) -> [ServiceRow] {
+    serviceRowsData(services).map {
+      ServiceRow(
+        service: $0.service, count: Format.count($0.unusedPermissions),
+        share: Format.percent(Ratio.of($0.unusedPermissions, total)))
+    }
+  }
+
+  func topRow(rank: Int, _ principal: PrincipalReport, from page: String) -> TopPrincipalRow {
+    let team = report.teams.first { $0.team.id == principal.teamID }
+    return TopPrincipalRow(
+      rank: rank, name: principal.principal.name, arn: principal.principal.arn,
+      account: principal.principal.accountID, kind: kindName(principal.principal.kind),
+      teamName: team?.team.name ?? principal.teamID,
+      href: SitePaths.root(from: page) + paths.teamPage(principal.teamID) + "#"
+        + SitePaths.principalAnchor(principal.principal),
+      count: Format.count(principal.unusedPermissions))
+  }
+
+  func teamRow(_ team: TeamReport) -> TeamRow {
+    TeamRow(
+      name: team.team.name, href: paths.teamPage(team.team.id),
+      champions: team.team.champions.map(\.name).joined(separator: ", "),
+      principals: Format.count(team.totals.principals), rolesWithUnused: Format.count(team.totals.rolesWithUnused),
+      unusedPermissions: Format.count(team.totals.unusedPermissions),
+      identified: Format.count(team.totals.identifiedThisQuarter),
+      removed: Format.count(team.totals.removedThisQuarter), rate: Format.percent(team.totals.reductionRate),
+      ratePercent: Int((team.totals.reductionRate * 100).rounded()),
+      checklist: "\(team.checklist.done)/\(team.checklist.total)",
+      checklistHref: paths.teamChecklist(team.team.id, team.checklist.quarter),
+      sparklineSVG: charts.sparkline(team.openOverTime, teamName: team.team.name), isUnowned: team.isUnowned)
+  }
+
+  func kindName(_ kind: PrincipalKind) -> String {
+    switch kind {
+    case .role: "Role"
+    case .user: "User"
+    case .other: "Principal"
+    }
+  }
+
+  // MARK: Team page
+
+  func teamPage(_ team: TeamReport) -> TeamModel {
+    let totals = team.totals
+    let quarterLabel = report.quarter?.label ?? "this quarter"
+    let cards = [
+      Card(label: "Principals", value: Format.count(totals.principals), detail: Format.counted(totals.roles, "role", "roles")),
+      Card(
+        label: "Roles with unused permissions", value: Format.count(totals.rolesWithUnused),
+        detail: Format.percent(totals.rolesWithUnusedShare) + " of roles"),
+      Card(label: "Open unused permissions", value: Format.count(totals.unusedPermissions)),
+      Card(label: "Identified in \(quarterLabel)", value: Format.count(totals.identifiedThisQuarter)),
+      Card(label: "Removed in \(quarterLabel)", value: Format.count(totals.removedThisQuarter)),
+      Card(label: "Reduction rate", value: Format.percent(totals.reductionRate), detail: "removed ÷ identified"),
+    ]
+    let checklist = team.checklist
+    let slug = Slug.make(team.team.id, fallback: "team")
+    return TeamModel(
+      name: team.team.name, isUnowned: team.isUnowned,
+      champions: team.team.champions.map {
+        ChampionModel(name: $0.name, email: $0.email ?? "", hasEmail: $0.email != nil)
+      },
+      hasChampions: !team.team.champions.isEmpty, snapshot: report.snapshot?.iso ?? "",
+      quarter: quarterLabel, cards: cards,
+      quarterChart: charts.quarterly(team.quarters, subject: team.team.name, idPrefix: "team-\(slug)-quarters"),
+      quarterRows: quarterRows(team.quarters),
+      openChart: charts.openOverTime(team.openOverTime, subject: team.team.name, idPrefix: "team-\(slug)-open"),
+      serviceRows: serviceRows(team.byService, total: totals.unusedPermissions),
+      checklistDone: Format.count(checklist.done), checklistTotal: Format.count(checklist.total),
+      checklistPercent: Int((Ratio.of(checklist.done, checklist.total) * 100).rounded()),
+      checklistHref: "checklists/" + checklist.quarter.label + ".html",
+      principals: team.principals.map { principalModel($0) }, hasPrincipals: !team.principals.isEmpty,
+      principalCount: Format.counted(team.principals.count, "principal", "principals"))
+  }
+
+  func principalModel(_ report: PrincipalReport) -> PrincipalModel {
+    let principal = report.principal
+    var parts: [String] = []
+    if report.unusedPermissions > 0 {
+      parts.append(Format.counted(report.unusedPermissions, "unused permission", "unused permissions"))
+    }
+    let others = report.items.count - report.unusedPermissions
+    if others > 0 { parts.append(Format.counted(others, "unused credential or role", "unused credentials or roles")) }
+    if !report.acceptedItems.isEmpty {
+      parts.append(Format.counted(report.acceptedItems.count, "accepted exception", "accepted exceptions"))
+    }
+    let lastUsed: String
+    if let day = principal.lastUsedOn {
+      lastUsed = day.iso
+    } else {
+      lastUsed = principal.kind == .role && principal.isInInventory ? "never in the tracking window" : "not reported"
+    }
+    return PrincipalModel(
+      anchor: SitePaths.principalAnchor(principal), name: principal.name, arn: principal.arn,
+      account: principal.accountID, kind: kindName(principal.kind), lastUsed: lastUsed,
+      tags: principal.tags.map { TagModel(key: $0.key, value: $0.value) }, hasTags: !principal.tags.isEmpty,
+      summary: parts.joined(separator: ", "), items: report.items.map(itemModel),
+      acceptedItems: report.acceptedItems.map(itemModel), hasAcceptedItems: !report.acceptedItems.isEmpty)
+  }
+
+  func itemModel(_ item: OpenItem) -> ItemModel {
+    let kind: String =
+      switch item.kind {
+      case .permission: item.detail == "*" ? "Unused service" : "Unused action"
+      case .role: "Unused role"
+      case .accessKey: "Unused access key"
+      case .password: "Unused password"
+      }
+    return ItemModel(
+      what: item.displayName, kind: kind, lastUsed: Format.day(item.lastUsedOn, otherwise: "never in the tracking window"),
+      openSince: item.openSince.iso, daysOpen: Format.days(item.daysOpen), recommendation: item.recommendation)
+  }
+
+  // MARK: Checklists
+
+  func teamChecklist(_ team: TeamReport) -> TeamChecklistModel {
+    let checklist = team.checklist
+    var sections: [ChecklistSectionModel] = []
+    for entry in checklist.entries {
+      let item = ChecklistItemModel(
+        id: entry.id, text: entry.text, isDone: entry.isDone, signedBy: entry.signOff?.by ?? "",
+        signedOn: entry.signOff?.on.iso ?? "", note: entry.signOff?.note ?? "", hasNote: entry.signOff?.note != nil)
+      if let last = sections.last, last.title == entry.section {
+        sections[sections.count - 1].items.append(item)
+      } else {
+        let href = entry.procedureSlug.map { "../../../" + SitePaths.procedure(procedureSlug(for: $0)) }
+        sections.append(
+          ChecklistSectionModel(title: entry.section, href: href ?? "", hasHref: href != nil, items: [item]))
+      }
+    }
+    return TeamChecklistModel(
+      teamName: team.team.name, teamHref: "../index.html", quarter: checklist.quarter.label,
+      done: Format.count(checklist.done), total: Format.count(checklist.total),
+      percent: Int((Ratio.of(checklist.done, checklist.total) * 100).rounded()),
+      reviewFile: "content/reviews/\(checklist.quarter.label)/\(team.team.id).yml", sections: sections,
+      hasItems: !checklist.entries.isEmpty)
+  }
+
+  func quarterChecklists(_ quarter: Quarter) -> QuarterChecklistsModel {
+    let rows = report.teams.map { team in
+      let share = Ratio.of(team.checklist.done, team.checklist.total)
+      return ChecklistProgressRow(
+        teamName: team.team.name, href: "../" + paths.teamChecklist(team.team.id, quarter),
+        done: Format.count(team.checklist.done), total: Format.count(team.checklist.total),
+        percent: Int((share * 100).rounded()), percentText: Format.percent(share))
+    }
+    // Teams furthest behind first: they are the ones to chase.
+    let sorted = zip(rows, report.teams).sorted {
+      let left = Ratio.of($0.1.checklist.done, $0.1.checklist.total)
+      let right = Ratio.of($1.1.checklist.done, $1.1.checklist.total)
+      return (left, $0.1.team.name) < (right, $1.1.team.name)
+    }.map(\.0)
+    return QuarterChecklistsModel(quarter: quarter.label, rows: sorted)
+  }
+
+  /// The output slug of a procedure by its source name.
+  func procedureSlug(for name: String) -> String {
+    procedures.first { $0.name == name }?.slug ?? Slug.make(name, fallback: "procedure")
+  }
+}

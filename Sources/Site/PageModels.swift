@@ -1,0 +1,246 @@
+/// Page models: plain values holding display-ready text for the templates. Numbers are already
+/// formatted and links already relative, so templates only place values; fields named `...SVG`
+/// or `...HTML` are our own trusted markup and go in with triple braces.
+
+/// What every page's layout shows around the page's own content.
+struct LayoutModel: Encodable {
+  var siteTitle: String
+  var pageTitle: String
+  /// Relative prefix back to the site root, e.g. `../../`.
+  var root: String
+  var bodyHTML: String
+  var snapshot: String
+  var hasSnapshot: Bool
+  var generated: String
+  var navigation: [NavigationLink]
+}
+
+/// A link in the site navigation.
+struct NavigationLink: Encodable {
+  var label: String
+  var href: String
+  var isCurrent: Bool
+}
+
+/// A headline figure.
+struct Card: Encodable {
+  var label: String
+  var value: String
+  var detail: String
+  var hasDetail: Bool
+
+  init(label: String, value: String, detail: String = "") {
+    self.label = label
+    self.value = value
+    self.detail = detail
+    self.hasDetail = !detail.isEmpty
+  }
+}
+
+/// One quarter's row in a trend table.
+struct QuarterRow: Encodable {
+  var quarter: String
+  var identified: String
+  var removed: String
+  var rate: String
+  var hasSnapshots: Bool
+}
+
+/// One service's row.
+struct ServiceRow: Encodable {
+  var service: String
+  var count: String
+  var share: String
+}
+
+/// One of the principals with the most unused permissions.
+struct TopPrincipalRow: Encodable {
+  var rank: Int
+  var name: String
+  var arn: String
+  var account: String
+  var kind: String
+  var teamName: String
+  var href: String
+  var count: String
+}
+
+/// One team's row on the dashboard.
+struct TeamRow: Encodable {
+  var name: String
+  var href: String
+  var champions: String
+  var principals: String
+  var rolesWithUnused: String
+  var unusedPermissions: String
+  var identified: String
+  var removed: String
+  var rate: String
+  /// The rate as a whole percentage for the bar width.
+  var ratePercent: Int
+  var checklist: String
+  var checklistHref: String
+  var sparklineSVG: String
+  var isUnowned: Bool
+}
+
+/// A titled link.
+struct LinkModel: Encodable {
+  var label: String
+  var href: String
+}
+
+/// A data problem listed on the dashboard.
+struct ProblemRow: Encodable {
+  var location: String
+  var message: String
+}
+
+/// A chart with its table twin.
+struct ChartModel: Encodable {
+  var svg: String
+  var caption: String
+  var columns: [String]
+  var rows: [[String]]
+  var hasData: Bool
+}
+
+/// `index.html`.
+struct DashboardModel: Encodable {
+  var hasSnapshot: Bool
+  var snapshot: String
+  var quarter: String
+  var snapshotCount: String
+  var cards: [Card]
+  var credentialCards: [Card]
+  var quarterChart: ChartModel
+  var quarterRows: [QuarterRow]
+  var openChart: ChartModel
+  var topPrincipals: [TopPrincipalRow]
+  var hasTopPrincipals: Bool
+  var serviceChart: ChartModel
+  var serviceRows: [ServiceRow]
+  var teams: [TeamRow]
+  var checklistsHref: String
+  var procedures: [LinkModel]
+  var hasProcedures: Bool
+  var problems: [ProblemRow]
+  var hasProblems: Bool
+}
+
+/// A champion with an optional mail link.
+struct ChampionModel: Encodable {
+  var name: String
+  var email: String
+  var hasEmail: Bool
+}
+
+/// A tag shown on a principal.
+struct TagModel: Encodable {
+  var key: String
+  var value: String
+}
+
+/// One unused item in a principal's table.
+struct ItemModel: Encodable {
+  var what: String
+  var kind: String
+  var lastUsed: String
+  var openSince: String
+  var daysOpen: String
+  var recommendation: String
+}
+
+/// A principal's section on its team page.
+struct PrincipalModel: Encodable {
+  var anchor: String
+  var name: String
+  var arn: String
+  var account: String
+  var kind: String
+  var lastUsed: String
+  var tags: [TagModel]
+  var hasTags: Bool
+  var summary: String
+  var items: [ItemModel]
+  var acceptedItems: [ItemModel]
+  var hasAcceptedItems: Bool
+}
+
+/// `teams/TEAM/index.html`.
+struct TeamModel: Encodable {
+  var name: String
+  var isUnowned: Bool
+  var champions: [ChampionModel]
+  var hasChampions: Bool
+  var snapshot: String
+  var quarter: String
+  var cards: [Card]
+  var quarterChart: ChartModel
+  var quarterRows: [QuarterRow]
+  var openChart: ChartModel
+  var serviceRows: [ServiceRow]
+  var checklistDone: String
+  var checklistTotal: String
+  var checklistPercent: Int
+  var checklistHref: String
+  var principals: [PrincipalModel]
+  var hasPrincipals: Bool
+  var principalCount: String
+}
+
+/// One line of a printed checklist.
+struct ChecklistItemModel: Encodable {
+  var id: String
+  var text: String
+  var isDone: Bool
+  var signedBy: String
+  var signedOn: String
+  var note: String
+  var hasNote: Bool
+}
+
+/// A group of checklist lines under one heading.
+struct ChecklistSectionModel: Encodable {
+  var title: String
+  var href: String
+  var hasHref: Bool
+  var items: [ChecklistItemModel]
+}
+
+/// `teams/TEAM/checklists/YYYY-Qn.html`.
+struct TeamChecklistModel: Encodable {
+  var teamName: String
+  var teamHref: String
+  var quarter: String
+  var done: String
+  var total: String
+  var percent: Int
+  var reviewFile: String
+  var sections: [ChecklistSectionModel]
+  var hasItems: Bool
+}
+
+/// One team's progress on the quarter's checklist overview.
+struct ChecklistProgressRow: Encodable {
+  var teamName: String
+  var href: String
+  var done: String
+  var total: String
+  var percent: Int
+  var percentText: String
+}
+
+/// `checklists/YYYY-Qn.html`.
+struct QuarterChecklistsModel: Encodable {
+  var quarter: String
+  var rows: [ChecklistProgressRow]
+}
+
+/// `procedures/SLUG.html`.
+struct ProcedureModel: Encodable {
+  var title: String
+  var bodyHTML: String
+  var isChecklist: Bool
+  var checklistNote: String
+}

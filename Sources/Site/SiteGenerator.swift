@@ -1,0 +1,181 @@
+import Analysis
+import Markdown
+import Model
+import Mustache
+
+/// A review procedure to render, as read from `content/procedures/NAME.md`.
+public struct ProcedureSource: Sendable {
+  /// The file name without `.md`.
+  public var name: String
+  /// The output slug (unique among procedures).
+  public var slug: String
+  /// The page title.
+  public var title: String
+  /// The parsed Markdown.
+  public var document: MarkdownDocument
+  /// Whether teams work through it as a quarterly checklist.
+  public var isQuarterlyChecklist: Bool
+
+  /// A procedure with every field given; the slug is derived from the name.
+  public init(name: String, title: String, document: MarkdownDocument, isQuarterlyChecklist: Bool) {
+    self.name = name
+    self.slug = Slug.make(name, fallback: "procedure")
+    self.title = title
+    self.document = document
+    self.isQuarterlyChecklist = isQuarterlyChecklist
+  }
+}
+
+/// Everything a site is generated from.
+public struct SiteInput: Sendable {
+  /// `site.yml`.
+  public var config: SiteConfig
+  /// The analysis.
+  public var report: OrganisationReport
+  /// Procedures to render.
+  public var procedures: [ProcedureSource]
+  /// When the build ran (from `SOURCE_DATE_EPOCH` when set), shown in page footers.
+  public var generatedAt: Timestamp
+
+  /// An input with every field given.
+  public init(config: SiteConfig, report: OrganisationReport, procedures: [ProcedureSource], generatedAt: Timestamp) {
+    self.config = config
+    self.report = report
+    self.procedures = procedures
+    self.generatedAt = generatedAt
+  }
+}
+
+/// One file of the generated site.
+public struct OutputFile: Sendable, Hashable {
+  /// The path below the output folder, `/`-separated, never absolute and never with `..`.
+  public var path: String
+  /// The bytes to write.
+  public var contents: [UInt8]
+
+  /// A file from text.
+  public init(path: String, text: String) {
+    self.path = path
+    self.contents = Array(text.utf8)
+  }
+
+  /// A file from bytes.
+  public init(path: String, contents: [UInt8]) {
+    self.path = path
+    self.contents = contents
+  }
+}
+
+/// Renders page models to HTML: the one place that knows which template engine is used.
+struct PageRenderer {
+  let theme: Theme
+
+  func render(template: String, model: some Encodable, page: String) throws -> String {
+    let context: Any
+    do {
+      context = try TemplateEncoder.encode(model)
+    } catch {
+      throw SiteError.renderFailed(page: page, reason: "\(error)")
+    }
+    guard let html = theme.library.render(context, withTemplate: template) else {
+      throw SiteError.renderFailed(page: page, reason: "no template named \(template)")
+    }
+    return html
+  }
+}
+
+/// Generates every file of the site from the analysis; writes nothing itself.
+public struct SiteGenerator: Sendable {
+  private let theme: Theme
+
+  /// A generator using the given theme.
+  public init(theme: Theme) {
+    self.theme = theme
+  }
+
+  /// Every output file, in a stable order.
+  public func files(for input: SiteInput) throws -> [OutputFile] {
+    let procedures = Self.uniqueSlugs(input.procedures)
+    let builder = PageBuilder(report: input.report, procedures: procedures)
+    let renderer = PageRenderer(theme: theme)
+    let layout = LayoutFactory(input: input)
+    var files: [OutputFile] = []
+
+    func page(_ path: String, title: String, template: String, model: some Encodable, section: String) throws {
+      let body = try renderer.render(template: template, model: model, page: path)
+      let html = try renderer.render(
+        template: "layout", model: layout.model(page: path, title: title, body: body, section: section), page: path)
+      files.append(OutputFile(path: path, text: html))
+    }
+
+    try page("index.html", title: "Dashboard", template: "dashboard", model: builder.dashboard(), section: "dashboard")
+    for team in input.report.teams {
+      try page(
+        builder.paths.teamPage(team.team.id), title: team.team.name, template: "team",
+        model: builder.teamPage(team), section: "teams")
+      if input.report.quarter != nil {
+        try page(
+          builder.paths.teamChecklist(team.team.id, team.checklist.quarter),
+          title: "\(team.team.name): \(team.checklist.quarter.label) checklist", template: "team-checklist",
+          model: builder.teamChecklist(team), section: "checklists")
+      }
+    }
+    if let quarter = input.report.quarter {
+      try page(
+        builder.paths.quarterChecklists(quarter), title: "\(quarter.label) review checklists", template: "checklists",
+        model: builder.quarterChecklists(quarter), section: "checklists")
+    }
+    for procedure in procedures {
+      let model = ProcedureModel(
+        title: procedure.title, bodyHTML: procedure.document.html(allowRawHTML: input.config.allowsRawHTML),
+        isChecklist: procedure.isQuarterlyChecklist,
+        checklistNote: "Each team works through this procedure's checklist every quarter.")
+      try page(
+        SitePaths.procedure(procedure.slug), title: procedure.title, template: "procedure", model: model,
+        section: "procedures")
+    }
+    files.append(OutputFile(path: "data/summary.json", text: SummaryDocument(report: input.report).json()))
+    for (path, bytes) in theme.assets.sorted(by: { $0.key < $1.key }) {
+      files.append(OutputFile(path: "assets/" + path, contents: bytes))
+    }
+    return files
+  }
+
+  /// Procedures with slugs made unique in name order.
+  static func uniqueSlugs(_ procedures: [ProcedureSource]) -> [ProcedureSource] {
+    var used = Set<String>()
+    return procedures.sorted { $0.name < $1.name }.map { procedure in
+      var procedure = procedure
+      let base = procedure.slug
+      var suffix = 2
+      while used.contains(procedure.slug) {
+        procedure.slug = "\(base)-\(suffix)"
+        suffix += 1
+      }
+      used.insert(procedure.slug)
+      return procedure
+    }
+  }
+}
+
+/// Builds the layout model around each page's content.
+struct LayoutFactory {
+  let input: SiteInput
+
+  func model(page: String, title: String, body: String, section: String) -> LayoutModel {
+    let root = SitePaths.root(from: page)
+    var navigation = [NavigationLink(label: "Dashboard", href: root + "index.html", isCurrent: section == "dashboard")]
+    if let quarter = input.report.quarter {
+      navigation.append(
+        NavigationLink(
+          label: "\(quarter.label) checklists", href: root + "checklists/\(quarter.label).html",
+          isCurrent: section == "checklists"))
+    }
+    let generated = input.generatedAt
+    let time = String(generated.iso.dropFirst(11).prefix(5))
+    return LayoutModel(
+      siteTitle: input.config.title, pageTitle: title, root: root, bodyHTML: body,
+      snapshot: input.report.snapshot?.iso ?? "", hasSnapshot: input.report.snapshot != nil,
+      generated: generated.day.iso + " " + time + " UTC", navigation: navigation)
+  }
+}

@@ -1,0 +1,53 @@
+import Model
+
+/// Where each page lives in the output folder, and how pages link to each other.
+///
+/// Every name derived from input passes through `Slug`, and collisions get a numeric suffix in
+/// `teams.yml` order, so no input can write outside the output folder or over another page.
+struct SitePaths: Sendable {
+  private var teamFolders: [String: String] = [:]
+
+  init(teamIDs: [String]) {
+    var used = Set<String>()
+    for id in teamIDs {
+      let base = Slug.make(id, maxLength: 64, fallback: "team")
+      var slug = base
+      var suffix = 2
+      while used.contains(slug) {
+        slug = "\(base)-\(suffix)"
+        suffix += 1
+      }
+      used.insert(slug)
+      teamFolders[id] = slug
+    }
+  }
+
+  /// `teams/SLUG`.
+  func teamFolder(_ teamID: String) -> String {
+    "teams/" + (teamFolders[teamID] ?? Slug.make(teamID, fallback: "team"))
+  }
+
+  /// `teams/SLUG/index.html`.
+  func teamPage(_ teamID: String) -> String { teamFolder(teamID) + "/index.html" }
+
+  /// `teams/SLUG/checklists/YYYY-Qn.html`.
+  func teamChecklist(_ teamID: String, _ quarter: Quarter) -> String {
+    teamFolder(teamID) + "/checklists/" + quarter.label + ".html"
+  }
+
+  /// `checklists/YYYY-Qn.html`.
+  func quarterChecklists(_ quarter: Quarter) -> String { "checklists/" + quarter.label + ".html" }
+
+  /// `procedures/SLUG.html`.
+  static func procedure(_ slug: String) -> String { "procedures/" + slug + ".html" }
+
+  /// The prefix that leads from a page back to the site root: `""`, `../`, `../../`.
+  static func root(from page: String) -> String {
+    String(repeating: "../", count: page.split(separator: "/").count - 1)
+  }
+
+  /// The anchor of a principal's section on its team page.
+  static func principalAnchor(_ principal: Principal) -> String {
+    "p-" + Slug.make(principal.kind.rawValue + "-" + principal.accountID + "-" + principal.name, maxLength: 80, fallback: "principal")
+  }
+}
