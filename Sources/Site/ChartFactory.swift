@@ -60,18 +60,20 @@ struct ChartFactory {
           + "\(Format.count(total)) (\(Format.percent(Ratio.of($0.unusedPermissions, total))))."
       } ?? "No open unused permissions."
     let chart = HorizontalBarChart(
-      bars: services.map { HorizontalBar(label: $0.service, value: $0.unusedPermissions) })
+      items: services.map { BarItem(label: $0.service, value: $0.unusedPermissions) }, total: total,
+      categoryName: "Service", valueName: "Unused permissions")
     return ChartModel(
       svg: chart.svg(title: "Open unused permissions by service", description: description, idPrefix: idPrefix),
       caption: "Open unused permissions by service", columns: ["Service", "Unused permissions", "Share"],
       rows: rows, hasData: !services.isEmpty)
   }
 
-  func sparkline(_ series: [DayCount], teamName: String) -> String {
+  func sparkline(_ series: [DayCount], teamName: String, idPrefix: String) -> String {
     guard series.count > 1 else { return "" }
     let first = series.first!.count
     let last = series.last!.count
-    return Sparkline(values: series.map(\.count)).svg(
-      title: "\(teamName): open unused permissions went from \(Format.count(first)) to \(Format.count(last))")
+    return Sparkline(values: series.map(\.count), zeroBased: true).svg(
+      title: "\(teamName): open unused permissions went from \(Format.count(first)) to \(Format.count(last))",
+      idPrefix: idPrefix)
   }
 }

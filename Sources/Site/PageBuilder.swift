@@ -117,7 +117,8 @@ struct PageBuilder {
       ratePercent: Int((team.totals.reductionRate * 100).rounded()),
       checklist: "\(team.checklist.done)/\(team.checklist.total)",
       checklistHref: paths.teamChecklist(team.team.id, team.checklist.quarter),
-      sparklineSVG: charts.sparkline(team.openOverTime, teamName: team.team.name), isUnowned: team.isUnowned)
+      sparklineSVG: charts.sparkline(
+        team.openOverTime, teamName: team.team.name, idPrefix: "spark-" + Slug.make(team.team.id, fallback: "team")), isUnowned: team.isUnowned)
   }
 
   func kindName(_ kind: PrincipalKind) -> String {

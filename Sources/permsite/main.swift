@@ -1,1 +1,3 @@
 import PermsiteKit
+
+PermsiteCommand.main()
