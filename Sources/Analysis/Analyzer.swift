@@ -113,9 +113,13 @@ struct AnalysisContext {
       var totals = state.totals(team: index)
       totals.identifiedThisQuarter = flow.identified[index][currentQuarter]
       totals.removedThisQuarter = flow.removed[index][currentQuarter]
-      let checklist = ChecklistBuilder.progress(
-        team: team, quarter: quarters.quarters[currentQuarter], principals: principals, settings: settings,
-        problems: &dataProblems)
+      // Nobody reviews the unowned group: it has no champion and so no checklist.
+      let checklist =
+        isUnowned
+        ? ChecklistProgress(quarter: quarters.quarters[currentQuarter], entries: [])
+        : ChecklistBuilder.progress(
+          team: team, quarter: quarters.quarters[currentQuarter], principals: principals, settings: settings,
+          problems: &dataProblems)
       teamReports.append(
         TeamReport(
           team: team, totals: totals, quarters: flow.metrics(team: index, ranges: quarters),

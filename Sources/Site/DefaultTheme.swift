@@ -235,7 +235,7 @@ tr.accepted { color: var(--muted); }
         <td>{{identified}}</td>
         <td>{{removed}}</td>
         <td class="rate"><span class="meter" aria-hidden="true"><span style="width: {{ratePercent}}%"></span></span> {{rate}}</td>
-        <td><a href="{{checklistHref}}">{{checklist}}</a></td>
+        <td>{{#hasChecklist}}<a href="{{checklistHref}}">{{checklist}}</a>{{/hasChecklist}}{{^hasChecklist}}<span class="muted">none</span>{{/hasChecklist}}</td>
         <td class="spark">{{{sparklineSVG}}}</td>
       </tr>
       {{/teams}}
@@ -476,10 +476,12 @@ tr.accepted { color: var(--muted); }
 <section aria-labelledby="numbers">
   <h2 id="numbers">Numbers</h2>
   {{>partials/cards}}
+  {{#hasChecklist}}
   <p class="checklist-progress">
     <a href="{{checklistHref}}">{{quarter}} review checklist</a>: {{checklistDone}} of {{checklistTotal}} items done
     <span class="meter" aria-hidden="true"><span style="width: {{checklistPercent}}%"></span></span>
   </p>
+  {{/hasChecklist}}
 </section>
 
 <section aria-labelledby="trend">

@@ -116,7 +116,7 @@ struct PageBuilder {
       removed: Format.count(team.totals.removedThisQuarter), rate: Format.percent(team.totals.reductionRate),
       ratePercent: Int((team.totals.reductionRate * 100).rounded()),
       checklist: "\(team.checklist.done)/\(team.checklist.total)",
-      checklistHref: paths.teamChecklist(team.team.id, team.checklist.quarter),
+      checklistHref: paths.teamChecklist(team.team.id, team.checklist.quarter), hasChecklist: !team.isUnowned,
       sparklineSVG: charts.sparkline(
         team.openOverTime, teamName: team.team.name, idPrefix: "spark-" + Slug.make(team.team.id, fallback: "team")), isUnowned: team.isUnowned)
   }
@@ -159,7 +159,7 @@ struct PageBuilder {
       serviceRows: serviceRows(team.byService, total: totals.unusedPermissions),
       checklistDone: Format.count(checklist.done), checklistTotal: Format.count(checklist.total),
       checklistPercent: Int((Ratio.of(checklist.done, checklist.total) * 100).rounded()),
-      checklistHref: "checklists/" + checklist.quarter.label + ".html",
+      checklistHref: "checklists/" + checklist.quarter.label + ".html", hasChecklist: !team.isUnowned,
       principals: team.principals.map { principalModel($0) }, hasPrincipals: !team.principals.isEmpty,
       principalCount: Format.counted(team.principals.count, "principal", "principals"))
   }
@@ -228,7 +228,8 @@ struct PageBuilder {
   }
 
   func quarterChecklists(_ quarter: Quarter) -> QuarterChecklistsModel {
-    let rows = report.teams.map { team in
+    let teams = report.teams.filter { !$0.isUnowned }
+    let rows = teams.map { team in
       let share = Ratio.of(team.checklist.done, team.checklist.total)
       return ChecklistProgressRow(
         teamName: team.team.name, href: "../" + paths.teamChecklist(team.team.id, quarter),
@@ -236,7 +237,7 @@ struct PageBuilder {
         percent: Int((share * 100).rounded()), percentText: Format.percent(share))
     }
     // Teams furthest behind first: they are the ones to chase.
-    let sorted = zip(rows, report.teams).sorted {
+    let sorted = zip(rows, teams).sorted {
       let left = Ratio.of($0.1.checklist.done, $0.1.checklist.total)
       let right = Ratio.of($1.1.checklist.done, $1.1.checklist.total)
       return (left, $0.1.team.name) < (right, $1.1.team.name)

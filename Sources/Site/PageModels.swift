@@ -80,6 +80,7 @@ struct TeamRow: Encodable {
   var ratePercent: Int
   var checklist: String
   var checklistHref: String
+  var hasChecklist: Bool
   var sparklineSVG: String
   var isUnowned: Bool
 }
@@ -184,6 +185,7 @@ struct TeamModel: Encodable {
   var checklistTotal: String
   var checklistPercent: Int
   var checklistHref: String
+  var hasChecklist: Bool
   var principals: [PrincipalModel]
   var hasPrincipals: Bool
   var principalCount: String

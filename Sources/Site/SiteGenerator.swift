@@ -113,7 +113,7 @@ public struct SiteGenerator: Sendable {
       try page(
         builder.paths.teamPage(team.team.id), title: team.team.name, template: "team",
         model: builder.teamPage(team), section: "teams")
-      if input.report.quarter != nil {
+      if input.report.quarter != nil, !team.isUnowned {
         try page(
           builder.paths.teamChecklist(team.team.id, team.checklist.quarter),
           title: "\(team.team.name): \(team.checklist.quarter.label) checklist", template: "team-checklist",

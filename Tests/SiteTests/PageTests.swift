@@ -1,0 +1,85 @@
+import Foundation
+import Model
+import Testing
+
+@testable import Site
+
+@Suite struct PageTests {
+  @Test func theSiteMapIsComplete() throws {
+    let files = try Fixtures.files()
+    #expect(
+      files.keys.sorted() == [
+        "assets/site.css", "checklists/2026-Q4.html", "data/summary.json", "index.html",
+        "procedures/review.html", "teams/pay/checklists/2026-Q4.html", "teams/pay/index.html",
+        "teams/unowned/index.html",
+      ])
+  }
+
+  @Test func inputTextIsEscapedEverywhere() throws {
+    let files = try Fixtures.files()
+    for (path, text) in files where path.hasSuffix(".html") {
+      #expect(!text.contains("<script>"), "\(path) carries a script tag")
+      #expect(!text.contains("<img src=x"), "\(path) carries an injected image")
+      #expect(!text.contains("<b>Raman</b>"), "\(path) carries champion markup")
+    }
+    let team = files["teams/pay/index.html"]!
+    #expect(team.contains("<h1>Pay&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;Co&quot;</h1>"))
+    #expect(team.contains("api&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"))
+    #expect(team.contains(#"<a href="mailto:p@example.com">Priya &lt;b&gt;Raman&lt;/b&gt;</a>"#))
+    let checklist = files["teams/pay/checklists/2026-Q4.html"]!
+    #expect(checklist.contains("Read the &lt;team&gt; page"))
+    #expect(checklist.contains("done &lt;quickly&gt;"))
+    let procedure = files["procedures/review.html"]!
+    #expect(procedure.contains("Read the") && !procedure.contains("<team>"), "raw HTML in procedures is dropped")
+  }
+
+  @Test func unownedPrincipalsAreShownAsSuch() throws {
+    let files = try Fixtures.files()
+    let unowned = files["teams/unowned/index.html"]!
+    #expect(unowned.contains("These principals match no team"))
+    #expect(unowned.contains("<code>access key AKIAEXAMPLE</code>"))
+    #expect(unowned.contains("Deactivate access key AKIAEXAMPLE, then delete it"))
+  }
+
+  @Test func linksAreRelative() throws {
+    let files = try Fixtures.files()
+    let checklist = files["teams/pay/checklists/2026-Q4.html"]!
+    #expect(checklist.contains(#"<link rel="stylesheet" href="../../../assets/site.css">"#))
+    #expect(checklist.contains(#"<a href="../../../procedures/review.html">Quarterly review</a>"#))
+    let dashboard = files["index.html"]!
+    #expect(dashboard.contains(#"<a href="teams/pay/index.html#p-role-111122223333-payments-api">payments-api</a>"#))
+    for (path, text) in files where path.hasSuffix(".html") {
+      #expect(!text.contains("href=\"/"), "\(path) has a root-relative link")
+      #expect(!text.contains("src=\"/"), "\(path) has a root-relative source")
+    }
+  }
+
+  @Test func summaryFollowsTheContract() throws {
+    let summary = try Fixtures.files()["data/summary.json"]!
+    let object = try JSONSerialization.jsonObject(with: Data(summary.utf8)) as! [String: Any]
+    #expect(Set(object.keys) == ["snapshot", "quarter", "totals", "byService", "topPrincipals", "quarters", "teams"])
+    let totals = object["totals"] as! [String: Any]
+    for key in [
+      "principals", "roles", "rolesWithUnused", "unusedPermissions", "identifiedThisQuarter", "removedThisQuarter",
+      "reductionRate",
+    ] {
+      #expect(totals[key] != nil, "totals.\(key)")
+    }
+    #expect(totals["unusedPermissions"] as? Int == 3)
+    #expect(totals["removedThisQuarter"] as? Int == 1)
+    #expect(totals["identifiedThisQuarter"] as? Int == 4)
+    #expect(totals["reductionRate"] as? Double == 0.25)
+    let team = (object["teams"] as! [[String: Any]])[0]
+    #expect(Set(team.keys) == [
+      "id", "name", "principals", "rolesWithUnused", "unusedPermissions", "identifiedThisQuarter",
+      "removedThisQuarter", "reductionRate", "checklist",
+    ])
+    #expect(team["checklist"] as? [String: Int] == ["done": 1, "total": 3])
+    #expect(summary.hasPrefix("{\n  \"snapshot\": \"2026-11-15\",\n  \"quarter\": \"2026-Q4\",\n  \"totals\": {\n"))
+  }
+
+  @Test func theBuildTimeComesFromTheInput() throws {
+    let dashboard = try Fixtures.files()["index.html"]!
+    #expect(dashboard.contains("Generated 2026-11-18 11:06 UTC"))
+  }
+}

@@ -1,0 +1,140 @@
+import Foundation
+import Model
+import Testing
+
+@testable import Site
+
+@Suite struct FormatTests {
+  @Test func counts() {
+    #expect(Format.count(0) == "0")
+    #expect(Format.count(999) == "999")
+    #expect(Format.count(1000) == "1,000")
+    #expect(Format.count(1_234_567) == "1,234,567")
+    #expect(Format.count(-45_000) == "-45,000")
+  }
+
+  @Test func percentages() {
+    #expect(Format.percent(0) == "0%")
+    #expect(Format.percent(0.004) == "<1%")
+    #expect(Format.percent(0.2857) == "29%")
+    #expect(Format.percent(0.996) == ">99%")
+    #expect(Format.percent(1) == "100%")
+    #expect(Format.percent(.nan) == "0%")
+  }
+}
+
+@Suite struct SummaryWriterTests {
+  @Test func numbersHaveAtMostFourDecimals() {
+    #expect(JSONWriter.number(0) == "0")
+    #expect(JSONWriter.number(1) == "1")
+    #expect(JSONWriter.number(0.25) == "0.25")
+    #expect(JSONWriter.number(2.0 / 7.0) == "0.2857")
+    #expect(JSONWriter.number(1.0 / 3.0) == "0.3333")
+  }
+
+  @Test func stringsAreEscaped() {
+    #expect(JSONWriter.quoted("a\"b\\c\nd</script>\u{2028}\u{1}") == #""a\"b\\c\nd\u003c/script>\u2028\u0001""#)
+  }
+
+  @Test func nestingIsIndented() {
+    var writer = JSONWriter()
+    writer.object { json in
+      json.member("a", 1)
+      json.key("b")
+      json.array([1, 2]) { json, value in json.object { $0.member("v", value) } }
+      json.key("c")
+      json.array([Int]()) { _, _ in }
+    }
+    #expect(writer.text == "{\n  \"a\": 1,\n  \"b\": [\n    {\n      \"v\": 1\n    },\n    {\n      \"v\": 2\n    }\n  ],\n  \"c\": []\n}")
+  }
+}
+
+@Suite struct SitePathTests {
+  @Test func teamFoldersAreSafeAndUnique() {
+    let paths = SitePaths(teamIDs: ["../../etc", "Payments", "payments", "a/b", "", "con"])
+    #expect(paths.teamPage("../../etc") == "teams/etc/index.html")
+    #expect(paths.teamPage("Payments") == "teams/payments/index.html")
+    #expect(paths.teamPage("payments") == "teams/payments-2/index.html")
+    #expect(paths.teamPage("a/b") == "teams/a-b/index.html")
+    #expect(paths.teamPage("") == "teams/team/index.html")
+  }
+
+  @Test func rootPrefixes() {
+    #expect(SitePaths.root(from: "index.html") == "")
+    #expect(SitePaths.root(from: "teams/a/index.html") == "../../")
+  }
+}
+
+@Suite struct TemplateEncoderTests {
+  struct Model: Encodable {
+    var name: String
+    var count: Int
+    var flag: Bool
+    var missing: String?
+    var list: [Int]
+  }
+
+  @Test func encodesPlainTrees() throws {
+    let tree = try TemplateEncoder.encode(Model(name: "n", count: 2, flag: true, missing: nil, list: [1, 2]))
+    let dictionary = try #require(tree as? [String: Any])
+    #expect(dictionary["name"] as? String == "n")
+    #expect(dictionary["count"] as? Int == 2)
+    #expect(dictionary["flag"] as? Bool == true)
+    #expect(dictionary["missing"] as? Bool == false, "nil is present as false, so lookups do not climb")
+    #expect(dictionary["list"] as? [Int] == [1, 2])
+  }
+}
+
+@Suite struct ThemeTests {
+  static let repositoryTemplates = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    .appendingPathComponent("templates")
+
+  @Test func theEmbeddedThemeIsTheRepositoryTheme() throws {
+    var onDisk: [String: String] = [:]
+    let enumerator = FileManager.default.enumerator(atPath: Self.repositoryTemplates.path)
+    while let path = enumerator?.nextObject() as? String {
+      let url = Self.repositoryTemplates.appendingPathComponent(path)
+      var isFolder: ObjCBool = false
+      if FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder), !isFolder.boolValue {
+        onDisk[path] = try String(contentsOf: url, encoding: .utf8)
+      }
+    }
+    #expect(onDisk == DefaultTheme.files, "run scripts/embed-theme after editing templates/")
+  }
+
+  @Test func aMissingPartialStopsTheBuild() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theme-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try Data("<p>{{> partials/nowhere }}</p>".utf8).write(to: folder.appendingPathComponent("team.mustache"))
+    #expect {
+      try Theme.load(from: folder)
+    } throws: { error in
+      "\(error)".hasPrefix("templates/team.mustache: includes the partial \"partials/nowhere\"")
+    }
+  }
+
+  @Test func aSiteTemplateReplacesTheDefault() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theme-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try Data("<h1>Custom {{quarter}}</h1>".utf8).write(to: folder.appendingPathComponent("dashboard.mustache"))
+    let files = try SiteGenerator(theme: Theme.load(from: folder)).files(for: Fixtures.input())
+    let dashboard = String(decoding: files.first { $0.path == "index.html" }!.contents, as: UTF8.self)
+    #expect(dashboard.contains("<h1>Custom 2026-Q4</h1>"))
+    #expect(dashboard.contains("<footer"), "the default layout still wraps it")
+  }
+
+  @Test func anInvalidTemplateNamesItsFile() throws {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theme-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    try Data("{{#open}} never closed".utf8).write(to: folder.appendingPathComponent("team.mustache"))
+    #expect {
+      try Theme.load(from: folder)
+    } throws: { error in
+      "\(error)".hasPrefix("templates/team.mustache: the template does not parse")
+    }
+  }
+}
