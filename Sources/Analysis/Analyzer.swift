@@ -47,7 +47,8 @@ public enum AnalysisError: Error, Sendable, CustomStringConvertible {
 /// Computes the organisation's and every team's report from the timeline.
 public enum Analyzer {
   /// The report at the current snapshot. Snapshots after it are ignored, as if not yet taken.
-  public static func report(from timeline: Timeline, settings: AnalysisSettings) throws -> OrganisationReport {
+  public static func report(from timeline: Timeline, settings: AnalysisSettings) throws -> OrganisationReport
+  {
     guard !timeline.snapshots.isEmpty else { return emptyReport(settings: settings) }
     var current = timeline.snapshots.count - 1
     if let day = settings.currentDay {
@@ -153,7 +154,9 @@ struct QuarterRanges {
   let quarterOfSnapshot: [Int]
 
   init(snapshots: [Day], fiscalYearStartMonth: Int) {
-    let snapshotQuarters = snapshots.map { Quarter(containing: $0, fiscalYearStartMonth: fiscalYearStartMonth) }
+    let snapshotQuarters = snapshots.map {
+      Quarter(containing: $0, fiscalYearStartMonth: fiscalYearStartMonth)
+    }
     var quarters: [Quarter] = []
     var quarter = snapshotQuarters.first!
     while quarter <= snapshotQuarters.last! {

@@ -14,7 +14,8 @@ enum ChecklistBuilder {
       for item in procedure.items {
         entries.append(
           ChecklistEntry(
-            id: item.id, text: item.text, section: procedure.title, procedureSlug: procedure.slug, signOff: nil))
+            id: item.id, text: item.text, section: procedure.title, procedureSlug: procedure.slug,
+            signOff: nil))
       }
     }
     var usedIDs = Set(entries.map(\.id))
@@ -22,7 +23,8 @@ enum ChecklistBuilder {
       var id = "unused-" + Slug.make(report.principal.name, maxLength: 48) + "-" + report.principal.accountID
       var suffix = 2
       while usedIDs.contains(id) {
-        id = "unused-" + Slug.make(report.principal.name, maxLength: 48) + "-" + report.principal.accountID
+        id =
+          "unused-" + Slug.make(report.principal.name, maxLength: 48) + "-" + report.principal.accountID
           + "-\(suffix)"
         suffix += 1
       }
@@ -60,7 +62,8 @@ enum ChecklistBuilder {
     add(report.unusedPermissions, "unused permission", "unused permissions")
     add(report.items.filter { $0.kind == .accessKey }.count, "unused access key", "unused access keys")
     add(report.items.filter { $0.kind == .password }.count, "unused password", "unused passwords")
-    let list = parts.count > 1 ? parts.dropLast().joined(separator: ", ") + " and " + parts.last! : parts.first
+    let list =
+      parts.count > 1 ? parts.dropLast().joined(separator: ", ") + " and " + parts.last! : parts.first
     let name = report.principal.name + " (" + report.principal.accountID + ")"
     if report.items.contains(where: { $0.kind == .role }) {
       let extra = list.map { " (it also has \($0))" } ?? ""
@@ -73,7 +76,8 @@ enum ChecklistBuilder {
   static func unknownTeamReviews(settings: AnalysisSettings) -> [DataProblem] {
     let ids = Set(settings.teams.map { $0.id.lowercased() })
     return settings.reviews.filter { !ids.contains($0.teamID.lowercased()) }.map {
-      DataProblem(file: $0.file, message: "no team with id \"\($0.teamID)\" in teams.yml; this review is ignored")
+      DataProblem(
+        file: $0.file, message: "no team with id \"\($0.teamID)\" in teams.yml; this review is ignored")
     }
   }
 }

@@ -14,7 +14,8 @@ struct CurrentState {
     let current = context.current
     let today = context.snapshots[current]
     var itemsOfPrincipal: [Int: [OpenItem]] = [:]
-    for run in timeline.intervals where run.first <= current && run.last >= current && run.status != .resolved {
+    for run in timeline.intervals where run.first <= current && run.last >= current && run.status != .resolved
+    {
       let item = timeline.items[run.item]
       let principal = timeline.principals[item.principal]
       var openSince = context.snapshots[run.first]
@@ -46,7 +47,8 @@ struct CurrentState {
     for principal in present.union(itemsOfPrincipal.keys) {
       let team = context.teamOfPrincipal[principal]
       let isRole = timeline.principals[principal].kind == .role
-      let counted = present.contains(principal) || itemsOfPrincipal[principal]?.contains { !$0.isAccepted } == true
+      let counted =
+        present.contains(principal) || itemsOfPrincipal[principal]?.contains { !$0.isAccepted } == true
       guard counted else { continue }
       state.inventoryCount[team].principals += 1
       state.inventoryCount[team].roles += isRole ? 1 : 0

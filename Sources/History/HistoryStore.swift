@@ -18,7 +18,8 @@ public enum HistoryError: Error, Sendable, CustomStringConvertible {
       return "\(path): the history store cannot be used: \(reason). "
         + "Move it aside and build again to rebuild history from the snapshot folders"
     case .olderThanRecorded(let day, let newest, let path):
-      return "content/analysis/\(day.iso): this snapshot is older than the newest recorded one (\(newest.iso)). "
+      return
+        "content/analysis/\(day.iso): this snapshot is older than the newest recorded one (\(newest.iso)). "
         + "To include it, delete \(path) and build again: history is rebuilt from all snapshot folders"
     case .changedAfterRecording(let day, let newest, let path):
       return "content/analysis/\(day.iso): this snapshot changed after it was recorded, and later snapshots "
@@ -138,7 +139,8 @@ public final class HistoryStore: Sendable {
   public func updateFingerprint(of day: Day, to fingerprint: String) throws {
     try database.write { db in
       try db.execute(
-        sql: "UPDATE snapshot SET fingerprint = ? WHERE day = ?", arguments: [fingerprint, day.daysSinceEpoch])
+        sql: "UPDATE snapshot SET fingerprint = ? WHERE day = ?",
+        arguments: [fingerprint, day.daysSinceEpoch])
     }
   }
 
@@ -161,7 +163,8 @@ public final class HistoryStore: Sendable {
       var replaced = false
       if let newest, snapshot.day < newest {
         let isRecorded = try Bool.fetchOne(
-          db, sql: "SELECT COUNT(*) > 0 FROM snapshot WHERE day = ?", arguments: [snapshot.day.daysSinceEpoch])
+          db, sql: "SELECT COUNT(*) > 0 FROM snapshot WHERE day = ?", arguments: [snapshot.day.daysSinceEpoch]
+        )
         throw isRecorded == true
           ? HistoryError.changedAfterRecording(day: snapshot.day, newest: newest, path: path)
           : HistoryError.olderThanRecorded(day: snapshot.day, newest: newest, path: path)

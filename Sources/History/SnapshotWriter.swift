@@ -14,7 +14,8 @@ struct SnapshotWriter {
     self.db = db
     self.snapshot = snapshot
     self.day = snapshot.day.daysSinceEpoch
-    self.previousDay = try Int.fetchOne(db, sql: "SELECT MAX(day) FROM snapshot WHERE day < ?", arguments: [day])
+    self.previousDay = try Int.fetchOne(
+      db, sql: "SELECT MAX(day) FROM snapshot WHERE day < ?", arguments: [day])
   }
 
   /// Adds new principals, refreshes those whose inventory entry changed, and records who is in
@@ -22,7 +23,10 @@ struct SnapshotWriter {
   mutating func recordPrincipals() throws {
     var stored: [String: (id: Int64, signature: String)] = [:]
     let rows = try Row.fetchCursor(
-      db, sql: "SELECT id, arn, kind, name, account, path, tags, createdDay, lastUsedDay, inInventory FROM principal")
+      db,
+      sql:
+        "SELECT id, arn, kind, name, account, path, tags, createdDay, lastUsedDay, inInventory FROM principal"
+    )
     while let row = try rows.next() {
       stored[row[1]] = (row[0], Self.signature(of: row))
     }
@@ -52,11 +56,13 @@ struct SnapshotWriter {
     guard snapshot.hasInventory else { return }
     let open = Set(try Int64.fetchAll(db, sql: "SELECT principal FROM presence WHERE lastDay IS NULL"))
     let present = Set(snapshot.principals.filter(\.isInInventory).compactMap { principalIDs[$0.arn] })
-    let start = try db.makeStatement(sql: "INSERT INTO presence (principal, firstDay, lastDay) VALUES (?, ?, NULL)")
+    let start = try db.makeStatement(
+      sql: "INSERT INTO presence (principal, firstDay, lastDay) VALUES (?, ?, NULL)")
     for id in present.subtracting(open).sorted() {
       try start.execute(arguments: [id, day])
     }
-    let end = try db.makeStatement(sql: "UPDATE presence SET lastDay = ? WHERE principal = ? AND lastDay IS NULL")
+    let end = try db.makeStatement(
+      sql: "UPDATE presence SET lastDay = ? WHERE principal = ? AND lastDay IS NULL")
     for id in open.subtracting(present).sorted() {
       try end.execute(arguments: [previousDay, id])
     }
@@ -77,7 +83,8 @@ struct SnapshotWriter {
     while let row = try rows.next() {
       let principal: Int64 = row[1]
       let key: String = row[2]
-      items["\(principal) \(key)"] = StoredItem(id: row[0], lastUsedDay: row[3], findingID: row[4], findingCreatedDay: row[5])
+      items["\(principal) \(key)"] = StoredItem(
+        id: row[0], lastUsedDay: row[3], findingID: row[4], findingCreatedDay: row[5])
     }
     var openRuns: [Int64: String] = [:]
     let openRows = try Row.fetchCursor(db, sql: "SELECT item, status FROM run WHERE lastDay IS NULL")
@@ -91,7 +98,8 @@ struct SnapshotWriter {
         """)
     let updateItem = try db.makeStatement(
       sql: "UPDATE item SET lastUsedDay = ?, findingID = ?, findingCreatedDay = ? WHERE id = ?")
-    let startRun = try db.makeStatement(sql: "INSERT INTO run (item, status, firstDay, lastDay) VALUES (?, ?, ?, NULL)")
+    let startRun = try db.makeStatement(
+      sql: "INSERT INTO run (item, status, firstDay, lastDay) VALUES (?, ?, ?, NULL)")
     let endRun = try db.makeStatement(sql: "UPDATE run SET lastDay = ? WHERE item = ? AND lastDay IS NULL")
     var observed = Set<Int64>()
     var started = 0
@@ -114,7 +122,8 @@ struct SnapshotWriter {
         }
       } else {
         try insertItem.execute(arguments: [
-          principal, access.kind.rawValue, access.service, access.detail, key, lastUsed, observation.findingID,
+          principal, access.kind.rawValue, access.service, access.detail, key, lastUsed,
+          observation.findingID,
           created,
         ])
         itemID = db.lastInsertedRowID
@@ -140,7 +149,8 @@ struct SnapshotWriter {
   private static func columns(of principal: Principal) -> [(any DatabaseValueConvertible)?] {
     [
       principal.arn, principal.kind.rawValue, principal.name, principal.accountID, principal.path,
-      TagCoding.encode(principal.tags), principal.createdOn?.daysSinceEpoch, principal.lastUsedOn?.daysSinceEpoch,
+      TagCoding.encode(principal.tags), principal.createdOn?.daysSinceEpoch,
+      principal.lastUsedOn?.daysSinceEpoch,
       principal.isInInventory,
     ]
   }
@@ -208,7 +218,9 @@ enum TimelineLoader {
         FROM item ORDER BY id
         """)
     while let row = try itemRows.next() {
-      guard let principal = principalIndex[row[1]], let kind = UnusedAccessKind(rawValue: row[2]) else { continue }
+      guard let principal = principalIndex[row[1]], let kind = UnusedAccessKind(rawValue: row[2]) else {
+        continue
+      }
       itemIndex[row[0]] = items.count
       let lastUsed: Int? = row[5]
       let created: Int? = row[7]
@@ -220,14 +232,16 @@ enum TimelineLoader {
     }
 
     var intervals: [StatusInterval] = []
-    let runRows = try Row.fetchCursor(db, sql: "SELECT item, status, firstDay, lastDay FROM run ORDER BY item, firstDay")
+    let runRows = try Row.fetchCursor(
+      db, sql: "SELECT item, status, firstDay, lastDay FROM run ORDER BY item, firstDay")
     while let row = try runRows.next() {
       let lastDay: Int? = row[3]
       guard let item = itemIndex[row[0]], let status = FindingStatus(rawValue: row[1]),
         let first = indexOfDay[row[2]]
       else { continue }
       intervals.append(
-        StatusInterval(item: item, status: status, first: first, last: lastDay.flatMap { indexOfDay[$0] } ?? lastIndex))
+        StatusInterval(
+          item: item, status: status, first: first, last: lastDay.flatMap { indexOfDay[$0] } ?? lastIndex))
     }
 
     var presence: [PresenceInterval] = []
@@ -237,11 +251,13 @@ enum TimelineLoader {
       let lastDay: Int? = row[2]
       guard let principal = principalIndex[row[0]], let first = indexOfDay[row[1]] else { continue }
       presence.append(
-        PresenceInterval(principal: principal, first: first, last: lastDay.flatMap { indexOfDay[$0] } ?? lastIndex))
+        PresenceInterval(
+          principal: principal, first: first, last: lastDay.flatMap { indexOfDay[$0] } ?? lastIndex))
     }
     // Items are loaded in id order and runs sorted by item id, so runs are sorted by item index too.
     return Timeline(
-      snapshots: days.map(Day.init(daysSinceEpoch:)), principals: principals, items: items, intervals: intervals,
+      snapshots: days.map(Day.init(daysSinceEpoch:)), principals: principals, items: items,
+      intervals: intervals,
       presence: presence)
   }
 }

@@ -115,7 +115,8 @@ enum AWSRecordReader {
       case "UnusedIAMRole":
         guard let role = detail.child("unusedIamRoleDetails") else { continue }
         observe(
-          UnusedAccess(principalARN: resource, kind: .role), lastUsed: try role.optionalTimestampDay("lastAccessed"))
+          UnusedAccess(principalARN: resource, kind: .role),
+          lastUsed: try role.optionalTimestampDay("lastAccessed"))
       case "UnusedIAMUserAccessKey":
         guard let key = detail.child("unusedIamUserAccessKeyDetails") else { continue }
         observe(
@@ -149,7 +150,8 @@ enum AWSRecordReader {
     return principals
   }
 
-  private static func readPrincipal(_ entry: JSONField, nameKey: String, kind: PrincipalKind) throws(IngestError)
+  private static func readPrincipal(_ entry: JSONField, nameKey: String, kind: PrincipalKind)
+    throws(IngestError)
     -> Principal
   {
     try entry.requireObject()

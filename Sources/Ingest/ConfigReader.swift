@@ -26,7 +26,10 @@ enum ConfigReader {
       case "unused_threshold_days": config.unusedThresholdDays = try value.integer(in: 1...3650)
       case "fiscal_year_start_month": config.fiscalYearStartMonth = try value.integer(in: 1...12)
       case "history_store": config.historyPath = try value.nonEmptyText()
-      case "owner_tags": config.ownerTagKeys = try value.valueOrList().map { field throws(IngestError) in try field.nonEmptyText() }
+      case "owner_tags":
+        config.ownerTagKeys = try value.valueOrList().map { field throws(IngestError) in
+          try field.nonEmptyText()
+        }
       case "allow_raw_html": config.allowsRawHTML = try value.boolean()
       default:
         let suggestion = closest(key, in: siteKeys).map { " (did you mean \($0)?)" } ?? ""
@@ -83,7 +86,8 @@ enum ConfigReader {
       }
       if id.lowercased() == Team.unownedID {
         throw entry.error(
-          "the team id \"\(Team.unownedID)\" is reserved for principals no team matches", hint: "Choose another id")
+          "the team id \"\(Team.unownedID)\" is reserved for principals no team matches",
+          hint: "Choose another id")
       }
       if let line = seen[id.lowercased()] {
         throw entry.error(
@@ -141,7 +145,8 @@ enum ConfigReader {
           let glob = try pattern.nonEmptyText()
           guard glob.hasPrefix("arn:") || glob.hasPrefix("*") else {
             throw pattern.error(
-              "\"\(glob.prefix(60))\" is not an ARN pattern", hint: "Write it like arn:aws:iam::*:role/payments-*")
+              "\"\(glob.prefix(60))\" is not an ARN pattern",
+              hint: "Write it like arn:aws:iam::*:role/payments-*")
           }
           rules.append(.arn(Glob(glob)))
         }
@@ -149,7 +154,8 @@ enum ConfigReader {
         for tag in try value.valueOrList() {
           let text = try tag.nonEmptyText()
           guard let equals = text.firstIndex(of: "="), equals != text.startIndex else {
-            throw tag.error("\"\(text.prefix(60))\" is not a tag rule", hint: "Write it as key=value, e.g. team=payments")
+            throw tag.error(
+              "\"\(text.prefix(60))\" is not a tag rule", hint: "Write it as key=value, e.g. team=payments")
           }
           rules.append(
             .tag(key: String(text[..<equals]), value: String(text[text.index(after: equals)...])))
@@ -181,7 +187,8 @@ enum ConfigReader {
     for i in 1...a.count {
       var current = [i] + Array(repeating: 0, count: b.count)
       for j in 1...b.count {
-        current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+        current[j] = min(
+          previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
       }
       previous = current
     }

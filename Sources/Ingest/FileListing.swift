@@ -25,13 +25,17 @@ enum FileListing {
   /// The names of the regular files directly inside `folder` with the given extension, sorted.
   static func files(in folder: URL, withExtension pathExtension: String) throws -> [String] {
     try FileManager.default.contentsOfDirectory(atPath: folder.path)
-      .filter { !$0.hasPrefix(".") && $0.hasSuffix("." + pathExtension) && !isFolder(folder.appendingPathComponent($0)) }
+      .filter {
+        !$0.hasPrefix(".") && $0.hasSuffix("." + pathExtension)
+          && !isFolder(folder.appendingPathComponent($0))
+      }
       .sorted()
   }
 
   static func isFolder(_ url: URL) -> Bool {
     var isDirectory: ObjCBool = false
-    return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) && isDirectory.boolValue
+    return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+      && isDirectory.boolValue
   }
 
   private static func collect(_ folder: URL, prefix: String, into entries: inout [Entry]) throws {

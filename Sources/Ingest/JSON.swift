@@ -79,7 +79,9 @@ struct JSONParser {
   }
 
   /// Parses one value and requires that only whitespace follows it.
-  static func parseDocument(_ bytes: UnsafeBufferPointer<UInt8>, start: Int = 0, end: Int? = nil, line: Int = 1)
+  static func parseDocument(
+    _ bytes: UnsafeBufferPointer<UInt8>, start: Int = 0, end: Int? = nil, line: Int = 1
+  )
     throws(JSONSyntaxError) -> JSONValue
   {
     var parser = JSONParser(bytes: bytes, start: start, end: end, line: line)

@@ -89,10 +89,12 @@ public struct SiteFolderReader: Sendable {
     let snapshots = attempt { try snapshotFolders(warnings: &warnings) } ?? []
     let procedures = attempt { try readProcedures(errors: &errors, warnings: &warnings) } ?? []
     let reviews =
-      attempt { try readReviews(fiscalYearStartMonth: config?.fiscalYearStartMonth ?? 1, errors: &errors) } ?? []
+      attempt { try readReviews(fiscalYearStartMonth: config?.fiscalYearStartMonth ?? 1, errors: &errors) }
+      ?? []
     guard errors.isEmpty, let config, let teams else { throw IngestErrors(errors) }
     return SiteFolder(
-      root: root, config: config, teams: teams, snapshots: snapshots, procedures: procedures, reviews: reviews,
+      root: root, config: config, teams: teams, snapshots: snapshots, procedures: procedures,
+      reviews: reviews,
       warnings: warnings)
   }
 
@@ -117,10 +119,12 @@ public struct SiteFolderReader: Sendable {
       let relative = "content/analysis/" + name
       guard let day = Day(iso: name) else {
         warnings.append(
-          IngestWarning(file: relative, message: "not a snapshot folder (its name is not a YYYY-MM-DD date); ignored"))
+          IngestWarning(
+            file: relative, message: "not a snapshot folder (its name is not a YYYY-MM-DD date); ignored"))
         continue
       }
-      folders.append(SnapshotFolder(day: day, url: analysis.appendingPathComponent(name), relativePath: relative))
+      folders.append(
+        SnapshotFolder(day: day, url: analysis.appendingPathComponent(name), relativePath: relative))
     }
     return folders.sorted { $0.day < $1.day }
   }
@@ -157,7 +161,8 @@ public struct SiteFolderReader: Sendable {
             hint: "Name it like 2026-Q4"))
         continue
       }
-      for name in try FileListing.files(in: folder.appendingPathComponent(quarterName), withExtension: "yml") {
+      for name in try FileListing.files(in: folder.appendingPathComponent(quarterName), withExtension: "yml")
+      {
         let relative = quarterFolder + "/" + name
         do {
           let review = try ReviewReader.read(
@@ -176,7 +181,9 @@ public struct SiteFolderReader: Sendable {
 enum ProcedureReader {
   static let frontMatterKeys = ["title", "checklist", "teams"]
 
-  static func read(_ text: String, name: String, file: String) throws(IngestError) -> (Procedure, [IngestWarning]) {
+  static func read(_ text: String, name: String, file: String) throws(IngestError) -> (
+    Procedure, [IngestWarning]
+  ) {
     let document = MarkdownDocument(parsing: text)
     var warnings: [IngestWarning] = []
     var title: String?
@@ -218,7 +225,9 @@ enum ProcedureReader {
 
 /// Reads `content/reviews/YYYY-Qn/TEAM.yml`.
 enum ReviewReader {
-  static func read(_ text: String, quarter: Quarter, teamID: String, file: String) throws(IngestError) -> Review {
+  static func read(_ text: String, quarter: Quarter, teamID: String, file: String) throws(IngestError)
+    -> Review
+  {
     var signOffs: [SignOff] = []
     var exceptions: [ReviewException] = []
     if let root = try YAMLField.parse(text, file: file), !root.isNull {
@@ -234,7 +243,8 @@ enum ReviewReader {
           }
         default:
           throw value.error(
-            "unknown key \"\(key.prefix(60))\"", hint: "A review file has `signed_off:` and `exceptions:` lists")
+            "unknown key \"\(key.prefix(60))\"",
+            hint: "A review file has `signed_off:` and `exceptions:` lists")
         }
       }
     }
@@ -257,7 +267,9 @@ enum ReviewReader {
 
   private static func readSignOff(_ entry: YAMLField) throws(IngestError) -> SignOff {
     let members = try fields(entry)
-    guard let id = members["id"] else { throw entry.error("a sign-off needs an `id` (the checklist item's id)") }
+    guard let id = members["id"] else {
+      throw entry.error("a sign-off needs an `id` (the checklist item's id)")
+    }
     guard let by = members["by"] else { throw entry.error("a sign-off needs `by` (who signed it off)") }
     guard let date = members["date"] else { throw entry.error("a sign-off needs a `date` (YYYY-MM-DD)") }
     return SignOff(
@@ -267,7 +279,9 @@ enum ReviewReader {
 
   private static func readException(_ entry: YAMLField) throws(IngestError) -> ReviewException {
     let members = try fields(entry)
-    guard let principal = members["principal"] else { throw entry.error("an exception needs a `principal` ARN") }
+    guard let principal = members["principal"] else {
+      throw entry.error("an exception needs a `principal` ARN")
+    }
     guard let justification = members["justification"] else {
       throw entry.error("an exception needs a `justification`")
     }

@@ -56,12 +56,14 @@ public struct SnapshotReader: Sendable {
         warnings += content.warnings
         if content.isInventory {
           hasInventory = true
-          sources.append(SourceFile(name: file.relativePath, kind: .inventory, records: content.principals.count))
+          sources.append(
+            SourceFile(name: file.relativePath, kind: .inventory, records: content.principals.count))
           for principal in content.principals { inventory[principal.arn] = principal }
         }
         if content.isFindings {
           hasFindings = true
-          sources.append(SourceFile(name: file.relativePath, kind: .analyzerFindings, records: content.findings))
+          sources.append(
+            SourceFile(name: file.relativePath, kind: .analyzerFindings, records: content.findings))
           for principal in content.findingPrincipals where named[principal.arn] == nil {
             named[principal.arn] = principal
           }
@@ -138,7 +140,9 @@ enum ExportFileReader {
     return try outcome.get()
   }
 
-  static func read(_ bytes: UnsafeBufferPointer<UInt8>, displayName: String) throws(IngestError) -> FileContent {
+  static func read(_ bytes: UnsafeBufferPointer<UInt8>, displayName: String) throws(IngestError)
+    -> FileContent
+  {
     var start = 0
     // A UTF-8 byte order mark, as some Windows editors and PowerShell redirections write.
     if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
@@ -172,11 +176,14 @@ enum ExportFileReader {
         value = try parser.parseValue()
       } catch {
         throw IngestError(
-          file: displayName, line: error.line, message: "invalid JSON at column \(error.column): \(error.message)")
+          file: displayName, line: error.line,
+          message: "invalid JSON at column \(error.column): \(error.message)")
       }
       let records: [JSONField]
       if let elements = value.arrayElements {
-        records = elements.enumerated().map { JSONField($1, file: displayName, path: "[\(recordIndex + $0)]") }
+        records = elements.enumerated().map {
+          JSONField($1, file: displayName, path: "[\(recordIndex + $0)]")
+        }
         recordIndex += elements.count
         if elements.isEmpty { content.isFindings = true }
       } else {
@@ -212,7 +219,9 @@ enum ExportFileReader {
     }
   }
 
-  private static func startsWith(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int, _ prefix: String) -> Bool {
+  private static func startsWith(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int, _ prefix: String)
+    -> Bool
+  {
     let expected = Array(prefix.utf8)
     guard bytes.count - offset >= expected.count else { return false }
     return (0..<expected.count).allSatisfy { bytes[offset + $0] == expected[$0] }

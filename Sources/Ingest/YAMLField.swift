@@ -28,7 +28,8 @@ struct YAMLField {
         let detail = [context.map { "\($0.text)".trimmingCharacters() }, problem].compactMap { $0 }
           .filter { !$0.isEmpty }.joined(separator: ": ")
         throw IngestError(
-          file: file, line: mark.line + lineOffset, message: "invalid YAML at column \(mark.column): \(detail)",
+          file: file, line: mark.line + lineOffset,
+          message: "invalid YAML at column \(mark.column): \(detail)",
           hint: "Check the indentation and quoting around that line")
       default:
         throw IngestError(file: file, message: "invalid YAML: \(error)")
@@ -60,7 +61,10 @@ struct YAMLField {
     }
     return mapping.map { pair in
       let key = pair.key.string ?? ""
-      return (key, YAMLField(pair.value, file: file, path: path.isEmpty ? key : path + "." + key, lineOffset: lineOffset))
+      return (
+        key,
+        YAMLField(pair.value, file: file, path: path.isEmpty ? key : path + "." + key, lineOffset: lineOffset)
+      )
     }
   }
 
@@ -69,7 +73,9 @@ struct YAMLField {
     guard case .sequence(let sequence) = node else {
       throw error("expected a list, found \(typeDescription)")
     }
-    return sequence.enumerated().map { YAMLField($1, file: file, path: path + "[\($0)]", lineOffset: lineOffset) }
+    return sequence.enumerated().map {
+      YAMLField($1, file: file, path: path + "[\($0)]", lineOffset: lineOffset)
+    }
   }
 
   /// A list, or a single value treated as a list of one.
@@ -103,7 +109,8 @@ struct YAMLField {
       throw error("expected a whole number, found \"\(value.prefix(40))\"")
     }
     guard range.contains(number) else {
-      throw error("\(number) is out of range", hint: "Use a number from \(range.lowerBound) to \(range.upperBound)")
+      throw error(
+        "\(number) is out of range", hint: "Use a number from \(range.lowerBound) to \(range.upperBound)")
     }
     return number
   }
@@ -122,7 +129,8 @@ extension String {
   /// The text without leading and trailing spaces, tabs and line breaks.
   func trimmingCharacters() -> String {
     let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" || $0 == "\n" || $0 == "\r" }
-    guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) }) else {
+    guard let first = firstIndex(where: { !isSpace($0) }), let last = lastIndex(where: { !isSpace($0) })
+    else {
       return ""
     }
     return String(self[first...last])

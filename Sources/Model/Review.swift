@@ -65,7 +65,9 @@ public struct Review: Hashable, Sendable {
   public var file: String
 
   /// A review with every field given.
-  public init(quarter: Quarter, teamID: String, signOffs: [SignOff], exceptions: [ReviewException], file: String) {
+  public init(
+    quarter: Quarter, teamID: String, signOffs: [SignOff], exceptions: [ReviewException], file: String
+  ) {
     self.quarter = quarter
     self.teamID = teamID
     self.signOffs = signOffs

@@ -78,16 +78,20 @@ public struct BuildPipeline {
     }
     let recorded = try step("record snapshots") {
       let recorded = try SnapshotRecorder(store: store, logger: logger).recordNew(folder.snapshots)
-      return (recorded, recorded.isEmpty ? "nothing new" : "recorded " + recorded.map(\.iso).joined(separator: ", "))
+      return (
+        recorded, recorded.isEmpty ? "nothing new" : "recorded " + recorded.map(\.iso).joined(separator: ", ")
+      )
     }
     let report = try step("analyse") {
       let timeline = try store.timeline()
       let report = try Analyzer.report(
         from: timeline,
         settings: AnalysisSettings(
-          currentDay: options.date, fiscalYearStartMonth: folder.config.fiscalYearStartMonth, teams: folder.teams,
+          currentDay: options.date, fiscalYearStartMonth: folder.config.fiscalYearStartMonth,
+          teams: folder.teams,
           ownerTagKeys: folder.config.ownerTagKeys,
-          procedures: folder.procedures.filter(\.isQuarterlyChecklist).map(\.checklist), reviews: folder.reviews))
+          procedures: folder.procedures.filter(\.isQuarterlyChecklist).map(\.checklist),
+          reviews: folder.reviews))
       for problem in report.dataProblems {
         logger.warning("\(problem.file)\(problem.line.map { ":\($0)" } ?? ""): \(problem.message)")
       }
@@ -101,7 +105,8 @@ public struct BuildPipeline {
         config: folder.config, report: report,
         procedures: folder.procedures.map {
           ProcedureSource(
-            name: $0.name, title: $0.title, document: $0.document, isQuarterlyChecklist: $0.isQuarterlyChecklist)
+            name: $0.name, title: $0.title, document: $0.document,
+            isQuarterlyChecklist: $0.isQuarterlyChecklist)
         }, generatedAt: options.now)
       let files = try SiteGenerator(theme: theme).files(for: input)
       return (files, "\(files.count) files")

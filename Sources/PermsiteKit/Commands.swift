@@ -52,10 +52,13 @@ struct Build: ParsableCommand {
   @Option(name: .long, help: ArgumentHelp("The site folder.", valueName: "dir"))
   var site = "."
 
-  @Option(name: .long, help: ArgumentHelp("Where to write the site (default: SITE/output).", valueName: "dir"))
+  @Option(
+    name: .long, help: ArgumentHelp("Where to write the site (default: SITE/output).", valueName: "dir"))
   var output: String?
 
-  @Option(name: .long, help: ArgumentHelp("The snapshot to treat as today (default: the newest).", valueName: "yyyy-mm-dd"))
+  @Option(
+    name: .long,
+    help: ArgumentHelp("The snapshot to treat as today (default: the newest).", valueName: "yyyy-mm-dd"))
   var date: String?
 
   @OptionGroup var logging: LoggingOptions
@@ -141,7 +144,9 @@ struct Init: ParsableCommand {
     let logger = logging.makeLogger()
     do {
       let written = try SiteInitializer(root: URL(fileURLWithPath: folder)).write()
-      logger.info("wrote \(written.count) files into \(folder); next: put exports in content/analysis/YYYY-MM-DD/ and run `permsite build --site \(folder)`")
+      logger.info(
+        "wrote \(written.count) files into \(folder); next: put exports in content/analysis/YYYY-MM-DD/ and run `permsite build --site \(folder)`"
+      )
     } catch {
       reportFailure(error, logger: logger)
       throw ExitCode.failure

@@ -22,7 +22,9 @@ struct SiteInitializer {
     ]
     files += Theme.defaultFiles.map { ("templates/" + $0.path, $0.contents) }
     let fileManager = FileManager.default
-    let existing = files.map(\.path).filter { fileManager.fileExists(atPath: root.appendingPathComponent($0).path) }
+    let existing = files.map(\.path).filter {
+      fileManager.fileExists(atPath: root.appendingPathComponent($0).path)
+    }
     guard existing.isEmpty else {
       throw InitError(
         description: "\(root.path): already has \(existing.prefix(3).joined(separator: ", "))"
@@ -31,7 +33,8 @@ struct SiteInitializer {
     for file in files {
       let url = root.appendingPathComponent(file.path)
       do {
-        try fileManager.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+        try fileManager.createDirectory(
+          at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
         try Data(file.contents.utf8).write(to: url)
       } catch {
         throw InitError(description: "\(url.path): cannot be written: \(error.localizedDescription)")

@@ -63,7 +63,8 @@ struct ChartFactory {
       items: services.map { BarItem(label: $0.service, value: $0.unusedPermissions) }, total: total,
       categoryName: "Service", valueName: "Unused permissions")
     return ChartModel(
-      svg: chart.svg(title: "Open unused permissions by service", description: description, idPrefix: idPrefix),
+      svg: chart.svg(
+        title: "Open unused permissions by service", description: description, idPrefix: idPrefix),
       caption: "Open unused permissions by service", columns: ["Service", "Unused permissions", "Share"],
       rows: rows, hasData: !services.isEmpty)
   }

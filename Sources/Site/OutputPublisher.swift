@@ -66,7 +66,8 @@ public struct OutputPublisher: Sendable {
         createdFolders.insert(directory)
       }
       guard FileManager.default.createFile(atPath: url.path, contents: Data(file.contents)) else {
-        throw SiteError.writeFailed(path: url.path, reason: "the file system refused it (disk full or no permission?)")
+        throw SiteError.writeFailed(
+          path: url.path, reason: "the file system refused it (disk full or no permission?)")
       }
     }
   }

@@ -23,7 +23,8 @@ struct PageBuilder {
     let quarter = report.quarter
     return DashboardModel(
       hasSnapshot: report.snapshot != nil, snapshot: report.snapshot?.iso ?? "",
-      quarter: quarter?.label ?? "", snapshotCount: Format.counted(report.snapshots.count, "snapshot", "snapshots"),
+      quarter: quarter?.label ?? "",
+      snapshotCount: Format.counted(report.snapshots.count, "snapshot", "snapshots"),
       cards: headlineCards(totals, quarter: quarter), credentialCards: credentialCards(totals),
       quarterChart: charts.quarterly(report.quarters, subject: "the organisation", idPrefix: "org-quarters"),
       quarterRows: quarterRows(report.quarters),
@@ -48,17 +49,24 @@ struct PageBuilder {
   func headlineCards(_ totals: Totals, quarter: Quarter?) -> [Card] {
     let quarterLabel = quarter?.label ?? "this quarter"
     return [
-      Card(label: "IAM roles", value: Format.count(totals.roles), detail: Format.counted(totals.principals, "principal", "principals") + " in all"),
+      Card(
+        label: "IAM roles", value: Format.count(totals.roles),
+        detail: Format.counted(totals.principals, "principal", "principals") + " in all"),
       Card(
         label: "Roles with unused permissions", value: Format.count(totals.rolesWithUnused),
         detail: Format.percent(totals.rolesWithUnusedShare) + " of roles"),
-      Card(label: "Open unused permissions", value: Format.count(totals.unusedPermissions), detail: "at this snapshot"),
+      Card(
+        label: "Open unused permissions", value: Format.count(totals.unusedPermissions),
+        detail: "at this snapshot"),
       Card(
         label: "Identified in \(quarterLabel)", value: Format.count(totals.identifiedThisQuarter),
         detail: "open at some point this quarter"),
-      Card(label: "Removed in \(quarterLabel)", value: Format.count(totals.removedThisQuarter), detail: "resolved or gone"),
       Card(
-        label: "Reduction rate", value: Format.percent(totals.reductionRate), detail: "removed ÷ identified, \(quarterLabel)"),
+        label: "Removed in \(quarterLabel)", value: Format.count(totals.removedThisQuarter),
+        detail: "resolved or gone"),
+      Card(
+        label: "Reduction rate", value: Format.percent(totals.reductionRate),
+        detail: "removed ÷ identified, \(quarterLabel)"),
     ]
   }
 
@@ -67,7 +75,9 @@ struct PageBuilder {
       Card(label: "Unused roles", value: Format.count(totals.unusedRoles), detail: "not used at all"),
       Card(label: "Unused access keys", value: Format.count(totals.unusedAccessKeys)),
       Card(label: "Unused console passwords", value: Format.count(totals.unusedPasswords)),
-      Card(label: "Accepted exceptions", value: Format.count(totals.acceptedPermissions), detail: "archived findings"),
+      Card(
+        label: "Accepted exceptions", value: Format.count(totals.acceptedPermissions),
+        detail: "archived findings"),
     ]
   }
 
@@ -110,7 +120,8 @@ struct PageBuilder {
     TeamRow(
       name: team.team.name, href: paths.teamPage(team.team.id),
       champions: team.team.champions.map(\.name).joined(separator: ", "),
-      principals: Format.count(team.totals.principals), rolesWithUnused: Format.count(team.totals.rolesWithUnused),
+      principals: Format.count(team.totals.principals),
+      rolesWithUnused: Format.count(team.totals.rolesWithUnused),
       unusedPermissions: Format.count(team.totals.unusedPermissions),
       identified: Format.count(team.totals.identifiedThisQuarter),
       removed: Format.count(team.totals.removedThisQuarter), rate: Format.percent(team.totals.reductionRate),
@@ -118,7 +129,8 @@ struct PageBuilder {
       checklist: "\(team.checklist.done)/\(team.checklist.total)",
       checklistHref: paths.teamChecklist(team.team.id, team.checklist.quarter), hasChecklist: !team.isUnowned,
       sparklineSVG: charts.sparkline(
-        team.openOverTime, teamName: team.team.name, idPrefix: "spark-" + Slug.make(team.team.id, fallback: "team")), isUnowned: team.isUnowned)
+        team.openOverTime, teamName: team.team.name,
+        idPrefix: "spark-" + Slug.make(team.team.id, fallback: "team")), isUnowned: team.isUnowned)
   }
 
   func kindName(_ kind: PrincipalKind) -> String {
@@ -135,14 +147,17 @@ struct PageBuilder {
     let totals = team.totals
     let quarterLabel = report.quarter?.label ?? "this quarter"
     let cards = [
-      Card(label: "Principals", value: Format.count(totals.principals), detail: Format.counted(totals.roles, "role", "roles")),
+      Card(
+        label: "Principals", value: Format.count(totals.principals),
+        detail: Format.counted(totals.roles, "role", "roles")),
       Card(
         label: "Roles with unused permissions", value: Format.count(totals.rolesWithUnused),
         detail: Format.percent(totals.rolesWithUnusedShare) + " of roles"),
       Card(label: "Open unused permissions", value: Format.count(totals.unusedPermissions)),
       Card(label: "Identified in \(quarterLabel)", value: Format.count(totals.identifiedThisQuarter)),
       Card(label: "Removed in \(quarterLabel)", value: Format.count(totals.removedThisQuarter)),
-      Card(label: "Reduction rate", value: Format.percent(totals.reductionRate), detail: "removed ÷ identified"),
+      Card(
+        label: "Reduction rate", value: Format.percent(totals.reductionRate), detail: "removed ÷ identified"),
     ]
     let checklist = team.checklist
     let slug = Slug.make(team.team.id, fallback: "team")
@@ -153,9 +168,11 @@ struct PageBuilder {
       },
       hasChampions: !team.team.champions.isEmpty, snapshot: report.snapshot?.iso ?? "",
       quarter: quarterLabel, cards: cards,
-      quarterChart: charts.quarterly(team.quarters, subject: team.team.name, idPrefix: "team-\(slug)-quarters"),
+      quarterChart: charts.quarterly(
+        team.quarters, subject: team.team.name, idPrefix: "team-\(slug)-quarters"),
       quarterRows: quarterRows(team.quarters),
-      openChart: charts.openOverTime(team.openOverTime, subject: team.team.name, idPrefix: "team-\(slug)-open"),
+      openChart: charts.openOverTime(
+        team.openOverTime, subject: team.team.name, idPrefix: "team-\(slug)-open"),
       serviceRows: serviceRows(team.byService, total: totals.unusedPermissions),
       checklistDone: Format.count(checklist.done), checklistTotal: Format.count(checklist.total),
       checklistPercent: Int((Ratio.of(checklist.done, checklist.total) * 100).rounded()),
@@ -171,7 +188,9 @@ struct PageBuilder {
       parts.append(Format.counted(report.unusedPermissions, "unused permission", "unused permissions"))
     }
     let others = report.items.count - report.unusedPermissions
-    if others > 0 { parts.append(Format.counted(others, "unused credential or role", "unused credentials or roles")) }
+    if others > 0 {
+      parts.append(Format.counted(others, "unused credential or role", "unused credentials or roles"))
+    }
     if !report.acceptedItems.isEmpty {
       parts.append(Format.counted(report.acceptedItems.count, "accepted exception", "accepted exceptions"))
     }
@@ -179,7 +198,8 @@ struct PageBuilder {
     if let day = principal.lastUsedOn {
       lastUsed = day.iso
     } else {
-      lastUsed = principal.kind == .role && principal.isInInventory ? "never in the tracking window" : "not reported"
+      lastUsed =
+        principal.kind == .role && principal.isInInventory ? "never in the tracking window" : "not reported"
     }
     return PrincipalModel(
       anchor: SitePaths.principalAnchor(principal), name: principal.name, arn: principal.arn,
@@ -198,8 +218,10 @@ struct PageBuilder {
       case .password: "Unused password"
       }
     return ItemModel(
-      what: item.displayName, kind: kind, lastUsed: Format.day(item.lastUsedOn, otherwise: "never in the tracking window"),
-      openSince: item.openSince.iso, daysOpen: Format.days(item.daysOpen), recommendation: item.recommendation)
+      what: item.displayName, kind: kind,
+      lastUsed: Format.day(item.lastUsedOn, otherwise: "never in the tracking window"),
+      openSince: item.openSince.iso, daysOpen: Format.days(item.daysOpen), recommendation: item.recommendation
+    )
   }
 
   // MARK: Checklists
@@ -210,7 +232,8 @@ struct PageBuilder {
     for entry in checklist.entries {
       let item = ChecklistItemModel(
         id: entry.id, text: entry.text, isDone: entry.isDone, signedBy: entry.signOff?.by ?? "",
-        signedOn: entry.signOff?.on.iso ?? "", note: entry.signOff?.note ?? "", hasNote: entry.signOff?.note != nil)
+        signedOn: entry.signOff?.on.iso ?? "", note: entry.signOff?.note ?? "",
+        hasNote: entry.signOff?.note != nil)
       if let last = sections.last, last.title == entry.section {
         sections[sections.count - 1].items.append(item)
       } else {

@@ -38,7 +38,9 @@ public struct SiteInput: Sendable {
   public var generatedAt: Timestamp
 
   /// An input with every field given.
-  public init(config: SiteConfig, report: OrganisationReport, procedures: [ProcedureSource], generatedAt: Timestamp) {
+  public init(
+    config: SiteConfig, report: OrganisationReport, procedures: [ProcedureSource], generatedAt: Timestamp
+  ) {
     self.config = config
     self.report = report
     self.procedures = procedures
@@ -101,14 +103,18 @@ public struct SiteGenerator: Sendable {
     let layout = LayoutFactory(input: input)
     var files: [OutputFile] = []
 
-    func page(_ path: String, title: String, template: String, model: some Encodable, section: String) throws {
+    func page(_ path: String, title: String, template: String, model: some Encodable, section: String) throws
+    {
       let body = try renderer.render(template: template, model: model, page: path)
       let html = try renderer.render(
-        template: "layout", model: layout.model(page: path, title: title, body: body, section: section), page: path)
+        template: "layout", model: layout.model(page: path, title: title, body: body, section: section),
+        page: path)
       files.append(OutputFile(path: path, text: html))
     }
 
-    try page("index.html", title: "Dashboard", template: "dashboard", model: builder.dashboard(), section: "dashboard")
+    try page(
+      "index.html", title: "Dashboard", template: "dashboard", model: builder.dashboard(),
+      section: "dashboard")
     for team in input.report.teams {
       try page(
         builder.paths.teamPage(team.team.id), title: team.team.name, template: "team",
@@ -122,7 +128,8 @@ public struct SiteGenerator: Sendable {
     }
     if let quarter = input.report.quarter {
       try page(
-        builder.paths.quarterChecklists(quarter), title: "\(quarter.label) review checklists", template: "checklists",
+        builder.paths.quarterChecklists(quarter), title: "\(quarter.label) review checklists",
+        template: "checklists",
         model: builder.quarterChecklists(quarter), section: "checklists")
     }
     for procedure in procedures {
@@ -164,7 +171,9 @@ struct LayoutFactory {
 
   func model(page: String, title: String, body: String, section: String) -> LayoutModel {
     let root = SitePaths.root(from: page)
-    var navigation = [NavigationLink(label: "Dashboard", href: root + "index.html", isCurrent: section == "dashboard")]
+    var navigation = [
+      NavigationLink(label: "Dashboard", href: root + "index.html", isCurrent: section == "dashboard")
+    ]
     if let quarter = input.report.quarter {
       navigation.append(
         NavigationLink(

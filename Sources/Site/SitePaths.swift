@@ -48,6 +48,9 @@ struct SitePaths: Sendable {
 
   /// The anchor of a principal's section on its team page.
   static func principalAnchor(_ principal: Principal) -> String {
-    "p-" + Slug.make(principal.kind.rawValue + "-" + principal.accountID + "-" + principal.name, maxLength: 80, fallback: "principal")
+    "p-"
+      + Slug.make(
+        principal.kind.rawValue + "-" + principal.accountID + "-" + principal.name, maxLength: 80,
+        fallback: "principal")
   }
 }

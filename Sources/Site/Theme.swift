@@ -44,7 +44,9 @@ public struct Theme: Sendable {
   let library: MustacheLibrary
 
   /// The page templates every site needs.
-  public static let requiredTemplates = ["layout", "dashboard", "team", "team-checklist", "checklists", "procedure"]
+  public static let requiredTemplates = [
+    "layout", "dashboard", "team", "team-checklist", "checklists", "procedure",
+  ]
 
   /// The built-in default theme alone.
   public static func builtIn() throws -> Theme {

@@ -14,7 +14,8 @@ import Testing
       Principal(
         arn: "arn:aws:iam::111122223333:role/a-api", kind: .role, name: "a-api", accountID: "111122223333",
         tags: [Model.Tag(key: "team", value: "a")]),
-      Principal(arn: "arn:aws:iam::999988887777:role/misc", kind: .role, name: "misc", accountID: "999988887777"),
+      Principal(
+        arn: "arn:aws:iam::999988887777:role/misc", kind: .role, name: "misc", accountID: "999988887777"),
     ]
     var tracked: [TrackedItem] = []
     var intervals: [StatusInterval] = []
@@ -31,7 +32,10 @@ import Testing
     let last = snapshots.count - 1
     return Timeline(
       snapshots: snapshots.map(day), principals: principals, items: tracked, intervals: intervals,
-      presence: [PresenceInterval(principal: 0, first: 0, last: last), PresenceInterval(principal: 1, first: 0, last: last)])
+      presence: [
+        PresenceInterval(principal: 0, first: 0, last: last),
+        PresenceInterval(principal: 1, first: 0, last: last),
+      ])
   }
 
   static let settings = AnalysisSettings(teams: [Team(id: "a", name: "Team A")], ownerTagKeys: ["team"])
@@ -100,8 +104,10 @@ import Testing
   @Test func principalsGoToTheirTeamOrUnowned() throws {
     let timeline = Self.timeline(
       snapshots: ["2026-11-01"],
-      items: [(0, "s3:GetObject", [(.active, 0, 0)]), (1, "s3:GetObject", [(.active, 0, 0)]),
-        (1, "s3:PutObject", [(.active, 0, 0)])])
+      items: [
+        (0, "s3:GetObject", [(.active, 0, 0)]), (1, "s3:GetObject", [(.active, 0, 0)]),
+        (1, "s3:PutObject", [(.active, 0, 0)]),
+      ])
     let report = try Analyzer.report(from: timeline, settings: Self.settings)
     #expect(report.teams.map(\.team.id) == ["a", "unowned"])
     #expect(report.teams.map(\.totals.unusedPermissions) == [1, 2])

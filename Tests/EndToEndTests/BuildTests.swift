@@ -79,36 +79,36 @@ import Testing
     var files: [String: String] = [
       "site.yml": "title: \"Example <Corp>\"\n",
       "teams.yml": """
-        teams:
-          - id: payments
-            name: Payments
-            champions:
-              - name: Priya Raman
-                email: priya@example.com
-            match:
-              tags: ["team=payments"]
-          - id: data
-            name: Data Platform
-            match:
-              accounts: ["222233334444"]
-        """,
+      teams:
+        - id: payments
+          name: Payments
+          champions:
+            - name: Priya Raman
+              email: priya@example.com
+          match:
+            tags: ["team=payments"]
+        - id: data
+          name: Data Platform
+          match:
+            accounts: ["222233334444"]
+      """,
       "content/procedures/review.md": """
-        ---
-        checklist: quarterly
-        ---
-        # Quarterly review
+      ---
+      checklist: quarterly
+      ---
+      # Quarterly review
 
-        ## Steps
+      ## Steps
 
-        - [ ] Read the team page {#read}
-        - [ ] Remove what is unused {#remove}
-        """,
+      - [ ] Read the team page {#read}
+      - [ ] Remove what is unused {#remove}
+      """,
       "content/reviews/2026-Q4/payments.yml": """
-        signed_off:
-          - id: read
-            by: Priya Raman
-            date: 2026-11-02
-        """,
+      signed_off:
+        - id: read
+          by: Priya Raman
+          date: 2026-11-02
+      """,
     ]
     let inventory = FindingJSON.inventory(roles: [
       (payA, ["team": "payments"]), (payB, ["team": "payments"]), (etl, [:]), (misc, [:]),
@@ -243,11 +243,15 @@ import Testing
     defer { tree.remove() }
     _ = try Self.build(tree)
     // Whitespace between tags depends on template indentation, not on what a reader sees.
-    let dashboard = try tree.read("output/index.html").split(whereSeparator: \.isWhitespace).joined(separator: " ")
+    let dashboard = try tree.read("output/index.html").split(whereSeparator: \.isWhitespace).joined(
+      separator: " ")
     #expect(dashboard.contains("<title>Dashboard · Example &lt;Corp&gt;</title>"))
     #expect(
-      dashboard.contains(#"<span class="card-label">Open unused permissions</span> <span class="card-value">5</span>"#))
-    #expect(dashboard.contains(#"<span class="card-label">Removed in 2026-Q4</span> <span class="card-value">2</span>"#))
+      dashboard.contains(
+        #"<span class="card-label">Open unused permissions</span> <span class="card-value">5</span>"#))
+    #expect(
+      dashboard.contains(
+        #"<span class="card-label">Removed in 2026-Q4</span> <span class="card-value">2</span>"#))
     #expect(dashboard.contains(#"<a href="teams/payments/index.html">Payments</a>"#))
     #expect(dashboard.contains("29%"), "the Q4 reduction rate 2/7")
 
@@ -305,12 +309,14 @@ import Testing
     defer { tree.remove() }
     _ = try Self.build(tree)
     let before = try tree.read("output/index.html")
-    try tree.write("content/analysis/2026-12-01/findings.jsonl", #"{"findingType":"UnusedPermission","status":"#)
+    try tree.write(
+      "content/analysis/2026-12-01/findings.jsonl", #"{"findingType":"UnusedPermission","status":"#)
     #expect {
       try Self.build(tree)
     } throws: { error in
       let text = "\(error)"
-      return text.contains("record snapshots") && text.contains("content/analysis/2026-12-01/findings.jsonl:1")
+      return text.contains("record snapshots")
+        && text.contains("content/analysis/2026-12-01/findings.jsonl:1")
         && text.contains("truncated")
     }
     #expect(try tree.read("output/index.html") == before)

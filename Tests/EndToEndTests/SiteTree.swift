@@ -13,7 +13,8 @@ struct SiteTree {
 
   func write(_ path: String, _ contents: String) throws {
     let url = root.appendingPathComponent(path)
-    try FileManager.default.createDirectory(at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try FileManager.default.createDirectory(
+      at: url.deletingLastPathComponent(), withIntermediateDirectories: true)
     try Data(contents.utf8).write(to: url)
   }
 
@@ -34,13 +35,15 @@ struct SiteTree {
 enum FindingJSON {
   /// One UnusedPermission finding with the given service → actions (nil actions: service level).
   static func unusedPermission(
-    id: String, arn: String, status: String, services: [(String, [String]?)], created: String = "2026-01-10T08:00:00.241Z"
+    id: String, arn: String, status: String, services: [(String, [String]?)],
+    created: String = "2026-01-10T08:00:00.241Z"
   ) -> String {
     let account = arn.split(separator: ":")[4]
     let details = services.map { service, actions in
-      let list = actions.map { names in
-        "\"actions\":[" + names.map { "{\"action\":\"\($0)\"}" }.joined(separator: ",") + "],"
-      } ?? ""
+      let list =
+        actions.map { names in
+          "\"actions\":[" + names.map { "{\"action\":\"\($0)\"}" }.joined(separator: ",") + "],"
+        } ?? ""
       return "{\"unusedPermissionDetails\":{\(list)\"serviceNamespace\":\"\(service)\"}}"
     }
     return """
@@ -55,12 +58,15 @@ enum FindingJSON {
   static func inventory(roles: [(String, [String: String])]) -> String {
     let entries = roles.map { arn, tags in
       let name = arn.split(separator: "/").last!
-      let tagList = tags.sorted { $0.key < $1.key }.map { "{\"Key\":\"\($0.key)\",\"Value\":\"\($0.value)\"}" }
+      let tagList = tags.sorted { $0.key < $1.key }.map {
+        "{\"Key\":\"\($0.key)\",\"Value\":\"\($0.value)\"}"
+      }
       return """
         {"Path":"/","RoleName":"\(name)","RoleId":"AROAEXAMPLE","Arn":"\(arn)",\
         "CreateDate":"2024-02-14T22:44:40+00:00","Tags":[\(tagList.joined(separator: ","))],"RoleLastUsed":{}}
         """
     }
-    return "{\"RoleDetailList\":[\(entries.joined(separator: ",\n"))],\"UserDetailList\":[],\"IsTruncated\":false}"
+    return
+      "{\"RoleDetailList\":[\(entries.joined(separator: ",\n"))],\"UserDetailList\":[],\"IsTruncated\":false}"
   }
 }

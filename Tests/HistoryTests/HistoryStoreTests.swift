@@ -8,7 +8,9 @@ import Testing
 
   static func day(_ text: String) -> Day { Day(iso: text)! }
 
-  static func permission(_ action: String, _ status: FindingStatus, arn: String = role, lastUsed: String? = nil)
+  static func permission(
+    _ action: String, _ status: FindingStatus, arn: String = role, lastUsed: String? = nil
+  )
     -> Observation
   {
     let parts = action.split(separator: ":").map(String.init)
@@ -26,7 +28,8 @@ import Testing
     ]
     if !inventory { principals = [Principal(arnOnly: role, kind: .role)] }
     return Snapshot(
-      day: Self.day(day), principals: principals, hasInventory: inventory, observations: observations, sources: [])
+      day: Self.day(day), principals: principals, hasInventory: inventory, observations: observations,
+      sources: [])
   }
 
   /// The runs of each item as `detail status first...last` strings, for exact comparison.
@@ -39,12 +42,17 @@ import Testing
   @Test func recordsRunsOfUnchangedStatusOnce() throws {
     let store = try HistoryStore()
     try store.record(
-      Self.snapshot("2026-01-31", [Self.permission("s3:GetObject", .active), Self.permission("ec2:RunInstances", .active)]),
+      Self.snapshot(
+        "2026-01-31",
+        [Self.permission("s3:GetObject", .active), Self.permission("ec2:RunInstances", .active)]),
       fingerprint: "a")
     try store.record(
-      Self.snapshot("2026-02-28", [Self.permission("s3:GetObject", .active), Self.permission("ec2:RunInstances", .resolved)]),
+      Self.snapshot(
+        "2026-02-28",
+        [Self.permission("s3:GetObject", .active), Self.permission("ec2:RunInstances", .resolved)]),
       fingerprint: "b")
-    try store.record(Self.snapshot("2026-03-31", [Self.permission("s3:GetObject", .archived)]), fingerprint: "c")
+    try store.record(
+      Self.snapshot("2026-03-31", [Self.permission("s3:GetObject", .archived)]), fingerprint: "c")
     let timeline = try store.timeline()
     #expect(timeline.snapshots.map(\.iso) == ["2026-01-31", "2026-02-28", "2026-03-31"])
     #expect(
@@ -71,7 +79,8 @@ import Testing
 
   @Test func recordingTheNewestDayAgainReplacesIt() throws {
     let store = try HistoryStore()
-    try store.record(Self.snapshot("2026-01-31", [Self.permission("s3:GetObject", .active)]), fingerprint: "a")
+    try store.record(
+      Self.snapshot("2026-01-31", [Self.permission("s3:GetObject", .active)]), fingerprint: "a")
     try store.record(
       Self.snapshot("2026-02-28", [Self.permission("s3:PutObject", .active)]), fingerprint: "b")
     let outcome = try store.record(
@@ -89,7 +98,8 @@ import Testing
     #expect {
       try store.record(Self.snapshot("2026-01-31", []), fingerprint: "b")
     } throws: { error in
-      "\(error)".contains("content/analysis/2026-01-31: this snapshot is older than the newest recorded one (2026-02-28)")
+      "\(error)".contains(
+        "content/analysis/2026-01-31: this snapshot is older than the newest recorded one (2026-02-28)")
         && "\(error)".contains("delete :memory: and build again")
     }
     try store.record(Self.snapshot("2026-03-31", []), fingerprint: "c")
@@ -103,7 +113,8 @@ import Testing
 
   @Test func inventoryPresenceCarriesOverSnapshotsWithoutAnInventory() throws {
     let store = try HistoryStore()
-    try store.record(Self.snapshot("2026-01-31", [], tags: [Model.Tag(key: "team", value: "a")]), fingerprint: "a")
+    try store.record(
+      Self.snapshot("2026-01-31", [], tags: [Model.Tag(key: "team", value: "a")]), fingerprint: "a")
     try store.record(Self.snapshot("2026-02-28", [], inventory: false), fingerprint: "b")
     let timeline = try store.timeline()
     #expect(timeline.presence.map { "\($0.principal) \($0.first)...\($0.last)" } == ["0 0...1", "1 0...1"])
@@ -120,15 +131,18 @@ import Testing
     try store.record(second, fingerprint: "b")
     let timeline = try store.timeline()
     #expect(timeline.presence.map { "\($0.principal) \($0.first)...\($0.last)" } == ["0 0...1", "1 0...0"])
-    #expect(timeline.principals[0].tags == [Model.Tag(key: "team", value: "b")], "the latest inventory entry wins")
+    #expect(
+      timeline.principals[0].tags == [Model.Tag(key: "team", value: "b")], "the latest inventory entry wins")
   }
 
   @Test func itemsKeepTheirLatestDetails() throws {
     let store = try HistoryStore()
     try store.record(
-      Self.snapshot("2026-01-31", [Self.permission("s3:GetObject", .active, lastUsed: "2025-06-01")]), fingerprint: "a")
+      Self.snapshot("2026-01-31", [Self.permission("s3:GetObject", .active, lastUsed: "2025-06-01")]),
+      fingerprint: "a")
     try store.record(
-      Self.snapshot("2026-02-28", [Self.permission("s3:GetObject", .active, lastUsed: "2025-07-01")]), fingerprint: "b")
+      Self.snapshot("2026-02-28", [Self.permission("s3:GetObject", .active, lastUsed: "2025-07-01")]),
+      fingerprint: "b")
     let timeline = try store.timeline()
     #expect(timeline.items.count == 1)
     #expect(timeline.items[0].lastUsedOn == Self.day("2025-07-01"))

@@ -20,11 +20,13 @@ enum Fixtures {
       Principal(
         arn: "arn:aws:iam::111122223333:role/\(hostileRole)", kind: .role, name: hostileRole,
         accountID: "111122223333", tags: [Model.Tag(key: "team", value: "pay")]),
-      Principal(arn: "arn:aws:iam::999988887777:user/bob", kind: .user, name: "bob", accountID: "999988887777"),
+      Principal(
+        arn: "arn:aws:iam::999988887777:user/bob", kind: .user, name: "bob", accountID: "999988887777"),
     ]
     let items = [
       TrackedItem(principal: 0, kind: .permission, service: "s3", detail: "PutBucketPolicy"),
-      TrackedItem(principal: 0, kind: .permission, service: "ec2", detail: "*", lastUsedOn: Day(iso: "2026-01-02")),
+      TrackedItem(
+        principal: 0, kind: .permission, service: "ec2", detail: "*", lastUsedOn: Day(iso: "2026-01-02")),
       TrackedItem(principal: 1, kind: .permission, service: "iam", detail: "PassRole"),
       TrackedItem(principal: 2, kind: .accessKey, service: "", detail: "AKIAEXAMPLE"),
       TrackedItem(principal: 0, kind: .permission, service: "s3", detail: "GetObject"),
@@ -44,7 +46,8 @@ enum Fixtures {
     let settings = AnalysisSettings(
       teams: [
         Team(
-          id: "pay", name: hostileTeamName, champions: [Champion(name: "Priya <b>Raman</b>", email: "p@example.com")],
+          id: "pay", name: hostileTeamName,
+          champions: [Champion(name: "Priya <b>Raman</b>", email: "p@example.com")],
           rules: [.tag(key: "team", value: "pay")])
       ],
       ownerTagKeys: [],
@@ -56,7 +59,9 @@ enum Fixtures {
       reviews: [
         Review(
           quarter: Quarter(label: "2026-Q4")!, teamID: "pay",
-          signOffs: [SignOff(itemID: "read", by: "Priya", on: Day(iso: "2026-11-02")!, note: "done <quickly>")],
+          signOffs: [
+            SignOff(itemID: "read", by: "Priya", on: Day(iso: "2026-11-02")!, note: "done <quickly>")
+          ],
           exceptions: [], file: "content/reviews/2026-Q4/pay.yml")
       ])
     return try Analyzer.report(from: timeline, settings: settings)
@@ -74,6 +79,7 @@ enum Fixtures {
 
   static func files() throws -> [String: String] {
     let files = try SiteGenerator(theme: Theme.builtIn()).files(for: input())
-    return Dictionary(uniqueKeysWithValues: files.map { ($0.path, String(decoding: $0.contents, as: UTF8.self)) })
+    return Dictionary(
+      uniqueKeysWithValues: files.map { ($0.path, String(decoding: $0.contents, as: UTF8.self)) })
   }
 }

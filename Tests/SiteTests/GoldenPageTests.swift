@@ -6,9 +6,12 @@ import Testing
 /// Whole pages compared byte for byte with files in Golden/. After an intended change, run
 /// `RECORD_GOLDEN=1 swift test --filter GoldenPageTests` to rewrite them, and review the diff.
 @Suite struct GoldenPageTests {
-  static let goldenFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Golden")
+  static let goldenFolder = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .appendingPathComponent("Golden")
 
-  @Test(arguments: ["index.html", "teams/pay/index.html", "teams/pay/checklists/2026-Q4.html", "data/summary.json"])
+  @Test(arguments: [
+    "index.html", "teams/pay/index.html", "teams/pay/checklists/2026-Q4.html", "data/summary.json",
+  ])
   func pageMatchesItsGoldenFile(path: String) throws {
     let actual = try #require(try Fixtures.files()[path])
     let golden = Self.goldenFolder.appendingPathComponent(path.replacingOccurrences(of: "/", with: "_"))
@@ -18,6 +21,8 @@ import Testing
       return
     }
     let expected = try String(contentsOf: golden, encoding: .utf8)
-    #expect(actual == expected, "\(path) differs from Golden/\(golden.lastPathComponent); RECORD_GOLDEN=1 rewrites it")
+    #expect(
+      actual == expected,
+      "\(path) differs from Golden/\(golden.lastPathComponent); RECORD_GOLDEN=1 rewrites it")
   }
 }

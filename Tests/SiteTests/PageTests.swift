@@ -30,7 +30,8 @@ import Testing
     #expect(checklist.contains("Read the &lt;team&gt; page"))
     #expect(checklist.contains("done &lt;quickly&gt;"))
     let procedure = files["procedures/review.html"]!
-    #expect(procedure.contains("Read the") && !procedure.contains("<team>"), "raw HTML in procedures is dropped")
+    #expect(
+      procedure.contains("Read the") && !procedure.contains("<team>"), "raw HTML in procedures is dropped")
   }
 
   @Test func unownedPrincipalsAreShownAsSuch() throws {
@@ -47,7 +48,9 @@ import Testing
     #expect(checklist.contains(#"<link rel="stylesheet" href="../../../assets/site.css">"#))
     #expect(checklist.contains(#"<a href="../../../procedures/review.html">Quarterly review</a>"#))
     let dashboard = files["index.html"]!
-    #expect(dashboard.contains(#"<a href="teams/pay/index.html#p-role-111122223333-payments-api">payments-api</a>"#))
+    #expect(
+      dashboard.contains(#"<a href="teams/pay/index.html#p-role-111122223333-payments-api">payments-api</a>"#)
+    )
     for (path, text) in files where path.hasSuffix(".html") {
       #expect(!text.contains("href=\"/"), "\(path) has a root-relative link")
       #expect(!text.contains("src=\"/"), "\(path) has a root-relative source")
@@ -57,10 +60,14 @@ import Testing
   @Test func summaryFollowsTheContract() throws {
     let summary = try Fixtures.files()["data/summary.json"]!
     let object = try JSONSerialization.jsonObject(with: Data(summary.utf8)) as! [String: Any]
-    #expect(Set(object.keys) == ["snapshot", "quarter", "totals", "byService", "topPrincipals", "quarters", "teams"])
+    #expect(
+      Set(object.keys) == [
+        "snapshot", "quarter", "totals", "byService", "topPrincipals", "quarters", "teams",
+      ])
     let totals = object["totals"] as! [String: Any]
     for key in [
-      "principals", "roles", "rolesWithUnused", "unusedPermissions", "identifiedThisQuarter", "removedThisQuarter",
+      "principals", "roles", "rolesWithUnused", "unusedPermissions", "identifiedThisQuarter",
+      "removedThisQuarter",
       "reductionRate",
     ] {
       #expect(totals[key] != nil, "totals.\(key)")
@@ -70,12 +77,14 @@ import Testing
     #expect(totals["identifiedThisQuarter"] as? Int == 4)
     #expect(totals["reductionRate"] as? Double == 0.25)
     let team = (object["teams"] as! [[String: Any]])[0]
-    #expect(Set(team.keys) == [
-      "id", "name", "principals", "rolesWithUnused", "unusedPermissions", "identifiedThisQuarter",
-      "removedThisQuarter", "reductionRate", "checklist",
-    ])
+    #expect(
+      Set(team.keys) == [
+        "id", "name", "principals", "rolesWithUnused", "unusedPermissions", "identifiedThisQuarter",
+        "removedThisQuarter", "reductionRate", "checklist",
+      ])
     #expect(team["checklist"] as? [String: Int] == ["done": 1, "total": 3])
-    #expect(summary.hasPrefix("{\n  \"snapshot\": \"2026-11-15\",\n  \"quarter\": \"2026-Q4\",\n  \"totals\": {\n"))
+    #expect(
+      summary.hasPrefix("{\n  \"snapshot\": \"2026-11-15\",\n  \"quarter\": \"2026-Q4\",\n  \"totals\": {\n"))
   }
 
   @Test func theBuildTimeComesFromTheInput() throws {

@@ -33,7 +33,8 @@ import Testing
   }
 
   @Test func stringsAreEscaped() {
-    #expect(JSONWriter.quoted("a\"b\\c\nd</script>\u{2028}\u{1}") == #""a\"b\\c\nd\u003c/script>\u2028\u0001""#)
+    #expect(
+      JSONWriter.quoted("a\"b\\c\nd</script>\u{2028}\u{1}") == #""a\"b\\c\nd\u003c/script>\u2028\u0001""#)
   }
 
   @Test func nestingIsIndented() {
@@ -45,7 +46,10 @@ import Testing
       json.key("c")
       json.array([Int]()) { _, _ in }
     }
-    #expect(writer.text == "{\n  \"a\": 1,\n  \"b\": [\n    {\n      \"v\": 1\n    },\n    {\n      \"v\": 2\n    }\n  ],\n  \"c\": []\n}")
+    #expect(
+      writer.text
+        == "{\n  \"a\": 1,\n  \"b\": [\n    {\n      \"v\": 1\n    },\n    {\n      \"v\": 2\n    }\n  ],\n  \"c\": []\n}"
+    )
   }
 }
 
@@ -119,7 +123,8 @@ import Testing
     let folder = FileManager.default.temporaryDirectory.appendingPathComponent("theme-\(UUID().uuidString)")
     defer { try? FileManager.default.removeItem(at: folder) }
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-    try Data("<h1>Custom {{quarter}}</h1>".utf8).write(to: folder.appendingPathComponent("dashboard.mustache"))
+    try Data("<h1>Custom {{quarter}}</h1>".utf8).write(
+      to: folder.appendingPathComponent("dashboard.mustache"))
     let files = try SiteGenerator(theme: Theme.load(from: folder)).files(for: Fixtures.input())
     let dashboard = String(decoding: files.first { $0.path == "index.html" }!.contents, as: UTF8.self)
     #expect(dashboard.contains("<h1>Custom 2026-Q4</h1>"))
