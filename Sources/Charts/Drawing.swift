@@ -195,15 +195,35 @@ enum Draw {
     return kept.reversed()
   }
 
-  /// Writes x-axis labels centred under their positions; pass them through `fitAxisLabels` first.
-  static func xAxisLabels(_ writer: inout SVGWriter, _ labels: [AxisLabel], y: Double) {
-    writer.open("g", [("class", "tick-labels x-axis"), ("text-anchor", "middle"), ("fill", "currentColor")])
+  /// Writes a short tick mark under the plot at each label's position and the labels centred
+  /// below; pass the labels through `fitAxisLabels` first.
+  static func xAxis(_ writer: inout SVGWriter, _ labels: [AxisLabel], plotBottom: Double) {
+    writer.open("g", [("class", "axis ticks"), ("stroke", "currentColor"), ("stroke-opacity", "0.6")])
     for label in labels {
-      let center = label.center
-      writer.text(
-        [("x", NumberFormat.coordinate(center)), ("y", NumberFormat.coordinate(y)), ("dy", "0.71em")],
-        label.text, tooltip: label.full)
+      let x = NumberFormat.coordinate(label.position)
+      writer.leaf(
+        "line",
+        [
+          ("x1", x), ("x2", x), ("y1", NumberFormat.coordinate(plotBottom)),
+          ("y2", NumberFormat.coordinate(plotBottom + 4)),
+        ])
     }
     writer.close("g")
+    writer.open("g", [("class", "tick-labels x-axis"), ("text-anchor", "middle"), ("fill", "currentColor")])
+    for label in labels {
+      writer.text(
+        [
+          ("x", NumberFormat.coordinate(label.center)), ("y", NumberFormat.coordinate(plotBottom + 6)),
+          ("dy", "0.71em"),
+        ], label.text, tooltip: label.full)
+    }
+    writer.close("g")
+  }
+
+  /// Path data through `points`: `M x y L x y …`.
+  static func path(_ points: [(x: Double, y: Double)]) -> String {
+    points.enumerated().map { index, point in
+      (index == 0 ? "M" : "L") + NumberFormat.coordinate(point.x) + " " + NumberFormat.coordinate(point.y)
+    }.joined(separator: " ")
   }
 }

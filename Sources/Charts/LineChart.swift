@@ -99,9 +99,7 @@ public struct LineChart: Sendable, Equatable {
 
     let baseline = NumberFormat.coordinate(
       Draw.y(min(max(0, scale.lower), scale.upper), scale: scale, plot: plot))
-    let line = coordinates.enumerated().map { index, point in
-      (index == 0 ? "M" : "L") + NumberFormat.coordinate(point.x) + " " + NumberFormat.coordinate(point.y)
-    }.joined(separator: " ")
+    let line = Draw.path(coordinates)
     if coordinates.count > 1, let firstX = coordinates.first?.x, let lastX = coordinates.last?.x {
       let area =
         "M" + NumberFormat.coordinate(firstX) + " " + baseline + " " + line.replacingFirstMove()
@@ -155,18 +153,7 @@ public struct LineChart: Sendable, Equatable {
       }
     }
     labels = Draw.fitAxisLabels(labels, canvasWidth: canvasWidth)
-    writer.open("g", [("class", "axis ticks"), ("stroke", "currentColor"), ("stroke-opacity", "0.6")])
-    for label in labels {
-      let x = NumberFormat.coordinate(label.position)
-      writer.leaf(
-        "line",
-        [
-          ("x1", x), ("x2", x), ("y1", NumberFormat.coordinate(plot.bottom)),
-          ("y2", NumberFormat.coordinate(plot.bottom + 4)),
-        ])
-    }
-    writer.close("g")
-    Draw.xAxisLabels(&writer, labels, y: plot.bottom + 6)
+    Draw.xAxis(&writer, labels, plotBottom: plot.bottom)
   }
 
   /// Labels at the first days of months between `start` and `end` (days since 1970-01-01),

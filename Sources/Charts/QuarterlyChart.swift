@@ -123,8 +123,8 @@ public struct QuarterlyChart: Sendable, Equatable {
     let plotHeight = bottom - top
     // About one tick per 40 units of height keeps labels apart without a sparse axis.
     let tickCount = min(max(Int(plotHeight / 40) + 1, 3), 6)
-    let maxCount = points.filter(\.hasData).map { max($0.identified, $0.removed, 0) }.max() ?? 0
-    let counts = NiceScale.scale(min: 0, max: Double(maxCount), maxCount: tickCount, minimumStep: 1)
+    let largest = points.filter(\.hasData).map { max($0.identified, $0.removed, 0) }.max() ?? 0
+    let counts = NiceScale.scale(min: 0, max: Double(largest), maxCount: tickCount, minimumStep: 1)
     let rates = NiceScale.scale(min: 0, max: 100, maxCount: tickCount, minimumStep: 0)
     let left = max(Draw.labelWidth(counts) + 10, 24)
     let right = width - Draw.labelWidth(rates, suffix: "%") - 10
@@ -256,9 +256,7 @@ public struct QuarterlyChart: Sendable, Equatable {
     }
     writer.open("g", [("class", "rate")])
     for run in runs where run.count > 1 {
-      let path = run.enumerated().map { index, point in
-        (index == 0 ? "M" : "L") + NumberFormat.coordinate(point.x) + " " + NumberFormat.coordinate(point.y)
-      }.joined(separator: " ")
+      let path = Draw.path(run)
       writer.leaf(
         "path",
         [
@@ -296,17 +294,6 @@ public struct QuarterlyChart: Sendable, Equatable {
           full: label.truncated ? points[index].label : nil))
     }
     labels = Draw.fitAxisLabels(labels, canvasWidth: canvasWidth)
-    writer.open("g", [("class", "axis ticks"), ("stroke", "currentColor"), ("stroke-opacity", "0.6")])
-    for label in labels {
-      let x = NumberFormat.coordinate(label.position)
-      writer.leaf(
-        "line",
-        [
-          ("x1", x), ("x2", x), ("y1", NumberFormat.coordinate(plot.bottom)),
-          ("y2", NumberFormat.coordinate(plot.bottom + 4)),
-        ])
-    }
-    writer.close("g")
-    Draw.xAxisLabels(&writer, labels, y: plot.bottom + 6)
+    Draw.xAxis(&writer, labels, plotBottom: plot.bottom)
   }
 }

@@ -85,9 +85,7 @@ public struct Sparkline: Sendable, Equatable {
       values.count > 1 ? inset + Double(index) / Double(values.count - 1) * (width - 2 * inset) : width / 2
     }
     if values.count > 1 {
-      let path = values.enumerated().map { index, value in
-        (index == 0 ? "M" : "L") + NumberFormat.coordinate(x(index)) + " " + NumberFormat.coordinate(y(value))
-      }.joined(separator: " ")
+      let path = Draw.path(values.indices.map { (x($0), y(values[$0])) })
       writer.leaf(
         "path",
         [
