@@ -73,7 +73,7 @@ struct ChartFactory {
     guard series.count > 1 else { return "" }
     let first = series.first!.count
     let last = series.last!.count
-    return Sparkline(values: series.map(\.count), zeroBased: true).svg(
+    return Sparkline(values: series.map(\.count)).svg(
       title: "\(teamName): open unused permissions went from \(Format.count(first)) to \(Format.count(last))",
       idPrefix: idPrefix)
   }

@@ -110,8 +110,9 @@ td.spark svg { width: 7.5rem; height: 1.75rem; display: block; }
 .meter > span { display: block; height: 100%; background: var(--removed); }
 .meter.large { width: 12rem; height: 0.9rem; }
 
-.chart { margin: 0.5rem 0 1rem; }
-.chart svg { width: 100%; height: auto; max-height: 26rem; display: block; }
+.chart { margin: 0.5rem 0 1rem; overflow-x: auto; }
+/* Charts scale with their viewBox; below ~30rem their text would be too small to read, so they scroll instead. */
+.chart svg { width: 100%; min-width: 30rem; height: auto; max-height: 26rem; display: block; }
 .chart-data summary { cursor: pointer; color: var(--accent); font-size: 0.9rem; }
 
 .top-list { padding-left: 1.5rem; }
