@@ -84,7 +84,7 @@ h3 { font-size: 1.1rem; margin: 1.5rem 0 0.25rem; overflow-wrap: anywhere; }
 }
 .problems h2 { border: 0; margin-top: 0; }
 
-.cards { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(11rem, 1fr)); gap: 0.75rem; }
+.cards { list-style: none; margin: 0; padding: 0; display: grid; grid-template-columns: repeat(auto-fill, minmax(9.5rem, 1fr)); gap: 0.75rem; }
 .cards.secondary { margin-top: 0.75rem; }
 .card { border: 1px solid var(--border); border-radius: 8px; padding: 0.75rem 1rem; background: var(--surface); display: flex; flex-direction: column; }
 .card-label { font-size: 0.85rem; color: var(--muted); }
@@ -128,6 +128,7 @@ td.spark svg { width: 7.5rem; height: 1.75rem; display: block; }
 .identity dd { display: inline; margin: 0; }
 .tag { display: inline-block; background: var(--surface); border: 1px solid var(--border); border-radius: 4px; padding: 0 0.35rem; margin: 0 0.2rem 0.2rem 0; font-size: 0.85em; }
 table.items th[scope="row"] { font-weight: 400; }
+table.items th[scope="row"] code { overflow-wrap: normal; }
 tr.accepted { color: var(--muted); }
 
 .checklist { list-style: none; padding: 0; }
@@ -433,6 +434,7 @@ tr.accepted { color: var(--muted); }
 <p class="breadcrumb"><a href="../index.html">Dashboard</a> › Procedure</p>
 {{#isChecklist}}<p class="notice">{{checklistNote}}</p>{{/isChecklist}}
 <article class="prose">
+{{#showsTitle}}<h1>{{title}}</h1>{{/showsTitle}}
 {{{bodyHTML}}}
 </article>
 

@@ -242,6 +242,8 @@ struct QuarterChecklistsModel: Encodable {
 /// `procedures/SLUG.html`.
 struct ProcedureModel: Encodable {
   var title: String
+  /// Whether the page must show the title itself (the Markdown has no level-1 heading).
+  var showsTitle: Bool
   var bodyHTML: String
   var isChecklist: Bool
   var checklistNote: String
