@@ -252,9 +252,14 @@ struct JSONParser {
     guard index + 1 < end, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
       return 0xFFFD
     }
+    let escapeStart = index
     index += 2
     let low = try parseHex4()
-    guard (0xDC00...0xDFFF).contains(low) else { return 0xFFFD }
+    guard (0xDC00...0xDFFF).contains(low) else {
+      // Not a low surrogate: the lone high one is replaced and the next escape read on its own.
+      index = escapeStart
+      return 0xFFFD
+    }
     return 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
   }
 

@@ -159,7 +159,8 @@ public struct Timestamp: Hashable, Comparable, Sendable, CustomStringConvertible
       let digits = rest.filter { $0 != UInt8(ascii: ":") }
       guard digits.count == 4,
         rest.count == 4 || (rest.count == 5 && rest[rest.startIndex + 2] == UInt8(ascii: ":")),
-        let hours = Day.number(digits[0..<2]), let minutes = Day.number(digits[2..<4])
+        let hours = Day.number(digits[0..<2]), let minutes = Day.number(digits[2..<4]), hours <= 23,
+        minutes <= 59
       else { return nil }
       offsetSeconds = sign * (hours * 3600 + minutes * 60)
       index = bytes.count

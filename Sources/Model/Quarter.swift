@@ -33,9 +33,10 @@ public struct Quarter: Hashable, Comparable, Sendable, CustomStringConvertible {
 
   /// Parses `YYYY-Qn`; nil for anything else.
   public init?(label: some StringProtocol, fiscalYearStartMonth: Int = 1) {
-    let parts = label.split(separator: "-")
-    guard parts.count == 2, parts[0].count == 4, let year = Int(parts[0]), parts[1].count == 2,
-      parts[1].first == "Q", let number = Int(parts[1].dropFirst())
+    let parts = label.split(separator: "-", omittingEmptySubsequences: false)
+    guard parts.count == 2, parts[0].count == 4, parts[0].allSatisfy({ $0 >= "0" && $0 <= "9" }),
+      let year = Int(parts[0]), parts[1].count == 2, parts[1].first == "Q",
+      let number = Int(parts[1].dropFirst())
     else { return nil }
     self.init(year: year, number: number, fiscalYearStartMonth: fiscalYearStartMonth)
   }

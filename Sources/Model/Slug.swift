@@ -11,10 +11,11 @@ public enum Slug {
       if lower.unicodeScalars.count == 1, let only = lower.unicodeScalars.first, only.isASCII,
         (only >= "a" && only <= "z") || (only >= "0" && only <= "9")
       {
-        if pendingHyphen && !result.isEmpty { result.append("-") }
+        let hyphen = pendingHyphen && !result.isEmpty
+        if result.unicodeScalars.count + (hyphen ? 2 : 1) > maxLength { break }
+        if hyphen { result.append("-") }
         pendingHyphen = false
         result.unicodeScalars.append(only)
-        if result.count >= maxLength { break }
       } else {
         pendingHyphen = true
       }

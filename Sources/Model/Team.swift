@@ -81,13 +81,14 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
     var starP = -1
     var starT = 0
     while t < characters.count {
-      if p < parts.count, parts[p] == "?" || parts[p] == characters[t] {
-        p += 1
-        t += 1
-      } else if p < parts.count, parts[p] == "*" {
+      // A star is always a wildcard, even where the text has a literal `*`.
+      if p < parts.count, parts[p] == "*" {
         starP = p
         starT = t
         p += 1
+      } else if p < parts.count, parts[p] == "?" || parts[p] == characters[t] {
+        p += 1
+        t += 1
       } else if starP >= 0 {
         p = starP + 1
         starT += 1

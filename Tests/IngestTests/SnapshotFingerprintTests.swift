@@ -1,0 +1,81 @@
+import Foundation
+import Testing
+
+@testable import Ingest
+
+@Suite struct SnapshotFingerprintTests {
+  private func setModified(_ url: URL, _ seconds: TimeInterval) throws {
+    try FileManager.default.setAttributes(
+      [.modificationDate: Date(timeIntervalSince1970: seconds)], ofItemAtPath: url.path)
+  }
+
+  @Test func theQuickPartFollowsTimesAndTheContentPartFollowsBytes() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    try folder.write("findings.jsonl", "{\"a\":1}\n")
+    try folder.write("nested/inventory.json", "{\"RoleDetailList\":[]}\n")
+    let file = folder.url.appendingPathComponent("findings.jsonl")
+    try setModified(file, 1_700_000_000)
+    let original = try SnapshotFingerprint.of(folder.url)
+    #expect(try SnapshotFingerprint.of(folder.url) == original)
+    #expect(try SnapshotFingerprint.quick(of: folder.url) == original.quick)
+
+    // Touched, not changed: only the quick part moves.
+    try setModified(file, 1_700_000_500)
+    let touched = try SnapshotFingerprint.of(folder.url)
+    #expect(touched.quick != original.quick)
+    #expect(touched.content == original.content)
+
+    // One byte changed, same size and time: only the content part moves.
+    try folder.write("findings.jsonl", "{\"a\":2}\n")
+    try setModified(file, 1_700_000_000)
+    let edited = try SnapshotFingerprint.of(folder.url)
+    #expect(edited.quick == original.quick)
+    #expect(edited.content != original.content)
+  }
+
+  @Test func renamingOrAddingAFileChangesBothParts() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    try folder.write("a.json", "[]")
+    try setModified(folder.url.appendingPathComponent("a.json"), 1_700_000_000)
+    let before = try SnapshotFingerprint.of(folder.url)
+    try FileManager.default.moveItem(
+      at: folder.url.appendingPathComponent("a.json"), to: folder.url.appendingPathComponent("b.json"))
+    let renamed = try SnapshotFingerprint.of(folder.url)
+    #expect(renamed.quick != before.quick)
+    #expect(renamed.content != before.content)
+    try folder.write("c.json", "")
+    let added = try SnapshotFingerprint.of(folder.url)
+    #expect(added.quick != renamed.quick)
+    #expect(added.content != renamed.content)
+    // Hidden files are not part of the snapshot.
+    try folder.write(".DS_Store", "x")
+    #expect(try SnapshotFingerprint.of(folder.url) == added)
+  }
+
+  @Test func theStoredForm() throws {
+    let fingerprint = SnapshotFingerprint(quick: "0123456789abcdef", content: "fedcba9876543210")
+    #expect(fingerprint.description == "0123456789abcdef/fedcba9876543210")
+    #expect(SnapshotFingerprint(stored: fingerprint.description) == fingerprint)
+    #expect(SnapshotFingerprint(stored: "0123456789abcdef") == nil)
+    #expect(SnapshotFingerprint(stored: "a/b/c") == nil)
+    #expect(SnapshotFingerprint(stored: "") == nil)
+  }
+
+  @Test func fnv1aMatchesThePublishedTestVectors() {
+    var empty = FNV1a()
+    empty.add("")
+    #expect(empty.hex == "cbf29ce484222325")
+    var a = FNV1a()
+    a.add("a")
+    #expect(a.hex == "af63dc4c8601ec8c")
+    var foobar = FNV1a()
+    foobar.add("foobar")
+    #expect(foobar.hex == "85944171f73967e8")
+    var bytes = FNV1a()
+    Array("foobar".utf8).withUnsafeBytes { bytes.add(bytes: $0) }
+    #expect(bytes.hex == foobar.hex)
+    #expect(bytes.value == 0x8594_4171_f739_67e8)
+  }
+}
