@@ -161,12 +161,16 @@ public struct SiteFolderReader: Sendable {
             hint: "Name it like 2026-Q4"))
         continue
       }
-      for name in try FileListing.files(in: folder.appendingPathComponent(quarterName), withExtension: "yml")
-      {
+      let quarterURL = folder.appendingPathComponent(quarterName)
+      let names =
+        try FileListing.files(in: quarterURL, withExtension: "yml")
+        + FileListing.files(in: quarterURL, withExtension: "yaml")
+      for name in names.sorted() {
         let relative = quarterFolder + "/" + name
+        let teamID = String(name[..<name.lastIndex(of: ".")!])
         do {
           let review = try ReviewReader.read(
-            try text(of: relative) ?? "", quarter: quarter, teamID: String(name.dropLast(4)), file: relative)
+            try text(of: relative) ?? "", quarter: quarter, teamID: teamID, file: relative)
           reviews.append(review)
         } catch let error as IngestError {
           errors.append(error)

@@ -80,7 +80,7 @@ public struct SnapshotReader: Sendable {
         IngestError(
           file: folder.relativePath, message: "no Access Analyzer findings export in this snapshot folder",
           hint:
-            "Add the output of `aws accessanalyzer get-finding-v2` (one response per line, or an array); an empty array `[]` means no findings"
+            "Add the output of `aws accessanalyzer get-finding-v2` (one response per line, or an array); an empty array `[]` means no findings. `list-findings-v2` summaries carry no details and do not count"
         )
       ])
     }
@@ -144,6 +144,12 @@ enum ExportFileReader {
     -> FileContent
   {
     var start = 0
+    if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
+      throw IngestError(
+        file: displayName, message: "the file is UTF-16 text",
+        hint:
+          "Save it as UTF-8 (Windows PowerShell 5 writes UTF-16 with `>`; use `| Out-File -Encoding utf8`)")
+    }
     // A UTF-8 byte order mark, as some Windows editors and PowerShell redirections write.
     if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
     var parser = JSONParser(bytes: bytes, start: start)

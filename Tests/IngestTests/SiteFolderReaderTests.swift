@@ -318,3 +318,17 @@ import Testing
     #expect(review == Review(quarter: quarter, teamID: "a", signOffs: [], exceptions: [], file: "a.yml"))
   }
 }
+
+@Suite struct ReviewExtensionTests {
+  @Test func reviewsMayEndInYaml() throws {
+    let root = FileManager.default.temporaryDirectory.appendingPathComponent("reviews-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: root) }
+    let file = root.appendingPathComponent("content/reviews/2026-Q4/data.yaml")
+    try FileManager.default.createDirectory(
+      at: file.deletingLastPathComponent(), withIntermediateDirectories: true)
+    try Data("signed_off:\n  - id: read\n    by: Ann\n    date: 2026-10-01\n".utf8).write(to: file)
+    let folder = try SiteFolderReader(root: root).read()
+    #expect(folder.reviews.map(\.teamID) == ["data"])
+    #expect(folder.reviews.first?.signOffs.map(\.itemID) == ["read"])
+  }
+}

@@ -230,3 +230,14 @@ import Testing
     #expect(error.message == message)
   }
 }
+
+@Suite struct EncodingErrorTests {
+  @Test func utf16IsNamedWithAFix() throws {
+    let bytes: [UInt8] = [0xFF, 0xFE] + Array("[]".utf8).flatMap { [$0, 0] }
+    let error = try bytes.withUnsafeBufferPointer { buffer in
+      try #require(throws: IngestError.self) { try ExportFileReader.read(buffer, displayName: "x.json") }
+    }
+    #expect(error.message == "the file is UTF-16 text")
+    #expect(error.hint?.hasPrefix("Save it as UTF-8") == true)
+  }
+}
