@@ -376,23 +376,14 @@ tr.accepted { color: var(--muted); }
     </thead>
     <tbody>
       {{#items}}
-      <tr>
+      <tr{{#isAccepted}} class="accepted"{{/isAccepted}}>
         <th scope="row"><code>{{what}}</code></th>
         <td>{{kind}}</td>
         <td>{{lastUsed}}</td>
-        <td><time>{{openSince}}</time> <span class="muted">({{daysOpen}})</span></td>
+        <td><time datetime="{{openSince}}">{{openSince}}</time> <span class="muted">({{daysOpen}})</span></td>
         <td>{{recommendation}}</td>
       </tr>
       {{/items}}
-      {{#acceptedItems}}
-      <tr class="accepted">
-        <th scope="row"><code>{{what}}</code></th>
-        <td>{{kind}}</td>
-        <td>{{lastUsed}}</td>
-        <td><time>{{openSince}}</time> <span class="muted">({{daysOpen}})</span></td>
-        <td>{{recommendation}}</td>
-      </tr>
-      {{/acceptedItems}}
     </tbody>
   </table>
   </div>

@@ -205,8 +205,7 @@ struct PageBuilder {
       anchor: SitePaths.principalAnchor(principal), name: principal.name, arn: principal.arn,
       account: principal.accountID, kind: kindName(principal.kind), lastUsed: lastUsed,
       tags: principal.tags.map { TagModel(key: $0.key, value: $0.value) }, hasTags: !principal.tags.isEmpty,
-      summary: parts.joined(separator: ", "), items: report.items.map(itemModel),
-      acceptedItems: report.acceptedItems.map(itemModel), hasAcceptedItems: !report.acceptedItems.isEmpty)
+      summary: parts.joined(separator: ", "), items: (report.items + report.acceptedItems).map(itemModel))
   }
 
   func itemModel(_ item: OpenItem) -> ItemModel {
@@ -220,8 +219,9 @@ struct PageBuilder {
     return ItemModel(
       what: item.displayName, kind: kind,
       lastUsed: Format.day(item.lastUsedOn, otherwise: "never in the tracking window"),
-      openSince: item.openSince.iso, daysOpen: Format.days(item.daysOpen), recommendation: item.recommendation
-    )
+      openSince: item.openSince.iso, daysOpen: Format.days(item.daysOpen),
+      recommendation: item.recommendation,
+      isAccepted: item.isAccepted)
   }
 
   // MARK: Checklists

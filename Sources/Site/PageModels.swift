@@ -150,6 +150,7 @@ struct ItemModel: Encodable {
   var openSince: String
   var daysOpen: String
   var recommendation: String
+  var isAccepted: Bool
 }
 
 /// A principal's section on its team page.
@@ -163,9 +164,8 @@ struct PrincipalModel: Encodable {
   var tags: [TagModel]
   var hasTags: Bool
   var summary: String
+  /// Open items, then accepted ones.
   var items: [ItemModel]
-  var acceptedItems: [ItemModel]
-  var hasAcceptedItems: Bool
 }
 
 /// `teams/TEAM/index.html`.

@@ -134,7 +134,8 @@ public struct SiteGenerator: Sendable {
     }
     for procedure in procedures {
       let model = ProcedureModel(
-        title: procedure.title, showsTitle: procedure.document.title == nil, bodyHTML: procedure.document.html(allowRawHTML: input.config.allowsRawHTML),
+        title: procedure.title, showsTitle: procedure.document.title == nil,
+        bodyHTML: procedure.document.html(allowRawHTML: input.config.allowsRawHTML),
         isChecklist: procedure.isQuarterlyChecklist,
         checklistNote: "Each team works through this procedure's checklist every quarter.")
       try page(
