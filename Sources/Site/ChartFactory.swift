@@ -28,7 +28,7 @@ struct ChartFactory {
         title: "Unused permissions identified and removed per quarter, \(subject)", description: description,
         idPrefix: idPrefix),
       caption: "Unused permissions identified and removed per quarter",
-      columns: ["Quarter", "Identified", "Removed", "Reduction rate"], rows: rows, hasData: !quarters.isEmpty)
+      columns: ["Quarter", "Identified", "Removed", "Reduction rate"], rows: rows, hasData: !quarters.isEmpty, hasTable: false)
   }
 
   func openOverTime(_ series: [DayCount], subject: String, idPrefix: String) -> ChartModel {
@@ -47,7 +47,7 @@ struct ChartFactory {
       svg: chart.svg(
         title: "Open unused permissions over time, \(subject)", description: description, idPrefix: idPrefix),
       caption: "Open unused permissions at each snapshot", columns: ["Snapshot", "Open unused permissions"],
-      rows: rows, hasData: !series.isEmpty)
+      rows: rows, hasData: !series.isEmpty, hasTable: true)
   }
 
   func services(_ services: [ServiceCount], total: Int, idPrefix: String) -> ChartModel {
@@ -66,7 +66,7 @@ struct ChartFactory {
       svg: chart.svg(
         title: "Open unused permissions by service", description: description, idPrefix: idPrefix),
       caption: "Open unused permissions by service", columns: ["Service", "Unused permissions", "Share"],
-      rows: rows, hasData: !services.isEmpty)
+      rows: rows, hasData: !services.isEmpty, hasTable: false)
   }
 
   func sparkline(_ series: [DayCount], teamName: String, idPrefix: String) -> String {

@@ -343,6 +343,7 @@ tr.accepted { color: var(--muted); }
     "partials/chart.mustache": #"""
 <figure class="chart">
   {{{svg}}}
+  {{#hasTable}}
   <details class="chart-data">
     <summary>Show the figures as a table</summary>
     <table>
@@ -355,6 +356,7 @@ tr.accepted { color: var(--muted); }
       </tbody>
     </table>
   </details>
+  {{/hasTable}}
 </figure>
 
 """#,

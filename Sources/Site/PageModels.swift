@@ -104,6 +104,9 @@ struct ChartModel: Encodable {
   var columns: [String]
   var rows: [[String]]
   var hasData: Bool
+  /// Whether the figures are offered as a table under the chart; false where the page already
+  /// shows the same figures in a table of its own next to it.
+  var hasTable: Bool
 }
 
 /// `index.html`.
