@@ -1,2 +1,0 @@
-/// Placeholder until the module's first file lands.
-enum _SamplePlaceholder {}
