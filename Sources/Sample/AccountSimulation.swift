@@ -485,7 +485,8 @@ final class AccountSimulation {
         addAccessKey(&p, snapshot, unused: initial && rng.chance(0.3), eventAt: eventAt, &rng)
       }
       var password = Credential(keyID: "", lastUsed: recentUse(p, snapshot, &rng))
-      if initial, rng.chance(0.25) {
+      // Console passwords of people who moved to SSO are the classic forgotten credential.
+      if initial, rng.chance(0.5) {
         password.lastUsed = lastAccessedForNewlyUnused(p, snapshot, initial: true, &rng)
         password.finding.open(at: eventAt, lastAccessed: password.lastUsed)
       }
