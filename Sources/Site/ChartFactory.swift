@@ -28,7 +28,8 @@ struct ChartFactory {
         title: "Unused permissions identified and removed per quarter, \(subject)", description: description,
         idPrefix: idPrefix),
       caption: "Unused permissions identified and removed per quarter",
-      columns: ["Quarter", "Identified", "Removed", "Reduction rate"], rows: rows, hasData: !quarters.isEmpty, hasTable: false)
+      columns: ["Quarter", "Identified", "Removed", "Reduction rate"], rows: rows, hasData: !quarters.isEmpty,
+      hasTable: false)
   }
 
   func openOverTime(_ series: [DayCount], subject: String, idPrefix: String) -> ChartModel {

@@ -20,7 +20,8 @@ import Testing
     #expect(summary.report.snapshot == nil)
     let dashboard = try tree.read("output/index.html")
     #expect(dashboard.contains("No snapshots are recorded yet"))
-    #expect(try tree.read("output/procedures/quarterly-access-review.html").contains("Quarterly access review"))
+    #expect(
+      try tree.read("output/procedures/quarterly-access-review.html").contains("Quarterly access review"))
   }
 
   @Test func initRefusesToOverwrite() throws {
@@ -35,7 +36,9 @@ import Testing
   }
 
   @Test func buildOptionsAreParsed() throws {
-    let command = try PermsiteCommand.parseAsRoot(["build", "--site", "/s", "--date", "2026-11-22", "--quiet"])
+    let command = try PermsiteCommand.parseAsRoot([
+      "build", "--site", "/s", "--date", "2026-11-22", "--quiet",
+    ])
     let build = try #require(command as? Build)
     #expect(build.site == "/s")
     #expect(build.date == "2026-11-22")
