@@ -65,7 +65,7 @@ let package = Package(
     .testTarget(name: "HistoryTests", dependencies: ["History", "Model"]),
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Model"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts"], resources: [.copy("Golden")]),
-    .testTarget(name: "SiteTests", dependencies: ["Site", "Analysis", "Model"]),
+    .testTarget(name: "SiteTests", dependencies: ["Site", "Analysis", "Model"], exclude: ["Golden"]),
     .testTarget(name: "SampleTests", dependencies: ["Sample", "Model"]),
     .testTarget(
       name: "EndToEndTests",
