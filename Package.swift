@@ -69,7 +69,10 @@ let package = Package(
     .testTarget(name: "SampleTests", dependencies: ["Sample", "Model"]),
     .testTarget(
       name: "EndToEndTests",
-      dependencies: ["PermsiteKit", "Ingest", "History", "Analysis", "Site", "Sample", "Model"]
+      dependencies: [
+        "PermsiteKit", "Ingest", "History", "Analysis", "Site", "Sample", "Model",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ]
     ),
   ],
   swiftLanguageModes: [.v6]

@@ -98,6 +98,13 @@ public struct SiteFolderReader: Sendable {
       warnings: warnings)
   }
 
+  /// The dated snapshot folders alone, oldest first, for checking them when the configuration
+  /// itself has problems.
+  public func snapshotFolderList() throws -> [SnapshotFolder] {
+    var ignored: [IngestWarning] = []
+    return try snapshotFolders(warnings: &ignored)
+  }
+
   /// The text of a file relative to the root, nil when it does not exist.
   func text(of relativePath: String) throws -> String? {
     let url = root.appendingPathComponent(relativePath)

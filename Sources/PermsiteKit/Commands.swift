@@ -97,27 +97,31 @@ struct Validate: ParsableCommand {
 
   func run() throws {
     let logger = logging.makeLogger()
+    let reader = SiteFolderReader(root: URL(fileURLWithPath: site))
     var problems: [String] = []
-    do {
-      let folder = try SiteFolderReader(root: URL(fileURLWithPath: site)).read()
-      for warning in folder.warnings { logger.warning("\(warning)") }
+    func collect(_ body: () throws -> Void) {
       do {
-        _ = try Theme.load(from: folder.root.appendingPathComponent("templates"))
+        try body()
+      } catch let errors as IngestErrors {
+        problems += errors.errors.map(\.description)
       } catch {
         problems.append("\(error)")
       }
-      for snapshot in folder.snapshots {
-        do {
-          let result = try SnapshotReader().read(snapshot)
-          for warning in result.warnings { logger.warning("\(warning)") }
-        } catch let errors as IngestErrors {
-          problems += errors.errors.map(\.description)
-        }
-      }
-      logger.info("checked \(folder.snapshots.count) snapshot folders, \(folder.teams.count) teams")
-    } catch let errors as IngestErrors {
-      problems += errors.errors.map(\.description)
     }
+    collect {
+      let folder = try reader.read()
+      for warning in folder.warnings { logger.warning("\(warning)") }
+    }
+    collect { _ = try Theme.load(from: reader.root.appendingPathComponent("templates")) }
+    // Snapshot folders are checked even when the configuration has problems, so one run lists all.
+    let snapshots = (try? reader.snapshotFolderList()) ?? []
+    for snapshot in snapshots {
+      collect {
+        let result = try SnapshotReader().read(snapshot)
+        for warning in result.warnings { logger.warning("\(warning)") }
+      }
+    }
+    logger.info("checked the configuration, templates and \(snapshots.count) snapshot folders")
     for problem in problems { logger.error("\(problem)") }
     if !problems.isEmpty {
       logger.error("\(problems.count) problem\(problems.count == 1 ? "" : "s") found")

@@ -1,3 +1,4 @@
+import ArgumentParser
 import Foundation
 import Logging
 import Model
@@ -48,5 +49,24 @@ import Testing
 
   @Test func theBuildTimeHonoursSourceDateEpoch() {
     #expect(Clock.now(environment: ["SOURCE_DATE_EPOCH": "1795000000"]).iso == "2026-11-18T11:06:40Z")
+  }
+
+  @Test func validateChecksSnapshotsEvenWhenTheConfigurationIsBad() throws {
+    var files = BuildTests.siteFiles()
+    files["teams.yml"] = "teams:\n  - id: a\n    match:\n      tags: [\"nokey\"]\n"
+    files["content/analysis/2026-11-20/broken.jsonl"] = #"{"findingType":"UnusedPermission","status":7}"#
+    let tree = try SiteTree(files)
+    defer { tree.remove() }
+    var command = try #require(
+      try PermsiteCommand.parseAsRoot(["validate", "--site", tree.root.path, "--quiet"]) as? Validate)
+    #expect(throws: ExitCode.failure) { try command.run() }
+    #expect(!tree.exists("output"), "validate writes nothing")
+    #expect(!tree.exists("history.sqlite"), "validate records nothing")
+    files.removeValue(forKey: "content/analysis/2026-11-20/broken.jsonl")
+    let good = try SiteTree(BuildTests.siteFiles())
+    defer { good.remove() }
+    command = try #require(
+      try PermsiteCommand.parseAsRoot(["validate", "--site", good.root.path, "--quiet"]) as? Validate)
+    try command.run()
   }
 }
