@@ -120,6 +120,9 @@ enum Recommendation {
       return "Deactivate access key \(item.detail), then delete it"
     case .password:
       return "Remove the console password (delete the login profile)"
+    case .undetailedFinding:
+      return
+        "Export `aws accessanalyzer get-finding-v2` for finding \(item.detail) to see which permissions are unused"
     }
   }
 }

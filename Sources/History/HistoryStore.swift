@@ -123,6 +123,17 @@ public final class HistoryStore: Sendable {
           CREATE INDEX presenceOpen ON presence(lastDay);
           """)
     }
+    migrator.registerMigration("v2: sources, policies, recommendations, root users") { db in
+      try db.execute(
+        sql: """
+          ALTER TABLE item ADD COLUMN sources INTEGER NOT NULL DEFAULT 1;
+          ALTER TABLE principal ADD COLUMN policies TEXT NOT NULL DEFAULT '';
+          ALTER TABLE principal ADD COLUMN recommendations TEXT NOT NULL DEFAULT '';
+          ALTER TABLE principal ADD COLUMN recommendationsDay INTEGER;
+          ALTER TABLE snapshot ADD COLUMN rootAccounts TEXT NOT NULL DEFAULT '';
+          ALTER TABLE snapshot ADD COLUMN notes TEXT NOT NULL DEFAULT '';
+          """)
+    }
     return migrator
   }
 
@@ -175,12 +186,17 @@ public final class HistoryStore: Sendable {
       }
       var writer = try SnapshotWriter(db: db, snapshot: snapshot)
       try writer.recordPrincipals()
+      try writer.recordRecommendations()
       let (started, ended) = try writer.recordItems()
       try db.execute(
-        sql: "INSERT INTO snapshot (day, fingerprint, hasInventory, sources) VALUES (?, ?, ?, ?)",
+        sql: """
+          INSERT INTO snapshot (day, fingerprint, hasInventory, sources, rootAccounts, notes)
+          VALUES (?, ?, ?, ?, ?, ?)
+          """,
         arguments: [
           snapshot.day.daysSinceEpoch, fingerprint, snapshot.hasInventory,
           snapshot.sources.map { "\($0.kind.rawValue)\t\($0.records)\t\($0.name)" }.joined(separator: "\n"),
+          StoredJSON.encode(snapshot.rootAccounts), snapshot.notes.joined(separator: "\n"),
         ])
       return RecordingOutcome(replaced: replaced, runsStarted: started, runsEnded: ended)
     }

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Model
 
@@ -24,21 +25,22 @@ struct SnapshotWriter {
     var stored: [String: (id: Int64, signature: String)] = [:]
     let rows = try Row.fetchCursor(
       db,
-      sql:
-        "SELECT id, arn, kind, name, account, path, tags, createdDay, lastUsedDay, inInventory FROM principal"
-    )
+      sql: """
+        SELECT id, arn, kind, name, account, path, tags, createdDay, lastUsedDay, inInventory, policies
+        FROM principal
+        """)
     while let row = try rows.next() {
       stored[row[1]] = (row[0], Self.signature(of: row))
     }
     let insert = try db.makeStatement(
       sql: """
-        INSERT INTO principal (arn, kind, name, account, path, tags, createdDay, lastUsedDay, inInventory)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO principal (arn, kind, name, account, path, tags, createdDay, lastUsedDay, inInventory, policies)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
         """)
     let update = try db.makeStatement(
       sql: """
         UPDATE principal SET kind = ?, name = ?, account = ?, path = ?, tags = ?, createdDay = ?,
-        lastUsedDay = ?, inInventory = ? WHERE id = ?
+        lastUsedDay = ?, inInventory = ?, policies = ? WHERE id = ?
         """)
     for principal in snapshot.principals {
       let values = Self.columns(of: principal)
@@ -68,6 +70,16 @@ struct SnapshotWriter {
     }
   }
 
+  /// Keeps each principal's latest Access Analyzer recommendations, with the day they came with.
+  func recordRecommendations() throws {
+    let update = try db.makeStatement(
+      sql: "UPDATE principal SET recommendations = ?, recommendationsDay = ? WHERE id = ?")
+    for recommendation in snapshot.recommendations {
+      guard let id = principalIDs[recommendation.principalARN] else { continue }
+      try update.execute(arguments: [StoredJSON.encode(recommendation), day, id])
+    }
+  }
+
   /// Adds new items, refreshes changed details, and starts and ends status runs.
   /// Returns how many runs started and ended.
   mutating func recordItems() throws -> (started: Int, ended: Int) {
@@ -76,15 +88,16 @@ struct SnapshotWriter {
       var lastUsedDay: Int?
       var findingID: String
       var findingCreatedDay: Int?
+      var sources: Int
     }
     var items: [String: StoredItem] = [:]
     let rows = try Row.fetchCursor(
-      db, sql: "SELECT id, principal, itemKey, lastUsedDay, findingID, findingCreatedDay FROM item")
+      db, sql: "SELECT id, principal, itemKey, lastUsedDay, findingID, findingCreatedDay, sources FROM item")
     while let row = try rows.next() {
       let principal: Int64 = row[1]
       let key: String = row[2]
       items["\(principal) \(key)"] = StoredItem(
-        id: row[0], lastUsedDay: row[3], findingID: row[4], findingCreatedDay: row[5])
+        id: row[0], lastUsedDay: row[3], findingID: row[4], findingCreatedDay: row[5], sources: row[6])
     }
     var openRuns: [Int64: String] = [:]
     let openRows = try Row.fetchCursor(db, sql: "SELECT item, status FROM run WHERE lastDay IS NULL")
@@ -93,11 +106,12 @@ struct SnapshotWriter {
     }
     let insertItem = try db.makeStatement(
       sql: """
-        INSERT INTO item (principal, kind, service, detail, itemKey, lastUsedDay, findingID, findingCreatedDay)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+        INSERT INTO item (
+          principal, kind, service, detail, itemKey, lastUsedDay, findingID, findingCreatedDay, sources)
+        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
         """)
     let updateItem = try db.makeStatement(
-      sql: "UPDATE item SET lastUsedDay = ?, findingID = ?, findingCreatedDay = ? WHERE id = ?")
+      sql: "UPDATE item SET lastUsedDay = ?, findingID = ?, findingCreatedDay = ?, sources = ? WHERE id = ?")
     let startRun = try db.makeStatement(
       sql: "INSERT INTO run (item, status, firstDay, lastDay) VALUES (?, ?, ?, NULL)")
     let endRun = try db.makeStatement(sql: "UPDATE run SET lastDay = ? WHERE item = ? AND lastDay IS NULL")
@@ -115,16 +129,16 @@ struct SnapshotWriter {
         itemID = stored.id
         // The earliest finding date is kept: a finding re-created later does not make it younger.
         let earliest = [stored.findingCreatedDay, created].compactMap { $0 }.min()
+        let sources = observation.sources.rawValue
         if stored.lastUsedDay != lastUsed || stored.findingID != observation.findingID
-          || stored.findingCreatedDay != earliest
+          || stored.findingCreatedDay != earliest || stored.sources != sources
         {
-          try updateItem.execute(arguments: [lastUsed, observation.findingID, earliest, itemID])
+          try updateItem.execute(arguments: [lastUsed, observation.findingID, earliest, sources, itemID])
         }
       } else {
         try insertItem.execute(arguments: [
           principal, access.kind.rawValue, access.service, access.detail, key, lastUsed,
-          observation.findingID,
-          created,
+          observation.findingID, created, observation.sources.rawValue,
         ])
         itemID = db.lastInsertedRowID
       }
@@ -151,7 +165,7 @@ struct SnapshotWriter {
       principal.arn, principal.kind.rawValue, principal.name, principal.accountID, principal.path,
       TagCoding.encode(principal.tags), principal.createdOn?.daysSinceEpoch,
       principal.lastUsedOn?.daysSinceEpoch,
-      principal.isInInventory,
+      principal.isInInventory, StoredJSON.encode(principal.policies),
     ]
   }
 
@@ -184,8 +198,16 @@ enum TagCoding {
 /// Reads the whole store into a `Timeline`, turning days into snapshot indices.
 enum TimelineLoader {
   static func load(_ db: Database) throws -> Timeline {
-    let days = try Int.fetchAll(db, sql: "SELECT day FROM snapshot ORDER BY day")
-    guard !days.isEmpty else { return .empty }
+    let snapshotRows = try Row.fetchAll(
+      db, sql: "SELECT day, sources, rootAccounts, notes FROM snapshot ORDER BY day")
+    guard !snapshotRows.isEmpty else { return .empty }
+    let days: [Int] = snapshotRows.map { $0[0] }
+    let details = snapshotRows.map { row in
+      SnapshotDetails(
+        sources: SourceCoding.decode(row[1]),
+        rootAccounts: StoredJSON.decode([RootAccount].self, from: row[2]) ?? [],
+        notes: (row[3] as String).split(separator: "\n").map(String.init))
+    }
     var indexOfDay: [Int: Int] = [:]
     for (index, day) in days.enumerated() { indexOfDay[day] = index }
     let lastIndex = days.count - 1
@@ -195,18 +217,28 @@ enum TimelineLoader {
     let principalRows = try Row.fetchCursor(
       db,
       sql: """
-        SELECT id, arn, kind, name, account, path, tags, createdDay, lastUsedDay, inInventory
+        SELECT id, arn, kind, name, account, path, tags, createdDay, lastUsedDay, inInventory, policies,
+          recommendations, recommendationsDay
         FROM principal ORDER BY id
         """)
+    var recommendations: [Int: DatedRecommendations] = [:]
     while let row = try principalRows.next() {
       principalIndex[row[0]] = principals.count
       let createdDay: Int? = row[7]
       let lastUsedDay: Int? = row[8]
-      principals.append(
-        Principal(
-          arn: row[1], kind: PrincipalKind(rawValue: row[2]) ?? .other, name: row[3], accountID: row[4],
-          path: row[5], tags: TagCoding.decode(row[6]), createdOn: createdDay.map(Day.init(daysSinceEpoch:)),
-          lastUsedOn: lastUsedDay.map(Day.init(daysSinceEpoch:)), isInInventory: row[9]))
+      var principal = Principal(
+        arn: row[1], kind: PrincipalKind(rawValue: row[2]) ?? .other, name: row[3], accountID: row[4],
+        path: row[5], tags: TagCoding.decode(row[6]), createdOn: createdDay.map(Day.init(daysSinceEpoch:)),
+        lastUsedOn: lastUsedDay.map(Day.init(daysSinceEpoch:)), isInInventory: row[9])
+      principal.policies = StoredJSON.decode([AttachedPolicy].self, from: row[10]) ?? []
+      let recommendationsDay: Int? = row[12]
+      if let day = recommendationsDay,
+        let stored = StoredJSON.decode(PrincipalRecommendations.self, from: row[11])
+      {
+        recommendations[principals.count] = DatedRecommendations(
+          day: Day(daysSinceEpoch: day), recommendations: stored)
+      }
+      principals.append(principal)
     }
 
     var items: [TrackedItem] = []
@@ -214,7 +246,7 @@ enum TimelineLoader {
     let itemRows = try Row.fetchCursor(
       db,
       sql: """
-        SELECT id, principal, kind, service, detail, lastUsedDay, findingID, findingCreatedDay
+        SELECT id, principal, kind, service, detail, lastUsedDay, findingID, findingCreatedDay, sources
         FROM item ORDER BY id
         """)
     while let row = try itemRows.next() {
@@ -228,7 +260,7 @@ enum TimelineLoader {
         TrackedItem(
           principal: principal, kind: kind, service: row[3], detail: row[4],
           lastUsedOn: lastUsed.map(Day.init(daysSinceEpoch:)), findingID: row[6],
-          findingCreatedOn: created.map(Day.init(daysSinceEpoch:))))
+          findingCreatedOn: created.map(Day.init(daysSinceEpoch:)), sources: SourceSet(rawValue: row[8])))
     }
 
     var intervals: [StatusInterval] = []
@@ -255,9 +287,42 @@ enum TimelineLoader {
           principal: principal, first: first, last: lastDay.flatMap { indexOfDay[$0] } ?? lastIndex))
     }
     // Items are loaded in id order and runs sorted by item id, so runs are sorted by item index too.
-    return Timeline(
+    var timeline = Timeline(
       snapshots: days.map(Day.init(daysSinceEpoch:)), principals: principals, items: items,
       intervals: intervals,
       presence: presence)
+    timeline.details = details
+    timeline.recommendations = recommendations
+    return timeline
+  }
+}
+
+/// Values stored as JSON text in one column: deterministic (sorted keys), empty for empty values.
+enum StoredJSON {
+  static func encode<Value: Encodable>(_ value: Value) -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.sortedKeys]
+    guard let data = try? encoder.encode(value) else { return "" }
+    let text = String(decoding: data, as: UTF8.self)
+    return text == "[]" ? "" : text
+  }
+
+  static func decode<Value: Decodable>(_ type: Value.Type, from text: String) -> Value? {
+    guard !text.isEmpty else { return nil }
+    return try? JSONDecoder().decode(type, from: Data(text.utf8))
+  }
+}
+
+/// Reads back the `sources` column of the snapshot table: one `kind TAB records TAB name` line a file.
+enum SourceCoding {
+  static func decode(_ text: String) -> [SourceFile] {
+    text.split(separator: "\n").compactMap { line in
+      let parts = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
+      guard parts.count == 3, let kind = SourceKind(rawValue: String(parts[0])), let records = Int(parts[1])
+      else {
+        return nil
+      }
+      return SourceFile(name: String(parts[2]), kind: kind, records: records)
+    }
   }
 }

@@ -1,5 +1,35 @@
 import Model
 
+/// What a reader needs to know about the snapshot it reads: its day and the unused threshold,
+/// since last-accessed data and the credential report say when, not whether, access is unused.
+struct ReadContext: Sendable {
+  /// The snapshot's day.
+  var day: Day
+  /// Access unused for this many days before the snapshot counts as unused.
+  var thresholdDays: Int
+
+  /// The first day that still counts as recent use.
+  var cutoff: Day { day.adding(days: -thresholdDays) }
+
+  /// Whether a last use (nil: never) makes access unused at this snapshot.
+  func isUnused(lastUsed: Day?) -> Bool {
+    guard let lastUsed else { return true }
+    return lastUsed < cutoff
+  }
+}
+
+/// One inventory page: principals with their own and attached policies, and the documents of
+/// managed policies and groups, which may come on another page and are resolved per snapshot.
+struct InventoryPage {
+  var principals: [Principal] = []
+  /// Managed policy documents (default version) by ARN.
+  var managedDocuments: [String: PolicyDocument] = [:]
+  /// Group policies by `account/group name`.
+  var groupPolicies: [String: [AttachedPolicy]] = [:]
+  /// Group names of each user ARN, to add the groups' policies to the user's.
+  var userGroups: [String: [String]] = [:]
+}
+
 /// What one record (one JSON object of an export) turned out to be.
 enum AWSRecord {
   /// An `aws accessanalyzer get-finding-v2` response about unused access.
@@ -7,14 +37,20 @@ enum AWSRecord {
   /// A finding about something other than unused access (external or internal access): not counted.
   case otherFinding
   /// A page of `aws iam get-account-authorization-details`.
-  case inventory([Principal])
-  /// An export kind permsite recognises but does not read yet.
-  case unread(kind: String, advice: String)
+  case inventory(InventoryPage)
+  /// An `aws iam get-service-last-accessed-details` response with an added `Arn`.
+  case lastAccessed(principal: Principal, observations: [Observation], note: String?)
+  /// A page of `aws accessanalyzer list-findings-v2`: findings without details.
+  case summaries(principals: [Principal], observations: [Observation])
+  /// An `aws accessanalyzer get-finding-recommendation` response.
+  case recommendation(PrincipalRecommendations, note: String?)
+  /// The `aws iam get-credential-report` response, decoded.
+  case credentialReport(CredentialReport)
 }
 
 /// Recognises a record by the members it has (never by file name) and reads it.
 enum AWSRecordReader {
-  static func read(_ record: JSONField) throws(IngestError) -> AWSRecord {
+  static func read(_ record: JSONField, context: ReadContext) throws(IngestError) -> AWSRecord {
     guard let members = record.value.objectMembers else {
       throw record.error(
         "expected an object (an AWS CLI response), found \(record.value.typeDescription)",
@@ -27,26 +63,24 @@ enum AWSRecordReader {
     if has("RoleDetailList") || has("UserDetailList") || has("GroupDetailList") {
       return .inventory(try readInventory(record))
     }
-    if has("findings") {
-      return .unread(
-        kind: "list-findings-v2 summaries",
-        advice: "summaries carry no details; export `aws accessanalyzer get-finding-v2` for each finding id")
+    if has("ServicesLastAccessed") || has("JobType") {
+      return try LastAccessedReader.read(record, context: context)
     }
-    if has("ServicesLastAccessed") {
-      return .unread(kind: "get-service-last-accessed-details", advice: "last-accessed data is not read yet")
+    if has("findings") {
+      return try readSummaries(record)
     }
     if has("recommendedSteps") || has("recommendationType") {
-      return .unread(kind: "get-finding-recommendation", advice: "recommendations are not read yet")
+      return try readRecommendation(record)
     }
     if has("Content") && has("ReportFormat") {
-      return .unread(kind: "get-credential-report", advice: "the credential report is not read yet")
+      return .credentialReport(try CredentialReportReader.read(jsonResponse: record, context: context))
     }
     let keys = members.prefix(5).map(\.key).joined(separator: ", ")
     throw record.error(
       "not a recognised AWS export (members: \(keys))",
-      hint:
-        "Expected the JSON printed by `aws accessanalyzer get-finding-v2` or `aws iam get-account-authorization-details`"
-    )
+      hint: "Expected the JSON printed by `aws accessanalyzer get-finding-v2`, `list-findings-v2`, "
+        + "`get-finding-recommendation`, `aws iam get-account-authorization-details`, "
+        + "`get-service-last-accessed-details` or `get-credential-report`")
   }
 
   // MARK: Access Analyzer findings
@@ -57,35 +91,13 @@ enum AWSRecordReader {
   private static let otherFindingTypes = ["ExternalAccess", "InternalAccess"]
 
   static func readFinding(_ record: JSONField) throws(IngestError) -> AWSRecord {
-    let typeField = try record.required("findingType")
-    let type = try typeField.string
-    if otherFindingTypes.contains(type) { return .otherFinding }
-    guard findingTypes.contains(type) else {
-      throw typeField.error(
-        "unknown finding type \"\(type.prefix(60))\"",
-        hint: "Expected one of " + (findingTypes + otherFindingTypes).joined(separator: ", "))
-    }
-    let statusField = try record.required("status")
-    let statusText = try statusField.string
-    guard let status = FindingStatus(rawValue: statusText) else {
-      throw statusField.error(
-        "unknown finding status \"\(statusText.prefix(60))\"", hint: "Expected ACTIVE, ARCHIVED or RESOLVED")
-    }
+    let (foundType, status) = try findingTypeAndStatus(record)
+    guard let type = foundType else { return .otherFinding }
     let resource = try record.string("resource")
     let id = try record.string("id")
     let createdOn = try record.timestampDay("createdAt")
     _ = try record.optionalTimestampDay("updatedAt")
-    let resourceType = try record.optionalString("resourceType")
-    let kind: PrincipalKind =
-      switch resourceType {
-      case "AWS::IAM::Role": .role
-      case "AWS::IAM::User": .user
-      default: .other
-      }
-    var principal = Principal(arnOnly: resource, kind: kind)
-    if let account = try record.optionalString("resourceOwnerAccount"), principal.accountID.isEmpty {
-      principal.accountID = account
-    }
+    let principal = try findingPrincipal(record, resource: resource)
 
     var observations: [Observation] = []
     func observe(_ access: UnusedAccess, lastUsed: Day?) {
@@ -132,22 +144,104 @@ enum AWSRecordReader {
     return .finding(principal: principal, observations: observations)
   }
 
+  /// The finding type (nil for findings about other than unused access) and status.
+  static func findingTypeAndStatus(_ record: JSONField) throws(IngestError) -> (String?, FindingStatus) {
+    let typeField = try record.required("findingType")
+    let type = try typeField.string
+    guard findingTypes.contains(type) || otherFindingTypes.contains(type) else {
+      throw typeField.error(
+        "unknown finding type \"\(type.prefix(60))\"",
+        hint: "Expected one of " + (findingTypes + otherFindingTypes).joined(separator: ", "))
+    }
+    // Findings about external or internal access are not read any further.
+    if otherFindingTypes.contains(type) { return (nil, .active) }
+    let statusField = try record.required("status")
+    let statusText = try statusField.string
+    guard let status = FindingStatus(rawValue: statusText) else {
+      throw statusField.error(
+        "unknown finding status \"\(statusText.prefix(60))\"", hint: "Expected ACTIVE, ARCHIVED or RESOLVED")
+    }
+    return (type, status)
+  }
+
+  /// The principal a finding is about, known from its ARN and resource type only.
+  static func findingPrincipal(_ record: JSONField, resource: String) throws(IngestError) -> Principal {
+    let kind: PrincipalKind =
+      switch try record.optionalString("resourceType") {
+      case "AWS::IAM::Role": .role
+      case "AWS::IAM::User": .user
+      default: .other
+      }
+    var principal = Principal(arnOnly: resource, kind: kind)
+    if let account = try record.optionalString("resourceOwnerAccount"), principal.accountID.isEmpty {
+      principal.accountID = account
+    }
+    return principal
+  }
+
   // MARK: Inventory
 
-  static func readInventory(_ record: JSONField) throws(IngestError) -> [Principal] {
-    var principals: [Principal] = []
+  static func readInventory(_ record: JSONField) throws(IngestError) -> InventoryPage {
+    var page = InventoryPage()
     for role in try record.optionalElements("RoleDetailList") {
       var principal = try readPrincipal(role, nameKey: "RoleName", kind: .role)
       if let lastUsed = role.child("RoleLastUsed") {
         try lastUsed.requireObject()
         principal.lastUsedOn = try lastUsed.optionalTimestampDay("LastUsedDate")
       }
-      principals.append(principal)
+      principal.policies = try inlinePolicies(role, key: "RolePolicyList") + attachedPolicies(role)
+      page.principals.append(principal)
     }
     for user in try record.optionalElements("UserDetailList") {
-      principals.append(try readPrincipal(user, nameKey: "UserName", kind: .user))
+      var principal = try readPrincipal(user, nameKey: "UserName", kind: .user)
+      principal.policies = try inlinePolicies(user, key: "UserPolicyList") + attachedPolicies(user)
+      page.userGroups[principal.arn] = try user.optionalElements("GroupList").map {
+        group throws(IngestError) in
+        try group.string
+      }
+      page.principals.append(principal)
     }
-    return principals
+    for group in try record.optionalElements("GroupDetailList") {
+      let arn = try group.string("Arn")
+      let name = try group.string("GroupName")
+      let policies = try inlinePolicies(group, key: "GroupPolicyList") + attachedPolicies(group)
+      page.groupPolicies[(IAMARN(arn)?.accountID ?? "") + "/" + name] = policies.map {
+        AttachedPolicy(name: "\($0.name) (group \(name))", arn: $0.arn, document: $0.document)
+      }
+    }
+    for policy in try record.optionalElements("Policies") {
+      let arn = try policy.string("Arn")
+      let defaultVersion = try policy.optionalString("DefaultVersionId")
+      for version in try policy.optionalElements("PolicyVersionList") {
+        let isDefault = try version.child("IsDefaultVersion")?.bool ?? false
+        let versionID = try version.optionalString("VersionId")
+        if isDefault || versionID == defaultVersion,
+          let document = version.child("Document")
+        {
+          page.managedDocuments[arn] = try PolicyReader.document(document)
+        }
+      }
+    }
+    return page
+  }
+
+  private static func inlinePolicies(_ entry: JSONField, key: String) throws(IngestError) -> [AttachedPolicy]
+  {
+    try entry.optionalElements(key).map { policy throws(IngestError) in
+      AttachedPolicy(
+        name: try policy.string("PolicyName"), arn: nil,
+        document: try policy.child("PolicyDocument").map { document throws(IngestError) in
+          try PolicyReader.document(document)
+        })
+    }
+  }
+
+  private static func attachedPolicies(_ entry: JSONField) throws(IngestError) -> [AttachedPolicy] {
+    try entry.optionalElements("AttachedManagedPolicies").map { policy throws(IngestError) in
+      let arn = try policy.string("PolicyArn")
+      return AttachedPolicy(
+        name: try policy.optionalString("PolicyName") ?? IAMARN(arn)?.name ?? arn, arn: arn, document: nil)
+    }
   }
 
   private static func readPrincipal(_ entry: JSONField, nameKey: String, kind: PrincipalKind)
@@ -165,5 +259,75 @@ enum AWSRecordReader {
       arn: arn, kind: kind, name: try entry.optionalString(nameKey) ?? parts?.name ?? arn,
       accountID: parts?.accountID ?? "", path: try entry.optionalString("Path") ?? parts?.path ?? "/",
       tags: tags, createdOn: try entry.optionalTimestampDay("CreateDate"), isInInventory: true)
+  }
+
+  // MARK: Finding summaries
+
+  /// `list-findings-v2`: roles, passwords and keys are counted from the summary alone; an unused
+  /// permission finding is counted as one finding whose permissions are unknown.
+  static func readSummaries(_ record: JSONField) throws(IngestError) -> AWSRecord {
+    var principals: [Principal] = []
+    var observations: [Observation] = []
+    for summary in try record.required("findings").elements {
+      try summary.requireObject()
+      let (type, status) = try findingTypeAndStatus(summary)
+      guard let type else { continue }
+      let resource = try summary.string("resource")
+      let id = try summary.string("id")
+      let createdOn = try summary.timestampDay("createdAt")
+      let principal = try findingPrincipal(summary, resource: resource)
+      principals.append(principal)
+      let access: UnusedAccess =
+        switch type {
+        case "UnusedIAMRole": UnusedAccess(principalARN: resource, kind: .role)
+        case "UnusedIAMUserPassword": UnusedAccess(principalARN: resource, kind: .password)
+        case "UnusedIAMUserAccessKey":
+          UnusedAccess(principalARN: resource, kind: .accessKey, detail: "(id not exported)")
+        default: UnusedAccess(principalARN: resource, kind: .undetailedFinding, detail: id)
+        }
+      observations.append(
+        Observation(
+          access: access, status: status, findingID: id, findingCreatedOn: createdOn,
+          sources: .findingSummaries))
+    }
+    return .summaries(principals: principals, observations: observations)
+  }
+
+  // MARK: Recommendations
+
+  static func readRecommendation(_ record: JSONField) throws(IngestError) -> AWSRecord {
+    let arn = try record.string("resourceArn")
+    let status = try record.string("status")
+    guard ["SUCCEEDED", "FAILED", "IN_PROGRESS"].contains(status) else {
+      throw try record.required("status").error(
+        "unknown recommendation status \"\(status.prefix(40))\"",
+        hint: "Expected SUCCEEDED, FAILED or IN_PROGRESS")
+    }
+    var steps: [PolicyRecommendation] = []
+    for step in try record.optionalElements("recommendedSteps") {
+      guard let unused = step.child("unusedPermissionsRecommendedStep") else { continue }
+      let actionField = try unused.required("recommendedAction")
+      let actionText = try actionField.string
+      guard let action = PolicyRecommendation.Action(rawValue: actionText) else {
+        throw actionField.error(
+          "unknown recommended action \"\(actionText.prefix(40))\"",
+          hint: "Expected CREATE_POLICY or DETACH_POLICY")
+      }
+      var policy: PolicyDocument?
+      if let policyField = unused.child("recommendedPolicy") {
+        policy = try PolicyReader.document(json: try policyField.string, field: policyField)
+      }
+      steps.append(
+        PolicyRecommendation(
+          existingPolicyID: try unused.optionalString("existingPolicyId") ?? "", action: action,
+          recommendedPolicy: policy))
+    }
+    let message = try record.child("error")?.optionalString("message")
+    let recommendations = PrincipalRecommendations(
+      principalARN: arn, status: status, steps: steps, errorMessage: message)
+    let note: String? =
+      status == "SUCCEEDED"
+      ? nil : "the recommendation for \(arn) is \(status.lowercased())\(message.map { ": \($0)" } ?? "")"
+    return .recommendation(recommendations, note: note)
   }
 }

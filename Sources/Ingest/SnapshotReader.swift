@@ -20,10 +20,16 @@ public struct SnapshotFolder: Hashable, Sendable {
 }
 
 /// Reads a snapshot folder: every file in it (at any depth, hidden files aside), recognised by
-/// content, as one JSON document, a JSON array of responses or pages, or JSON Lines.
+/// content, as one JSON document, a JSON array of responses or pages, JSON Lines, or (for the
+/// credential report) CSV. Reports from different sources about the same permission are merged.
 public struct SnapshotReader: Sendable {
-  /// A reader; file names in messages are shown relative to `siteRoot`.
-  public init() {}
+  /// Access unused for this many days before the snapshot counts as unused.
+  public let thresholdDays: Int
+
+  /// A reader using the site's unused threshold (`unused_threshold_days`).
+  public init(thresholdDays: Int = 90) {
+    self.thresholdDays = thresholdDays
+  }
 
   /// The result of reading one folder.
   public struct Result: Sendable {
@@ -37,84 +43,162 @@ public struct SnapshotReader: Sendable {
   /// Throws `IngestErrors` listing every bad file.
   public func read(_ folder: SnapshotFolder) throws -> Result {
     let files = try FileListing.regularFiles(under: folder.url)
+    let context = ReadContext(day: folder.day, thresholdDays: thresholdDays)
     let outcomes = ParallelMap.map(files) { file in
-      FileOutcome.reading(file, displayName: folder.relativePath + "/" + file.relativePath)
+      FileOutcome.reading(file, displayName: folder.relativePath + "/" + file.relativePath, context: context)
     }
     var errors: [IngestError] = []
-    var warnings: [IngestWarning] = []
+    var merged = FileContent()
     var sources: [SourceFile] = []
-    var inventory: [String: Principal] = [:]
-    var named: [String: Principal] = [:]
-    var observations: [String: Observation] = [:]
-    var hasInventory = false
-    var hasFindings = false
     for (file, outcome) in zip(files, outcomes) {
       switch outcome {
       case .failure(let error):
         errors.append(error)
       case .success(let content):
-        warnings += content.warnings
-        if content.isInventory {
-          hasInventory = true
-          sources.append(
-            SourceFile(name: file.relativePath, kind: .inventory, records: content.principals.count))
-          for principal in content.principals { inventory[principal.arn] = principal }
-        }
-        if content.isFindings {
-          hasFindings = true
-          sources.append(
-            SourceFile(name: file.relativePath, kind: .analyzerFindings, records: content.findings))
-          for principal in content.findingPrincipals where named[principal.arn] == nil {
-            named[principal.arn] = principal
-          }
-          for observation in content.observations {
-            let key = observation.access.principalARN + "\u{1F}" + observation.access.key
-            observations[key] = observations[key].map { $0.merged(with: observation) } ?? observation
+        for kind in SourceKind.allCases {
+          if let records = content.records[kind] {
+            sources.append(SourceFile(name: file.relativePath, kind: kind, records: records))
           }
         }
+        merged.absorb(content)
       }
     }
     if !errors.isEmpty { throw IngestErrors(errors) }
-    if !hasFindings {
+    let countingKinds: Set<SourceKind> = [
+      .analyzerFindings, .findingSummaries, .lastAccessed, .credentialReport,
+    ]
+    guard sources.contains(where: { countingKinds.contains($0.kind) }) else {
       throw IngestErrors([
         IngestError(
-          file: folder.relativePath, message: "no Access Analyzer findings export in this snapshot folder",
+          file: folder.relativePath, message: "no export of unused access in this snapshot folder",
           hint:
-            "Add the output of `aws accessanalyzer get-finding-v2` (one response per line, or an array); an empty array `[]` means no findings. `list-findings-v2` summaries carry no details and do not count"
+            "Add the output of `aws accessanalyzer get-finding-v2` (one response per line, or an array; `[]` when there are no findings), or IAM last-accessed data or the credential report"
         )
       ])
     }
-    // Principals named only by findings are kept so that their items have an owner to show.
-    for (arn, principal) in named where inventory[arn] == nil { inventory[arn] = principal }
-    let principals = inventory.values.sorted { $0.arn < $1.arn }
-    let merged = observations.values.sorted {
-      ($0.access.principalARN, $0.access.key) < ($1.access.principalARN, $1.access.key)
-    }
-    let snapshot = Snapshot(
-      day: folder.day, principals: principals, hasInventory: hasInventory, observations: merged,
-      sources: sources.sorted { $0.name < $1.name })
-    return Result(snapshot: snapshot, warnings: warnings)
+    let snapshot = Reconciler(content: merged).snapshot(
+      day: folder.day, sources: sources.sorted { ($0.name, $0.kind.rawValue) < ($1.name, $1.kind.rawValue) })
+    return Result(snapshot: snapshot, warnings: merged.warnings)
   }
 }
 
-/// What one file held.
+/// What one file held, and, merged, what a whole folder held.
 struct FileContent: Sendable {
-  var principals: [Principal] = []
-  var findingPrincipals: [Principal] = []
+  var inventory = InventoryPage()
+  var namedPrincipals: [Principal] = []
   var observations: [Observation] = []
-  var findings = 0
-  var isInventory = false
-  var isFindings = false
+  var recommendations: [PrincipalRecommendations] = []
+  var rootAccounts: [RootAccount] = []
+  var notes: [String] = []
+  /// Records read per source kind (a kind absent from the file is absent here).
+  var records: [SourceKind: Int] = [:]
   var warnings: [IngestWarning] = []
+
+  mutating func count(_ kind: SourceKind, _ amount: Int = 1) {
+    records[kind, default: 0] += amount
+  }
+
+  mutating func absorb(_ other: FileContent) {
+    inventory.principals += other.inventory.principals
+    inventory.managedDocuments.merge(other.inventory.managedDocuments) { first, _ in first }
+    inventory.groupPolicies.merge(other.inventory.groupPolicies) { first, _ in first }
+    inventory.userGroups.merge(other.inventory.userGroups) { first, _ in first }
+    namedPrincipals += other.namedPrincipals
+    observations += other.observations
+    recommendations += other.recommendations
+    rootAccounts += other.rootAccounts
+    notes += other.notes
+    warnings += other.warnings
+  }
+}
+
+/// Turns everything a folder held into one snapshot: principals resolved with their policies,
+/// and each item reported once, whatever the number of sources that saw it.
+struct Reconciler {
+  let content: FileContent
+
+  func snapshot(day: Day, sources: [SourceFile]) -> Snapshot {
+    var principals: [String: Principal] = [:]
+    let inventory = content.inventory
+    for var principal in inventory.principals {
+      principal.policies = principal.policies.map { policy in
+        var policy = policy
+        if policy.document == nil, let arn = policy.arn { policy.document = inventory.managedDocuments[arn] }
+        return policy
+      }
+      for group in inventory.userGroups[principal.arn] ?? [] {
+        principal.policies += inventory.groupPolicies[principal.accountID + "/" + group] ?? []
+      }
+      principals[principal.arn] = principal
+    }
+    // Principals named only by findings or reports are kept so their items have an owner to show.
+    for principal in content.namedPrincipals where principals[principal.arn] == nil {
+      principals[principal.arn] = principal
+    }
+    let observations = reconcile(content.observations)
+    var recommendations: [String: PrincipalRecommendations] = [:]
+    for recommendation in content.recommendations {
+      recommendations[recommendation.principalARN] = recommendation
+    }
+    var snapshot = Snapshot(
+      day: day, principals: principals.values.sorted { $0.arn < $1.arn },
+      hasInventory: sources.contains { $0.kind == .inventory }, observations: observations, sources: sources)
+    snapshot.recommendations = recommendations.values.sorted { $0.principalARN < $1.principalARN }
+    var rootAccounts: [String: RootAccount] = [:]
+    for root in content.rootAccounts { rootAccounts[root.accountID] = root }
+    snapshot.rootAccounts = rootAccounts.values.sorted { $0.accountID < $1.accountID }
+    snapshot.notes = content.notes.sorted()
+    return snapshot
+  }
+
+  /// Merges reports of the same item and drops what a more precise report makes redundant:
+  /// a whole-service item where some source has that service's actions, credential-report keys
+  /// where Access Analyzer names the user's keys, and summaries of findings whose details exist.
+  func reconcile(_ observations: [Observation]) -> [Observation] {
+    var byKey: [String: Observation] = [:]
+    for observation in observations {
+      let key = observation.access.principalARN + "\u{1F}" + observation.access.key
+      byKey[key] = byKey[key].map { $0.merged(with: observation) } ?? observation
+    }
+    var servicesWithActions = Set<String>()
+    var usersWithAnalyzerKeys = Set<String>()
+    var detailedFindings = Set<String>()
+    for observation in byKey.values {
+      let access = observation.access
+      if access.kind == .permission && access.detail != "*" {
+        servicesWithActions.insert(access.principalARN + " " + access.service)
+      }
+      if access.kind == .accessKey && observation.sources.contains(.analyzer) {
+        usersWithAnalyzerKeys.insert(access.principalARN)
+      }
+      if observation.sources.contains(.analyzer) && !observation.findingID.isEmpty {
+        detailedFindings.insert(observation.findingID)
+      }
+    }
+    return byKey.values.filter { observation in
+      let access = observation.access
+      switch access.kind {
+      case .permission:
+        return access.detail != "*"
+          || !servicesWithActions.contains(access.principalARN + " " + access.service)
+      case .accessKey:
+        return observation.sources.contains(.analyzer) || !usersWithAnalyzerKeys.contains(access.principalARN)
+      case .undetailedFinding:
+        return !detailedFindings.contains(access.detail)
+      case .role, .password:
+        return true
+      }
+    }.sorted { ($0.access.principalARN, $0.access.key) < ($1.access.principalARN, $1.access.key) }
+  }
 }
 
 enum FileOutcome: Sendable {
   case success(FileContent)
   case failure(IngestError)
 
-  static func reading(_ file: FileListing.Entry, displayName: String) -> FileOutcome {
+  static func reading(_ file: FileListing.Entry, displayName: String, context: ReadContext) -> FileOutcome {
     do {
-      return .success(try ExportFileReader.read(file.url, displayName: displayName))
+      return .success(try ExportFileReader.read(file.url, displayName: displayName, context: context))
     } catch {
       return .failure(error)
     }
@@ -123,7 +207,7 @@ enum FileOutcome: Sendable {
 
 /// Reads one export file of any supported shape.
 enum ExportFileReader {
-  static func read(_ url: URL, displayName: String) throws(IngestError) -> FileContent {
+  static func read(_ url: URL, displayName: String, context: ReadContext) throws(IngestError) -> FileContent {
     let data: Data
     do {
       data = try Data(contentsOf: url, options: .alwaysMapped)
@@ -132,7 +216,7 @@ enum ExportFileReader {
     }
     let outcome = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Result<FileContent, IngestError> in
       do throws(IngestError) {
-        return .success(try read(raw.bindMemory(to: UInt8.self), displayName: displayName))
+        return .success(try read(raw.bindMemory(to: UInt8.self), displayName: displayName, context: context))
       } catch {
         return .failure(error)
       }
@@ -140,9 +224,10 @@ enum ExportFileReader {
     return try outcome.get()
   }
 
-  static func read(_ bytes: UnsafeBufferPointer<UInt8>, displayName: String) throws(IngestError)
-    -> FileContent
-  {
+  static func read(
+    _ bytes: UnsafeBufferPointer<UInt8>, displayName: String,
+    context: ReadContext = ReadContext(day: Day(daysSinceEpoch: 0), thresholdDays: 90)
+  ) throws(IngestError) -> FileContent {
     var start = 0
     if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
       throw IngestError(
@@ -162,9 +247,11 @@ enum ExportFileReader {
     let lead = bytes[first]
     guard lead == UInt8(ascii: "{") || lead == UInt8(ascii: "[") else {
       if startsWith(bytes, at: first, "user,arn,") {
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[first...]), as: UTF8.self)
         var content = FileContent()
-        content.warnings.append(
-          IngestWarning(file: displayName, message: "a credential report (CSV) is not read yet; skipped"))
+        content.add(
+          try CredentialReportReader.read(
+            csv: text, file: displayName, context: context, firstLine: parser.currentLine))
         return content
       }
       throw IngestError(
@@ -173,7 +260,6 @@ enum ExportFileReader {
         hint: "Put only AWS CLI JSON output (--output json) in snapshot folders")
     }
     var content = FileContent()
-    var unread: Set<String> = []
     // One value for a plain response or an array; several for JSON Lines or concatenated JSON.
     var recordIndex = 0
     while parser.offsetAfterWhitespace() < bytes.count {
@@ -191,38 +277,16 @@ enum ExportFileReader {
           JSONField($1, file: displayName, path: "[\(recordIndex + $0)]")
         }
         recordIndex += elements.count
-        if elements.isEmpty { content.isFindings = true }
+        if elements.isEmpty { content.count(.analyzerFindings, 0) }
       } else {
         records = [JSONField(value, file: displayName, path: "")]
         recordIndex += 1
       }
       for record in records {
-        try absorb(record, into: &content, unread: &unread)
+        try content.add(AWSRecordReader.read(record, context: context))
       }
     }
-    for kind in unread.sorted() {
-      content.warnings.append(IngestWarning(file: displayName, message: kind))
-    }
     return content
-  }
-
-  private static func absorb(_ record: JSONField, into content: inout FileContent, unread: inout Set<String>)
-    throws(IngestError)
-  {
-    switch try AWSRecordReader.read(record) {
-    case .finding(let principal, let observations):
-      content.isFindings = true
-      content.findings += 1
-      content.findingPrincipals.append(principal)
-      content.observations += observations
-    case .otherFinding:
-      content.isFindings = true
-    case .inventory(let principals):
-      content.isInventory = true
-      content.principals += principals
-    case .unread(let kind, let advice):
-      unread.insert("\(kind): \(advice); skipped")
-    }
   }
 
   private static func startsWith(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int, _ prefix: String)
@@ -231,5 +295,48 @@ enum ExportFileReader {
     let expected = Array(prefix.utf8)
     guard bytes.count - offset >= expected.count else { return false }
     return (0..<expected.count).allSatisfy { bytes[offset + $0] == expected[$0] }
+  }
+}
+
+extension FileContent {
+  /// Adds one record's contents.
+  mutating func add(_ record: AWSRecord) {
+    switch record {
+    case .finding(let principal, let observations):
+      count(.analyzerFindings)
+      namedPrincipals.append(principal)
+      self.observations += observations
+    case .otherFinding:
+      count(.analyzerFindings, 0)
+    case .inventory(let page):
+      count(.inventory, page.principals.count)
+      inventory.principals += page.principals
+      inventory.managedDocuments.merge(page.managedDocuments) { first, _ in first }
+      inventory.groupPolicies.merge(page.groupPolicies) { first, _ in first }
+      inventory.userGroups.merge(page.userGroups) { first, _ in first }
+    case .lastAccessed(let principal, let observations, let note):
+      count(.lastAccessed)
+      namedPrincipals.append(principal)
+      self.observations += observations
+      if let note { notes.append(note) }
+    case .summaries(let principals, let observations):
+      count(.findingSummaries, observations.count)
+      namedPrincipals += principals
+      self.observations += observations
+    case .recommendation(let recommendation, let note):
+      count(.recommendations)
+      recommendations.append(recommendation)
+      if let note { notes.append(note) }
+    case .credentialReport(let report):
+      add(report)
+    }
+  }
+
+  /// Adds a credential report's contents.
+  mutating func add(_ report: CredentialReport) {
+    count(.credentialReport, report.principals.count + report.rootAccounts.count)
+    namedPrincipals += report.principals
+    observations += report.observations
+    rootAccounts += report.rootAccounts
   }
 }

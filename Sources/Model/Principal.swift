@@ -79,6 +79,8 @@ public struct Principal: Hashable, Sendable {
   public var lastUsedOn: Day?
   /// Whether this description comes from an inventory export (false: only a finding named it).
   public var isInInventory: Bool
+  /// Its inline and attached managed policies, from the inventory.
+  public var policies: [AttachedPolicy] = []
 
   /// A principal with every field given.
   public init(

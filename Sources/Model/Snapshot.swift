@@ -4,6 +4,56 @@ public enum SourceKind: String, Sendable, Hashable, CaseIterable {
   case analyzerFindings
   /// `aws iam get-account-authorization-details` responses.
   case inventory
+  /// `aws iam get-service-last-accessed-details` responses with an added `Arn`.
+  case lastAccessed
+  /// The IAM credential report, as CSV or as the `get-credential-report` JSON.
+  case credentialReport
+  /// `aws accessanalyzer list-findings-v2` pages (summaries without details).
+  case findingSummaries
+  /// `aws accessanalyzer get-finding-recommendation` responses.
+  case recommendations
+
+  /// How pages name the source.
+  public var displayName: String {
+    switch self {
+    case .analyzerFindings: "Access Analyzer findings"
+    case .inventory: "IAM inventory"
+    case .lastAccessed: "IAM last-accessed data"
+    case .credentialReport: "IAM credential report"
+    case .findingSummaries: "Access Analyzer finding summaries"
+    case .recommendations: "Access Analyzer recommendations"
+    }
+  }
+}
+
+/// Which sources reported an item, as a small set that merges by union.
+public struct SourceSet: OptionSet, Hashable, Sendable {
+  /// The raw bits, stored as is in the history store.
+  public let rawValue: Int
+
+  /// A set from its stored bits.
+  public init(rawValue: Int) {
+    self.rawValue = rawValue
+  }
+
+  /// Access Analyzer `get-finding-v2` details.
+  public static let analyzer = SourceSet(rawValue: 1)
+  /// IAM last-accessed data.
+  public static let lastAccessed = SourceSet(rawValue: 2)
+  /// The IAM credential report.
+  public static let credentialReport = SourceSet(rawValue: 4)
+  /// Access Analyzer `list-findings-v2` summaries.
+  public static let findingSummaries = SourceSet(rawValue: 8)
+
+  /// The sources' names in a fixed order, for pages.
+  public var names: [String] {
+    var names: [String] = []
+    if contains(.analyzer) { names.append("Access Analyzer") }
+    if contains(.findingSummaries) { names.append("Access Analyzer summary") }
+    if contains(.lastAccessed) { names.append("last accessed") }
+    if contains(.credentialReport) { names.append("credential report") }
+    return names
+  }
 }
 
 /// One file read from a snapshot folder and what it held.
@@ -36,6 +86,13 @@ public struct Snapshot: Sendable {
   public var observations: [Observation]
   /// The files read.
   public var sources: [SourceFile]
+  /// Access Analyzer's policy recommendations, one per principal.
+  public var recommendations: [PrincipalRecommendations] = []
+  /// Root users, from credential reports.
+  public var rootAccounts: [RootAccount] = []
+  /// Things in the exports that were read but not counted (jobs not finished, failed
+  /// recommendations), for the pages to show.
+  public var notes: [String] = []
 
   /// A snapshot with every field given.
   public init(

@@ -15,6 +15,10 @@ public struct Timeline: Sendable {
   public var intervals: [StatusInterval]
   /// Runs of snapshots in which each principal was in the inventory, sorted by principal.
   public var presence: [PresenceInterval]
+  /// What each snapshot recorded besides items, by snapshot index (empty when not loaded).
+  public var details: [SnapshotDetails] = []
+  /// The latest Access Analyzer recommendations per principal index, with the day they came with.
+  public var recommendations: [Int: DatedRecommendations] = [:]
 
   /// A timeline with every field given.
   public init(
@@ -44,6 +48,37 @@ public struct Timeline: Sendable {
   }
 }
 
+/// What a snapshot recorded besides items: its sources, root users and notes.
+public struct SnapshotDetails: Hashable, Sendable {
+  /// The files read, by kind.
+  public var sources: [SourceFile]
+  /// Root users from credential reports.
+  public var rootAccounts: [RootAccount]
+  /// Things read but not counted.
+  public var notes: [String]
+
+  /// Details with every field given.
+  public init(sources: [SourceFile] = [], rootAccounts: [RootAccount] = [], notes: [String] = []) {
+    self.sources = sources
+    self.rootAccounts = rootAccounts
+    self.notes = notes
+  }
+}
+
+/// A principal's recommendations and the snapshot day they came with.
+public struct DatedRecommendations: Hashable, Sendable {
+  /// The snapshot that carried them.
+  public var day: Day
+  /// The recommendations.
+  public var recommendations: PrincipalRecommendations
+
+  /// Recommendations with their day.
+  public init(day: Day, recommendations: PrincipalRecommendations) {
+    self.day = day
+    self.recommendations = recommendations
+  }
+}
+
 /// One item as the history store knows it, with the details of its latest report.
 public struct TrackedItem: Hashable, Sendable {
   /// Index into `Timeline.principals`.
@@ -60,12 +95,15 @@ public struct TrackedItem: Hashable, Sendable {
   public var findingID: String
   /// The earliest creation day of a finding that reported it, when known.
   public var findingCreatedOn: Day?
+  /// The sources of its latest report.
+  public var sources: SourceSet = .analyzer
 
   /// An item with every field given.
   public init(
     principal: Int, kind: UnusedAccessKind, service: String, detail: String, lastUsedOn: Day? = nil,
-    findingID: String = "", findingCreatedOn: Day? = nil
+    findingID: String = "", findingCreatedOn: Day? = nil, sources: SourceSet = .analyzer
   ) {
+    self.sources = sources
     self.principal = principal
     self.kind = kind
     self.service = service

@@ -9,6 +9,9 @@ public enum UnusedAccessKind: String, Sendable, Hashable, CaseIterable, Comparab
   case accessKey
   /// An IAM user's console password not used.
   case password
+  /// An Access Analyzer unused-permission finding known only from its summary: its permissions
+  /// are unknown until `get-finding-v2` is exported for it. The detail is the finding id.
+  case undetailedFinding
 
   /// The Access Analyzer finding type that reports this kind.
   public var findingType: String {
@@ -17,6 +20,7 @@ public enum UnusedAccessKind: String, Sendable, Hashable, CaseIterable, Comparab
     case .role: "UnusedIAMRole"
     case .accessKey: "UnusedIAMUserAccessKey"
     case .password: "UnusedIAMUserPassword"
+    case .undetailedFinding: "UnusedPermission"
     }
   }
 
@@ -86,6 +90,7 @@ public struct UnusedAccess: Hashable, Sendable {
     switch kind {
     case .permission: "permission " + service + ":" + detail.lowercased()
     case .accessKey: "accessKey " + detail
+    case .undetailedFinding: "finding " + detail
     case .role, .password: kind.rawValue
     }
   }
@@ -98,6 +103,7 @@ public struct UnusedAccess: Hashable, Sendable {
     case .role: "the whole role"
     case .accessKey: "access key " + detail
     case .password: "console password"
+    case .undetailedFinding: "unused permissions (finding \(detail), details not exported)"
     }
   }
 }
@@ -114,23 +120,35 @@ public struct Observation: Hashable, Sendable {
   public var findingID: String
   /// The day the reporting finding was created, when known.
   public var findingCreatedOn: Day?
+  /// Which sources reported it.
+  public var sources: SourceSet
 
   /// An observation with every field given.
   public init(
     access: UnusedAccess, status: FindingStatus, lastUsedOn: Day? = nil, findingID: String = "",
-    findingCreatedOn: Day? = nil
+    findingCreatedOn: Day? = nil, sources: SourceSet = .analyzer
   ) {
     self.access = access
     self.status = status
     self.lastUsedOn = lastUsedOn
     self.findingID = findingID
     self.findingCreatedOn = findingCreatedOn
+    self.sources = sources
   }
 
-  /// Combines two reports of the same item in one snapshot: the more pressing status wins, the
-  /// latest use and the earliest finding date are kept.
+  /// Combines two reports of the same item in one snapshot: Access Analyzer's status wins over
+  /// other sources' (it alone knows exceptions and removals), otherwise the more pressing status;
+  /// the latest use, the earliest finding date and every source are kept.
   public func merged(with other: Observation) -> Observation {
-    var result = status.precedence >= other.status.precedence ? self : other
+    let mineIsAnalyzer = sources.contains(.analyzer) || sources.contains(.findingSummaries)
+    let theirsIsAnalyzer = other.sources.contains(.analyzer) || other.sources.contains(.findingSummaries)
+    var result: Observation
+    if mineIsAnalyzer != theirsIsAnalyzer {
+      result = mineIsAnalyzer ? self : other
+    } else {
+      result = status.precedence >= other.status.precedence ? self : other
+    }
+    result.sources = sources.union(other.sources)
     result.lastUsedOn = [lastUsedOn, other.lastUsedOn].compactMap { $0 }.max()
     result.findingCreatedOn = [findingCreatedOn, other.findingCreatedOn].compactMap { $0 }.min()
     return result

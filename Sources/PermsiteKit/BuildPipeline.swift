@@ -77,7 +77,10 @@ public struct BuildPipeline {
       (try HistoryStore(url: folder.historyURL), folder.historyURL.path)
     }
     let recorded = try step("record snapshots") {
-      let recorded = try SnapshotRecorder(store: store, logger: logger).recordNew(folder.snapshots)
+      let recorder = SnapshotRecorder(
+        store: store, reader: SnapshotReader(thresholdDays: folder.config.unusedThresholdDays), logger: logger
+      )
+      let recorded = try recorder.recordNew(folder.snapshots)
       return (
         recorded, recorded.isEmpty ? "nothing new" : "recorded " + recorded.map(\.iso).joined(separator: ", ")
       )
@@ -137,6 +140,7 @@ public struct BuildPipeline {
 /// Records every snapshot folder the history store has not seen, or that changed since.
 struct SnapshotRecorder {
   let store: HistoryStore
+  let reader: SnapshotReader
   let logger: Logger
 
   func recordNew(_ folders: [SnapshotFolder]) throws -> [Day] {
@@ -155,7 +159,7 @@ struct SnapshotRecorder {
         }
         logger.notice("\(folder.relativePath) changed since it was recorded; recording it again")
       }
-      let result = try SnapshotReader().read(folder)
+      let result = try reader.read(folder)
       for warning in result.warnings { logger.warning("\(warning)") }
       let fingerprint = try SnapshotFingerprint.of(folder.url)
       let outcome = try store.record(result.snapshot, fingerprint: fingerprint.description)

@@ -108,8 +108,10 @@ struct Validate: ParsableCommand {
         problems.append("\(error)")
       }
     }
+    var thresholdDays = 90
     collect {
       let folder = try reader.read()
+      thresholdDays = folder.config.unusedThresholdDays
       for warning in folder.warnings { logger.warning("\(warning)") }
     }
     collect { _ = try Theme.load(from: reader.root.appendingPathComponent("templates")) }
@@ -117,7 +119,7 @@ struct Validate: ParsableCommand {
     let snapshots = (try? reader.snapshotFolderList()) ?? []
     for snapshot in snapshots {
       collect {
-        let result = try SnapshotReader().read(snapshot)
+        let result = try SnapshotReader(thresholdDays: thresholdDays).read(snapshot)
         for warning in result.warnings { logger.warning("\(warning)") }
       }
     }

@@ -215,6 +215,7 @@ struct PageBuilder {
       case .role: "Unused role"
       case .accessKey: "Unused access key"
       case .password: "Unused password"
+      case .undetailedFinding: "Finding without details"
       }
     return ItemModel(
       what: item.displayName, kind: kind,

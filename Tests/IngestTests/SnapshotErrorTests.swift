@@ -128,8 +128,8 @@ import Testing
     #expect(error.file == "content/analysis/2026-11-22")
     #expect(error.line == nil)
     #expect(error.field == nil)
-    #expect(error.message == "no Access Analyzer findings export in this snapshot folder")
-    #expect(error.hint?.contains("an empty array `[]` means no findings") == true)
+    #expect(error.message == "no export of unused access in this snapshot folder")
+    #expect(error.hint?.contains("`[]` when there are no findings") == true)
   }
 
   @Test func anEmptyFolderIsRefused() throws {
@@ -137,7 +137,7 @@ import Testing
     defer { folder.remove() }
     let errors = snapshotErrors(folder.snapshot(day: "2026-01-31"))
     #expect(errors.map(\.file) == ["content/analysis/2026-01-31"])
-    #expect(errors.map(\.message) == ["no Access Analyzer findings export in this snapshot folder"])
+    #expect(errors.map(\.message) == ["no export of unused access in this snapshot folder"])
   }
 
   @Test func everyBadFileOfAFolderIsReportedAtOnce() throws {

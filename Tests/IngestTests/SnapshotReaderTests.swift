@@ -111,7 +111,7 @@ enum ExpectedFixture {
       #expect(actual == expected)
     }
     #expect(snapshot.principals.map(\.arn) == ExpectedFixture.principals.map(\.arn))
-    for (actual, expected) in zip(snapshot.principals, ExpectedFixture.principals) {
+    for (actual, expected) in zip(snapshot.principals.withoutPolicies, ExpectedFixture.principals) {
       #expect(actual == expected)
     }
   }
@@ -157,7 +157,7 @@ enum ExpectedFixture {
     try folder.copy(fixture: "pretty/authorization-details.json")
     let snapshot = try SnapshotReader().read(folder.snapshot()).snapshot
     #expect(snapshot.observations == ExpectedFixture.observations)
-    #expect(snapshot.principals == ExpectedFixture.principals)
+    #expect(snapshot.principals.withoutPolicies == ExpectedFixture.principals)
   }
 
   @Test func theSamePermissionInTwoFindingsIsOneObservation() throws {
@@ -244,34 +244,58 @@ enum ExpectedFixture {
       ])
   }
 
-  @Test func otherExportsAreSkippedWithAWarning() throws {
+  @Test func everyOtherExportKindIsRead() throws {
     let result = try SnapshotReader().read(Fixtures.snapshot("other-exports"))
-    let folder = "content/analysis/2026-11-22/"
+    #expect(result.warnings.isEmpty)
+    let api = "arn:aws:iam::111122223333:role/payments-api"
+    let alice = "arn:aws:iam::111122223333:user/ops/alice"
+    let summaryID = "a1b2c3d4-0001-4000-8000-000000000001"
     #expect(
-      result.warnings == [
-        IngestWarning(
-          file: folder + "credential-report.csv",
-          message: "a credential report (CSV) is not read yet; skipped"),
-        IngestWarning(
-          file: folder + "credential-report.json",
-          message: "get-credential-report: the credential report is not read yet; skipped"),
-        IngestWarning(
-          file: folder + "finding-recommendation.json",
-          message: "get-finding-recommendation: recommendations are not read yet; skipped"),
-        IngestWarning(
-          file: folder + "list-findings-v2.json",
-          message:
-            "list-findings-v2 summaries: summaries carry no details; export `aws accessanalyzer get-finding-v2` for each finding id; skipped"
-        ),
-        IngestWarning(
-          file: folder + "service-last-accessed.json",
-          message: "get-service-last-accessed-details: last-accessed data is not read yet; skipped"),
+      result.snapshot.observations == [
+        // The summary alone: one finding whose permissions are unknown.
+        Observation(
+          access: UnusedAccess(principalARN: api, kind: .undetailedFinding, detail: summaryID),
+          status: .active,
+          findingID: summaryID, findingCreatedOn: day("2026-09-01"), sources: .findingSummaries),
+        // Last-accessed data at action level; GetObject was last used before the 90-day threshold.
+        Observation(
+          access: .permission(principalARN: api, service: "s3", action: "GetObject"), status: .active,
+          lastUsedOn: day("2026-05-02"), sources: .lastAccessed),
+        Observation(
+          access: .permission(principalARN: api, service: "s3", action: "PutBucketPolicy"), status: .active,
+          sources: .lastAccessed),
+        // A service with no tracked actions counts as a whole.
+        Observation(
+          access: .permission(principalARN: api, service: "sqs", action: nil), status: .active,
+          sources: .lastAccessed),
+        // The same report as CSV and as JSON: one key, reported once.
+        Observation(
+          access: UnusedAccess(principalARN: alice, kind: .accessKey, detail: "#1"), status: .active,
+          lastUsedOn: day("2026-02-02"), sources: .credentialReport),
       ])
-    #expect(result.snapshot.observations.isEmpty)
-    #expect(result.snapshot.principals.isEmpty)
+    #expect(
+      result.snapshot.rootAccounts == [
+        RootAccount(
+          accountID: "111122223333", passwordLastUsed: day("2026-11-01"), mfaActive: true,
+          activeAccessKeys: 0,
+          accessKeyLastUsed: nil)
+      ])
+    let recommendation = try #require(result.snapshot.recommendations.first)
+    #expect(recommendation.principalARN == api)
+    #expect(recommendation.status == "SUCCEEDED")
+    #expect(recommendation.steps.map(\.action) == [.createPolicy])
+    #expect(recommendation.steps.first?.existingPolicyID == "arn:aws:iam::111122223333:policy/payments-data")
+    #expect(
+      recommendation.steps.first?.recommendedPolicy?.statements.first?.actions == [
+        "s3:GetObject", "s3:PutBucketPolicy",
+      ])
     #expect(!result.snapshot.hasInventory)
     #expect(
-      result.snapshot.sources == [SourceFile(name: "findings.json", kind: .analyzerFindings, records: 0)])
+      result.snapshot.sources.map { "\($0.name) \($0.kind.rawValue) \($0.records)" } == [
+        "credential-report.csv credentialReport 2", "credential-report.json credentialReport 2",
+        "finding-recommendation.json recommendations 1", "findings.json analyzerFindings 0",
+        "list-findings-v2.json findingSummaries 1", "service-last-accessed.json lastAccessed 1",
+      ])
   }
 
   @Test func anEmptyArrayIsAFindingsExportWithNoFindings() throws {
@@ -281,7 +305,7 @@ enum ExpectedFixture {
     try folder.copy(fixture: "pretty/authorization-details.json")
     let snapshot = try SnapshotReader().read(folder.snapshot()).snapshot
     #expect(snapshot.observations.isEmpty)
-    #expect(snapshot.principals == ExpectedFixture.inventory)
+    #expect(snapshot.principals.withoutPolicies == ExpectedFixture.inventory)
     #expect(snapshot.hasInventory)
   }
 
@@ -293,5 +317,16 @@ enum ExpectedFixture {
     try folder.write(".partial/findings.json", "{ broken")
     let result = try SnapshotReader().read(folder.snapshot())
     #expect(result.snapshot.sources.map(\.name) == ["findings.json"])
+  }
+}
+
+extension Array where Element == Principal {
+  /// The principals without their policies, which dedicated tests check.
+  var withoutPolicies: [Principal] {
+    map {
+      var principal = $0
+      principal.policies = []
+      return principal
+    }
   }
 }

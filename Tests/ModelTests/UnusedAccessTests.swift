@@ -69,6 +69,7 @@ import Testing
     #expect(
       UnusedAccessKind.allCases.map(\.findingType) == [
         "UnusedPermission", "UnusedIAMRole", "UnusedIAMUserAccessKey", "UnusedIAMUserPassword",
+        "UnusedPermission",
       ])
     #expect(
       [UnusedAccessKind.password, .role, .permission, .accessKey].sorted() == [

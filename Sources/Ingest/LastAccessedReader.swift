@@ -1,0 +1,66 @@
+import Model
+
+/// Reads `aws iam get-service-last-accessed-details` responses, to which the exporting script adds
+/// an `"Arn"` naming the principal the job was generated for.
+///
+/// A service never used, or last used before the threshold, is an unused permission `service:*`;
+/// where the job tracked actions (`ACTION_LEVEL`), each unused tracked action is one instead, so a
+/// service is never counted both as a whole and by its actions.
+enum LastAccessedReader {
+  static func read(_ record: JSONField, context: ReadContext) throws(IngestError) -> AWSRecord {
+    guard let arnField = record.child("Arn") else {
+      throw record.missing("Arn")
+    }
+    let arn = try arnField.string
+    guard let parts = IAMARN(arn) else {
+      throw arnField.error("\"\(arn.prefix(80))\" is not an IAM ARN")
+    }
+    let principal = Principal(arnOnly: arn, kind: parts.kind)
+    let statusField = try record.required("JobStatus")
+    let status = try statusField.string
+    switch status {
+    case "COMPLETED": break
+    case "IN_PROGRESS", "FAILED":
+      let reason = try record.child("Error")?.optionalString("Message")
+      let note =
+        "last-accessed job for \(arn) is \(status == "FAILED" ? "failed" : "still in progress")"
+        + (reason.map { ": \($0)" } ?? "") + "; not counted"
+      return .lastAccessed(principal: principal, observations: [], note: note)
+    default:
+      throw statusField.error(
+        "unknown job status \"\(status.prefix(40))\"", hint: "Expected COMPLETED, IN_PROGRESS or FAILED")
+    }
+    if let jobType = try record.optionalString("JobType"),
+      !["SERVICE_LEVEL", "ACTION_LEVEL"].contains(jobType)
+    {
+      throw try record.required("JobType").error(
+        "unknown job type \"\(jobType.prefix(40))\"", hint: "Expected SERVICE_LEVEL or ACTION_LEVEL")
+    }
+    var observations: [Observation] = []
+    func unused(_ service: String, _ action: String?, lastUsed: Day?) {
+      observations.append(
+        Observation(
+          access: .permission(principalARN: arn, service: service, action: action), status: .active,
+          lastUsedOn: lastUsed, sources: .lastAccessed))
+    }
+    for service in try record.required("ServicesLastAccessed").elements {
+      try service.requireObject()
+      let namespace = try service.string("ServiceNamespace")
+      let tracked = try service.optionalElements("TrackedActionsLastAccessed")
+      if tracked.isEmpty {
+        let lastUsed = try service.optionalTimestampDay("LastAuthenticated")
+        if context.isUnused(lastUsed: lastUsed) { unused(namespace, nil, lastUsed: lastUsed) }
+        continue
+      }
+      for action in tracked {
+        let name = try action.string("ActionName")
+        let lastUsed = try action.optionalTimestampDay("LastAccessedTime")
+        if context.isUnused(lastUsed: lastUsed) { unused(namespace, name, lastUsed: lastUsed) }
+      }
+    }
+    let note: String? =
+      (try record.child("IsTruncated")?.bool) == true
+      ? "last-accessed data for \(arn) is truncated (IsTruncated); export every page with --marker" : nil
+    return .lastAccessed(principal: principal, observations: observations, note: note)
+  }
+}

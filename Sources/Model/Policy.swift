@@ -1,0 +1,224 @@
+/// A member of a policy statement that analysis does not interpret (`Resource`, `Condition`,
+/// `Principal`, `NotAction`, ...), kept as pretty-printed JSON to be written back unchanged.
+public struct RawMember: Hashable, Sendable, Codable {
+  /// The member name.
+  public var key: String
+  /// Its value as JSON, pretty-printed with two-space indentation starting at column 0.
+  public var json: String
+
+  /// A member with its name and JSON.
+  public init(key: String, json: String) {
+    self.key = key
+    self.json = json
+  }
+}
+
+/// One statement of an IAM policy document.
+public struct PolicyStatement: Hashable, Sendable, Codable {
+  /// The statement id, when given.
+  public var sid: String?
+  /// `Allow` or `Deny`.
+  public var effect: String
+  /// The `Action` entries, a single string normalised to a list; nil when the statement has no
+  /// `Action` (it uses `NotAction`, kept among the other members).
+  public var actions: [String]?
+  /// Every other member, in document order.
+  public var otherMembers: [RawMember]
+
+  /// A statement with every field given.
+  public init(sid: String? = nil, effect: String, actions: [String]?, otherMembers: [RawMember] = []) {
+    self.sid = sid
+    self.effect = effect
+    self.actions = actions
+    self.otherMembers = otherMembers
+  }
+}
+
+/// An IAM policy document, parsed from a JSON object or the URL-encoded string older CLI versions print.
+public struct PolicyDocument: Hashable, Sendable, Codable {
+  /// `2012-10-17` usually.
+  public var version: String?
+  /// The statements; a single statement object is normalised to a list of one.
+  public var statements: [PolicyStatement]
+
+  /// A document with every field given.
+  public init(version: String?, statements: [PolicyStatement]) {
+    self.version = version
+    self.statements = statements
+  }
+
+  /// The document as pretty-printed JSON with two-space indentation, members in IAM's usual order.
+  public var json: String {
+    var lines = ["{"]
+    var members: [String] = []
+    if let version { members.append("  \"Version\": " + PolicyDocument.quoted(version)) }
+    var statementText = "  \"Statement\": ["
+    if statements.isEmpty {
+      statementText += "]"
+    } else {
+      statementText +=
+        "\n" + statements.map { PolicyDocument.statementJSON($0, indent: "    ") }.joined(separator: ",\n")
+        + "\n  ]"
+    }
+    members.append(statementText)
+    lines.append(members.joined(separator: ",\n"))
+    lines.append("}")
+    return lines.joined(separator: "\n")
+  }
+
+  private static func statementJSON(_ statement: PolicyStatement, indent: String) -> String {
+    var members: [String] = []
+    let inner = indent + "  "
+    if let sid = statement.sid { members.append(inner + "\"Sid\": " + quoted(sid)) }
+    members.append(inner + "\"Effect\": " + quoted(statement.effect))
+    if let actions = statement.actions {
+      if actions.count == 1 {
+        members.append(inner + "\"Action\": " + quoted(actions[0]))
+      } else {
+        let list = actions.map { inner + "  " + quoted($0) }.joined(separator: ",\n")
+        members.append(inner + "\"Action\": [\n" + list + "\n" + inner + "]")
+      }
+    }
+    for member in statement.otherMembers {
+      // Raw members are pretty-printed from column 0; shift their continuation lines in.
+      let shifted = member.json.split(separator: "\n", omittingEmptySubsequences: false)
+        .enumerated().map { $0 == 0 ? String($1) : inner + $1 }.joined(separator: "\n")
+      members.append(inner + quoted(member.key) + ": " + shifted)
+    }
+    return indent + "{\n" + members.joined(separator: ",\n") + "\n" + indent + "}"
+  }
+
+  /// A JSON string literal.
+  public static func quoted(_ text: String) -> String {
+    var result = "\""
+    for scalar in text.unicodeScalars {
+      switch scalar {
+      case "\"": result += "\\\""
+      case "\\": result += "\\\\"
+      case "\n": result += "\\n"
+      case "\r": result += "\\r"
+      case "\t": result += "\\t"
+      default:
+        if scalar.value < 0x20 {
+          let hex = String(scalar.value, radix: 16)
+          result += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        } else {
+          result.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return result + "\""
+  }
+}
+
+/// A policy that grants a principal its permissions: inline, or managed and attached.
+public struct AttachedPolicy: Hashable, Sendable, Codable {
+  /// The policy name.
+  public var name: String
+  /// The managed policy's ARN; nil for an inline policy.
+  public var arn: String?
+  /// The document (the default version for managed policies); nil when the export lacks it.
+  public var document: PolicyDocument?
+
+  /// A policy with every field given.
+  public init(name: String, arn: String?, document: PolicyDocument?) {
+    self.name = name
+    self.arn = arn
+    self.document = document
+  }
+
+  /// Whether it is an inline policy.
+  public var isInline: Bool { arn == nil }
+}
+
+/// What Access Analyzer recommends doing with one of a principal's policies.
+public struct PolicyRecommendation: Hashable, Sendable, Codable {
+  /// Replace the policy with a narrower one, or detach it.
+  public enum Action: String, Hashable, Sendable, Codable {
+    /// Replace the policy with `recommendedPolicy`.
+    case createPolicy = "CREATE_POLICY"
+    /// Detach the policy: nothing it grants is used.
+    case detachPolicy = "DETACH_POLICY"
+  }
+
+  /// The policy concerned: a managed policy's ARN or an inline policy's name.
+  public var existingPolicyID: String
+  /// What to do.
+  public var action: Action
+  /// The replacement, for `createPolicy`.
+  public var recommendedPolicy: PolicyDocument?
+
+  /// A recommendation with every field given.
+  public init(existingPolicyID: String, action: Action, recommendedPolicy: PolicyDocument?) {
+    self.existingPolicyID = existingPolicyID
+    self.action = action
+    self.recommendedPolicy = recommendedPolicy
+  }
+}
+
+/// Access Analyzer's recommendation for one principal (`get-finding-recommendation`).
+public struct PrincipalRecommendations: Hashable, Sendable, Codable {
+  /// The principal's ARN.
+  public var principalARN: String
+  /// `SUCCEEDED`, `FAILED` or `IN_PROGRESS`.
+  public var status: String
+  /// One step per policy, when it succeeded.
+  public var steps: [PolicyRecommendation]
+  /// Why it failed, when it did.
+  public var errorMessage: String?
+
+  /// Recommendations with every field given.
+  public init(
+    principalARN: String, status: String, steps: [PolicyRecommendation], errorMessage: String? = nil
+  ) {
+    self.principalARN = principalARN
+    self.status = status
+    self.steps = steps
+    self.errorMessage = errorMessage
+  }
+}
+
+/// The root user of an account as the credential report describes it: shown on the organisation
+/// page, never assigned to a team.
+public struct RootAccount: Hashable, Sendable, Codable {
+  /// The 12-digit account.
+  public var accountID: String
+  /// When the root password was last used; nil when never or unknown.
+  public var passwordLastUsed: Day?
+  /// Whether the root user has MFA.
+  public var mfaActive: Bool
+  /// How many root access keys are active (there should be none).
+  public var activeAccessKeys: Int
+  /// When a root access key was last used, if ever.
+  public var accessKeyLastUsed: Day?
+
+  /// A root account with every field given.
+  public init(
+    accountID: String, passwordLastUsed: Day?, mfaActive: Bool, activeAccessKeys: Int, accessKeyLastUsed: Day?
+  ) {
+    self.accountID = accountID
+    self.passwordLastUsed = passwordLastUsed
+    self.mfaActive = mfaActive
+    self.activeAccessKeys = activeAccessKeys
+    self.accessKeyLastUsed = accessKeyLastUsed
+  }
+}
+
+extension Day: Codable {
+  /// Decodes `YYYY-MM-DD`.
+  public init(from decoder: any Decoder) throws {
+    let container = try decoder.singleValueContainer()
+    let text = try container.decode(String.self)
+    guard let day = Day(iso: text) else {
+      throw DecodingError.dataCorruptedError(
+        in: container, debugDescription: "not a YYYY-MM-DD date: \(text)")
+    }
+    self = day
+  }
+
+  /// Encodes `YYYY-MM-DD`.
+  public func encode(to encoder: any Encoder) throws {
+    var container = encoder.singleValueContainer()
+    try container.encode(iso)
+  }
+}
