@@ -131,13 +131,20 @@ struct AnalysisContext {
     totals.identifiedThisQuarter = flow.identified.last![currentQuarter]
     totals.removedThisQuarter = flow.removed.last![currentQuarter]
     dataProblems += ChecklistBuilder.unknownTeamReviews(settings: settings)
-    return OrganisationReport(
+    var report = OrganisationReport(
       snapshot: snapshots[current], quarter: quarters.quarters[currentQuarter], snapshots: snapshots,
       totals: totals, byService: state.byService(team: nil),
       topPrincipals: state.principalReports.filter { $0.unusedPermissions > 0 },
       quarters: flow.metrics(team: nil, ranges: quarters),
       openOverTime: zip(snapshots, openOverTime.organisation).map { DayCount(day: $0, count: $1) },
       teams: teamReports, dataProblems: dataProblems)
+    if current < timeline.details.count {
+      let details = timeline.details[current]
+      report.rootAccounts = details.rootAccounts
+      report.sourceNotes = details.notes
+      report.sources = details.sources
+    }
+    return report
   }
 }
 

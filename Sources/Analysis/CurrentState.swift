@@ -30,7 +30,7 @@ struct CurrentState {
           findingID: item.findingID,
           recommendation: isAccepted
             ? "Accepted as an exception (archived in Access Analyzer)"
-            : Recommendation.text(for: item, principalKind: principal.kind)))
+            : Recommendation.text(for: item, principalKind: principal.kind), sources: item.sources))
     }
 
     var present = Set<Int>()
@@ -71,6 +71,7 @@ struct CurrentState {
         totals.unusedRoles += open.filter { $0.kind == .role }.count
         totals.unusedAccessKeys += open.filter { $0.kind == .accessKey }.count
         totals.unusedPasswords += open.filter { $0.kind == .password }.count
+        totals.findingsWithoutDetails += open.filter { $0.kind == .undetailedFinding }.count
         totals.acceptedPermissions += accepted.filter { $0.kind == .permission }.count
         state.teamTotals[row] = totals
         for item in permissions { state.serviceCounts[row][item.service, default: 0] += 1 }
@@ -78,7 +79,11 @@ struct CurrentState {
       state.principalReports.append(
         PrincipalReport(
           principal: principal, items: open, acceptedItems: accepted, unusedPermissions: permissions.count,
-          teamID: context.teams[team].id))
+          teamID: context.teams[team].id,
+          policyChanges: PolicyAdvisor.changes(
+            policies: principal.policies, unused: permissions,
+            recommendations: timeline.recommendations[principalIndex]),
+          recommendations: timeline.recommendations[principalIndex]))
     }
     state.principalReports.sort {
       ($0.unusedPermissions, $1.principal.arn) > ($1.unusedPermissions, $0.principal.arn)

@@ -22,6 +22,8 @@ public struct Totals: Hashable, Sendable {
   public var unusedPasswords = 0
   /// Unused permissions accepted as exceptions (ARCHIVED) at the current snapshot.
   public var acceptedPermissions = 0
+  /// Open unused-permission findings known only from summaries (their permissions are unknown).
+  public var findingsWithoutDetails = 0
 
   /// Removed ÷ identified this quarter, 0 when nothing was identified.
   public var reductionRate: Double { Ratio.of(removedThisQuarter, identifiedThisQuarter) }
@@ -108,6 +110,8 @@ public struct OpenItem: Hashable, Sendable {
   public var findingID: String
   /// What to do, in one sentence.
   public var recommendation: String
+  /// Which sources reported it.
+  public var sources: SourceSet
 }
 
 /// A role or user with open unused access.
@@ -122,6 +126,10 @@ public struct PrincipalReport: Hashable, Sendable {
   public var unusedPermissions: Int
   /// The id of the owning team (`unowned` when none matches).
   public var teamID: String
+  /// Per policy, how to stop granting the unused permissions.
+  public var policyChanges: [PolicyChange]
+  /// Access Analyzer's recommendation, when one was exported.
+  public var recommendations: DatedRecommendations?
 }
 
 /// One line of a team's quarterly checklist.
@@ -214,6 +222,12 @@ public struct OrganisationReport: Hashable, Sendable {
   public var teams: [TeamReport]
   /// Input problems that did not stop the build.
   public var dataProblems: [DataProblem]
+  /// Root users of the current snapshot's credential reports.
+  public var rootAccounts: [RootAccount] = []
+  /// What the current snapshot's exports held that was read but not counted.
+  public var sourceNotes: [String] = []
+  /// The files the current snapshot was read from.
+  public var sources: [SourceFile] = []
 }
 
 /// Division that defines x ÷ 0 as 0, as the site's rates do.

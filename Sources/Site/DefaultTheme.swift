@@ -161,6 +161,17 @@ tr.accepted { color: var(--muted); }
   .wrap { max-width: none; }
 }
 
+/* Principal pages: policy changes as a readable diff; +/- signs carry the meaning, colour helps. */
+.identity.wide { gap: 0.25rem 2rem; }
+.policy-change { border-top: 1px solid var(--border); padding-top: 0.5rem; margin-top: 1rem; }
+pre.diff, pre.json { background: var(--surface); border: 1px solid var(--border); border-radius: 6px; padding: 0.75rem 1rem; overflow-x: auto; font-size: 0.85rem; line-height: 1.45; }
+pre.diff del, pre.diff ins, pre.diff span { display: block; text-decoration: none; }
+pre.diff del { background: var(--diff-removed); }
+pre.diff ins { background: var(--diff-added); }
+:root { --diff-removed: #ffebe9; --diff-added: #dafbe1; }
+@media (prefers-color-scheme: dark) { :root { --diff-removed: #3d1f20; --diff-added: #12301c; } }
+@media print { pre.diff del, pre.diff ins { background: none; } pre.diff, pre.json { white-space: pre-wrap; } }
+
 """#,
     "checklists.mustache": #"""
 <p class="breadcrumb"><a href="../index.html">Dashboard</a> › Checklists</p>
@@ -362,7 +373,7 @@ tr.accepted { color: var(--muted); }
 """#,
     "partials/principal.mustache": #"""
 <section class="principal" id="{{anchor}}" aria-labelledby="{{anchor}}-name">
-  <h3 id="{{anchor}}-name"><span class="kind">{{kind}}</span> {{name}}</h3>
+  <h3 id="{{anchor}}-name"><span class="kind">{{kind}}</span> <a href="{{href}}">{{name}}</a></h3>
   <p class="summary">{{summary}}</p>
   <dl class="identity">
     <div><dt>ARN</dt><dd><code>{{arn}}</code></dd></div>
@@ -421,6 +432,81 @@ tr.accepted { color: var(--muted); }
     {{/serviceRows}}
   </tbody>
 </table>
+
+"""#,
+    "principal-page.mustache": #"""
+<p class="breadcrumb"><a href="../../../index.html">Dashboard</a> › <a href="{{teamHref}}">{{teamName}}</a> › {{kind}}</p>
+<h1><span class="kind">{{kind}}</span> {{name}}</h1>
+<p class="lede">{{summary}} at the snapshot of <strong>{{snapshot}}</strong>.</p>
+
+<dl class="identity wide">
+  <div><dt>ARN</dt><dd><code>{{arn}}</code></dd></div>
+  <div><dt>Account</dt><dd>{{account}}</dd></div>
+  <div><dt>Path</dt><dd><code>{{path}}</code></dd></div>
+  <div><dt>Team</dt><dd><a href="{{teamHref}}">{{teamName}}</a></dd></div>
+  <div><dt>Created</dt><dd>{{created}}</dd></div>
+  <div><dt>Last used</dt><dd>{{lastUsed}}</dd></div>
+  {{#hasTags}}<div><dt>Tags</dt><dd>{{#tags}}<span class="tag">{{key}}={{value}}</span> {{/tags}}</dd></div>{{/hasTags}}
+</dl>
+{{^isInInventory}}<p class="notice">This principal is not in the inventory export (<code>get-account-authorization-details</code>): only the sources below name it.</p>{{/isInInventory}}
+
+<section aria-labelledby="unused">
+  <h2 id="unused">Unused access</h2>
+  {{#groups}}
+  <h3>{{title}} <span class="muted">({{count}})</span></h3>
+  <div class="table-scroll">
+  <table class="items">
+    <caption class="visually-hidden">{{title}}</caption>
+    <thead>
+      <tr><th scope="col">Unused</th><th scope="col">Kind</th><th scope="col">Last used</th><th scope="col">Open since</th><th scope="col">Seen by</th><th scope="col">What to do</th></tr>
+    </thead>
+    <tbody>
+      {{#items}}
+      <tr>
+        <th scope="row"><code>{{what}}</code></th>
+        <td>{{kind}}</td>
+        <td>{{lastUsed}}</td>
+        <td><time datetime="{{openSince}}">{{openSince}}</time> <span class="muted">({{daysOpen}})</span></td>
+        <td>{{sources}}</td>
+        <td>{{recommendation}}</td>
+      </tr>
+      {{/items}}
+    </tbody>
+  </table>
+  </div>
+  {{/groups}}
+  {{#hasAccepted}}
+  <h3>Accepted exceptions</h3>
+  <ul>
+    {{#accepted}}<li><code>{{what}}</code>: {{recommendation}}</li>{{/accepted}}
+  </ul>
+  {{/hasAccepted}}
+</section>
+
+<section aria-labelledby="policies">
+  <h2 id="policies">Policies without the unused permissions</h2>
+  {{#hasRecommendationNote}}<p>{{recommendationNote}}</p>{{/hasRecommendationNote}}
+  {{^hasPolicyChanges}}<p>{{policiesNote}}</p>{{/hasPolicyChanges}}
+  {{#policyChanges}}
+  <article class="policy-change">
+    <h3><code>{{name}}</code></h3>
+    {{#hasARN}}<p class="muted"><code>{{arn}}</code></p>{{/hasARN}}
+    <p><strong>{{kindLabel}}.</strong> <span class="muted">{{origin}}.</span></p>
+    {{#hasRemoved}}<p>Removes: <code>{{removed}}</code></p>{{/hasRemoved}}
+    {{#hasNotes}}<ul class="notes">{{#notes}}<li>{{.}}</li>{{/notes}}</ul>{{/hasNotes}}
+    {{#hasDiff}}
+    <p class="visually-hidden">In the changes below, lines starting with a minus sign are removed and lines starting with a plus sign are added.</p>
+    <pre class="diff">{{#diff}}{{#isRemoved}}<del>- {{text}}</del>{{/isRemoved}}{{#isAdded}}<ins>+ {{text}}</ins>{{/isAdded}}{{#isSame}}<span>  {{text}}</span>{{/isSame}}{{/diff}}</pre>
+    {{/hasDiff}}
+    {{#hasAfter}}
+    <details>
+      <summary>The new policy as JSON</summary>
+      <pre class="json"><code>{{afterJSON}}</code></pre>
+    </details>
+    {{/hasAfter}}
+  </article>
+  {{/policyChanges}}
+</section>
 
 """#,
     "procedure.mustache": #"""

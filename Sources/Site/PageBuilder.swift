@@ -10,7 +10,11 @@ struct PageBuilder {
 
   init(report: OrganisationReport, procedures: [ProcedureSource]) {
     self.report = report
-    self.paths = SitePaths(teamIDs: report.teams.map(\.team.id))
+    var paths = SitePaths(teamIDs: report.teams.map(\.team.id))
+    for team in report.teams {
+      paths.assignPrincipalPages(team: team.team.id, principals: team.principals.map(\.principal))
+    }
+    self.paths = paths
     self.charts = ChartFactory()
     self.procedures = procedures
   }
@@ -111,8 +115,9 @@ struct PageBuilder {
       rank: rank, name: principal.principal.name, arn: principal.principal.arn,
       account: principal.principal.accountID, kind: kindName(principal.principal.kind),
       teamName: team?.team.name ?? principal.teamID,
-      href: SitePaths.root(from: page) + paths.teamPage(principal.teamID) + "#"
-        + SitePaths.principalAnchor(principal.principal),
+      href: SitePaths.root(from: page)
+        + (paths.principalPage(principal.principal.arn)
+          ?? paths.teamPage(principal.teamID) + "#" + SitePaths.principalAnchor(principal.principal)),
       count: Format.count(principal.unusedPermissions))
   }
 
@@ -202,7 +207,11 @@ struct PageBuilder {
         principal.kind == .role && principal.isInInventory ? "never in the tracking window" : "not reported"
     }
     return PrincipalModel(
-      anchor: SitePaths.principalAnchor(principal), name: principal.name, arn: principal.arn,
+      anchor: SitePaths.principalAnchor(principal),
+      href: paths.principalPage(principal.arn).map {
+        String($0.dropFirst(paths.teamFolder(report.teamID).count + 1))
+      }
+        ?? "", name: principal.name, arn: principal.arn,
       account: principal.accountID, kind: kindName(principal.kind), lastUsed: lastUsed,
       tags: principal.tags.map { TagModel(key: $0.key, value: $0.value) }, hasTags: !principal.tags.isEmpty,
       summary: parts.joined(separator: ", "), items: (report.items + report.acceptedItems).map(itemModel))
@@ -222,7 +231,7 @@ struct PageBuilder {
       lastUsed: Format.day(item.lastUsedOn, otherwise: "never in the tracking window"),
       openSince: item.openSince.iso, daysOpen: Format.days(item.daysOpen),
       recommendation: item.recommendation,
-      isAccepted: item.isAccepted)
+      isAccepted: item.isAccepted, sources: item.sources.names.joined(separator: ", "))
   }
 
   // MARK: Checklists

@@ -154,11 +154,15 @@ struct ItemModel: Encodable {
   var daysOpen: String
   var recommendation: String
   var isAccepted: Bool
+  /// The sources that reported it, e.g. "Access Analyzer, last accessed".
+  var sources: String
 }
 
 /// A principal's section on its team page.
 struct PrincipalModel: Encodable {
   var anchor: String
+  /// The principal's own page, relative to the team page.
+  var href: String
   var name: String
   var arn: String
   var account: String

@@ -119,6 +119,12 @@ public struct SiteGenerator: Sendable {
       try page(
         builder.paths.teamPage(team.team.id), title: team.team.name, template: "team",
         model: builder.teamPage(team), section: "teams")
+      for principal in team.principals {
+        guard let path = builder.paths.principalPage(principal.principal.arn) else { continue }
+        try page(
+          path, title: "\(principal.principal.name) (\(team.team.name))", template: "principal-page",
+          model: builder.principalPage(principal, team: team), section: "teams")
+      }
       if input.report.quarter != nil, !team.isUnowned {
         try page(
           builder.paths.teamChecklist(team.team.id, team.checklist.quarter),

@@ -6,6 +6,8 @@ import Model
 /// `teams.yml` order, so no input can write outside the output folder or over another page.
 struct SitePaths: Sendable {
   private var teamFolders: [String: String] = [:]
+  /// Principal page paths by ARN.
+  private var principalPages: [String: String] = [:]
 
   init(teamIDs: [String]) {
     var used = Set<String>()
@@ -21,6 +23,29 @@ struct SitePaths: Sendable {
       teamFolders[id] = slug
     }
   }
+
+  /// Gives every principal a page in its team's folder: `principals/NAME.html`, with the account
+  /// added where two principals of a team share a name, and a number where even that collides.
+  mutating func assignPrincipalPages(team teamID: String, principals: [Principal]) {
+    var used = Set<String>()
+    let counts = Dictionary(grouping: principals) { Slug.make($0.name, maxLength: 80, fallback: "principal") }
+      .mapValues(\.count)
+    for principal in principals.sorted(by: { $0.arn < $1.arn }) {
+      let base = Slug.make(principal.name, maxLength: 80, fallback: "principal")
+      var slug = counts[base, default: 0] > 1 ? base + "-" + principal.accountID : base
+      let unsuffixed = slug
+      var suffix = 2
+      while used.contains(slug) {
+        slug = "\(unsuffixed)-\(suffix)"
+        suffix += 1
+      }
+      used.insert(slug)
+      principalPages[principal.arn] = teamFolder(teamID) + "/principals/" + slug + ".html"
+    }
+  }
+
+  /// `teams/SLUG/principals/NAME.html`, when the principal has a page.
+  func principalPage(_ arn: String) -> String? { principalPages[arn] }
 
   /// `teams/SLUG`.
   func teamFolder(_ teamID: String) -> String {

@@ -45,7 +45,7 @@ public struct Theme: Sendable {
 
   /// The page templates every site needs.
   public static let requiredTemplates = [
-    "layout", "dashboard", "team", "team-checklist", "checklists", "procedure",
+    "layout", "dashboard", "team", "principal-page", "team-checklist", "checklists", "procedure",
   ]
 
   /// The built-in default theme alone.

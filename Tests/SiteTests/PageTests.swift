@@ -11,7 +11,8 @@ import Testing
       files.keys.sorted() == [
         "assets/site.css", "checklists/2026-Q4.html", "data/summary.json", "index.html",
         "procedures/review.html", "teams/pay/checklists/2026-Q4.html", "teams/pay/index.html",
-        "teams/unowned/index.html",
+        "teams/pay/principals/api-img-src-x-onerror-alert-1.html", "teams/pay/principals/payments-api.html",
+        "teams/unowned/index.html", "teams/unowned/principals/bob.html",
       ])
   }
 
@@ -48,9 +49,12 @@ import Testing
     #expect(checklist.contains(#"<link rel="stylesheet" href="../../../assets/site.css">"#))
     #expect(checklist.contains(#"<a href="../../../procedures/review.html">Quarterly review</a>"#))
     let dashboard = files["index.html"]!
-    #expect(
-      dashboard.contains(#"<a href="teams/pay/index.html#p-role-111122223333-payments-api">payments-api</a>"#)
-    )
+    #expect(dashboard.contains(#"<a href="teams/pay/principals/payments-api.html">payments-api</a>"#))
+    let team = files["teams/pay/index.html"]!
+    #expect(team.contains(#"<a href="principals/payments-api.html">payments-api</a>"#))
+    let principal = files["teams/pay/principals/payments-api.html"]!
+    #expect(principal.contains(#"<link rel="stylesheet" href="../../../assets/site.css">"#))
+    #expect(principal.contains(#"<a href="../index.html">"#))
     for (path, text) in files where path.hasSuffix(".html") {
       #expect(!text.contains("href=\"/"), "\(path) has a root-relative link")
       #expect(!text.contains("src=\"/"), "\(path) has a root-relative source")

@@ -1,0 +1,145 @@
+import Model
+
+/// What to do with one of a principal's policies so it stops granting unused permissions.
+public struct PolicyChange: Hashable, Sendable {
+  /// What the change does.
+  public enum Kind: Hashable, Sendable {
+    /// Replace the document with `after`.
+    case replace
+    /// Detach (or delete) the policy: nothing it allows is used.
+    case detach
+    /// Nothing in it can be removed by editing its action lists (see `notes`).
+    case unchanged
+  }
+
+  /// Where the proposal comes from.
+  public enum Origin: Hashable, Sendable {
+    /// Access Analyzer's recommendation, exported on that day.
+    case recommendation(Day)
+    /// Computed here by removing the unused actions from the document.
+    case computed
+  }
+
+  /// The policy's name.
+  public var policyName: String
+  /// The managed policy's ARN; nil for an inline policy.
+  public var policyARN: String?
+  /// The document as it is, when known.
+  public var before: PolicyDocument?
+  /// The document as proposed; nil when the policy should be detached or stays unchanged.
+  public var after: PolicyDocument?
+  /// Replace, detach or unchanged.
+  public var kind: Kind
+  /// Where the proposal comes from.
+  public var origin: Origin
+  /// The unused actions the change removes, as written in the policy.
+  public var removedActions: [String]
+  /// Things a reader must know: wildcards that also grant unused actions, AWS managed policies.
+  public var notes: [String]
+}
+
+/// Proposes, per policy, the document without the principal's unused permissions: Access
+/// Analyzer's recommendation where one exists, otherwise the document with every unused action
+/// taken out of its `Allow` statements.
+enum PolicyAdvisor {
+  static func changes(
+    policies: [AttachedPolicy], unused: [OpenItem], recommendations: DatedRecommendations?
+  ) -> [PolicyChange] {
+    let permissions = unused.filter { $0.kind == .permission }
+    guard !permissions.isEmpty else { return [] }
+    let steps =
+      recommendations.map { $0.recommendations.status == "SUCCEEDED" ? $0.recommendations.steps : [] } ?? []
+    return policies.compactMap { policy in
+      if let step = steps.first(where: {
+        $0.existingPolicyID == policy.arn || $0.existingPolicyID == policy.name
+      }),
+        let day = recommendations?.day
+      {
+        return recommended(policy, step: step, day: day)
+      }
+      return computed(policy, unused: permissions)
+    }
+  }
+
+  static func recommended(_ policy: AttachedPolicy, step: PolicyRecommendation, day: Day) -> PolicyChange {
+    let kind: PolicyChange.Kind = step.action == .detachPolicy ? .detach : .replace
+    var removed: [String] = []
+    if let before = policy.document {
+      let kept = Set(
+        (step.recommendedPolicy?.statements ?? []).flatMap { $0.actions ?? [] }.map { $0.lowercased() })
+      removed = before.statements.flatMap { $0.actions ?? [] }.filter { !kept.contains($0.lowercased()) }
+    }
+    return PolicyChange(
+      policyName: policy.name, policyARN: policy.arn, before: policy.document,
+      after: kind == .replace ? step.recommendedPolicy : nil, kind: kind, origin: .recommendation(day),
+      removedActions: removed, notes: managedNote(policy))
+  }
+
+  static func computed(_ policy: AttachedPolicy, unused: [OpenItem]) -> PolicyChange? {
+    guard let before = policy.document else { return nil }
+    let unusedActions = Set(
+      unused.filter { $0.detail != "*" }.map { ($0.service + ":" + $0.detail).lowercased() })
+    let unusedServices = Set(unused.filter { $0.detail == "*" }.map(\.service))
+    var removed: [String] = []
+    var notes: [String] = []
+    var statements: [PolicyStatement] = []
+    var allowStatements = 0
+    for statement in before.statements {
+      guard statement.effect == "Allow", let actions = statement.actions else {
+        statements.append(statement)
+        continue
+      }
+      allowStatements += 1
+      var kept: [String] = []
+      for action in actions {
+        let lower = action.lowercased()
+        let service = lower.split(separator: ":", maxSplits: 1).first.map(String.init) ?? lower
+        if lower == "*" {
+          kept.append(action)
+          notes.append("\"*\" allows every action: replace it with the actions in use")
+        } else if unusedServices.contains(service) {
+          removed.append(action)
+        } else if lower.contains("*") || lower.contains("?") {
+          kept.append(action)
+          let glob = Glob(lower)
+          let covered = unusedActions.filter { glob.matches($0) }.sorted()
+          if !covered.isEmpty {
+            notes.append(
+              "\(action) also allows \(covered.count) unused action\(covered.count == 1 ? "" : "s") "
+                + "(\(covered.prefix(3).joined(separator: ", "))\(covered.count > 3 ? ", ..." : "")): "
+                + "list the actions in use instead")
+          }
+        } else if unusedActions.contains(lower) {
+          removed.append(action)
+        } else {
+          kept.append(action)
+        }
+      }
+      if !kept.isEmpty {
+        var narrowed = statement
+        narrowed.actions = kept
+        statements.append(narrowed)
+      }
+    }
+    guard !removed.isEmpty else {
+      return notes.isEmpty
+        ? nil
+        : PolicyChange(
+          policyName: policy.name, policyARN: policy.arn, before: before, after: nil, kind: .unchanged,
+          origin: .computed, removedActions: [], notes: notes)
+    }
+    let detach = allowStatements > 0 && !statements.contains { $0.effect == "Allow" }
+    return PolicyChange(
+      policyName: policy.name, policyARN: policy.arn, before: before,
+      after: detach ? nil : PolicyDocument(version: before.version, statements: statements),
+      kind: detach ? .detach : .replace, origin: .computed, removedActions: removed,
+      notes: notes + managedNote(policy))
+  }
+
+  /// AWS managed policies cannot be edited: the narrower document becomes a policy of the team's own.
+  static func managedNote(_ policy: AttachedPolicy) -> [String] {
+    guard let arn = policy.arn, arn.hasPrefix("arn:aws:iam::aws:policy/") || arn.contains(":iam::aws:policy/")
+    else { return [] }
+    return ["AWS manages this policy: detach it and attach the narrower document as a policy of your own"]
+  }
+}

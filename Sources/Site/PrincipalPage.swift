@@ -1,0 +1,192 @@
+import Analysis
+import Model
+
+/// One line of a before/after policy diff.
+struct DiffLineModel: Encodable {
+  var text: String
+  var isAdded: Bool
+  var isRemoved: Bool
+  var isSame: Bool
+}
+
+/// One policy's proposed change on a principal page.
+struct PolicyChangeModel: Encodable {
+  var name: String
+  var arn: String
+  var hasARN: Bool
+  var kindLabel: String
+  var origin: String
+  var removed: String
+  var hasRemoved: Bool
+  var notes: [String]
+  var hasNotes: Bool
+  var diff: [DiffLineModel]
+  var hasDiff: Bool
+  var afterJSON: String
+  var hasAfter: Bool
+}
+
+/// The unused items of one service, or of the principal's credentials.
+struct ItemGroupModel: Encodable {
+  var title: String
+  var count: String
+  var items: [ItemModel]
+}
+
+/// `teams/TEAM/principals/NAME.html`.
+struct PrincipalPageModel: Encodable {
+  var name: String
+  var kind: String
+  var arn: String
+  var account: String
+  var path: String
+  var created: String
+  var lastUsed: String
+  var isInInventory: Bool
+  var tags: [TagModel]
+  var hasTags: Bool
+  var teamName: String
+  var teamHref: String
+  var snapshot: String
+  var summary: String
+  var groups: [ItemGroupModel]
+  var accepted: [ItemModel]
+  var hasAccepted: Bool
+  var recommendationNote: String
+  var hasRecommendationNote: Bool
+  var policyChanges: [PolicyChangeModel]
+  var hasPolicyChanges: Bool
+  var policiesNote: String
+}
+
+extension PageBuilder {
+  /// The page of one principal with unused access.
+  func principalPage(_ report: PrincipalReport, team: TeamReport) -> PrincipalPageModel {
+    let principal = report.principal
+    let section = principalModel(report)
+    var groups: [ItemGroupModel] = []
+    let permissions = report.items.filter { $0.kind == .permission }
+    for (service, items) in Dictionary(grouping: permissions, by: \.service).sorted(by: { $0.key < $1.key }) {
+      groups.append(
+        ItemGroupModel(
+          title: service, count: Format.counted(items.count, "unused permission", "unused permissions"),
+          items: items.map(itemModel)))
+    }
+    let others = report.items.filter { $0.kind != .permission }
+    if !others.isEmpty {
+      groups.append(
+        ItemGroupModel(
+          title: "Role and credentials", count: Format.counted(others.count, "item", "items"),
+          items: others.map(itemModel)))
+    }
+    var recommendationNote = ""
+    if let dated = report.recommendations {
+      let recommendation = dated.recommendations
+      switch recommendation.status {
+      case "SUCCEEDED":
+        recommendationNote =
+          "Access Analyzer's recommendation of \(dated.day.iso) is shown where it covers a policy."
+      case "FAILED":
+        recommendationNote =
+          "Access Analyzer could not make a recommendation (\(dated.day.iso))"
+          + (recommendation.errorMessage.map { ": \($0)" } ?? "") + "; the changes below are computed here."
+      default:
+        recommendationNote = "Access Analyzer's recommendation was still being generated on \(dated.day.iso)."
+      }
+    }
+    let changes = report.policyChanges.map(policyChangeModel)
+    let policiesNote: String
+    if principal.policies.isEmpty {
+      policiesNote =
+        "No policy documents are known for this principal: export `aws iam get-account-authorization-details` to see the policy as it would be after removing the unused actions."
+    } else if changes.isEmpty {
+      policiesNote =
+        "None of its policies lists the unused actions by name, so no edit is proposed; remove them where they are granted."
+    } else {
+      policiesNote = ""
+    }
+    return PrincipalPageModel(
+      name: principal.name, kind: kindName(principal.kind), arn: principal.arn, account: principal.accountID,
+      path: principal.path, created: Format.day(principal.createdOn, otherwise: "unknown"),
+      lastUsed: section.lastUsed, isInInventory: principal.isInInventory, tags: section.tags,
+      hasTags: section.hasTags, teamName: team.team.name, teamHref: "../index.html",
+      snapshot: self.report.snapshot?.iso ?? "", summary: section.summary, groups: groups,
+      accepted: report.acceptedItems.map(itemModel), hasAccepted: !report.acceptedItems.isEmpty,
+      recommendationNote: recommendationNote, hasRecommendationNote: !recommendationNote.isEmpty,
+      policyChanges: changes, hasPolicyChanges: !changes.isEmpty, policiesNote: policiesNote)
+  }
+
+  func policyChangeModel(_ change: PolicyChange) -> PolicyChangeModel {
+    let kindLabel: String =
+      switch change.kind {
+      case .replace: "Replace it with the narrower document below"
+      case .detach: "Detach it: nothing it allows is used"
+      case .unchanged: "No edit proposed"
+      }
+    let origin: String =
+      switch change.origin {
+      case .recommendation(let day): "Access Analyzer's recommendation of \(day.iso)"
+      case .computed: "Computed by removing the unused actions"
+      }
+    let before = change.before?.json ?? ""
+    let after = change.after?.json ?? ""
+    let diff =
+      change.kind == .unchanged || before.isEmpty
+      ? [] : LineDiff.lines(from: before, to: after)
+    return PolicyChangeModel(
+      name: change.policyName, arn: change.policyARN ?? "", hasARN: change.policyARN != nil,
+      kindLabel: kindLabel,
+      origin: origin, removed: change.removedActions.joined(separator: ", "),
+      hasRemoved: !change.removedActions.isEmpty, notes: change.notes, hasNotes: !change.notes.isEmpty,
+      diff: diff.map {
+        DiffLineModel(
+          text: $0.text, isAdded: $0.change == .added, isRemoved: $0.change == .removed,
+          isSame: $0.change == .same)
+      }, hasDiff: !diff.isEmpty, afterJSON: after, hasAfter: !after.isEmpty)
+  }
+}
+
+/// A line-by-line diff (longest common subsequence), enough for policy documents of a few hundred lines.
+enum LineDiff {
+  enum Change: Equatable {
+    case same, added, removed
+  }
+
+  struct Line: Equatable {
+    var change: Change
+    var text: String
+  }
+
+  static func lines(from before: String, to after: String) -> [Line] {
+    let old =
+      before.isEmpty ? [] : before.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    let new =
+      after.isEmpty ? [] : after.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+    // lengths[i][j]: the longest common subsequence of old[i...] and new[j...].
+    var lengths = Array(repeating: Array(repeating: 0, count: new.count + 1), count: old.count + 1)
+    for i in stride(from: old.count - 1, through: 0, by: -1) {
+      for j in stride(from: new.count - 1, through: 0, by: -1) {
+        lengths[i][j] =
+          old[i] == new[j] ? lengths[i + 1][j + 1] + 1 : max(lengths[i + 1][j], lengths[i][j + 1])
+      }
+    }
+    var result: [Line] = []
+    var i = 0
+    var j = 0
+    while i < old.count || j < new.count {
+      if i < old.count, j < new.count, old[i] == new[j] {
+        result.append(Line(change: .same, text: old[i]))
+        i += 1
+        j += 1
+      } else if i < old.count, j == new.count || lengths[i + 1][j] >= lengths[i][j + 1] {
+        // On a tie the removal comes first: it reads better before the line that replaces it.
+        result.append(Line(change: .removed, text: old[i]))
+        i += 1
+      } else {
+        result.append(Line(change: .added, text: new[j]))
+        j += 1
+      }
+    }
+    return result
+  }
+}
