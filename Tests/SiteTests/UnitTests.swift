@@ -143,3 +143,18 @@ import Testing
     }
   }
 }
+
+@Suite struct LineDiffTests {
+  @Test func removalsComeBeforeTheirReplacements() {
+    let diff = LineDiff.lines(from: "a\nb\nc\nd", to: "a\nx\nc")
+    #expect(
+      diff.map { ($0.change == .same ? " " : $0.change == .added ? "+" : "-") + $0.text } == [
+        " a", "-b", "+x", " c", "-d",
+      ])
+  }
+
+  @Test func emptySides() {
+    #expect(LineDiff.lines(from: "", to: "a").map(\.change) == [.added])
+    #expect(LineDiff.lines(from: "a\nb", to: "").map(\.change) == [.removed, .removed])
+  }
+}

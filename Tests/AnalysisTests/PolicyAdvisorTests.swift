@@ -1,0 +1,99 @@
+import Model
+import Testing
+
+@testable import Analysis
+
+@Suite struct PolicyAdvisorTests {
+  static func item(_ permission: String) -> OpenItem {
+    let parts = permission.split(separator: ":").map(String.init)
+    return OpenItem(
+      kind: .permission, service: parts[0], detail: parts[1], displayName: permission, lastUsedOn: nil,
+      openSince: Day(iso: "2026-01-01")!, daysOpen: 0, isAccepted: false, findingID: "f", recommendation: "",
+      sources: .analyzer)
+  }
+
+  static let resource = RawMember(key: "Resource", json: "\"*\"")
+
+  static func policy(_ statements: [PolicyStatement], arn: String? = nil) -> AttachedPolicy {
+    AttachedPolicy(
+      name: "app", arn: arn, document: PolicyDocument(version: "2012-10-17", statements: statements))
+  }
+
+  @Test func unusedActionsAreTakenOutAndEmptiedStatementsDropped() throws {
+    let policy = Self.policy([
+      PolicyStatement(
+        sid: "S3", effect: "Allow", actions: ["s3:GetObject", "S3:PutBucketPolicy"],
+        otherMembers: [Self.resource]),
+      PolicyStatement(sid: "KMS", effect: "Allow", actions: ["kms:Decrypt"], otherMembers: [Self.resource]),
+      PolicyStatement(
+        sid: "Deny", effect: "Deny", actions: ["s3:PutBucketPolicy"], otherMembers: [Self.resource]),
+    ])
+    let change = try #require(
+      PolicyAdvisor.changes(
+        policies: [policy], unused: [Self.item("s3:PutBucketPolicy"), Self.item("kms:Decrypt")],
+        recommendations: nil
+      ).first)
+    #expect(change.kind == .replace)
+    #expect(change.origin == .computed)
+    #expect(change.removedActions == ["S3:PutBucketPolicy", "kms:Decrypt"])
+    #expect(change.after?.statements.map(\.sid) == ["S3", "Deny"], "deny statements are kept as they are")
+    #expect(change.after?.statements.first?.actions == ["s3:GetObject"])
+  }
+
+  @Test func aWholeUnusedServiceRemovesItsWildcardsAndAPolicyWithNothingLeftIsDetached() throws {
+    let policy = Self.policy(
+      [
+        PolicyStatement(
+          effect: "Allow", actions: ["sqs:*", "sqs:SendMessage"], otherMembers: [Self.resource])
+      ],
+      arn: "arn:aws:iam::aws:policy/AmazonSQSFullAccess")
+    let change = try #require(
+      PolicyAdvisor.changes(policies: [policy], unused: [Self.item("sqs:*")], recommendations: nil).first)
+    #expect(change.kind == .detach)
+    #expect(change.after == nil)
+    #expect(change.notes.contains { $0.hasPrefix("AWS manages this policy") })
+  }
+
+  @Test func wildcardsThatCoverUnusedActionsAreFlaggedNotRemoved() throws {
+    let policy = Self.policy([PolicyStatement(effect: "Allow", actions: ["s3:Get*", "*"], otherMembers: [])])
+    let change = try #require(
+      PolicyAdvisor.changes(policies: [policy], unused: [Self.item("s3:GetObjectAcl")], recommendations: nil)
+        .first)
+    #expect(change.kind == .unchanged)
+    #expect(
+      change.notes == [
+        "s3:Get* also allows 1 unused action (s3:getobjectacl): list the actions in use instead",
+        "\"*\" allows every action: replace it with the actions in use",
+      ])
+  }
+
+  @Test func accessAnalyzersRecommendationIsPreferred() throws {
+    let inline = Self.policy([
+      PolicyStatement(
+        effect: "Allow", actions: ["s3:GetObject", "s3:PutBucketPolicy"], otherMembers: [Self.resource])
+    ])
+    let recommended = PolicyDocument(
+      version: "2012-10-17",
+      statements: [PolicyStatement(effect: "Allow", actions: ["s3:GetObject"], otherMembers: [Self.resource])]
+    )
+    let recommendations = DatedRecommendations(
+      day: Day(iso: "2026-11-20")!,
+      recommendations: PrincipalRecommendations(
+        principalARN: "arn", status: "SUCCEEDED",
+        steps: [
+          PolicyRecommendation(existingPolicyID: "app", action: .createPolicy, recommendedPolicy: recommended)
+        ]))
+    let change = try #require(
+      PolicyAdvisor.changes(
+        policies: [inline], unused: [Self.item("s3:PutBucketPolicy")], recommendations: recommendations
+      ).first)
+    #expect(change.origin == .recommendation(Day(iso: "2026-11-20")!))
+    #expect(change.after == recommended)
+    #expect(change.removedActions == ["s3:PutBucketPolicy"])
+  }
+
+  @Test func principalsWithoutUnusedPermissionsGetNoChanges() {
+    let policy = Self.policy([PolicyStatement(effect: "Allow", actions: ["s3:GetObject"], otherMembers: [])])
+    #expect(PolicyAdvisor.changes(policies: [policy], unused: [], recommendations: nil).isEmpty)
+  }
+}
