@@ -291,6 +291,8 @@ pre.diff ins { background: var(--diff-added); }
 </section>
 </div>
 
+{{>partials/root-accounts}}
+
 <section aria-labelledby="procedures">
   <h2 id="procedures">Review procedures</h2>
   {{#hasProcedures}}
@@ -420,6 +422,35 @@ pre.diff ins { background: var(--diff-added); }
     {{/quarterRows}}
   </tbody>
 </table>
+
+"""#,
+    "partials/root-accounts.mustache": #"""
+{{#hasRootAccounts}}
+<section aria-labelledby="root-users">
+  <h2 id="root-users">Root users</h2>
+  <p>From the credential reports. Root users belong to no team: the account owners act on them. A root user should have MFA on and no access keys.</p>
+  <div class="table-scroll">
+  <table class="numbers">
+    <caption class="visually-hidden">Root users by account</caption>
+    <thead><tr><th scope="col">Account</th><th scope="col">Password last used</th><th scope="col">MFA</th><th scope="col">Access keys</th></tr></thead>
+    <tbody>
+      {{#rootAccounts}}
+      <tr{{#needsAttention}} class="attention"{{/needsAttention}}>
+        <th scope="row">{{account}}</th><td class="text">{{passwordLastUsed}}</td><td class="text">{{mfa}}</td>
+        <td class="text">{{accessKeys}}{{#needsAttention}} <strong>(fix this)</strong>{{/needsAttention}}</td>
+      </tr>
+      {{/rootAccounts}}
+    </tbody>
+  </table>
+  </div>
+</section>
+{{/hasRootAccounts}}
+{{#hasSourceNotes}}
+<section aria-labelledby="source-notes">
+  <h2 id="source-notes">Read but not counted</h2>
+  <ul>{{#sourceNotes}}<li>{{.}}</li>{{/sourceNotes}}</ul>
+</section>
+{{/hasSourceNotes}}
 
 """#,
     "partials/service-table.mustache": #"""

@@ -47,7 +47,18 @@ struct PageBuilder {
       problems: report.dataProblems.map {
         ProblemRow(location: $0.file + ($0.line.map { ":\($0)" } ?? ""), message: $0.message)
       },
-      hasProblems: !report.dataProblems.isEmpty)
+      hasProblems: !report.dataProblems.isEmpty,
+      rootAccounts: report.rootAccounts.map {
+        RootAccountRow(
+          account: $0.accountID,
+          passwordLastUsed: Format.day($0.passwordLastUsed, otherwise: "never or unknown"),
+          mfa: $0.mfaActive ? "on" : "off",
+          accessKeys: $0.activeAccessKeys == 0
+            ? "none"
+            : "\($0.activeAccessKeys) active" + ($0.accessKeyLastUsed.map { ", last used \($0.iso)" } ?? ""),
+          needsAttention: $0.activeAccessKeys > 0 || !$0.mfaActive)
+      }, hasRootAccounts: !report.rootAccounts.isEmpty, sourceNotes: report.sourceNotes,
+      hasSourceNotes: !report.sourceNotes.isEmpty)
   }
 
   func headlineCards(_ totals: Totals, quarter: Quarter?) -> [Card] {
@@ -75,7 +86,7 @@ struct PageBuilder {
   }
 
   func credentialCards(_ totals: Totals) -> [Card] {
-    [
+    var cards = [
       Card(label: "Unused roles", value: Format.count(totals.unusedRoles), detail: "not used at all"),
       Card(label: "Unused access keys", value: Format.count(totals.unusedAccessKeys)),
       Card(label: "Unused console passwords", value: Format.count(totals.unusedPasswords)),
@@ -83,6 +94,13 @@ struct PageBuilder {
         label: "Accepted exceptions", value: Format.count(totals.acceptedPermissions),
         detail: "archived findings"),
     ]
+    if totals.findingsWithoutDetails > 0 {
+      cards.append(
+        Card(
+          label: "Findings without details", value: Format.count(totals.findingsWithoutDetails),
+          detail: "only summaries exported"))
+    }
+    return cards
   }
 
   func quarterRows(_ quarters: [QuarterMetrics]) -> [QuarterRow] {

@@ -130,6 +130,20 @@ struct DashboardModel: Encodable {
   var hasProcedures: Bool
   var problems: [ProblemRow]
   var hasProblems: Bool
+  var rootAccounts: [RootAccountRow]
+  var hasRootAccounts: Bool
+  var sourceNotes: [String]
+  var hasSourceNotes: Bool
+}
+
+/// An account's root user, from the credential report.
+struct RootAccountRow: Encodable {
+  var account: String
+  var passwordLastUsed: String
+  var mfa: String
+  var accessKeys: String
+  /// Whether something needs fixing: root access keys, or no MFA.
+  var needsAttention: Bool
 }
 
 /// A champion with an optional mail link.
