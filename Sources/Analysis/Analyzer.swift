@@ -12,14 +12,17 @@ public struct AnalysisSettings: Sendable {
   public var ownerTagKeys: [String]
   /// Procedures worked through as quarterly checklists.
   public var procedures: [ChecklistProcedure]
-  /// Review files with sign-offs.
+  /// Review files with sign-offs and exceptions.
   public var reviews: [Review]
+  /// Problems found while reading the input that did not stop the build, listed with the report's own.
+  public var problems: [DataProblem] = []
 
   /// Settings with every field given.
   public init(
     currentDay: Day? = nil, fiscalYearStartMonth: Int = 1, teams: [Team] = [], ownerTagKeys: [String] = [],
-    procedures: [ChecklistProcedure] = [], reviews: [Review] = []
+    procedures: [ChecklistProcedure] = [], reviews: [Review] = [], problems: [DataProblem] = []
   ) {
+    self.problems = problems
     self.currentDay = currentDay
     self.fiscalYearStartMonth = fiscalYearStartMonth
     self.teams = teams
@@ -101,35 +104,70 @@ struct AnalysisContext {
 
   func report() -> OrganisationReport {
     let flow = QuarterFlow.compute(context: self)
-    let state = CurrentState.compute(context: self)
+    let state = CurrentState.compute(context: self, at: current)
     let openOverTime = OpenOverTime.compute(context: self)
     let currentQuarter = quarters.quarters.count - 1
-    var dataProblems: [DataProblem] = []
+    // The previous quarter's checklists tell which items carry over; they are computed at that
+    // quarter's latest snapshot.
+    let previousSnapshot =
+      currentQuarter > 0 ? quarters.quarterOfSnapshot.lastIndex(of: currentQuarter - 1) : nil
+    let previousState = previousSnapshot.map { CurrentState.compute(context: self, at: $0) }
+    var dataProblems = settings.problems
+    var organisationExcepted = 0
 
     var teamReports: [TeamReport] = []
     for (index, team) in teams.enumerated() {
-      let principals = state.principalReports.filter { $0.teamID == team.id }
       let isUnowned = index == teams.count - 1
+      let exceptions =
+        isUnowned
+        ? []
+        : ReviewExceptions.exceptions(
+          team: team.id, upTo: quarters.quarters[currentQuarter], reviews: settings.reviews)
+      let principals = ReviewExceptions.apply(
+        exceptions, to: state.principalReports.filter { $0.teamID == team.id }, on: snapshots[current])
       if isUnowned && principals.isEmpty && state.inventoryCount[index].principals == 0 { continue }
       var totals = state.totals(team: index)
       totals.identifiedThisQuarter = flow.identified[index][currentQuarter]
       totals.removedThisQuarter = flow.removed[index][currentQuarter]
+      totals.exceptedPermissions =
+        principals.flatMap(\.items).filter {
+          $0.kind == .permission && !$0.isAccepted && !$0.isOutstanding
+        }.count
+      organisationExcepted += totals.exceptedPermissions
+      var checklist = ChecklistProgress(quarter: quarters.quarters[currentQuarter], entries: [])
+      var previousChecklist: ChecklistProgress?
       // Nobody reviews the unowned group: it has no champion and so no checklist.
-      let checklist =
-        isUnowned
-        ? ChecklistProgress(quarter: quarters.quarters[currentQuarter], entries: [])
-        : ChecklistBuilder.progress(
-          team: team, quarter: quarters.quarters[currentQuarter], principals: principals, settings: settings,
-          problems: &dataProblems)
+      if !isUnowned {
+        if let previousState, let previousSnapshot {
+          let quarter = quarters.quarters[currentQuarter - 1]
+          let earlier = ReviewExceptions.apply(
+            ReviewExceptions.exceptions(team: team.id, upTo: quarter, reviews: settings.reviews),
+            to: previousState.principalReports.filter { $0.teamID == team.id },
+            on: snapshots[previousSnapshot])
+          var ignored: [DataProblem] = []
+          previousChecklist = ChecklistBuilder.progress(
+            .init(
+              team: team, quarter: quarter, principals: earlier, day: snapshots[previousSnapshot],
+              previous: nil),
+            settings: settings, problems: &ignored)
+        }
+        checklist = ChecklistBuilder.progress(
+          .init(
+            team: team, quarter: quarters.quarters[currentQuarter], principals: principals,
+            day: snapshots[current],
+            previous: previousChecklist), settings: settings, problems: &dataProblems)
+      }
       teamReports.append(
         TeamReport(
           team: team, totals: totals, quarters: flow.metrics(team: index, ranges: quarters),
           openOverTime: zip(snapshots, openOverTime.byTeam[index]).map { DayCount(day: $0, count: $1) },
-          byService: state.byService(team: index), principals: principals, checklist: checklist))
+          byService: state.byService(team: index), principals: principals, checklist: checklist,
+          previousChecklist: previousChecklist))
     }
     var totals = state.totals(team: nil)
     totals.identifiedThisQuarter = flow.identified.last![currentQuarter]
     totals.removedThisQuarter = flow.removed.last![currentQuarter]
+    totals.exceptedPermissions = organisationExcepted
     dataProblems += ChecklistBuilder.unknownTeamReviews(settings: settings)
     var report = OrganisationReport(
       snapshot: snapshots[current], quarter: quarters.quarters[currentQuarter], snapshots: snapshots,
@@ -146,6 +184,7 @@ struct AnalysisContext {
     }
     return report
   }
+
 }
 
 /// The quarters from the first snapshot's to the current one's, with the snapshot-index range

@@ -1,75 +1,155 @@
 import Model
 
-/// Builds a team's quarterly checklist: the items of the procedures that apply to it, then one
-/// generated item per principal with open unused access, marked done by the team's review file.
+/// Builds a team's quarterly checklist: the items of the procedures that apply to it, then items
+/// generated from its findings at the quarter's latest snapshot (one per principal with unused
+/// access, one per unused credential, one per expired exception), marked done by the team's review
+/// file and marked carried over when they were left open at the end of the previous quarter.
 enum ChecklistBuilder {
   static let generatedSection = "Unused access"
+  static let exceptionSection = "Expired exceptions"
 
-  static func progress(
-    team: Team, quarter: Quarter, principals: [PrincipalReport], settings: AnalysisSettings,
-    problems: inout [DataProblem]
-  ) -> ChecklistProgress {
-    var entries: [ChecklistEntry] = []
-    for procedure in settings.procedures where procedure.applies(to: team.id) {
-      for item in procedure.items {
-        entries.append(
-          ChecklistEntry(
-            id: item.id, text: item.text, section: procedure.title, procedureSlug: procedure.slug,
-            signOff: nil))
-      }
-    }
+  struct Input {
+    var team: Team
+    var quarter: Quarter
+    /// The team's principals at the quarter's latest snapshot, with review exceptions applied.
+    var principals: [PrincipalReport]
+    /// The day of the quarter's latest snapshot.
+    var day: Day
+    var previous: ChecklistProgress?
+  }
+
+  static func progress(_ input: Input, settings: AnalysisSettings, problems: inout [DataProblem])
+    -> ChecklistProgress
+  {
+    var entries = procedureEntries(input, settings: settings)
     var usedIDs = Set(entries.map(\.id))
-    for report in principals where !report.items.isEmpty {
-      var id = "unused-" + Slug.make(report.principal.name, maxLength: 48) + "-" + report.principal.accountID
+    func add(_ base: String, text: String, section: String) {
+      var id = base
       var suffix = 2
       while usedIDs.contains(id) {
-        id =
-          "unused-" + Slug.make(report.principal.name, maxLength: 48) + "-" + report.principal.accountID
-          + "-\(suffix)"
+        id = "\(base)-\(suffix)"
         suffix += 1
       }
       usedIDs.insert(id)
-      entries.append(
-        ChecklistEntry(
-          id: id, text: text(for: report), section: generatedSection, procedureSlug: nil, signOff: nil))
+      entries.append(ChecklistEntry(id: id, text: text, section: section, procedureSlug: nil, signOff: nil))
     }
-    if let review = settings.reviews.first(where: {
-      $0.quarter == quarter && $0.teamID.lowercased() == team.id.lowercased()
-    }) {
-      var indexOfID: [String: Int] = [:]
-      for (index, entry) in entries.enumerated() { indexOfID[entry.id] = index }
-      for signOff in review.signOffs {
-        guard let index = indexOfID[signOff.itemID] else {
-          problems.append(
-            DataProblem(
-              file: review.file, line: signOff.line,
-              message: "sign-off for unknown checklist item id \"\(signOff.itemID)\""))
-          continue
-        }
-        entries[index].signOff = signOff
+    for report in input.principals {
+      let principal = report.principal
+      let name = Slug.make(principal.name, maxLength: 48, fallback: "principal") + "-" + principal.accountID
+      if let text = principalText(for: report) {
+        add("unused-" + name, text: text, section: generatedSection)
+      }
+      for item in report.items where item.isOutstanding && (item.kind == .accessKey || item.kind == .password)
+      {
+        let what = item.kind == .password ? "the console password" : "access key \(item.detail)"
+        let action = item.kind == .password ? "Remove" : "Deactivate, then delete,"
+        add(
+          "credential-" + name + "-"
+            + Slug.make(item.kind == .password ? "password" : item.detail, fallback: "key"),
+          text: "\(action) \(what) of \(principal.name) (\(principal.accountID)), unused since "
+            + (item.lastUsedOn.map { "its last use on \($0.iso)" } ?? "it was created"),
+          section: generatedSection)
+      }
+      for (exception, items) in expiredExceptions(report) {
+        let what = exception.permission ?? "all unused access"
+        add(
+          "exception-" + name + "-" + Slug.make(what, maxLength: 40, fallback: "all"),
+          text:
+            "Renew or end the exception for \(what) of \(principal.name) (\(principal.accountID)): it expired on "
+            + "\(exception.expires.iso) (approved by \(exception.approver)); \(items) item\(items == 1 ? " is" : "s are") "
+            + "outstanding again",
+          section: exceptionSection)
       }
     }
-    return ChecklistProgress(quarter: quarter, entries: entries)
+    applySignOffs(to: &entries, input: input, settings: settings, problems: &problems)
+    if let previous = input.previous {
+      let leftOpen = Set(previous.entries.filter { !$0.isDone }.map(\.id))
+      for index in entries.indices where leftOpen.contains(entries[index].id) && !entries[index].isDone {
+        entries[index].isCarriedOver = true
+      }
+    }
+    return ChecklistProgress(quarter: input.quarter, entries: entries)
   }
 
-  /// "Remove 12 unused permissions and 1 unused access key from payments-api (111122223333), or
-  /// record an exception"
-  static func text(for report: PrincipalReport) -> String {
-    var parts: [String] = []
-    func add(_ count: Int, _ singular: String, _ plural: String) {
-      if count > 0 { parts.append("\(count) \(count == 1 ? singular : plural)") }
+  private static func procedureEntries(_ input: Input, settings: AnalysisSettings) -> [ChecklistEntry] {
+    var entries: [ChecklistEntry] = []
+    for procedure in settings.procedures where procedure.applies(to: input.team.id) {
+      for item in procedure.items {
+        entries.append(
+          ChecklistEntry(
+            id: item.id, text: substitute(item.text, team: input.team, quarter: input.quarter),
+            section: procedure.title, procedureSlug: procedure.slug, signOff: nil))
+      }
     }
-    add(report.unusedPermissions, "unused permission", "unused permissions")
-    add(report.items.filter { $0.kind == .accessKey }.count, "unused access key", "unused access keys")
-    add(report.items.filter { $0.kind == .password }.count, "unused password", "unused passwords")
-    let list =
-      parts.count > 1 ? parts.dropLast().joined(separator: ", ") + " and " + parts.last! : parts.first
+    return entries
+  }
+
+  /// Replaces `{team}`, `{team_id}`, `{champions}`, `{quarter}` and `{due}` (the quarter's last
+  /// day) in procedure text; other braces are left as they are.
+  static func substitute(_ text: String, team: Team, quarter: Quarter) -> String {
+    guard text.contains("{") else { return text }
+    let values = [
+      "{team}": team.name, "{team_id}": team.id, "{quarter}": quarter.label, "{due}": quarter.lastDay.iso,
+      "{champions}": team.champions.isEmpty
+        ? "the team's champion" : team.champions.map(\.name).joined(separator: ", "),
+    ]
+    var result = text
+    for key in values.keys.sorted() {
+      result = result.replacing(key, with: values[key]!)
+    }
+    return result
+  }
+
+  private static func applySignOffs(
+    to entries: inout [ChecklistEntry], input: Input, settings: AnalysisSettings,
+    problems: inout [DataProblem]
+  ) {
+    guard
+      let review = settings.reviews.first(where: {
+        $0.quarter == input.quarter && $0.teamID.lowercased() == input.team.id.lowercased()
+      })
+    else { return }
+    var indexOfID: [String: Int] = [:]
+    for (index, entry) in entries.enumerated() { indexOfID[entry.id] = index }
+    for signOff in review.signOffs {
+      guard let index = indexOfID[signOff.itemID] else {
+        problems.append(
+          DataProblem(
+            file: review.file, line: signOff.line,
+            message:
+              "sign-off for unknown checklist item id \"\(signOff.itemID)\" (the checklist page lists the ids)"
+          ))
+        continue
+      }
+      entries[index].signOff = signOff
+    }
+  }
+
+  /// "Remove 12 unused permissions from payments-api (111122223333), or record an exception"; nil
+  /// when nothing but credentials or excepted items is outstanding.
+  static func principalText(for report: PrincipalReport) -> String? {
+    let outstanding = report.items.filter(\.isOutstanding)
     let name = report.principal.name + " (" + report.principal.accountID + ")"
-    if report.items.contains(where: { $0.kind == .role }) {
-      let extra = list.map { " (it also has \($0))" } ?? ""
+    let permissions = outstanding.filter { $0.kind == .permission }.count
+    let noun = permissions == 1 ? "unused permission" : "unused permissions"
+    if outstanding.contains(where: { $0.kind == .role }) {
+      let extra = permissions > 0 ? " (it also has \(permissions) \(noun))" : ""
       return "Delete the unused role \(name)\(extra), or record an exception"
     }
-    return "Remove \(list ?? "unused access") from \(name), or record an exception"
+    guard permissions > 0 else { return nil }
+    return "Remove \(permissions) \(noun) from \(name), or record an exception"
+  }
+
+  /// Exceptions of the principal that have expired, with how many open items each covers.
+  static func expiredExceptions(_ report: PrincipalReport) -> [(ReviewException, Int)] {
+    var counts: [ReviewException: Int] = [:]
+    for item in report.items {
+      if let exception = item.reviewException, item.exceptionExpired { counts[exception, default: 0] += 1 }
+    }
+    return counts.sorted {
+      ($0.key.permission ?? "", $0.key.expires) < ($1.key.permission ?? "", $1.key.expires)
+    }
+    .map { ($0.key, $0.value) }
   }
 
   /// Review files whose team id is not in teams.yml.
@@ -78,6 +158,47 @@ enum ChecklistBuilder {
     return settings.reviews.filter { !ids.contains($0.teamID.lowercased()) }.map {
       DataProblem(
         file: $0.file, message: "no team with id \"\($0.teamID)\" in teams.yml; this review is ignored")
+    }
+  }
+}
+
+/// Applies the exceptions teams record in their review files to their open items.
+enum ReviewExceptions {
+  /// Every exception a team recorded in review files up to and including `quarter`; a later
+  /// file's exception for the same access replaces an earlier one.
+  static func exceptions(team: String, upTo quarter: Quarter, reviews: [Review]) -> [ReviewException] {
+    var latest: [String: ReviewException] = [:]
+    for review in reviews.sorted(by: { $0.quarter < $1.quarter })
+    where review.teamID.lowercased() == team.lowercased() && review.quarter <= quarter {
+      for exception in review.exceptions {
+        latest[exception.principalARN + " " + (exception.permission?.lowercased() ?? "")] = exception
+      }
+    }
+    return latest.values.sorted {
+      ($0.principalARN, $0.permission ?? "") < ($1.principalARN, $1.permission ?? "")
+    }
+  }
+
+  /// The reports with each open item's exception set; an exception for one permission wins over
+  /// one for the whole principal.
+  static func apply(_ exceptions: [ReviewException], to reports: [PrincipalReport], on day: Day)
+    -> [PrincipalReport]
+  {
+    guard !exceptions.isEmpty else { return reports }
+    let byPrincipal = Dictionary(grouping: exceptions, by: \.principalARN)
+    return reports.map { report in
+      guard let mine = byPrincipal[report.principal.arn] else { return report }
+      var report = report
+      report.items = report.items.map { item in
+        var item = item
+        let specific = mine.first { $0.permission?.lowercased() == item.displayName.lowercased() }
+        if let exception = specific ?? mine.first(where: { $0.permission == nil }) {
+          item.reviewException = exception
+          item.exceptionExpired = exception.expires < day
+        }
+        return item
+      }
+      return report
     }
   }
 }

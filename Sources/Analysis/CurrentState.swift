@@ -9,9 +9,8 @@ struct CurrentState {
   private var teamTotals: [Totals]
   private var serviceCounts: [[String: Int]]
 
-  static func compute(context: AnalysisContext) -> CurrentState {
+  static func compute(context: AnalysisContext, at current: Int) -> CurrentState {
     let timeline = context.timeline
-    let current = context.current
     let today = context.snapshots[current]
     var itemsOfPrincipal: [Int: [OpenItem]] = [:]
     for run in timeline.intervals where run.first <= current && run.last >= current && run.status != .resolved

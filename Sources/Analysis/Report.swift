@@ -24,6 +24,11 @@ public struct Totals: Hashable, Sendable {
   public var acceptedPermissions = 0
   /// Open unused-permission findings known only from summaries (their permissions are unknown).
   public var findingsWithoutDetails = 0
+  /// Open unused permissions covered by a current exception in a review file.
+  public var exceptedPermissions = 0
+
+  /// Open unused permissions still to act on: those not covered by a current review exception.
+  public var outstandingPermissions: Int { unusedPermissions - exceptedPermissions }
 
   /// Removed ÷ identified this quarter, 0 when nothing was identified.
   public var reductionRate: Double { Ratio.of(removedThisQuarter, identifiedThisQuarter) }
@@ -112,6 +117,15 @@ public struct OpenItem: Hashable, Sendable {
   public var recommendation: String
   /// Which sources reported it.
   public var sources: SourceSet
+  /// The exception a review file records for it, if any.
+  public var reviewException: ReviewException? = nil
+  /// Whether that exception has expired (so the item is outstanding again).
+  public var exceptionExpired = false
+
+  /// Whether the team still has to act on it: open, and not covered by a current exception.
+  public var isOutstanding: Bool {
+    !isAccepted && (reviewException == nil || exceptionExpired)
+  }
 }
 
 /// A role or user with open unused access.
@@ -144,6 +158,8 @@ public struct ChecklistEntry: Hashable, Sendable {
   public var procedureSlug: String?
   /// The sign-off, when done.
   public var signOff: SignOff?
+  /// Whether it was left open at the end of the previous quarter.
+  public var isCarriedOver = false
 
   /// Whether it is signed off.
   public var isDone: Bool { signOff != nil }
@@ -178,6 +194,8 @@ public struct TeamReport: Hashable, Sendable {
   public var principals: [PrincipalReport]
   /// The current quarter's checklist.
   public var checklist: ChecklistProgress
+  /// The previous quarter's checklist, when that quarter had snapshots.
+  public var previousChecklist: ChecklistProgress?
 
   /// Whether this is the group of principals no team matches.
   public var isUnowned: Bool { team.id == Team.unownedID }

@@ -42,6 +42,9 @@ public struct SiteFolder: Sendable {
   public var reviews: [Review]
   /// Problems that do not stop the build.
   public var warnings: [IngestWarning]
+  /// Review files that could not be read: their team's checklist is built without them, and the
+  /// dashboard lists them as data problems.
+  public var reviewProblems: [IngestError] = []
 
   /// The history store's location.
   public var historyURL: URL {
@@ -88,14 +91,19 @@ public struct SiteFolderReader: Sendable {
     }
     let snapshots = attempt { try snapshotFolders(warnings: &warnings) } ?? []
     let procedures = attempt { try readProcedures(errors: &errors, warnings: &warnings) } ?? []
+    // A bad review file concerns one team's checklist: it must not stop every other team's pages.
+    var reviewProblems: [IngestError] = []
     let reviews =
-      attempt { try readReviews(fiscalYearStartMonth: config?.fiscalYearStartMonth ?? 1, errors: &errors) }
-      ?? []
+      attempt {
+        try readReviews(fiscalYearStartMonth: config?.fiscalYearStartMonth ?? 1, errors: &reviewProblems)
+      } ?? []
     guard errors.isEmpty, let config, let teams else { throw IngestErrors(errors) }
-    return SiteFolder(
+    var folder = SiteFolder(
       root: root, config: config, teams: teams, snapshots: snapshots, procedures: procedures,
       reviews: reviews,
       warnings: warnings)
+    folder.reviewProblems = reviewProblems
+    return folder
   }
 
   /// The dated snapshot folders alone, oldest first, for checking them when the configuration

@@ -94,7 +94,11 @@ public struct BuildPipeline {
           teams: folder.teams,
           ownerTagKeys: folder.config.ownerTagKeys,
           procedures: folder.procedures.filter(\.isQuarterlyChecklist).map(\.checklist),
-          reviews: folder.reviews))
+          reviews: folder.reviews,
+          problems: folder.reviewProblems.map {
+            DataProblem(
+              file: $0.file, line: $0.line, message: ($0.field.map { "field \($0): " } ?? "") + $0.message)
+          }))
       for problem in report.dataProblems {
         logger.warning("\(problem.file)\(problem.line.map { ":\($0)" } ?? ""): \(problem.message)")
       }

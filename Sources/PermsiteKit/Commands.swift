@@ -112,6 +112,7 @@ struct Validate: ParsableCommand {
     collect {
       let folder = try reader.read()
       thresholdDays = folder.config.unusedThresholdDays
+      problems += folder.reviewProblems.map(\.description)
       for warning in folder.warnings { logger.warning("\(warning)") }
     }
     collect { _ = try Theme.load(from: reader.root.appendingPathComponent("templates")) }

@@ -172,19 +172,25 @@ pre.diff ins { background: var(--diff-added); }
 @media (prefers-color-scheme: dark) { :root { --diff-removed: #3d1f20; --diff-added: #12301c; } }
 @media print { pre.diff del, pre.diff ins { background: none; } pre.diff, pre.json { white-space: pre-wrap; } }
 
+/* Checklists: carried-over items and overdue teams stand out in words, not only in colour. */
+.carried { font-size: 0.8rem; text-transform: uppercase; letter-spacing: 0.04em; color: var(--text); background: var(--warning-bg); border: 1px solid var(--warning-border); border-radius: 4px; padding: 0 0.3rem; }
+tr.attention th, tr.attention td { background: var(--warning-bg); }
+@media print { .carried { border-color: #000; background: none; } tr.attention th, tr.attention td { background: none; } }
+
 """#,
     "checklists.mustache": #"""
 <p class="breadcrumb"><a href="../index.html">Dashboard</a> › Checklists</p>
 <h1>{{quarter}} review checklists</h1>
-<p class="lede">Each team's progress on its quarterly review, teams furthest behind first.</p>
+<p class="lede">Each team's progress on its quarterly review, due {{due}}: overdue teams first ({{overdueCount}}), then the teams furthest behind.</p>
 <div class="table-scroll">
 <table class="numbers">
   <caption class="visually-hidden">Checklist progress per team, {{quarter}}</caption>
-  <thead><tr><th scope="col">Team</th><th scope="col">Done</th><th scope="col">Items</th><th scope="col">Progress</th></tr></thead>
+  <thead><tr><th scope="col">Team</th><th scope="col">Status</th><th scope="col">Done</th><th scope="col">Items</th><th scope="col">Progress</th></tr></thead>
   <tbody>
     {{#rows}}
-    <tr>
+    <tr{{#isOverdue}} class="attention"{{/isOverdue}}>
       <th scope="row"><a href="{{href}}">{{teamName}}</a></th>
+      <td class="text">{{#isOverdue}}<strong>{{status}}</strong>{{/isOverdue}}{{^isOverdue}}{{status}}{{/isOverdue}}</td>
       <td>{{done}}</td><td>{{total}}</td>
       <td class="rate"><span class="meter" aria-hidden="true"><span style="width: {{percent}}%"></span></span> {{percentText}}</td>
     </tr>
@@ -552,9 +558,11 @@ pre.diff ins { background: var(--diff-added); }
     "team-checklist.mustache": #"""
 <p class="breadcrumb"><a href="../../../index.html">Dashboard</a> › <a href="{{teamHref}}">{{teamName}}</a> › Checklist</p>
 <h1>{{teamName}}: {{quarter}} review checklist</h1>
-<p class="lede">{{done}} of {{total}} items done.
+<p class="lede">{{done}} of {{total}} items done, due {{due}}.
   <span class="meter large" aria-hidden="true"><span style="width: {{percent}}%"></span></span></p>
-<p class="screen-only">To sign an item off, add its id under <code>signed_off:</code> in <code>{{reviewFile}}</code> with who and when; see the README for the format.</p>
+{{#hasCarriedOver}}<p class="notice">{{carriedOver}}: finish them first.</p>{{/hasCarriedOver}}
+<p class="screen-only">To sign an item off, add its id under <code>signed_off:</code> in <code>{{reviewFile}}</code> with who and when; see the README for the format.
+  The same checklist <a href="{{markdownHref}}">as Markdown</a>, to paste into a ticket.{{#otherQuarters}} <a href="{{href}}">The {{label}} checklist</a>.{{/otherQuarters}}</p>
 {{^hasItems}}<p>No checklist items this quarter.</p>{{/hasItems}}
 {{#sections}}
 <section class="checklist-section">
@@ -563,7 +571,7 @@ pre.diff ins { background: var(--diff-added); }
     {{#items}}
     <li class="{{#isDone}}done{{/isDone}}{{^isDone}}open{{/isDone}}">
       <span class="box" role="img" aria-label="{{#isDone}}Done{{/isDone}}{{^isDone}}Not done{{/isDone}}">{{#isDone}}☑{{/isDone}}{{^isDone}}☐{{/isDone}}</span>
-      <span class="text">{{text}}</span>
+      <span class="text">{{text}}{{#isCarriedOver}} <strong class="carried">carried over</strong>{{/isCarriedOver}}</span>
       <span class="meta"><code>{{id}}</code>{{#isDone}} · signed off by {{signedBy}} on {{signedOn}}{{/isDone}}</span>
       {{#hasNote}}<span class="note">{{note}}</span>{{/hasNote}}
     </li>

@@ -244,56 +244,20 @@ struct PageBuilder {
       case .password: "Unused password"
       case .undetailedFinding: "Finding without details"
       }
+    var recommendation = item.recommendation
+    if let exception = item.reviewException {
+      recommendation =
+        item.exceptionExpired
+        ? "The exception for it expired on \(exception.expires.iso) (approved by \(exception.approver)): "
+          + recommendation.prefix(1).lowercased() + recommendation.dropFirst() + ", or renew the exception"
+        : "Kept on purpose until \(exception.expires.iso), approved by \(exception.approver): \(exception.justification)"
+    }
     return ItemModel(
       what: item.displayName, kind: kind,
       lastUsed: Format.day(item.lastUsedOn, otherwise: "never in the tracking window"),
       openSince: item.openSince.iso, daysOpen: Format.days(item.daysOpen),
-      recommendation: item.recommendation,
+      recommendation: recommendation,
       isAccepted: item.isAccepted, sources: item.sources.names.joined(separator: ", "))
-  }
-
-  // MARK: Checklists
-
-  func teamChecklist(_ team: TeamReport) -> TeamChecklistModel {
-    let checklist = team.checklist
-    var sections: [ChecklistSectionModel] = []
-    for entry in checklist.entries {
-      let item = ChecklistItemModel(
-        id: entry.id, text: entry.text, isDone: entry.isDone, signedBy: entry.signOff?.by ?? "",
-        signedOn: entry.signOff?.on.iso ?? "", note: entry.signOff?.note ?? "",
-        hasNote: entry.signOff?.note != nil)
-      if let last = sections.last, last.title == entry.section {
-        sections[sections.count - 1].items.append(item)
-      } else {
-        let href = entry.procedureSlug.map { "../../../" + SitePaths.procedure(procedureSlug(for: $0)) }
-        sections.append(
-          ChecklistSectionModel(title: entry.section, href: href ?? "", hasHref: href != nil, items: [item]))
-      }
-    }
-    return TeamChecklistModel(
-      teamName: team.team.name, teamHref: "../index.html", quarter: checklist.quarter.label,
-      done: Format.count(checklist.done), total: Format.count(checklist.total),
-      percent: Int((Ratio.of(checklist.done, checklist.total) * 100).rounded()),
-      reviewFile: "content/reviews/\(checklist.quarter.label)/\(team.team.id).yml", sections: sections,
-      hasItems: !checklist.entries.isEmpty)
-  }
-
-  func quarterChecklists(_ quarter: Quarter) -> QuarterChecklistsModel {
-    let teams = report.teams.filter { !$0.isUnowned }
-    let rows = teams.map { team in
-      let share = Ratio.of(team.checklist.done, team.checklist.total)
-      return ChecklistProgressRow(
-        teamName: team.team.name, href: "../" + paths.teamChecklist(team.team.id, quarter),
-        done: Format.count(team.checklist.done), total: Format.count(team.checklist.total),
-        percent: Int((share * 100).rounded()), percentText: Format.percent(share))
-    }
-    // Teams furthest behind first: they are the ones to chase.
-    let sorted = zip(rows, teams).sorted {
-      let left = Ratio.of($0.1.checklist.done, $0.1.checklist.total)
-      let right = Ratio.of($1.1.checklist.done, $1.1.checklist.total)
-      return (left, $0.1.team.name) < (right, $1.1.team.name)
-    }.map(\.0)
-    return QuarterChecklistsModel(quarter: quarter.label, rows: sorted)
   }
 
   /// The output slug of a procedure by its source name.

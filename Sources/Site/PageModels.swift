@@ -221,6 +221,7 @@ struct ChecklistItemModel: Encodable {
   var signedOn: String
   var note: String
   var hasNote: Bool
+  var isCarriedOver: Bool
 }
 
 /// A group of checklist lines under one heading.
@@ -236,12 +237,17 @@ struct TeamChecklistModel: Encodable {
   var teamName: String
   var teamHref: String
   var quarter: String
+  var due: String
   var done: String
   var total: String
   var percent: Int
+  var carriedOver: String
+  var hasCarriedOver: Bool
   var reviewFile: String
   var sections: [ChecklistSectionModel]
   var hasItems: Bool
+  var markdownHref: String
+  var otherQuarters: [LinkModel]
 }
 
 /// One team's progress on the quarter's checklist overview.
@@ -252,12 +258,16 @@ struct ChecklistProgressRow: Encodable {
   var total: String
   var percent: Int
   var percentText: String
+  var status: String
+  var isOverdue: Bool
 }
 
 /// `checklists/YYYY-Qn.html`.
 struct QuarterChecklistsModel: Encodable {
   var quarter: String
+  var due: String
   var rows: [ChecklistProgressRow]
+  var overdueCount: String
 }
 
 /// `procedures/SLUG.html`.

@@ -126,17 +126,31 @@ public struct SiteGenerator: Sendable {
           model: builder.principalPage(principal, team: team), section: "teams")
       }
       if input.report.quarter != nil, !team.isUnowned {
-        try page(
-          builder.paths.teamChecklist(team.team.id, team.checklist.quarter),
-          title: "\(team.team.name): \(team.checklist.quarter.label) checklist", template: "team-checklist",
-          model: builder.teamChecklist(team), section: "checklists")
+        for checklist in [team.previousChecklist, team.checklist].compactMap({ $0 }) {
+          let path = builder.paths.teamChecklist(team.team.id, checklist.quarter)
+          try page(
+            path, title: "\(team.team.name): \(checklist.quarter.label) checklist",
+            template: "team-checklist",
+            model: builder.teamChecklist(team, checklist), section: "checklists")
+          files.append(
+            OutputFile(
+              path: String(path.dropLast(".html".count)) + ".md",
+              text: builder.checklistMarkdown(team, checklist)))
+        }
       }
     }
     if let quarter = input.report.quarter {
       try page(
         builder.paths.quarterChecklists(quarter), title: "\(quarter.label) review checklists",
-        template: "checklists",
-        model: builder.quarterChecklists(quarter), section: "checklists")
+        template: "checklists", model: builder.quarterChecklists(quarter, current: true),
+        section: "checklists")
+      if input.report.teams.contains(where: { $0.previousChecklist != nil }) {
+        try page(
+          builder.paths.quarterChecklists(quarter.previous),
+          title: "\(quarter.previous.label) review checklists",
+          template: "checklists", model: builder.quarterChecklists(quarter.previous, current: false),
+          section: "checklists")
+      }
     }
     for procedure in procedures {
       let model = ProcedureModel(

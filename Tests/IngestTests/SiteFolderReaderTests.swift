@@ -197,9 +197,11 @@ import Testing
     let site = try TemporaryFolder()
     defer { site.remove() }
     try site.write("content/reviews/2026-Q4/payments.yml", text)
-    let error = try #require(throws: IngestErrors.self) { try SiteFolderReader(root: site.url).read() }
-    #expect(error.errors.count == 1)
-    let first = try #require(error.errors.first)
+    // A bad review file does not stop the build: it is reported, and the team's review is left out.
+    let folder = try SiteFolderReader(root: site.url).read()
+    #expect(folder.reviews.isEmpty)
+    #expect(folder.reviewProblems.count == 1)
+    let first = try #require(folder.reviewProblems.first)
     #expect(first.file == "content/reviews/2026-Q4/payments.yml")
     #expect(first.line == line)
     #expect(first.field == field)
@@ -246,17 +248,27 @@ import Testing
     try site.write("content/reviews/2026-Q4/b.yml", "- not a mapping\n")
     try site.write("content/analysis/2026-11-22/broken.json", "{")
     let error = try #require(throws: IngestErrors.self) { try SiteFolderReader(root: site.url).read() }
-    #expect(
-      error.errors.map(\.file) == [
-        "site.yml", "teams.yml", "content/procedures/bad.md", "content/reviews/2026-Q4/a.yml",
-        "content/reviews/2026-Q4/b.yml", "content/reviews/2026-Q5",
-      ])
-    #expect(error.errors.map(\.line) == [2, 3, 2, 4, 1, nil])
+    #expect(error.errors.map(\.file) == ["site.yml", "teams.yml", "content/procedures/bad.md"])
+    #expect(error.errors.map(\.line) == [2, 3, 2])
     #expect(
       error.errors.map(\.message) == [
         "13 is out of range", "duplicate team id \"A\" (first defined on line 2)",
-        "expected a single value, found a mapping of keys to values", "\"tomorrow\" is not a date",
-        "expected a mapping of keys to values, found a list", "a review folder must be named after a quarter",
+        "expected a single value, found a mapping of keys to values",
+      ])
+    // Review files are reported too, all of them, but apart: they do not stop the build.
+    try site.write("site.yml", "title: Demo\n")
+    try site.write("teams.yml", "teams:\n  - id: a\n")
+    try site.write("content/procedures/bad.md", "# Fixed\n")
+    let folder = try SiteFolderReader(root: site.url).read()
+    #expect(
+      folder.reviewProblems.map(\.file) == [
+        "content/reviews/2026-Q4/a.yml", "content/reviews/2026-Q4/b.yml", "content/reviews/2026-Q5",
+      ])
+    #expect(folder.reviewProblems.map(\.line) == [4, 1, nil])
+    #expect(
+      folder.reviewProblems.map(\.message) == [
+        "\"tomorrow\" is not a date", "expected a mapping of keys to values, found a list",
+        "a review folder must be named after a quarter",
       ])
   }
 

@@ -9,8 +9,10 @@ import Testing
     let files = try Fixtures.files()
     #expect(
       files.keys.sorted() == [
-        "assets/site.css", "checklists/2026-Q4.html", "data/summary.json", "index.html",
-        "procedures/review.html", "teams/pay/checklists/2026-Q4.html", "teams/pay/index.html",
+        "assets/site.css", "checklists/2026-Q3.html", "checklists/2026-Q4.html", "data/summary.json",
+        "index.html",
+        "procedures/review.html", "teams/pay/checklists/2026-Q3.html", "teams/pay/checklists/2026-Q3.md",
+        "teams/pay/checklists/2026-Q4.html", "teams/pay/checklists/2026-Q4.md", "teams/pay/index.html",
         "teams/pay/principals/api-img-src-x-onerror-alert-1.html", "teams/pay/principals/payments-api.html",
         "teams/unowned/index.html", "teams/unowned/principals/bob.html",
       ])
@@ -94,5 +96,23 @@ import Testing
   @Test func theBuildTimeComesFromTheInput() throws {
     let dashboard = try Fixtures.files()["index.html"]!
     #expect(dashboard.contains("Generated 2026-11-18 11:06 UTC"))
+  }
+}
+
+@Suite struct ChecklistPageTests {
+  @Test func theMarkdownCopyEscapesInput() throws {
+    let markdown = try #require(try Fixtures.files()["teams/pay/checklists/2026-Q4.md"])
+    #expect(markdown.hasPrefix("# Pay\\<script\\>alert(1)\\</script\\> & \"Co\": 2026-Q4 review checklist\n"))
+    #expect(markdown.contains("- [x] Read the \\<team\\> page (`read`) (signed off by Priya on 2026-11-02)"))
+    #expect(!markdown.contains("<script>"))
+  }
+
+  @Test func itemsLeftOpenLastQuarterAreMarkedCarriedOver() throws {
+    let page = try #require(try Fixtures.files()["teams/pay/checklists/2026-Q4.html"])
+    // payments-api had unused permissions at the end of Q3 too and nobody signed its item off.
+    #expect(
+      page.contains("items carried over from last quarter")
+        || page.contains("item carried over from last quarter"))
+    #expect(page.contains(#"<strong class="carried">carried over</strong>"#))
   }
 }
