@@ -189,6 +189,9 @@ tr.accepted { color: var(--muted); }
      black for removed, black dashed for the rate; a long chart shrinks to fit one page. */
   .table-scroll, figure.chart { overflow: visible; }
   table.teams { font-size: 0.75rem; }
+  table.teams td.rate { min-width: 0; }
+  table.teams .meter { width: 2.5rem; }
+  td.spark svg { width: 5rem; height: 1.25rem; }
   figure.chart svg { max-height: 24cm; }
   svg.chart .bar.identified, svg.chart .swatch.identified, svg.chart-hbar .bars,
   svg.chart-leaderboard .bars { fill: #a6a6a6; }
