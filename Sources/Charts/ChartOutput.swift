@@ -3,8 +3,10 @@ public enum SVGEmbedding: Sendable, Equatable {
   /// Inline in an HTML page: the root gets `aria-labelledby` (and `aria-describedby` when there
   /// is a description) pointing at its `<title>` and `<desc>`.
   case inline
-  /// A standalone `.svg` file: no `aria-*` attributes, because the W3C checker (vnu 25.8.8)
-  /// rejects them in `.svg` files; `role="img"` with `<title>` as first child still names it.
+  /// A standalone `.svg` file: an XML declaration first, no `aria-*` attributes (the W3C checker,
+  /// vnu 25.8.8, rejects them in `.svg` files; `role="img"` with `<title>` as first child still
+  /// names it), and a white background behind the chart (sparklines excepted), so that its
+  /// text, drawn in `currentColor` (black outside a page), stays readable wherever it is reused.
   case standalone
 }
 

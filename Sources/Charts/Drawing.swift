@@ -52,6 +52,8 @@ struct ChartIDs {
 enum ChartDocument {
   /// A complete `<svg>` element. `fixedSize` adds `width` and `height` attributes (sparklines,
   /// which sit inline in text); other charts are sized by their container through the viewBox.
+  /// A standalone chart starts with an XML declaration and, unless it is fixed-size, draws a
+  /// white background first.
   static func svg(
     width: Double, height: Double, classes: String, title: String, description: String, idPrefix: String,
     embedding: SVGEmbedding, fixedSize: Bool = false, body: (inout SVGWriter, ChartIDs) -> Void
@@ -74,9 +76,20 @@ enum ChartDocument {
     attributes.append(("font-family", Style.fontFamily))
     attributes.append(("font-size", NumberFormat.coordinate(Style.fontSize)))
     var writer = SVGWriter()
+    if embedding == .standalone { writer.declaration() }
     writer.open("svg", attributes)
     writer.textElement("title", [("id", ids.title)], title)
     if !description.isEmpty { writer.textElement("desc", [("id", ids.description)], description) }
+    if embedding == .standalone && !fixedSize {
+      // A file reused on a slide or a dark wiki page has no page colours around it: an opaque
+      // white ground keeps its black (currentColor) text readable there.
+      writer.leaf(
+        "rect",
+        [
+          ("class", "background"), ("width", NumberFormat.coordinate(width)),
+          ("height", NumberFormat.coordinate(height)), ("fill", "#FFFFFF"),
+        ])
+    }
     body(&writer, ids)
     writer.close("svg")
     return writer.output

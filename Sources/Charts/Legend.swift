@@ -12,6 +12,8 @@ struct Legend {
     case line(color: String, dashed: Bool)
     /// A pale square in the text colour, the look of a gap quarter.
     case band
+    /// A short dashed line in the text colour without a marker, the look of a reference rule.
+    case rule
   }
 
   /// One entry: a swatch and a name.
@@ -103,6 +105,15 @@ struct Legend {
             ("cx", NumberFormat.coordinate(x + Self.lineLength / 2)), ("cy", y), ("r", "3.5"),
             ("fill", color),
           ])
+      case .rule:
+        let y = NumberFormat.coordinate(middle)
+        writer.leaf(
+          "line",
+          [
+            ("class", "swatch " + placement.item.cssClass), ("x1", NumberFormat.coordinate(x)),
+            ("x2", NumberFormat.coordinate(x + Self.lineLength)), ("y1", y), ("y2", y),
+            ("stroke", "currentColor"), ("stroke-width", "1.5"), ("stroke-dasharray", "4 3"),
+          ])
       }
       writer.text(
         [
@@ -118,7 +129,7 @@ struct Legend {
   private static func swatchWidth(_ swatch: Swatch) -> Double {
     switch swatch {
     case .fill, .band: return squareSize
-    case .line: return lineLength
+    case .line, .rule: return lineLength
     }
   }
 }

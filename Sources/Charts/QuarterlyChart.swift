@@ -32,8 +32,9 @@ public struct QuarterPoint: Sendable, Equatable {
 ///
 /// Identified bars are solid; removed bars are hatched, so the two differ without colour. A
 /// quarter without data is a pale band marked "no data", with no bars and the rate line broken
-/// there. When there are too many quarters for every label, labels are thinned so they never
-/// overlap, always keeping the latest quarter. Every bar and marker carries a `<title>` with its
+/// there. When there are too many quarters for every label, labels such as `2026-Q3` are split in
+/// two lines (`Q3` under each quarter, the year below where it changes) if that fits every
+/// quarter, and otherwise thinned so they never overlap, always keeping the latest quarter. Every bar and marker carries a `<title>` with its
 /// exact figure for hover. Non-zero counts are drawn at least 2 units tall so that a small value
 /// next to a huge one still differs from zero.
 public struct QuarterlyChart: Sendable, Equatable {
@@ -119,16 +120,22 @@ public struct QuarterlyChart: Sendable, Equatable {
     let legend = Legend(items: items, maxWidth: width - 8)
 
     let top = 4 + legend.height + 12
-    let bottom = height - Style.fontSize - 12
-    let plotHeight = bottom - top
-    // About one tick per 40 units of height keeps labels apart without a sparse axis.
-    let tickCount = min(max(Int(plotHeight / 40) + 1, 3), 6)
     let largest = points.filter(\.hasData).map { max($0.identified, $0.removed, 0) }.max() ?? 0
-    let counts = NiceScale.scale(min: 0, max: Double(largest), maxCount: tickCount, minimumStep: 1)
-    let rates = NiceScale.scale(min: 0, max: 100, maxCount: tickCount, minimumStep: 0)
-    let left = max(Draw.labelWidth(counts) + 10, 24)
-    let right = width - Draw.labelWidth(rates, suffix: "%") - 10
-    let plot = Box(x: left, y: top, width: max(right - left, 20), height: plotHeight)
+    // The plot with room for one line of labels under it, or two when the labels are split.
+    func layout(labelLines: Int) -> (plot: Box, counts: NiceScale.Scale, rates: NiceScale.Scale) {
+      let bottom = height - Double(labelLines) * (Style.fontSize + 2) - 10
+      let plotHeight = bottom - top
+      // About one tick per 40 units of height keeps labels apart without a sparse axis.
+      let tickCount = min(max(Int(plotHeight / 40) + 1, 3), 6)
+      let counts = NiceScale.scale(min: 0, max: Double(largest), maxCount: tickCount, minimumStep: 1)
+      let rates = NiceScale.scale(min: 0, max: 100, maxCount: tickCount, minimumStep: 0)
+      let left = max(Draw.labelWidth(counts) + 10, 24)
+      let right = width - Draw.labelWidth(rates, suffix: "%") - 10
+      return (Box(x: left, y: top, width: max(right - left, 20), height: plotHeight), counts, rates)
+    }
+    var (plot, counts, rates) = layout(labelLines: 1)
+    let split = Self.splitLabels(points.map(\.label), slot: plot.width / Double(points.count))
+    if split != nil { (plot, counts, rates) = layout(labelLines: 2) }
     let slot = plot.width / Double(points.count)
 
     writer.open("defs")
@@ -154,7 +161,11 @@ public struct QuarterlyChart: Sendable, Equatable {
     drawGaps(&writer, plot: plot, slot: slot)
     drawBars(&writer, scale: counts, plot: plot, slot: slot, hatchID: hatchID)
     drawRate(&writer, plot: plot, slot: slot)
-    drawLabels(&writer, plot: plot, slot: slot, canvasWidth: width)
+    if let split {
+      drawSplitLabels(&writer, split, plot: plot, slot: slot, canvasWidth: width)
+    } else {
+      drawLabels(&writer, plot: plot, slot: slot, canvasWidth: width)
+    }
   }
 
   private func drawRateAxis(_ writer: inout SVGWriter, scale: NiceScale.Scale, plot: Box) {
@@ -295,5 +306,54 @@ public struct QuarterlyChart: Sendable, Equatable {
     }
     labels = Draw.fitAxisLabels(labels, canvasWidth: canvasWidth)
     Draw.xAxis(&writer, labels, plotBottom: plot.bottom)
+  }
+
+  /// Labels such as `2026-Q3` split at their last `-` into the part that changes from quarter to
+  /// quarter (`Q3`, under the bars) and the part that groups them (`2026`, a line below, written
+  /// where it changes), when the whole labels would have to be thinned to fit `slot` and the
+  /// short parts fit every quarter; nil otherwise.
+  static func splitLabels(_ labels: [String], slot: Double) -> [(short: String, group: String)]? {
+    let whole = labels.map { TextMetrics.width($0, fontSize: Style.fontSize) }.max() ?? 0
+    guard whole + 8 > slot else { return nil }
+    var parts: [(short: String, group: String)] = []
+    for label in labels {
+      guard let dash = label.lastIndex(of: "-") else { return nil }
+      let group = String(label[..<dash])
+      let short = String(label[label.index(after: dash)...])
+      guard !group.isEmpty, !short.isEmpty else { return nil }
+      parts.append((short, group))
+    }
+    let widest = parts.map { TextMetrics.width($0.short, fontSize: Style.fontSize) }.max() ?? 0
+    return widest + 8 <= slot ? parts : nil
+  }
+
+  private func drawSplitLabels(
+    _ writer: inout SVGWriter, _ parts: [(short: String, group: String)], plot: Box, slot: Double,
+    canvasWidth: Double
+  ) {
+    var shortLabels: [Draw.AxisLabel] = []
+    var groupLabels: [Draw.AxisLabel] = []
+    for (index, part) in parts.enumerated() {
+      let position = plot.x + slot * (Double(index) + 0.5)
+      shortLabels.append(.init(position: position, text: part.short, full: points[index].label))
+      if index == 0 || parts[index - 1].group != part.group {
+        let (text, truncated) = TextMetrics.truncate(part.group, maxWidth: 110, fontSize: Style.fontSize)
+        groupLabels.append(.init(position: position, text: text, full: truncated ? part.group : nil))
+      }
+    }
+    Draw.xAxis(&writer, Draw.fitAxisLabels(shortLabels, canvasWidth: canvasWidth), plotBottom: plot.bottom)
+    // The group (the year) under the first quarter of each run; later ones win when crowded.
+    let groups = Draw.fitAxisLabels(groupLabels, canvasWidth: canvasWidth)
+    writer.open(
+      "g",
+      [("class", "tick-labels x-axis group-labels"), ("text-anchor", "middle"), ("fill", "currentColor")])
+    for label in groups {
+      writer.text(
+        [
+          ("x", NumberFormat.coordinate(label.center)),
+          ("y", NumberFormat.coordinate(plot.bottom + 8 + Style.fontSize)), ("dy", "0.71em"),
+        ], label.text, tooltip: label.full)
+    }
+    writer.close("g")
   }
 }

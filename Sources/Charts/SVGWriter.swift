@@ -7,6 +7,11 @@ struct SVGWriter {
   /// The markup written so far.
   private(set) var output = ""
 
+  /// Writes the XML declaration that starts a standalone file.
+  mutating func declaration() {
+    output += "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+  }
+
   /// Writes `<name attributes>` and leaves the element open.
   mutating func open(_ name: String, _ attributes: Attributes = []) {
     output += "<" + name + Self.render(attributes) + ">\n"

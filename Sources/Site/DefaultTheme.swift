@@ -15,10 +15,11 @@ enum DefaultTheme {
   --surface: #f6f8fa;
   --border: #d0d7de;
   --accent: #0a58ca;
-  --identified: #e69f00;
-  --removed: #0072b2;
-  --rate: #1b1f24;
-  --line: #009e73;
+  /* Chart colours (Okabe-Ito): identified bars, lines and other single series; removed bars
+     (always hatched as well); the reduction rate (always dashed, with markers). */
+  --chart-primary: #0072b2;
+  --chart-removed: #009e73;
+  --chart-rate: #d55e00;
   --warning-bg: #fff8c5;
   --warning-border: #d4a72c;
   color-scheme: light dark;
@@ -32,7 +33,9 @@ enum DefaultTheme {
     --surface: #161b22;
     --border: #30363d;
     --accent: #6cb6ff;
-    --rate: #e6edf3;
+    --chart-primary: #56b4e9;
+    --chart-removed: #009e73;
+    --chart-rate: #e69f00;
     --warning-bg: #3b2e00;
     --warning-border: #9e6a03;
   }
@@ -107,13 +110,37 @@ tr.unowned th, tr.unowned td { font-style: italic; }
 td.spark svg { width: 7.5rem; height: 1.75rem; display: block; }
 
 .meter { display: inline-block; width: 5rem; height: 0.6rem; background: var(--surface); border: 1px solid var(--border); border-radius: 3px; vertical-align: middle; overflow: hidden; }
-.meter > span { display: block; height: 100%; background: var(--removed); }
+.meter > span { display: block; height: 100%; background: var(--chart-primary); }
 .meter.large { width: 12rem; height: 0.9rem; }
 
-.chart { margin: 0.5rem 0 1rem; overflow-x: auto; }
-/* Charts scale with their viewBox; below ~30rem their text would be too small to read, so they scroll instead. */
-.chart svg { width: 100%; min-width: 30rem; height: auto; max-height: 26rem; display: block; }
+/* Charts scale with their viewBox. Each comes drawn twice: for its place on a wide screen, and
+   360 units wide for a narrow container (a phone), where the wide one's text would shrink below
+   10px; the figure's own width picks one. (The SVG roots carry the class `chart` too: rules for
+   the figure name the element.) Without container queries the wide one shows. */
+figure.chart { margin: 0.5rem 0 1rem; overflow-x: auto; container-type: inline-size; }
+figure.chart svg { display: block; width: 100%; height: auto; }
+.chart-narrow { display: none; }
+.chart-narrow svg { max-width: 30rem; }
+@container (max-width: 34rem) {
+  .chart-wide { display: none; }
+  .chart-narrow { display: block; }
+}
+/* Fixed-shape charts stop growing at a comfortable height; bar lists grow with their rows, so
+   they stop growing at a reading width instead. */
+svg.chart-quarterly, svg.chart-line { max-height: 26rem; }
+svg.chart-hbar, svg.chart-leaderboard { max-width: 48rem; }
+.chart-file { margin: 0.1rem 0 0; font-size: 0.85rem; text-align: right; }
 .chart-data summary { cursor: pointer; color: var(--accent); font-size: 0.9rem; }
+
+/* Chart colours through the classes every chart element carries; text is currentColor. */
+svg.chart .bar.identified, svg.chart .swatch.identified, svg.chart-hbar .bars, svg.chart-leaderboard .bars,
+svg.chart-line .area, svg.chart-line .points { fill: var(--chart-primary); }
+svg.chart-line .line { stroke: var(--chart-primary); }
+svg.chart .hatch.removed .hatch-fill { fill: var(--chart-removed); }
+svg.chart .hatch.removed .hatch-line { stroke: var(--background); }
+svg.chart .rate-line, svg.chart .swatch.rate { stroke: var(--chart-rate); }
+svg.chart .rate-point, svg.chart .swatch-marker.rate, svg.sparkline .spark-latest { fill: var(--chart-rate); }
+svg.chart .halo { stroke: var(--background); }
 
 .top-list { padding-left: 1.5rem; }
 .top-list li { padding: 0.35rem 0; border-bottom: 1px solid var(--border); display: flex; flex-wrap: wrap; gap: 0.25rem 0.5rem; align-items: baseline; }
@@ -152,12 +179,29 @@ tr.accepted { color: var(--muted); }
 
 @media print {
   :root { --text: #000; --muted: #333; --background: #fff; --surface: #fff; --border: #999; --accent: #000; }
-  .site-header nav, .skip-link, .screen-only, .chart-data summary { display: none; }
+  .site-header nav, .skip-link, .screen-only, .chart-data summary, .chart-file { display: none; }
   .chart-data { display: none; }
   a { text-decoration: none; color: inherit; }
   h2, h3 { break-after: avoid; }
   .card, .principal, figure, tr { break-inside: avoid; }
   .meter, .meter > span { print-color-adjust: exact; -webkit-print-color-adjust: exact; }
+  /* Charts in black and white: grey solid for identified and single series, white hatched with
+     black for removed, black dashed for the rate; a long chart shrinks to fit one page. */
+  .table-scroll, figure.chart { overflow: visible; }
+  table.teams { font-size: 0.75rem; }
+  table.teams td.rate { min-width: 0; }
+  table.teams .meter { width: 2.5rem; }
+  td.spark svg { width: 5rem; height: 1.25rem; }
+  figure.chart svg { max-height: 24cm; }
+  svg.chart .bar.identified, svg.chart .swatch.identified, svg.chart-hbar .bars,
+  svg.chart-leaderboard .bars { fill: #a6a6a6; }
+  svg.chart-line .line { stroke: #000; }
+  svg.chart-line .area, svg.chart-line .points { fill: #000; }
+  svg.chart .hatch.removed .hatch-fill { fill: #fff; }
+  svg.chart .hatch.removed .hatch-line { stroke: #000; stroke-opacity: 1; }
+  svg.chart .bar.removed, svg.chart .swatch.removed { stroke: #000; stroke-width: 0.75; }
+  svg.chart .rate-line, svg.chart .swatch.rate { stroke: #000; }
+  svg.chart .rate-point, svg.chart .swatch-marker.rate, svg.sparkline .spark-latest { fill: #000; }
   .wrap { max-width: none; }
 }
 
@@ -231,7 +275,8 @@ tr.attention th, tr.attention td { background: var(--warning-bg); }
 
 <section aria-labelledby="teams">
   <h2 id="teams">Teams</h2>
-  <p>Each team's share of this quarter's unused permissions that it has removed, and its review checklist.</p>
+  <p>Each team's share of this quarter's unused permissions that it has removed, highest first, and its review checklist.</p>
+  {{#leaderboardChart}}{{>partials/chart}}{{/leaderboardChart}}
   <div class="table-scroll">
   <table class="numbers teams">
     <caption class="visually-hidden">Teams, {{quarter}}</caption>
@@ -361,7 +406,9 @@ tr.attention th, tr.attention td { background: var(--warning-bg); }
 """#,
     "partials/chart.mustache": #"""
 <figure class="chart">
-  {{{svg}}}
+  <div class="chart-wide">{{{svg}}}</div>
+  {{#narrowSVG}}<div class="chart-narrow">{{{narrowSVG}}}</div>{{/narrowSVG}}
+  {{#fileHref}}<p class="chart-file"><a href="{{fileHref}}" type="image/svg+xml">SVG file<span class="visually-hidden">: {{caption}}</span></a></p>{{/fileHref}}
   {{#hasTable}}
   <details class="chart-data">
     <summary>Show the figures as a table</summary>

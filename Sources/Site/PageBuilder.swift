@@ -25,22 +25,21 @@ struct PageBuilder {
     let totals = report.totals
     let page = "index.html"
     let quarter = report.quarter
+    let chartSet = organisationCharts()
     return DashboardModel(
       hasSnapshot: report.snapshot != nil, snapshot: report.snapshot?.iso ?? "",
       quarter: quarter?.label ?? "",
       snapshotCount: Format.counted(report.snapshots.count, "snapshot", "snapshots"),
       cards: headlineCards(totals, quarter: quarter), credentialCards: credentialCards(totals),
-      quarterChart: charts.quarterly(report.quarters, subject: "the organisation", idPrefix: "org-quarters"),
-      quarterRows: quarterRows(report.quarters),
-      openChart: charts.openOverTime(report.openOverTime, subject: "the organisation", idPrefix: "org-open"),
+      quarterChart: chartSet.quarterly.model(from: page), quarterRows: quarterRows(report.quarters),
+      openChart: chartSet.open.model(from: page),
       topPrincipals: report.topPrincipals.prefix(5).enumerated().map { rank, principal in
         topRow(rank: rank + 1, principal, from: page)
       },
       hasTopPrincipals: !report.topPrincipals.isEmpty,
-      serviceChart: charts.services(
-        serviceRowsData(report.byService), total: totals.unusedPermissions, idPrefix: "org-services"),
+      serviceChart: chartSet.services.model(from: page),
       serviceRows: serviceRows(report.byService, total: totals.unusedPermissions),
-      teams: report.teams.map { teamRow($0) },
+      teams: report.teams.map { teamRow($0) }, leaderboardChart: chartSet.leaderboard.model(from: page),
       checklistsHref: quarter.map { paths.quarterChecklists($0) } ?? "",
       procedures: procedures.map { LinkModel(label: $0.title, href: SitePaths.procedure($0.slug)) },
       hasProcedures: !procedures.isEmpty,
@@ -183,7 +182,8 @@ struct PageBuilder {
         label: "Reduction rate", value: Format.percent(totals.reductionRate), detail: "removed ÷ identified"),
     ]
     let checklist = team.checklist
-    let slug = Slug.make(team.team.id, fallback: "team")
+    let chartSet = teamCharts(team)
+    let page = paths.teamPage(team.team.id)
     return TeamModel(
       name: team.team.name, isUnowned: team.isUnowned,
       champions: team.team.champions.map {
@@ -191,11 +191,8 @@ struct PageBuilder {
       },
       hasChampions: !team.team.champions.isEmpty, snapshot: report.snapshot?.iso ?? "",
       quarter: quarterLabel, cards: cards,
-      quarterChart: charts.quarterly(
-        team.quarters, subject: team.team.name, idPrefix: "team-\(slug)-quarters"),
-      quarterRows: quarterRows(team.quarters),
-      openChart: charts.openOverTime(
-        team.openOverTime, subject: team.team.name, idPrefix: "team-\(slug)-open"),
+      quarterChart: chartSet.quarterly.model(from: page), quarterRows: quarterRows(team.quarters),
+      openChart: chartSet.open.model(from: page),
       serviceRows: serviceRows(team.byService, total: totals.unusedPermissions),
       checklistDone: Format.count(checklist.done), checklistTotal: Format.count(checklist.total),
       checklistPercent: Int((Ratio.of(checklist.done, checklist.total) * 100).rounded()),

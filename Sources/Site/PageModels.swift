@@ -99,7 +99,12 @@ struct ProblemRow: Encodable {
 
 /// A chart with its table twin.
 struct ChartModel: Encodable {
+  /// The chart inline, at the width of its place on a wide screen.
   var svg: String
+  /// The same chart drawn for a narrow container (a phone), shown instead of `svg` there.
+  var narrowSVG: String
+  /// Relative link to the chart's standalone file, `charts/NAME.svg`.
+  var fileHref: String
   var caption: String
   var columns: [String]
   var rows: [[String]]
@@ -125,6 +130,7 @@ struct DashboardModel: Encodable {
   var serviceChart: ChartModel
   var serviceRows: [ServiceRow]
   var teams: [TeamRow]
+  var leaderboardChart: ChartModel
   var checklistsHref: String
   var procedures: [LinkModel]
   var hasProcedures: Bool

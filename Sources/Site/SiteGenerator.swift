@@ -163,6 +163,7 @@ public struct SiteGenerator: Sendable {
         section: "procedures")
     }
     files.append(OutputFile(path: "data/summary.json", text: SummaryDocument(report: input.report).json()))
+    files += builder.chartFiles()
     for (path, bytes) in theme.assets.sorted(by: { $0.key < $1.key }) {
       files.append(OutputFile(path: "assets/" + path, contents: bytes))
     }

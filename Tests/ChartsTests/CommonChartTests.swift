@@ -26,6 +26,12 @@ import Testing
       )
       .svg(title: title, description: description, idPrefix: prefix),
       Sparkline(values: [1, 2, 3]).svg(title: title, description: description, idPrefix: prefix),
+      LeaderboardChart(
+        entries: [
+          LeaderboardEntry(label: label, rate: 0.4, removed: 2, identified: 5),
+          LeaderboardEntry(label: label, rate: nil, removed: 0, identified: 0, isSetApart: true),
+        ], referenceRate: 0.3, referenceName: label, valueName: label
+      ).svg(title: title, description: description, idPrefix: prefix),
     ]
   }
 
@@ -42,7 +48,7 @@ import Testing
       #expect(root.children.first?.text == "Chart title")
       #expect(root.children.dropFirst().first?.name == "desc" && root.children[1].text == "What it shows")
       // Only the sparkline has a fixed size; the others scale with their container.
-      #expect((root.attributes["width"] == nil) == (index < 3))
+      #expect((root.attributes["width"] == nil) == (index != 3))
       let (width, height) = viewBoxSize(root)
       #expect(width > 0 && height > 0)
       // Charts with a fixed canvas have a landscape shape; bar charts grow with their rows.
@@ -56,6 +62,36 @@ import Testing
     #expect(!svg.contains("aria-"))
     let root = try parseSVG(svg)
     #expect(root.attributes["role"] == "img" && root.children.first?.name == "title")
+  }
+
+  @Test func standaloneFilesDeclareXMLAndHaveAnOpaqueBackground() throws {
+    let charts: [String] = [
+      QuarterlyChart(points: []).svg(title: "T", description: "D", idPrefix: "p", embedding: .standalone),
+      LineChart(points: [LinePoint(label: "a", x: 0, value: 1)]).svg(
+        title: "T", description: "", idPrefix: "p", embedding: .standalone),
+      HorizontalBarChart(items: [BarItem(label: "a", value: 1)]).svg(
+        title: "T", description: "D", idPrefix: "p", embedding: .standalone),
+      LeaderboardChart(entries: [LeaderboardEntry(label: "a", rate: 1, removed: 1, identified: 1)]).svg(
+        title: "T", description: "D", idPrefix: "p", embedding: .standalone),
+    ]
+    for svg in charts {
+      #expect(svg.hasPrefix("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<svg "))
+      let root = try parseSVG(svg)
+      // Title (and description) first, then a white rectangle over the whole canvas, under
+      // everything else.
+      let titles = root.children.prefix { $0.name == "title" || $0.name == "desc" }
+      #expect(titles.first?.name == "title")
+      let background = try #require(root.children.dropFirst(titles.count).first)
+      #expect(background.name == "rect" && background.attributes["class"] == "background")
+      #expect(background.attributes["fill"] == "#FFFFFF")
+      let (width, height) = viewBoxSize(root)
+      #expect(background.number("width") == width && background.number("height") == height)
+    }
+    // Inline charts take the page's background; a sparkline is too small to need one.
+    let inline = QuarterlyChart(points: []).svg(title: "T", description: "", idPrefix: "p")
+    #expect(!inline.hasPrefix("<?xml") && !inline.contains("class=\"background\""))
+    let spark = Sparkline(values: [1, 2]).svg(title: "T", idPrefix: "p", embedding: .standalone)
+    #expect(spark.hasPrefix("<?xml") && !spark.contains("class=\"background\""))
   }
 
   @Test func emptyDescriptionLeavesOutDesc() throws {
@@ -153,6 +189,10 @@ import Testing
         HorizontalBarChart(items: [BarItem(label: "a", value: 1)], width: size).svg(
           title: "t", description: "", idPrefix: "p"),
         Sparkline(values: [1, 2], width: size, height: size).svg(title: "t", idPrefix: "p"),
+        LeaderboardChart(
+          entries: [LeaderboardEntry(label: "a", rate: 0.5, removed: 1, identified: 2)], width: size,
+          referenceRate: size
+        ).svg(title: "t", description: "", idPrefix: "p"),
       ]
       for svg in svgs {
         let (width, height) = viewBoxSize(try parseSVG(svg))

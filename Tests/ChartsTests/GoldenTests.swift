@@ -28,6 +28,13 @@ import Testing
     "hbar": services.svg(
       title: "Unused permissions by service", description: "Top services and Other.", idPrefix: "golden-hbar",
       embedding: .standalone),
+    "leaderboard": leaderboard.svg(
+      title: "Share of unused permissions removed in 2026-Q4, by team",
+      description: "Highest: Edge & CDN, 100%; lowest: Search, 2%; organisation 31%.", idPrefix: "golden-lb",
+      embedding: .standalone),
+    "quarterly-narrow": QuarterlyChart(points: quarterly.points, width: 360, height: 260).svg(
+      title: "Unused permissions identified and removed per quarter, on a phone",
+      description: "Quarter labels split into quarter and year.", idPrefix: "golden-quarterly-narrow"),
     "sparkline": Sparkline(values: [1_200, 1_180, 1_190, 1_100, 1_050, 980, 1_010, 900])
       .svg(title: "Open unused permissions, last 8 snapshots", idPrefix: "golden-spark"),
   ]
@@ -51,6 +58,16 @@ import Testing
       ("2026-07-13", 20_647, 940), ("2026-08-03", 20_668, 955), ("2026-09-14", 20_710, 870),
       ("2026-10-05", 20_731, 820), ("2026-11-02", 20_759, 790), ("2026-11-22", 20_779, 760),
     ].map { LinePoint(label: $0.0, x: $0.1, value: $0.2) }, seriesName: "Open unused permissions")
+
+  static let leaderboard = LeaderboardChart(
+    entries: [
+      ("Payments Platform", 0.107, 32, 300), ("Search", 0.02, 7, 361), ("Edge & CDN", 1.0, 138, 138),
+      ("Observability and Incident Response Tooling Working Group", 0.315, 162, 514),
+      ("Identity & Access", 0.344, 42, 122), ("Data Platform", 0.167, 57, 341),
+    ].map { LeaderboardEntry(label: $0.0, rate: $0.1, removed: $0.2, identified: $0.3) } + [
+      LeaderboardEntry(label: "Billing", rate: nil, removed: 0, identified: 0),
+      LeaderboardEntry(label: "Unowned", rate: 0.05, removed: 4, identified: 80, isSetApart: true),
+    ], width: 640, referenceRate: 0.31, referenceName: "Organisation")
 
   static let services = HorizontalBarChart(
     items: [

@@ -118,6 +118,38 @@ import Testing
     #expect(root.find("rect", class: "bar").allSatisfy { $0.number("width") > 1 })
   }
 
+  @Test func crowdedQuarterLabelsSplitIntoQuarterAndYear() throws {
+    let labels = ["2025-Q3", "2025-Q4", "2026-Q1", "2026-Q2", "2026-Q3", "2026-Q4"]
+    let points = labels.map { point($0, 1_000, 400) }
+    // Wide enough for whole labels: one line, every quarter.
+    let wide = try render(points, width: 640)
+    #expect(wide.find("g", class: "group-labels").isEmpty)
+    #expect(try #require(wide.find("g", class: "x-axis").first).find("text").map(\.text) == labels)
+    // On a phone's 360 units the whole labels would be thinned; instead every quarter keeps its
+    // `Qn` and the year goes on a second line where it changes.
+    let narrow = try render(points, width: 360)
+    let quarters = try #require(narrow.find("g", class: "x-axis").first).find("text")
+    #expect(quarters.map(\.text) == ["Q3", "Q4", "Q1", "Q2", "Q3", "Q4"])
+    #expect(quarters.map(\.tooltip) == labels)
+    let years = try #require(narrow.find("g", class: "group-labels").first).find("text")
+    #expect(years.map(\.text) == ["2025", "2026"])
+    #expect(
+      years[0].number("x") == quarters[0].number("x") && years[1].number("x") == quarters[2].number("x"))
+    let (_, height) = viewBoxSize(narrow)
+    for year in years {
+      #expect(year.number("y") >= quarters[0].number("y") + 12)
+      #expect(year.number("y") + 12 <= height)
+    }
+    // The bars stand above both lines.
+    let bar = try #require(narrow.find("rect", class: "bar identified").first)
+    #expect(bar.number("y") + bar.number("height") < quarters[0].number("y"))
+    // Labels that cannot be split are thinned as before.
+    let plain = try render((1...12).map { point("Quarter \($0)", 10, 5) }, width: 360)
+    #expect(plain.find("g", class: "group-labels").isEmpty)
+    let kept = try #require(plain.find("g", class: "x-axis").first).find("text")
+    #expect(kept.count < 12 && kept.last?.text == "Quarter 12")
+  }
+
   @Test func hugeOutlierKeepsSmallBarsVisible() throws {
     let root = try render([point("A", 3, 0), point("B", 1_200_000, 5)])
     let identified = root.find("rect", class: "bar identified")

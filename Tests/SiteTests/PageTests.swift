@@ -9,8 +9,10 @@ import Testing
     let files = try Fixtures.files()
     #expect(
       files.keys.sorted() == [
-        "assets/site.css", "checklists/2026-Q3.html", "checklists/2026-Q4.html", "data/summary.json",
-        "index.html",
+        "assets/site.css", "charts/organisation-leaderboard.svg", "charts/organisation-open.svg",
+        "charts/organisation-quarterly.svg", "charts/organisation-services.svg", "charts/team-pay-open.svg",
+        "charts/team-pay-quarterly.svg", "charts/team-unowned-open.svg", "charts/team-unowned-quarterly.svg",
+        "checklists/2026-Q3.html", "checklists/2026-Q4.html", "data/summary.json", "index.html",
         "procedures/review.html", "teams/pay/checklists/2026-Q3.html", "teams/pay/checklists/2026-Q3.md",
         "teams/pay/checklists/2026-Q4.html", "teams/pay/checklists/2026-Q4.md", "teams/pay/index.html",
         "teams/pay/principals/api-img-src-x-onerror-alert-1.html", "teams/pay/principals/payments-api.html",
