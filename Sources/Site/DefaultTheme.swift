@@ -105,6 +105,7 @@ th, td { padding: 0.4rem 0.6rem; border-bottom: 1px solid var(--border); text-al
 thead th { font-size: 0.85rem; color: var(--muted); font-weight: 600; border-bottom-width: 2px; }
 table.numbers td { text-align: right; font-variant-numeric: tabular-nums; white-space: nowrap; }
 table.numbers td.text { text-align: left; white-space: normal; }
+table.quarters th[scope="row"] { white-space: nowrap; }
 table.teams td.rate { min-width: 9rem; }
 tr.unowned th, tr.unowned td { font-style: italic; }
 td.spark svg { width: 7.5rem; height: 1.75rem; display: block; }
@@ -384,7 +385,7 @@ tr.attention th, tr.attention td { background: var(--warning-bg); }
 </main>
 <footer class="site-footer">
   <div class="wrap">
-    {{#hasSnapshot}}<p>Data as of the snapshot of <time datetime="{{snapshot}}">{{snapshot}}</time>. {{/hasSnapshot}}Generated {{generated}} by permsite.</p>
+    <p>{{#hasSnapshot}}Data as of the snapshot of <time datetime="{{snapshot}}">{{snapshot}}</time>. {{/hasSnapshot}}Generated {{generated}} by permsite.</p>
     <p>Following AWS Well-Architected SEC03-BP04, “Reduce permissions continuously”.</p>
   </div>
 </footer>
@@ -459,7 +460,7 @@ tr.attention th, tr.attention td { background: var(--warning-bg); }
 
 """#,
     "partials/quarter-table.mustache": #"""
-<table class="numbers">
+<table class="numbers quarters">
   <caption>Quarter by quarter</caption>
   <thead>
     <tr><th scope="col">Quarter</th><th scope="col">Identified</th><th scope="col">Removed</th><th scope="col">Reduction rate</th></tr>
@@ -639,7 +640,8 @@ tr.attention th, tr.attention td { background: var(--warning-bg); }
   {{#champions}}<span class="champion">{{#hasEmail}}<a href="mailto:{{email}}">{{name}}</a>{{/hasEmail}}{{^hasEmail}}{{name}}{{/hasEmail}}</span> {{/champions}}
 </p>
 {{/hasChampions}}
-<p class="lede">Snapshot of <strong>{{snapshot}}</strong>, quarter <strong>{{quarter}}</strong>.</p>
+{{#hasSnapshot}}<p class="lede">Snapshot of <strong>{{snapshot}}</strong>, quarter <strong>{{quarter}}</strong>.</p>{{/hasSnapshot}}
+{{^hasSnapshot}}<p class="notice">No snapshots are recorded yet.</p>{{/hasSnapshot}}
 
 <section aria-labelledby="numbers">
   <h2 id="numbers">Numbers</h2>

@@ -189,7 +189,8 @@ struct PageBuilder {
       champions: team.team.champions.map {
         ChampionModel(name: $0.name, email: $0.email ?? "", hasEmail: $0.email != nil)
       },
-      hasChampions: !team.team.champions.isEmpty, snapshot: report.snapshot?.iso ?? "",
+      hasChampions: !team.team.champions.isEmpty, hasSnapshot: report.snapshot != nil,
+      snapshot: report.snapshot?.iso ?? "",
       quarter: quarterLabel, cards: cards,
       quarterChart: chartSet.quarterly.model(from: page), quarterRows: quarterRows(team.quarters),
       openChart: chartSet.open.model(from: page),

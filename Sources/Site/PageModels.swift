@@ -201,6 +201,7 @@ struct TeamModel: Encodable {
   var isUnowned: Bool
   var champions: [ChampionModel]
   var hasChampions: Bool
+  var hasSnapshot: Bool
   var snapshot: String
   var quarter: String
   var cards: [Card]
