@@ -175,7 +175,12 @@ struct PageBuilder {
       Card(
         label: "Roles with unused permissions", value: Format.count(totals.rolesWithUnused),
         detail: Format.percent(totals.rolesWithUnusedShare) + " of roles"),
-      Card(label: "Open unused permissions", value: Format.count(totals.unusedPermissions)),
+      Card(
+        label: "Open unused permissions", value: Format.count(totals.unusedPermissions),
+        detail: totals.exceptedPermissions == 0
+          ? ""
+          : "\(Format.count(totals.outstandingPermissions)) outstanding, \(Format.count(totals.exceptedPermissions)) kept on purpose"
+      ),
       Card(label: "Identified in \(quarterLabel)", value: Format.count(totals.identifiedThisQuarter)),
       Card(label: "Removed in \(quarterLabel)", value: Format.count(totals.removedThisQuarter)),
       Card(
