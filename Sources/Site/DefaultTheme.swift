@@ -95,7 +95,9 @@ h3 { font-size: 1.1rem; margin: 1.5rem 0 0.25rem; overflow-wrap: anywhere; }
 .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 0 2rem; }
 .columns > div, .columns > section { min-width: 0; }
 
-.table-scroll { overflow-x: auto; }
+.table-scroll, .chart-scroll { overflow-x: auto; }
+/* Focusable so that a keyboard alone can scroll them sideways on a narrow screen. */
+.table-scroll:focus-visible, .chart-scroll:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; font-size: 0.95rem; }
 caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
 th, td { padding: 0.4rem 0.6rem; border-bottom: 1px solid var(--border); text-align: left; vertical-align: top; }
@@ -110,7 +112,7 @@ td.spark svg { width: 7.5rem; height: 1.75rem; display: block; }
 .meter > span { display: block; height: 100%; background: var(--removed); }
 .meter.large { width: 12rem; height: 0.9rem; }
 
-.chart { margin: 0.5rem 0 1rem; overflow-x: auto; }
+.chart { margin: 0.5rem 0 1rem; }
 /* Charts scale with their viewBox; below ~30rem their text would be too small to read, so they scroll instead. */
 .chart svg { width: 100%; min-width: 30rem; height: auto; max-height: 26rem; display: block; }
 .chart-data summary { cursor: pointer; color: var(--accent); font-size: 0.9rem; }
@@ -138,7 +140,7 @@ tr.accepted { color: var(--muted); }
 .checklist li.done .text { text-decoration: line-through; text-decoration-color: var(--muted); }
 
 .prose { max-width: 48rem; }
-.prose pre { background: var(--surface); border: 1px solid var(--border); border-radius: 6px; padding: 0.75rem 1rem; overflow-x: auto; }
+.prose pre { background: var(--surface); border: 1px solid var(--border); border-radius: 6px; padding: 0.75rem 1rem; white-space: pre-wrap; }
 .prose li.task { list-style: none; }
 .prose ul.tasks, .prose ul:has(> li.task) { padding-left: 0.5rem; }
 
@@ -342,7 +344,7 @@ tr.accepted { color: var(--muted); }
 """#,
     "partials/chart.mustache": #"""
 <figure class="chart">
-  {{{svg}}}
+  <div class="chart-scroll" tabindex="0" role="group" aria-label="{{caption}}">{{{svg}}}</div>
   {{#hasTable}}
   <details class="chart-data">
     <summary>Show the figures as a table</summary>
@@ -370,7 +372,7 @@ tr.accepted { color: var(--muted); }
     <div><dt>Last used</dt><dd>{{lastUsed}}</dd></div>
     {{#hasTags}}<div><dt>Tags</dt><dd>{{#tags}}<span class="tag">{{key}}={{value}}</span> {{/tags}}</dd></div>{{/hasTags}}
   </dl>
-  <div class="table-scroll">
+  <div class="table-scroll" tabindex="0" role="group" aria-label="Unused access of {{name}}">
   <table class="items">
     <caption class="visually-hidden">Unused access of {{name}}</caption>
     <thead>
