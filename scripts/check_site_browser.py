@@ -207,7 +207,6 @@ def check_keyboard(driver, page):
         return 0
     seen = []
     seen_set = set()
-    problems = 0
     limit = min(MAX_TABS, len(expected_set) * 2 + 10)
     actions = ActionChains(driver)
     # Focus starts on the document: the first Tab goes to the first focusable element.
@@ -221,29 +220,24 @@ def check_keyboard(driver, page):
         idx = state["idx"]
         if idx is None:
             fail("keyboard", page, f"focus went to an element that is not a link or control: {state['label']}")
-            problems += 1
             continue
         if idx in seen_set:
             if idx == seen[0]:
                 break  # wrapped round to the first element
             fail("keyboard", page, f"focus trap: Tab came back to {state['label']} before reaching every link")
-            problems += 1
             break
         seen.append(idx)
         seen_set.add(idx)
         if not state["visible"]:
             fail("keyboard", page, f"no visible focus indicator on {state['label']}")
-            problems += 1
         if not state["onScreen"]:
             fail("keyboard", page, f"focused element is not on screen: {state['label']}")
-            problems += 1
     missing = [i for i in expected if str(i) not in seen_set]
     if missing and len(seen) < MAX_TABS:
         labels = [driver.execute_script(KEYBOARD_LABEL, str(i)) for i in missing[:5]]
         more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
         fail("keyboard", page, f"{len(missing)} of {len(expected)} links/controls never got focus by Tab: "
              + ", ".join(labels) + more)
-        problems += 1
     elif missing:
         note("keyboard", page, f"stopped after {MAX_TABS} Tab presses; {len(missing)} links not walked")
     return len(seen)
@@ -283,7 +277,7 @@ def main():
         if chosen:
             print(f"browser: {name}: {len(chosen)} of {len(of_type)} pages", flush=True)
         plan.extend((name, page, i == 0) for i, page in enumerate(chosen))
-    other = [ "/".join(p) for p in pages if not any(test(p) for _, test in PAGE_TYPES)]
+    other = ["/".join(p) for p in pages if not any(test(p) for _, test in PAGE_TYPES)]
     if other:
         note("browser", "-", f"{len(other)} pages of no known type not sampled, e.g. {other[0]}")
     shots = None if screenshot_dir == "-" else pathlib.Path(screenshot_dir)
