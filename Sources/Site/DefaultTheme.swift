@@ -98,7 +98,9 @@ h3 { font-size: 1.1rem; margin: 1.5rem 0 0.25rem; overflow-wrap: anywhere; }
 .columns { display: grid; grid-template-columns: repeat(auto-fit, minmax(22rem, 1fr)); gap: 0 2rem; }
 .columns > div, .columns > section { min-width: 0; }
 
-.table-scroll { overflow-x: auto; }
+.table-scroll, .chart-scroll { overflow-x: auto; }
+/* Focusable so that a keyboard alone can scroll them sideways on a narrow screen. */
+.table-scroll:focus-visible, .chart-scroll:focus-visible { outline: 3px solid var(--accent); outline-offset: 2px; }
 table { border-collapse: collapse; width: 100%; margin: 0.5rem 0 1rem; font-size: 0.95rem; }
 caption { text-align: left; font-weight: 600; padding: 0.25rem 0; }
 th, td { padding: 0.4rem 0.6rem; border-bottom: 1px solid var(--border); text-align: left; vertical-align: top; }
@@ -166,7 +168,7 @@ tr.accepted { color: var(--muted); }
 .checklist li.done .text { text-decoration: line-through; text-decoration-color: var(--muted); }
 
 .prose { max-width: 48rem; }
-.prose pre { background: var(--surface); border: 1px solid var(--border); border-radius: 6px; padding: 0.75rem 1rem; overflow-x: auto; }
+.prose pre { background: var(--surface); border: 1px solid var(--border); border-radius: 6px; padding: 0.75rem 1rem; white-space: pre-wrap; }
 .prose li.task { list-style: none; }
 .prose ul.tasks, .prose ul:has(> li.task) { padding-left: 0.5rem; }
 
@@ -437,7 +439,7 @@ tr.attention th, tr.attention td { background: var(--warning-bg); }
     <div><dt>Last used</dt><dd>{{lastUsed}}</dd></div>
     {{#hasTags}}<div><dt>Tags</dt><dd>{{#tags}}<span class="tag">{{key}}={{value}}</span> {{/tags}}</dd></div>{{/hasTags}}
   </dl>
-  <div class="table-scroll">
+  <div class="table-scroll" tabindex="0" role="group" aria-label="Unused access of {{name}}">
   <table class="items">
     <caption class="visually-hidden">Unused access of {{name}}</caption>
     <thead>
@@ -539,7 +541,7 @@ tr.attention th, tr.attention td { background: var(--warning-bg); }
   <h2 id="unused">Unused access</h2>
   {{#groups}}
   <h3>{{title}} <span class="muted">({{count}})</span></h3>
-  <div class="table-scroll">
+  <div class="table-scroll" tabindex="0" role="group" aria-label="{{title}}: unused access">
   <table class="items">
     <caption class="visually-hidden">{{title}}</caption>
     <thead>
@@ -581,12 +583,12 @@ tr.attention th, tr.attention td { background: var(--warning-bg); }
     {{#hasNotes}}<ul class="notes">{{#notes}}<li>{{.}}</li>{{/notes}}</ul>{{/hasNotes}}
     {{#hasDiff}}
     <p class="visually-hidden">In the changes below, lines starting with a minus sign are removed and lines starting with a plus sign are added.</p>
-    <pre class="diff">{{#diff}}{{#isRemoved}}<del>- {{text}}</del>{{/isRemoved}}{{#isAdded}}<ins>+ {{text}}</ins>{{/isAdded}}{{#isSame}}<span>  {{text}}</span>{{/isSame}}{{/diff}}</pre>
+    <pre class="diff" tabindex="0">{{#diff}}{{#isRemoved}}<del>- {{text}}</del>{{/isRemoved}}{{#isAdded}}<ins>+ {{text}}</ins>{{/isAdded}}{{#isSame}}<span>  {{text}}</span>{{/isSame}}{{/diff}}</pre>
     {{/hasDiff}}
     {{#hasAfter}}
     <details>
       <summary>The new policy as JSON</summary>
-      <pre class="json"><code>{{afterJSON}}</code></pre>
+      <pre class="json" tabindex="0"><code>{{afterJSON}}</code></pre>
     </details>
     {{/hasAfter}}
   </article>
