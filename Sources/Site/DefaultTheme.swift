@@ -117,14 +117,14 @@ td.spark svg { width: 7.5rem; height: 1.75rem; display: block; }
 .meter.large { width: 12rem; height: 0.9rem; }
 
 /* Charts scale with their viewBox. Each comes drawn twice: for its place on a wide screen, and
-   360 units wide for a narrow container (a phone), where the wide one's text would shrink below
-   10px; the figure's own width picks one. (The SVG roots carry the class `chart` too: rules for
-   the figure name the element.) Without container queries the wide one shows. */
-figure.chart { margin: 0.5rem 0 1rem; overflow-x: auto; container-type: inline-size; }
+   360 units wide for a phone, where the wide one's text would shrink below 10px. (The SVG roots
+   carry the class `chart` too: rules for the figure name the element.) A media query picks one:
+   container queries would follow the figure's own width, but the W3C checker rejects them. */
+figure.chart { margin: 0.5rem 0 1rem; overflow-x: auto; }
 figure.chart svg { display: block; width: 100%; height: auto; }
 .chart-narrow { display: none; }
 .chart-narrow svg { max-width: 30rem; }
-@container (max-width: 34rem) {
+@media (max-width: 36rem) {
   .chart-wide { display: none; }
   .chart-narrow { display: block; }
 }
@@ -430,12 +430,12 @@ tr.attention th, tr.attention td { background: var(--warning-bg); }
 
 """#,
     "partials/principal.mustache": #"""
-<section class="principal" id="{{anchor}}" aria-labelledby="{{anchor}}-name">
+<section class="principal" id="{{anchor}}" aria-labelledby="{{anchor}}-name {{anchor}}-account">
   <h3 id="{{anchor}}-name"><span class="kind">{{kind}}</span> <a href="{{href}}">{{name}}</a></h3>
   <p class="summary">{{summary}}</p>
   <dl class="identity">
     <div><dt>ARN</dt><dd><code>{{arn}}</code></dd></div>
-    <div><dt>Account</dt><dd>{{account}}</dd></div>
+    <div><dt>Account</dt><dd id="{{anchor}}-account">{{account}}</dd></div>
     <div><dt>Last used</dt><dd>{{lastUsed}}</dd></div>
     {{#hasTags}}<div><dt>Tags</dt><dd>{{#tags}}<span class="tag">{{key}}={{value}}</span> {{/tags}}</dd></div>{{/hasTags}}
   </dl>

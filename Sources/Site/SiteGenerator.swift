@@ -131,7 +131,7 @@ public struct SiteGenerator: Sendable {
           try page(
             path, title: "\(team.team.name): \(checklist.quarter.label) checklist",
             template: "team-checklist",
-            model: builder.teamChecklist(team, checklist), section: "checklists")
+            model: builder.teamChecklist(team, checklist), section: "teams")
           files.append(
             OutputFile(
               path: String(path.dropLast(".html".count)) + ".md",
