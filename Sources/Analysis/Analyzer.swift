@@ -169,6 +169,7 @@ struct AnalysisContext {
     totals.removedThisQuarter = flow.removed.last![currentQuarter]
     totals.exceptedPermissions = organisationExcepted
     dataProblems += ChecklistBuilder.unknownTeamReviews(settings: settings)
+    dataProblems += unmatchedRules()
     var report = OrganisationReport(
       snapshot: snapshots[current], quarter: quarters.quarters[currentQuarter], snapshots: snapshots,
       totals: totals, byService: state.byService(team: nil),
@@ -185,6 +186,34 @@ struct AnalysisContext {
     return report
   }
 
+}
+
+extension AnalysisContext {
+  /// Match rules in teams.yml that no principal ever recorded satisfies: most often a typo.
+  func unmatchedRules() -> [DataProblem] {
+    var problems: [DataProblem] = []
+    for (teamIndex, team) in settings.teams.enumerated() {
+      var counters: [String: Int] = [:]
+      for rule in team.rules {
+        let (key, text): (String, String) =
+          switch rule {
+          case .account(let id): ("accounts", id)
+          case .arn(let glob): ("arns", glob.pattern)
+          case .tag(let key, let value): ("tags", key + "=" + value)
+          }
+        let position = counters[key, default: 0]
+        counters[key] = position + 1
+        guard !timeline.principals.contains(where: rule.matches) else { continue }
+        problems.append(
+          DataProblem(
+            file: "teams.yml",
+            message:
+              "field teams[\(teamIndex)].match.\(key)[\(position)]: the rule \(text) of team \(team.id) "
+              + "matches no principal in any snapshot; check it for a typo"))
+      }
+    }
+    return problems
+  }
 }
 
 /// The quarters from the first snapshot's to the current one's, with the snapshot-index range

@@ -6,7 +6,8 @@
 enum XML {
   /// `text` with `&`, `<`, `>`, `"` and `'` replaced by entities, and characters that XML 1.0
   /// forbids even as references (C0 controls other than tab, newline and carriage return, U+FFFE,
-  /// U+FFFF) replaced by U+FFFD, so the result is safe in element content and in attribute values.
+  /// U+FFFF) replaced by U+FFFD, and bidirectional controls shown as `[U+202E]`, so the result is
+  /// safe in element content and in attribute values and reads as the data says.
   static func escape(_ text: String) -> String {
     var out = ""
     out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
@@ -18,6 +19,10 @@ enum XML {
       case "\"": out += "&quot;"
       case "'": out += "&apos;"
       case "\t", "\n", "\r": out.unicodeScalars.append(scalar)
+      // Bidirectional controls could make a label read other than it is: show them as marks.
+      case "\u{061C}", "\u{200E}", "\u{200F}", "\u{202A}"..."\u{202E}", "\u{2066}"..."\u{2069}":
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        out += "[U+" + String(repeating: "0", count: 4 - hex.count) + hex + "]"
       default:
         if scalar.value < 0x20 || scalar.value == 0xFFFE || scalar.value == 0xFFFF {
           out.unicodeScalars.append("\u{FFFD}")

@@ -21,6 +21,13 @@ public enum Slug {
       }
     }
     while result.hasSuffix("-") { result.removeLast() }
-    return result.isEmpty ? fallback : result
+    if result.isEmpty { return fallback }
+    // Names some file systems reserve for devices cannot be file or folder names there.
+    if reservedNames.contains(result) { return result + "-" + fallback }
+    return result
   }
+
+  /// Windows device names, which cannot name a file whatever its extension.
+  static let reservedNames: Set<String> = Set(
+    ["con", "prn", "aux", "nul"] + (1...9).map { "com\($0)" } + (1...9).map { "lpt\($0)" })
 }

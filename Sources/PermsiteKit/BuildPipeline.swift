@@ -60,8 +60,11 @@ public struct BuildPipeline {
     self.logger = logger
   }
 
-  /// Runs every step; throws `BuildError` naming the step that failed.
+  /// Runs every step; throws `BuildError` naming the step that failed, or `LockHeld` when
+  /// another build of the same site is running.
   public func run() throws -> BuildSummary {
+    let lock = try BuildLock.acquire(in: options.site, now: options.now.iso)
+    defer { withExtendedLifetime(lock) {} }
     let folder = try step("read site folder") {
       let folder = try SiteFolderReader(root: options.site).read()
       for warning in folder.warnings { logger.warning("\(warning)") }
@@ -119,8 +122,11 @@ public struct BuildPipeline {
       return (files, "\(files.count) files")
     }
     try step("publish") {
-      try OutputPublisher(output: options.output).publish(files)
-      return ((), options.output.path)
+      let outcome = try OutputPublisher(output: options.output).publish(files)
+      return (
+        (),
+        "\(options.output.path): \(outcome.written) written, \(outcome.unchanged) unchanged, \(outcome.removed) removed"
+      )
     }
     return BuildSummary(recorded: recorded, files: files.count, report: report)
   }

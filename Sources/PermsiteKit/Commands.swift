@@ -18,7 +18,7 @@ public struct PermsiteCommand: ParsableCommand {
       history store and writes the site to output/.
 
       Exit codes: 0 success, 1 a problem with the input or the build (the message names the file), \
-      64 wrong command-line usage.
+      3 another build of the same site is running, 64 wrong command-line usage.
       """,
     subcommands: [Build.self, Validate.self, Init.self, SampleCommand.self],
     defaultSubcommand: nil)
@@ -77,6 +77,9 @@ struct Build: ParsableCommand {
     do {
       let summary = try BuildPipeline(options: options, logger: logger).run()
       logger.info("built \(summary.files) files into \(options.output.path)")
+    } catch let error as LockHeld {
+      reportFailure(error, logger: logger)
+      throw ExitCode(3)
     } catch {
       reportFailure(error, logger: logger)
       throw ExitCode.failure

@@ -64,7 +64,7 @@ private struct TreeEncoder: Encoder {
 private func encodeNode(_ value: some Encodable, codingPath: [any CodingKey]) throws -> Node {
   let node = Node()
   switch value {
-  case let text as String: node.content = .single(text)
+  case let text as String: node.content = .single(BidiControls.shown(text))
   case let flag as Bool: node.content = .single(flag)
   case let number as Int: node.content = .single(number)
   case let number as Double: node.content = .single(number)
@@ -205,10 +205,36 @@ private struct SingleContainer: SingleValueEncodingContainer {
 
   mutating func encodeNil() throws { node.content = .single(false) }
   mutating func encode(_ value: Bool) throws { node.content = .single(value) }
-  mutating func encode(_ value: String) throws { node.content = .single(value) }
+  mutating func encode(_ value: String) throws { node.content = .single(BidiControls.shown(value)) }
   mutating func encode(_ value: Double) throws { node.content = .single(value) }
   mutating func encode(_ value: Int) throws { node.content = .single(value) }
   mutating func encode<T: Encodable>(_ value: T) throws {
     node.content = try encodeNode(value, codingPath: codingPath).content
+  }
+}
+
+/// Unicode bidirectional controls in input text can make a page show something other than what the
+/// data says (a role name that reads backwards, "Trojan source"). Escaping does not neutralise them,
+/// so every string handed to a template shows them as visible `[U+202E]` marks instead.
+enum BidiControls {
+  static func shown(_ text: String) -> String {
+    guard text.unicodeScalars.contains(where: isControl) else { return text }
+    var result = ""
+    for scalar in text.unicodeScalars {
+      if isControl(scalar) {
+        let hex = String(scalar.value, radix: 16, uppercase: true)
+        result += "[U+" + String(repeating: "0", count: max(0, 4 - hex.count)) + hex + "]"
+      } else {
+        result.unicodeScalars.append(scalar)
+      }
+    }
+    return result
+  }
+
+  static func isControl(_ scalar: Unicode.Scalar) -> Bool {
+    switch scalar.value {
+    case 0x061C, 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: true
+    default: false
+    }
   }
 }

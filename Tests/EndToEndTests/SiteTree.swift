@@ -33,22 +33,29 @@ struct SiteTree {
 
 /// Writes Access Analyzer `get-finding-v2` responses the way the AWS CLI prints them.
 enum FindingJSON {
+  /// A JSON string literal.
+  static func quoted(_ text: String) -> String {
+    let data = try! JSONSerialization.data(withJSONObject: [text], options: [.withoutEscapingSlashes])
+    let array = String(decoding: data, as: UTF8.self)
+    return String(array.dropFirst().dropLast())
+  }
+
   /// One UnusedPermission finding with the given service → actions (nil actions: service level).
   static func unusedPermission(
     id: String, arn: String, status: String, services: [(String, [String]?)],
     created: String = "2026-01-10T08:00:00.241Z"
   ) -> String {
-    let account = arn.split(separator: ":")[4]
+    let account = arn.split(separator: ":", omittingEmptySubsequences: false)[4]
     let details = services.map { service, actions in
       let list =
         actions.map { names in
-          "\"actions\":[" + names.map { "{\"action\":\"\($0)\"}" }.joined(separator: ",") + "],"
+          "\"actions\":[" + names.map { "{\"action\":\(quoted($0))}" }.joined(separator: ",") + "],"
         } ?? ""
-      return "{\"unusedPermissionDetails\":{\(list)\"serviceNamespace\":\"\(service)\"}}"
+      return "{\"unusedPermissionDetails\":{\(list)\"serviceNamespace\":\(quoted(service))}}"
     }
     return """
       {"analyzedAt":"2026-01-10T08:00:00.905000+00:00","createdAt":"\(created)","id":"\(id)",\
-      "resource":"\(arn)","resourceType":"AWS::IAM::Role","resourceOwnerAccount":"\(account)",\
+      "resource":\(quoted(arn)),"resourceType":"AWS::IAM::Role","resourceOwnerAccount":"\(account)",\
       "status":"\(status)","updatedAt":"2026-01-10T08:00:00+00:00",\
       "findingDetails":[\(details.joined(separator: ","))],"findingType":"UnusedPermission"}
       """
@@ -59,10 +66,10 @@ enum FindingJSON {
     let entries = roles.map { arn, tags in
       let name = arn.split(separator: "/").last!
       let tagList = tags.sorted { $0.key < $1.key }.map {
-        "{\"Key\":\"\($0.key)\",\"Value\":\"\($0.value)\"}"
+        "{\"Key\":\(quoted($0.key)),\"Value\":\(quoted($0.value))}"
       }
       return """
-        {"Path":"/","RoleName":"\(name)","RoleId":"AROAEXAMPLE","Arn":"\(arn)",\
+        {"Path":"/","RoleName":\(quoted(String(name))),"RoleId":"AROAEXAMPLE","Arn":\(quoted(arn)),\
         "CreateDate":"2024-02-14T22:44:40+00:00","Tags":[\(tagList.joined(separator: ","))],"RoleLastUsed":{}}
         """
     }

@@ -1,0 +1,88 @@
+import Foundation
+import Testing
+
+@testable import Site
+
+@Suite struct PublisherTests {
+  static func folder() throws -> URL {
+    let url = FileManager.default.temporaryDirectory.appendingPathComponent("publish-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+    return url
+  }
+
+  static func read(_ url: URL, _ path: String) throws -> String {
+    try String(contentsOf: url.appendingPathComponent(path), encoding: .utf8)
+  }
+
+  static func modified(_ url: URL, _ path: String) throws -> Date {
+    try FileManager.default.attributesOfItem(atPath: url.appendingPathComponent(path).path)[.modificationDate]
+      as! Date
+  }
+
+  @Test func anExistingOutputFolderBecomesOneOfTheTwoTrees() throws {
+    let root = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let output = root.appendingPathComponent("output")
+    try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+    try Data("old".utf8).write(to: output.appendingPathComponent("index.html"))
+    let outcome = try OutputPublisher(output: output).publish([OutputFile(path: "index.html", text: "new")])
+    #expect(outcome == .init(written: 1, unchanged: 0, removed: 0))
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: output.path) == ".output.a")
+    #expect(try Self.read(output, "index.html") == "new")
+    #expect(try Self.read(root, ".output.b/index.html") == "old")
+  }
+
+  @Test func publishingAlternatesTreesAndKeepsUnchangedFilesUntouched() throws {
+    let root = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let output = root.appendingPathComponent("output")
+    let publisher = OutputPublisher(output: output)
+    try publisher.publish([
+      OutputFile(path: "index.html", text: "one"), OutputFile(path: "teams/a/index.html", text: "a"),
+      OutputFile(path: "gone.html", text: "x"),
+    ])
+    let firstTime = try Self.modified(output, "teams/a/index.html")
+    Thread.sleep(forTimeInterval: 1.1)
+    let outcome = try publisher.publish([
+      OutputFile(path: "index.html", text: "two"), OutputFile(path: "teams/a/index.html", text: "a"),
+    ])
+    #expect(outcome == .init(written: 2, unchanged: 0, removed: 0), "the second tree starts empty")
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: output.path) == ".output.b")
+    #expect(try Self.read(output, "index.html") == "two")
+    #expect(!FileManager.default.fileExists(atPath: output.appendingPathComponent("gone.html").path))
+    #expect(try Self.modified(output, "teams/a/index.html") == firstTime, "same content, same time")
+    let third = try publisher.publish([OutputFile(path: "index.html", text: "two")])
+    #expect(third == .init(written: 1, unchanged: 0, removed: 2))
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: output.path) == ".output.a")
+    #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent(".output.a/teams").path))
+  }
+
+  @Test func aFailedWriteLeavesThePublishedSiteAsItWas() throws {
+    let root = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let output = root.appendingPathComponent("output")
+    let publisher = OutputPublisher(output: output)
+    try publisher.publish([OutputFile(path: "index.html", text: "good")])
+    // A file where a folder must go makes the write fail half-way.
+    #expect(throws: SiteError.self) {
+      try publisher.publish([
+        OutputFile(path: "index.html", text: "half"), OutputFile(path: "index.html/inner.html", text: "x"),
+      ])
+    }
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: output.path) == ".output.a")
+    #expect(try Self.read(output, "index.html") == "good")
+  }
+
+  @Test func pathsThatEscapeAreRefusedBeforeAnythingIsWritten() throws {
+    let root = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    for path in ["../x.html", "/etc/passwd", "a//b.html", "a/./b.html", "a\0b"] {
+      #expect(throws: SiteError.self) {
+        try OutputPublisher(output: root.appendingPathComponent("output")).publish([
+          OutputFile(path: path, text: "x")
+        ])
+      }
+    }
+    #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).isEmpty)
+  }
+}
