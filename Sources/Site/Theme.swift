@@ -110,7 +110,7 @@ public struct Theme: Sendable {
       do {
         library.register(try MustacheTemplate(string: templates[name]!), named: name)
       } catch {
-        throw SiteError.invalidTemplate(file: origins[name] ?? name, reason: "\(error)")
+        throw SiteError.invalidTemplate(file: origins[name] ?? name, reason: Self.explain(error))
       }
     }
     // swift-mustache renders a missing partial as nothing; check every include up front instead.
@@ -120,6 +120,21 @@ public struct Theme: Sendable {
       }
     }
     self.library = library
+  }
+
+  /// The parser's error in words, with the line and column where it stopped.
+  static func explain(_ error: any Error) -> String {
+    guard let parserError = error as? MustacheTemplate.ParserError else { return "\(error)" }
+    let what: String =
+      switch parserError.error as? MustacheTemplate.Error {
+      case .sectionCloseNameIncorrect: "a section is closed with a different name than it was opened with"
+      case .unfinishedName: "a tag is not finished (a missing }}?)"
+      case .expectedSectionEnd: "a section is opened ({{#name}} or {{^name}}) and never closed ({{/name}})"
+      case .invalidSetDelimiter: "a set-delimiter tag is malformed"
+      case .some(let other): "\(other)"
+      case .none: "\(parserError.error)"
+      }
+    return "line \(parserError.context.lineNumber), column \(parserError.context.columnNumber): \(what)"
   }
 
   /// The names of partials a template includes (`{{> name}}`), assuming default delimiters.
