@@ -16,13 +16,26 @@ public struct AnalysisSettings: Sendable {
   public var reviews: [Review]
   /// Problems found while reading the input that did not stop the build, listed with the report's own.
   public var problems: [DataProblem] = []
+  /// The day of the build, for the snapshot's age; nil: the current snapshot's day.
+  public var today: Day? = nil
+  /// Outstanding access open longer than this many days is overdue.
+  public var removalDeadlineDays = 30
+  /// The snapshot is stale when older than this many days at build time.
+  public var staleAfterDays = 3
+  /// "What changed" covers this many days; nil: since the current quarter began.
+  public var changesSinceDays: Int? = nil
 
   /// Settings with every field given.
   public init(
     currentDay: Day? = nil, fiscalYearStartMonth: Int = 1, teams: [Team] = [], ownerTagKeys: [String] = [],
-    procedures: [ChecklistProcedure] = [], reviews: [Review] = [], problems: [DataProblem] = []
+    procedures: [ChecklistProcedure] = [], reviews: [Review] = [], problems: [DataProblem] = [],
+    today: Day? = nil, removalDeadlineDays: Int = 30, staleAfterDays: Int = 3, changesSinceDays: Int? = nil
   ) {
     self.problems = problems
+    self.today = today
+    self.removalDeadlineDays = removalDeadlineDays
+    self.staleAfterDays = staleAfterDays
+    self.changesSinceDays = changesSinceDays
     self.currentDay = currentDay
     self.fiscalYearStartMonth = fiscalYearStartMonth
     self.teams = teams
@@ -114,6 +127,11 @@ struct AnalysisContext {
     let previousState = previousSnapshot.map { CurrentState.compute(context: self, at: $0) }
     var dataProblems = settings.problems
     var organisationExcepted = 0
+    var organisationOverdue = 0
+    let reference = ChangeLog.reference(context: self)
+    let changesByTeam = reference.map { ChangeLog.changes(context: self, since: $0) } ?? [:]
+    var allChanges: [Change] = []
+    var allItems: [OldItem] = []
 
     var teamReports: [TeamReport] = []
     for (index, team) in teams.enumerated() {
@@ -134,6 +152,20 @@ struct AnalysisContext {
           $0.kind == .permission && !$0.isAccepted && !$0.isOutstanding
         }.count
       organisationExcepted += totals.exceptedPermissions
+      totals.overduePermissions =
+        principals.flatMap(\.items).filter { $0.kind == .permission && $0.isOverdue }.count
+      organisationOverdue += totals.overduePermissions
+      var teamChanges = changesByTeam[index] ?? []
+      if let reference {
+        teamChanges += ChangeLog.newlyOverdue(principals, teamID: team.id, since: snapshots[reference])
+      }
+      let changes = Changes(since: reference.map { snapshots[$0] }, entries: ChangeLog.sorted(teamChanges))
+      allChanges += changes.entries
+      for report in principals {
+        for item in report.items where !item.isAccepted {
+          allItems.append(OldItem(principal: report.principal, teamID: team.id, item: item))
+        }
+      }
       var checklist = ChecklistProgress(quarter: quarters.quarters[currentQuarter], entries: [])
       var previousChecklist: ChecklistProgress?
       // Nobody reviews the unowned group: it has no champion and so no checklist.
@@ -162,12 +194,13 @@ struct AnalysisContext {
           team: team, totals: totals, quarters: flow.metrics(team: index, ranges: quarters),
           openOverTime: zip(snapshots, openOverTime.byTeam[index]).map { DayCount(day: $0, count: $1) },
           byService: state.byService(team: index), principals: principals, checklist: checklist,
-          previousChecklist: previousChecklist))
+          previousChecklist: previousChecklist, changes: changes))
     }
     var totals = state.totals(team: nil)
     totals.identifiedThisQuarter = flow.identified.last![currentQuarter]
     totals.removedThisQuarter = flow.removed.last![currentQuarter]
     totals.exceptedPermissions = organisationExcepted
+    totals.overduePermissions = organisationOverdue
     dataProblems += ChecklistBuilder.unknownTeamReviews(settings: settings)
     dataProblems += unmatchedRules()
     var report = OrganisationReport(
@@ -177,6 +210,14 @@ struct AnalysisContext {
       quarters: flow.metrics(team: nil, ranges: quarters),
       openOverTime: zip(snapshots, openOverTime.organisation).map { DayCount(day: $0, count: $1) },
       teams: teamReports, dataProblems: dataProblems)
+    report.changes = Changes(since: reference.map { snapshots[$0] }, entries: ChangeLog.sorted(allChanges))
+    report.oldestItems = Array(
+      allItems.sorted {
+        ($1.item.daysOpen, $0.principal.arn, $0.item.displayName) < (
+          $0.item.daysOpen, $1.principal.arn, $1.item.displayName
+        )
+      }.prefix(10))
+    report.freshness = FreshnessCheck.freshness(context: self, today: settings.today ?? snapshots[current])
     if current < timeline.details.count {
       let details = timeline.details[current]
       report.rootAccounts = details.rootAccounts

@@ -29,7 +29,8 @@ struct CurrentState {
           findingID: item.findingID,
           recommendation: isAccepted
             ? "Accepted as an exception (archived in Access Analyzer)"
-            : Recommendation.text(for: item, principalKind: principal.kind), sources: item.sources))
+            : Recommendation.text(for: item, principalKind: principal.kind), sources: item.sources,
+          daysPastDeadline: today.days(since: openSince) - context.settings.removalDeadlineDays))
     }
 
     var present = Set<Int>()

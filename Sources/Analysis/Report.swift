@@ -29,6 +29,8 @@ public struct Totals: Hashable, Sendable {
 
   /// Open unused permissions still to act on: those not covered by a current review exception.
   public var outstandingPermissions: Int { unusedPermissions - exceptedPermissions }
+  /// Outstanding unused permissions open longer than the removal deadline.
+  public var overduePermissions = 0
 
   /// Removed ÷ identified this quarter, 0 when nothing was identified.
   public var reductionRate: Double { Ratio.of(removedThisQuarter, identifiedThisQuarter) }
@@ -122,10 +124,19 @@ public struct OpenItem: Hashable, Sendable {
   /// Whether that exception has expired (so the item is outstanding again).
   public var exceptionExpired = false
 
+  /// Days past the removal deadline (negative: days left).
+  public var daysPastDeadline = 0
+
   /// Whether the team still has to act on it: open, and not covered by a current exception.
   public var isOutstanding: Bool {
     !isAccepted && (reviewException == nil || exceptionExpired)
   }
+
+  /// Whether it is outstanding and open longer than the site's removal deadline.
+  public var isOverdue: Bool { isOutstanding && daysPastDeadline > 0 && kind != .undetailedFinding }
+
+  /// The day it became (or becomes) overdue.
+  public var overdueOn: Day { openSince.adding(days: daysOpen - daysPastDeadline) }
 }
 
 /// A role or user with open unused access.
@@ -196,6 +207,8 @@ public struct TeamReport: Hashable, Sendable {
   public var checklist: ChecklistProgress
   /// The previous quarter's checklist, when that quarter had snapshots.
   public var previousChecklist: ChecklistProgress?
+  /// Unused permissions that appeared, came back or were removed since the reference snapshot.
+  public var changes: Changes = Changes()
 
   /// Whether this is the group of principals no team matches.
   public var isUnowned: Bool { team.id == Team.unownedID }
@@ -246,6 +259,85 @@ public struct OrganisationReport: Hashable, Sendable {
   public var sourceNotes: [String] = []
   /// The files the current snapshot was read from.
   public var sources: [SourceFile] = []
+  /// The open items open longest in the organisation, longest first.
+  public var oldestItems: [OldItem] = []
+  /// How current the data is.
+  public var freshness = Freshness()
+  /// Changes across the organisation since the reference snapshot.
+  public var changes = Changes()
+}
+
+/// An open item with its principal and team, for organisation-wide lists.
+public struct OldItem: Hashable, Sendable {
+  /// The principal holding it.
+  public var principal: Principal
+  /// The owning team's id.
+  public var teamID: String
+  /// The item.
+  public var item: OpenItem
+}
+
+/// One change to an unused permission between the reference snapshot and the current one.
+public struct Change: Hashable, Sendable {
+  /// What happened.
+  public enum Kind: String, Hashable, Sendable {
+    /// Open now, never open before.
+    case new
+    /// Open now, after having been removed earlier.
+    case regressed
+    /// Removed (resolved or gone) since the reference snapshot.
+    case resolved
+    /// Outstanding now and past its removal deadline since the reference snapshot.
+    case overdue
+  }
+
+  /// What happened.
+  public var kind: Kind
+  /// The principal holding the permission.
+  public var principal: Principal
+  /// The owning team's id.
+  public var teamID: String
+  /// `s3:GetObject`, `access key AKIA...`, ...
+  public var access: String
+  /// The snapshot day it happened on (for overdue: the day the deadline passed).
+  public var day: Day
+}
+
+/// What changed since a reference snapshot.
+public struct Changes: Hashable, Sendable {
+  /// The snapshot changes are counted from, nil when there is none before the current one.
+  public var since: Day?
+  /// Every change, newest first, then by principal and access.
+  public var entries: [Change] = []
+
+  /// Changes of one kind.
+  public func of(_ kind: Change.Kind) -> [Change] { entries.filter { $0.kind == kind } }
+
+  /// No changes, counted from nowhere.
+  public init(since: Day? = nil, entries: [Change] = []) {
+    self.since = since
+    self.entries = entries
+  }
+}
+
+/// How current the data behind the pages is.
+public struct Freshness: Hashable, Sendable {
+  /// Days from the current snapshot to the build.
+  public var snapshotAgeDays = 0
+  /// Whether that is longer than the site allows.
+  public var isStale = false
+  /// For each kind of export, the day of the latest snapshot (up to the current one) that had it.
+  public var sourceDays: [SourceKind: Day] = [:]
+  /// Files the previous snapshot had that the current one lacks, e.g. an account's findings.
+  public var missingFiles: [SourceFile] = []
+  /// Exports in the current snapshot that say more pages exist.
+  public var truncated: [String] = []
+
+  /// Whether anything calls for the warning banner.
+  public var needsWarning: Bool { isStale || !missingFiles.isEmpty || !truncated.isEmpty }
+
+  /// Freshness with nothing to report.
+  public init() {}
 }
 
 /// Division that defines x ÷ 0 as 0, as the site's rates do.

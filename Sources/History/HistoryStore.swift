@@ -134,6 +134,9 @@ public final class HistoryStore: Sendable {
           ALTER TABLE snapshot ADD COLUMN notes TEXT NOT NULL DEFAULT '';
           """)
     }
+    migrator.registerMigration("v3: truncated exports") { db in
+      try db.execute(sql: "ALTER TABLE snapshot ADD COLUMN truncated TEXT NOT NULL DEFAULT ''")
+    }
     return migrator
   }
 
@@ -190,13 +193,14 @@ public final class HistoryStore: Sendable {
       let (started, ended) = try writer.recordItems()
       try db.execute(
         sql: """
-          INSERT INTO snapshot (day, fingerprint, hasInventory, sources, rootAccounts, notes)
-          VALUES (?, ?, ?, ?, ?, ?)
+          INSERT INTO snapshot (day, fingerprint, hasInventory, sources, rootAccounts, notes, truncated)
+          VALUES (?, ?, ?, ?, ?, ?, ?)
           """,
         arguments: [
           snapshot.day.daysSinceEpoch, fingerprint, snapshot.hasInventory,
           snapshot.sources.map { "\($0.kind.rawValue)\t\($0.records)\t\($0.name)" }.joined(separator: "\n"),
           StoredJSON.encode(snapshot.rootAccounts), snapshot.notes.joined(separator: "\n"),
+          snapshot.truncated.joined(separator: "\n"),
         ])
       return RecordingOutcome(replaced: replaced, runsStarted: started, runsEnded: ended)
     }

@@ -199,14 +199,15 @@ enum TagCoding {
 enum TimelineLoader {
   static func load(_ db: Database) throws -> Timeline {
     let snapshotRows = try Row.fetchAll(
-      db, sql: "SELECT day, sources, rootAccounts, notes FROM snapshot ORDER BY day")
+      db, sql: "SELECT day, sources, rootAccounts, notes, truncated FROM snapshot ORDER BY day")
     guard !snapshotRows.isEmpty else { return .empty }
     let days: [Int] = snapshotRows.map { $0[0] }
     let details = snapshotRows.map { row in
       SnapshotDetails(
         sources: SourceCoding.decode(row[1]),
         rootAccounts: StoredJSON.decode([RootAccount].self, from: row[2]) ?? [],
-        notes: (row[3] as String).split(separator: "\n").map(String.init))
+        notes: (row[3] as String).split(separator: "\n").map(String.init),
+        truncated: (row[4] as String).split(separator: "\n").map(String.init))
     }
     var indexOfDay: [Int: Int] = [:]
     for (index, day) in days.enumerated() { indexOfDay[day] = index }

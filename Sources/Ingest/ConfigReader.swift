@@ -4,7 +4,7 @@ import Model
 enum ConfigReader {
   static let siteKeys = [
     "title", "base_url", "unused_threshold_days", "fiscal_year_start_month", "history_store", "owner_tags",
-    "allow_raw_html",
+    "allow_raw_html", "removal_deadline_days", "stale_after_days", "changes_since_days",
   ]
 
   /// Reads `site.yml`; a missing or empty file gives the defaults.
@@ -31,6 +31,9 @@ enum ConfigReader {
           try field.nonEmptyText()
         }
       case "allow_raw_html": config.allowsRawHTML = try value.boolean()
+      case "removal_deadline_days": config.removalDeadlineDays = try value.integer(in: 1...3650)
+      case "stale_after_days": config.staleAfterDays = try value.integer(in: 1...365)
+      case "changes_since_days": config.changesSinceDays = try value.integer(in: 1...3650)
       default:
         let suggestion = closest(key, in: siteKeys).map { " (did you mean \($0)?)" } ?? ""
         warnings.append(

@@ -58,9 +58,6 @@ enum LastAccessedReader {
         if context.isUnused(lastUsed: lastUsed) { unused(namespace, name, lastUsed: lastUsed) }
       }
     }
-    let note: String? =
-      (try record.child("IsTruncated")?.bool) == true
-      ? "last-accessed data for \(arn) is truncated (IsTruncated); export every page with --marker" : nil
-    return .lastAccessed(principal: principal, observations: observations, note: note)
+    return .lastAccessed(principal: principal, observations: observations, note: nil)
   }
 }

@@ -90,6 +90,8 @@ struct FileContent: Sendable {
   var recommendations: [PrincipalRecommendations] = []
   var rootAccounts: [RootAccount] = []
   var notes: [String] = []
+  /// Exports that say more pages exist.
+  var truncated: [String] = []
   /// Records read per source kind (a kind absent from the file is absent here).
   var records: [SourceKind: Int] = [:]
   var warnings: [IngestWarning] = []
@@ -108,6 +110,7 @@ struct FileContent: Sendable {
     recommendations += other.recommendations
     rootAccounts += other.rootAccounts
     notes += other.notes
+    truncated += other.truncated
     warnings += other.warnings
   }
 }
@@ -148,6 +151,7 @@ struct Reconciler {
     for root in content.rootAccounts { rootAccounts[root.accountID] = root }
     snapshot.rootAccounts = rootAccounts.values.sorted { $0.accountID < $1.accountID }
     snapshot.notes = content.notes.sorted()
+    snapshot.truncated = Array(Set(content.truncated)).sorted()
     return snapshot
   }
 
@@ -284,6 +288,9 @@ enum ExportFileReader {
       }
       for record in records {
         try content.add(AWSRecordReader.read(record, context: context))
+        if let marker = Truncation.marker(in: record) {
+          content.truncated.append("\(displayName): the export is truncated (\(marker)); export every page")
+        }
       }
     }
     return content
@@ -338,5 +345,17 @@ extension FileContent {
     namedPrincipals += report.principals
     observations += report.observations
     rootAccounts += report.rootAccounts
+  }
+}
+
+/// Recognises an export that stopped at a page boundary: the AWS CLI paginates by itself, but a
+/// script calling with `--no-paginate` or `--max-items` leaves a marker that more pages exist.
+enum Truncation {
+  static func marker(in record: JSONField) -> String? {
+    if case .bool(true) = record.value["IsTruncated"]?.storage { return "IsTruncated is true" }
+    for key in ["nextToken", "NextToken", "Marker"] {
+      if case .string(let token) = record.value[key]?.storage, !token.isEmpty { return "\(key) left over" }
+    }
+    return nil
   }
 }

@@ -15,6 +15,13 @@ public struct SiteConfig: Hashable, Sendable {
   public var ownerTagKeys: [String]
   /// Whether raw HTML in procedures is kept (default false: it is dropped).
   public var allowsRawHTML: Bool
+  /// An unused permission still open this many days after it was first seen is overdue (default 30).
+  public var removalDeadlineDays: Int = 30
+  /// Pages warn when the newest snapshot is older than this many days at build time (default 3).
+  public var staleAfterDays: Int = 3
+  /// "What changed" on team pages covers this many days; nil: since the current quarter began
+  /// (the previous quarter's review).
+  public var changesSinceDays: Int? = nil
 
   /// A configuration with every field given; each defaults as documented.
   public init(

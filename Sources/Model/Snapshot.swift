@@ -93,6 +93,8 @@ public struct Snapshot: Sendable {
   /// Things in the exports that were read but not counted (jobs not finished, failed
   /// recommendations), for the pages to show.
   public var notes: [String] = []
+  /// Exports that say more pages exist than were exported (`IsTruncated`, a `nextToken` left over).
+  public var truncated: [String] = []
 
   /// A snapshot with every field given.
   public init(

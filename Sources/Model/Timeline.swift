@@ -56,12 +56,18 @@ public struct SnapshotDetails: Hashable, Sendable {
   public var rootAccounts: [RootAccount]
   /// Things read but not counted.
   public var notes: [String]
+  /// Exports that say more pages exist.
+  public var truncated: [String]
 
   /// Details with every field given.
-  public init(sources: [SourceFile] = [], rootAccounts: [RootAccount] = [], notes: [String] = []) {
+  public init(
+    sources: [SourceFile] = [], rootAccounts: [RootAccount] = [], notes: [String] = [],
+    truncated: [String] = []
+  ) {
     self.sources = sources
     self.rootAccounts = rootAccounts
     self.notes = notes
+    self.truncated = truncated
   }
 }
 

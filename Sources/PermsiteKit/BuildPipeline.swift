@@ -101,7 +101,8 @@ public struct BuildPipeline {
           problems: folder.reviewProblems.map {
             DataProblem(
               file: $0.file, line: $0.line, message: ($0.field.map { "field \($0): " } ?? "") + $0.message)
-          }))
+          }, today: options.now.day, removalDeadlineDays: folder.config.removalDeadlineDays,
+          staleAfterDays: folder.config.staleAfterDays, changesSinceDays: folder.config.changesSinceDays))
       for problem in report.dataProblems {
         logger.warning("\(problem.file)\(problem.line.map { ":\($0)" } ?? ""): \(problem.message)")
       }

@@ -92,7 +92,7 @@ import Testing
     #expect(config.unusedThresholdDays == 90)
     #expect(warnings.count == 2)
     let known =
-      "title, base_url, unused_threshold_days, fiscal_year_start_month, history_store, owner_tags, allow_raw_html"
+      "title, base_url, unused_threshold_days, fiscal_year_start_month, history_store, owner_tags, allow_raw_html, removal_deadline_days, stale_after_days, changes_since_days"
     #expect(
       warnings.first
         == IngestWarning(

@@ -1,0 +1,105 @@
+import Model
+
+/// What changed between a reference snapshot and the current one, from the status runs.
+enum ChangeLog {
+  /// The reference snapshot: the last one at least `days` before the current one, or, without a
+  /// number of days, the last one before the current quarter began (the previous quarter's review).
+  static func reference(context: AnalysisContext) -> Int? {
+    let current = context.current
+    let today = context.snapshots[current]
+    if let days = context.settings.changesSinceDays {
+      let limit = today.adding(days: -days)
+      return context.snapshots[0..<current].lastIndex { $0 <= limit }
+    }
+    let quarter = Quarter(containing: today, fiscalYearStartMonth: context.settings.fiscalYearStartMonth)
+    return context.snapshots[0..<current].lastIndex { $0 < quarter.firstDay }
+  }
+
+  /// New, regressed and resolved unused permissions of every principal, by team index.
+  static func changes(context: AnalysisContext, since reference: Int) -> [Int: [Change]] {
+    let timeline = context.timeline
+    let current = context.current
+    var byTeam: [Int: [Change]] = [:]
+    var position = 0
+    let intervals = timeline.intervals
+    while position < intervals.count {
+      // Runs of one item are consecutive and in time order.
+      let item = intervals[position].item
+      var end = position
+      while end < intervals.count && intervals[end].item == item { end += 1 }
+      let tracked = timeline.items[item]
+      if tracked.kind == .permission {
+        let runs = intervals[position..<end].filter { $0.first <= current }
+        let principal = timeline.principals[tracked.principal]
+        let team = context.teamOfPrincipal[tracked.principal]
+        let access = tracked.access(principalARN: principal.arn).displayName
+        func record(_ kind: Change.Kind, at snapshot: Int) {
+          byTeam[team, default: []].append(
+            Change(
+              kind: kind, principal: principal, teamID: context.teams[team].id, access: access,
+              day: context.snapshots[snapshot]))
+        }
+        for (index, run) in runs.enumerated() where run.status == .active {
+          let last = min(run.last, current)
+          if last == current, run.first > reference {
+            let openedBefore = runs[..<index].contains { $0.status == .active }
+            record(openedBefore ? .regressed : .new, at: run.first)
+          }
+          if last < current, last >= reference {
+            let next = index + 1 < runs.count ? runs[index + 1] : nil
+            let accepted = next.map { $0.first == last + 1 && $0.status == .archived } ?? false
+            if !accepted { record(.resolved, at: last + 1) }
+          }
+        }
+      }
+      position = end
+    }
+    return byTeam
+  }
+
+  /// Outstanding items whose removal deadline passed after the reference day.
+  static func newlyOverdue(_ principals: [PrincipalReport], teamID: String, since reference: Day) -> [Change]
+  {
+    principals.flatMap { report in
+      report.items.filter { $0.isOverdue && $0.overdueOn > reference }.map {
+        Change(
+          kind: .overdue, principal: report.principal, teamID: teamID, access: $0.displayName,
+          day: $0.overdueOn)
+      }
+    }
+  }
+
+  /// Newest first, then by principal and access, so pages and feeds read the same every build.
+  static func sorted(_ changes: [Change]) -> [Change] {
+    changes.sorted {
+      ($1.day, $0.kind.rawValue, $0.principal.arn, $0.access) < (
+        $0.day, $1.kind.rawValue, $1.principal.arn, $1.access
+      )
+    }
+  }
+}
+
+/// How current the data is: the snapshot's age, each export kind's latest day, files that went
+/// missing since the previous snapshot and exports cut short.
+enum FreshnessCheck {
+  static func freshness(context: AnalysisContext, today: Day) -> Freshness {
+    var freshness = Freshness()
+    let current = context.current
+    let snapshotDay = context.snapshots[current]
+    freshness.snapshotAgeDays = today.days(since: snapshotDay)
+    freshness.isStale = freshness.snapshotAgeDays > context.settings.staleAfterDays
+    let details = context.timeline.details
+    guard current < details.count else { return freshness }
+    for index in stride(from: current, through: 0, by: -1) {
+      for source in details[index].sources where freshness.sourceDays[source.kind] == nil {
+        freshness.sourceDays[source.kind] = context.snapshots[index]
+      }
+    }
+    if current > 0 {
+      let now = Set(details[current].sources.map(\.name))
+      freshness.missingFiles = details[current - 1].sources.filter { !now.contains($0.name) }
+    }
+    freshness.truncated = details[current].truncated
+    return freshness
+  }
+}
