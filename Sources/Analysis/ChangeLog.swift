@@ -39,11 +39,24 @@ enum ChangeLog {
               kind: kind, principal: principal, teamID: context.teams[team].id, access: access,
               day: context.snapshots[snapshot]))
         }
+        // Whether an earlier open run ended in a removal (resolved or gone, not accepted).
+        func removedBefore(_ index: Int) -> Bool {
+          runs[..<index].indices.contains { earlier in
+            guard runs[earlier].status == .active else { return false }
+            let next = earlier + 1 < runs.count ? runs[earlier + 1] : nil
+            return !(next.map { $0.first == runs[earlier].last + 1 && $0.status == .archived } ?? false)
+          }
+        }
         for (index, run) in runs.enumerated() where run.status == .active {
           let last = min(run.last, current)
           if last == current, run.first > reference {
-            let openedBefore = runs[..<index].contains { $0.status == .active }
-            record(openedBefore ? .regressed : .new, at: run.first)
+            let wasOpen = runs[..<index].contains { $0.status == .active }
+            // Open again after an accepted exception ended is neither new nor a regression.
+            if !wasOpen {
+              record(.new, at: run.first)
+            } else if removedBefore(index) {
+              record(.regressed, at: run.first)
+            }
           }
           if last < current, last >= reference {
             let next = index + 1 < runs.count ? runs[index + 1] : nil

@@ -18,7 +18,8 @@ public struct PermsiteCommand: ParsableCommand {
       history store and writes the site to output/.
 
       Exit codes: 0 success, 1 a problem with the input or the build (the message names the file), \
-      3 another build of the same site is running, 64 wrong command-line usage.
+      3 another build of the same site is running, 4 the site was built but a --fail-on limit was crossed, \
+      64 wrong command-line usage.
       """,
     subcommands: [Build.self, Validate.self, Init.self, SampleCommand.self],
     defaultSubcommand: nil)
@@ -61,11 +62,23 @@ struct Build: ParsableCommand {
     help: ArgumentHelp("The snapshot to treat as today (default: the newest).", valueName: "yyyy-mm-dd"))
   var date: String?
 
+  @Option(
+    name: .long,
+    help: ArgumentHelp(
+      "After building, exit 4 when a figure crosses a limit: overdue, open, outstanding, new, regressed, age (days) or problems, e.g. overdue>0 (repeatable).",
+      valueName: "metric>n"))
+  var failOn: [String] = []
+
   @OptionGroup var logging: LoggingOptions
 
   func validate() throws {
     if let date, Day(iso: date) == nil {
       throw ValidationError("--date must be a date written as YYYY-MM-DD, not \"\(date)\"")
+    }
+    for condition in failOn where Threshold(condition) == nil {
+      throw ValidationError(
+        "--fail-on takes METRIC>N or METRIC>=N with METRIC one of "
+          + Threshold.Metric.allCases.map(\.rawValue).joined(separator: ", ") + ", not \"\(condition)\"")
     }
   }
 
@@ -77,6 +90,17 @@ struct Build: ParsableCommand {
     do {
       let summary = try BuildPipeline(options: options, logger: logger).run()
       logger.info("built \(summary.files) files into \(options.output.path)")
+      let crossed = failOn.compactMap(Threshold.init).filter { $0.isCrossed(by: summary.report) }
+      if !crossed.isEmpty {
+        for threshold in crossed {
+          logger.error(
+            "--fail-on \(threshold): \(threshold.metric.rawValue) is \(threshold.value(in: summary.report)); the site was built"
+          )
+        }
+        throw ExitCode(4)
+      }
+    } catch let code as ExitCode {
+      throw code
     } catch let error as LockHeld {
       reportFailure(error, logger: logger)
       throw ExitCode(3)

@@ -224,6 +224,12 @@ pre.diff ins { background: var(--diff-added); }
 tr.attention th, tr.attention td { background: var(--warning-bg); }
 @media print { .carried { border-color: #000; background: none; } tr.attention th, tr.attention td { background: none; } }
 
+/* Freshness banner and overdue marks: words first, colour second. */
+.banner { background: var(--warning-bg); border: 2px solid var(--warning-border); border-radius: 6px; padding: 0.5rem 1rem; margin: 1rem 0; }
+.banner p { margin: 0.25rem 0; }
+.overdue { font-weight: 700; }
+.changes h3 { margin-top: 1rem; }
+
 """#,
     "checklists.mustache": #"""
 <p class="breadcrumb"><a href="../index.html">Dashboard</a> › Checklists</p>
@@ -286,7 +292,7 @@ tr.attention th, tr.attention td { background: var(--warning-bg); }
     <thead>
       <tr>
         <th scope="col">Team</th><th scope="col">Champions</th><th scope="col">Principals</th>
-        <th scope="col">Roles with unused</th><th scope="col">Open unused</th>
+        <th scope="col">Roles with unused</th><th scope="col">Open unused</th><th scope="col">Overdue</th>
         <th scope="col">Identified</th><th scope="col">Removed</th><th scope="col">Reductions implemented</th>
         <th scope="col">Checklist</th><th scope="col">Trend</th>
       </tr>
@@ -299,6 +305,7 @@ tr.attention th, tr.attention td { background: var(--warning-bg); }
         <td>{{principals}}</td>
         <td>{{rolesWithUnused}}</td>
         <td>{{unusedPermissions}}</td>
+        <td>{{overdue}}</td>
         <td>{{identified}}</td>
         <td>{{removed}}</td>
         <td class="rate"><span class="meter" aria-hidden="true"><span style="width: {{ratePercent}}%"></span></span> {{rate}}</td>
@@ -345,6 +352,26 @@ tr.attention th, tr.attention td { background: var(--warning-bg); }
 </section>
 </div>
 
+{{#hasOldestItems}}
+<section aria-labelledby="oldest">
+  <h2 id="oldest">Open longest</h2>
+  <div class="table-scroll">
+  <table class="changes-table">
+    <caption class="visually-hidden">The organisation's oldest open unused access</caption>
+    <thead><tr><th scope="col">Principal</th><th scope="col">Access</th><th scope="col">Team</th><th scope="col">Open since</th></tr></thead>
+    <tbody>
+      {{#oldestItems}}
+      <tr><th scope="row"><a href="{{href}}">{{principal}}</a></th><td><code>{{access}}</code></td><td>{{team}}</td>
+        <td><time datetime="{{openSince}}">{{openSince}}</time> <span class="muted">({{daysOpen}})</span>{{#isOverdue}} <span class="overdue">{{overdue}}</span>{{/isOverdue}}</td></tr>
+      {{/oldestItems}}
+    </tbody>
+  </table>
+  </div>
+</section>
+{{/hasOldestItems}}
+
+{{>partials/activity}}
+
 {{>partials/root-accounts}}
 
 <section aria-labelledby="procedures">
@@ -367,6 +394,7 @@ tr.attention th, tr.attention td { background: var(--warning-bg); }
 <meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{{pageTitle}} · {{siteTitle}}</title>
 <link rel="stylesheet" href="{{root}}assets/site.css">
+{{#hasFeed}}<link rel="alternate" type="application/atom+xml" title="{{pageTitle}}: new and overdue unused access" href="{{feedHref}}">{{/hasFeed}}
 </head>
 <body>
 <a class="skip-link" href="#main">Skip to content</a>
@@ -383,16 +411,52 @@ tr.attention th, tr.attention td { background: var(--warning-bg); }
   </div>
 </header>
 <main id="main" class="wrap">
+{{#hasBanner}}
+<div class="banner" role="alert">
+  <p><strong>Check the data before acting on it:</strong></p>
+  <ul>{{#banner}}<li>{{.}}</li>{{/banner}}</ul>
+</div>
+{{/hasBanner}}
 {{{bodyHTML}}}
 </main>
 <footer class="site-footer">
   <div class="wrap">
     <p>{{#hasSnapshot}}Data as of the snapshot of <time datetime="{{snapshot}}">{{snapshot}}</time>. {{/hasSnapshot}}Generated {{generated}} by permsite.</p>
+    {{#sourceAges}}<p>Latest export of each source: {{sourceAges}}.</p>{{/sourceAges}}
     <p>Following AWS Well-Architected SEC03-BP04, “Reduce permissions continuously”.</p>
   </div>
 </footer>
 </body>
 </html>
+
+"""#,
+    "partials/activity.mustache": #"""
+{{#activity}}
+<section class="changes" aria-labelledby="changes">
+  <h2 id="changes">What changed{{#hasSince}} since {{since}}{{/hasSince}}</h2>
+  <p>{{#hasSince}}Counted from the snapshot of {{since}} (the last review).{{/hasSince}}
+    Follow it in a feed reader: <a href="{{feedHref}}">Atom feed</a>.{{#hasExports}} Take the list into your own tools:
+    <a href="{{csvHref}}">CSV</a>, <a href="{{jsonHref}}">JSON</a>.{{/hasExports}}</p>
+  {{#groups}}
+  <h3>{{title}} <span class="muted">({{count}})</span></h3>
+  {{#hasRows}}
+  <div class="table-scroll">
+  <table class="changes-table">
+    <caption class="visually-hidden">{{title}}</caption>
+    <thead><tr><th scope="col">Date</th><th scope="col">Principal</th><th scope="col">Access</th><th scope="col">Team</th></tr></thead>
+    <tbody>
+      {{#rows}}
+      <tr><td><time datetime="{{day}}">{{day}}</time></td><th scope="row"><a href="{{href}}">{{principal}}</a></th><td><code>{{access}}</code></td><td>{{team}}</td></tr>
+      {{/rows}}
+    </tbody>
+  </table>
+  </div>
+  {{#hasMore}}<p class="muted">{{more}}</p>{{/hasMore}}
+  {{/hasRows}}
+  {{^hasRows}}<p class="muted">None.</p>{{/hasRows}}
+  {{/groups}}
+</section>
+{{/activity}}
 
 """#,
     "partials/cards.mustache": #"""
@@ -451,7 +515,7 @@ tr.attention th, tr.attention td { background: var(--warning-bg); }
         <th scope="row"><code>{{what}}</code></th>
         <td>{{kind}}</td>
         <td>{{lastUsed}}</td>
-        <td><time datetime="{{openSince}}">{{openSince}}</time> <span class="muted">({{daysOpen}})</span></td>
+        <td><time datetime="{{openSince}}">{{openSince}}</time> <span class="muted">({{daysOpen}})</span>{{#isOverdue}} <span class="overdue">{{overdue}}</span>{{/isOverdue}}</td>
         <td>{{recommendation}}</td>
       </tr>
       {{/items}}
@@ -553,7 +617,7 @@ tr.attention th, tr.attention td { background: var(--warning-bg); }
         <th scope="row"><code>{{what}}</code></th>
         <td>{{kind}}</td>
         <td>{{lastUsed}}</td>
-        <td><time datetime="{{openSince}}">{{openSince}}</time> <span class="muted">({{daysOpen}})</span></td>
+        <td><time datetime="{{openSince}}">{{openSince}}</time> <span class="muted">({{daysOpen}})</span>{{#isOverdue}} <span class="overdue">{{overdue}}</span>{{/isOverdue}}</td>
         <td>{{sources}}</td>
         <td>{{recommendation}}</td>
       </tr>
@@ -664,8 +728,11 @@ tr.attention th, tr.attention td { background: var(--warning-bg); }
   </div>
 </section>
 
+{{>partials/activity}}
+
 <section aria-labelledby="principals">
   <h2 id="principals">What to remove ({{principalCount}})</h2>
+  <p><strong>{{overdueCount}}</strong> unused permissions are past the removal deadline and marked “overdue”.</p>
   {{#hasPrincipals}}
   <p>Every role and user of the team with unused access, most unused permissions first. “Never in the tracking window” means AWS saw no use in the period it tracks.</p>
   {{#principals}}{{>partials/principal}}{{/principals}}

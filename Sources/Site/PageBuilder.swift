@@ -150,6 +150,7 @@ struct PageBuilder {
       ratePercent: Int((team.totals.reductionRate * 100).rounded()),
       checklist: "\(team.checklist.done)/\(team.checklist.total)",
       checklistHref: paths.teamChecklist(team.team.id, team.checklist.quarter), hasChecklist: !team.isUnowned,
+      overdue: Format.count(team.totals.overduePermissions),
       sparklineSVG: charts.sparkline(
         team.openOverTime, teamName: team.team.name,
         idPrefix: "spark-" + Slug.make(team.team.id, fallback: "team")), isUnowned: team.isUnowned)
@@ -260,7 +261,9 @@ struct PageBuilder {
       lastUsed: Format.day(item.lastUsedOn, otherwise: "never in the tracking window"),
       openSince: item.openSince.iso, daysOpen: Format.days(item.daysOpen),
       recommendation: recommendation,
-      isAccepted: item.isAccepted, sources: item.sources.names.joined(separator: ", "))
+      isAccepted: item.isAccepted, sources: item.sources.names.joined(separator: ", "),
+      overdue: item.isOverdue ? "overdue by " + Format.days(item.daysPastDeadline) : "",
+      isOverdue: item.isOverdue)
   }
 
   /// The output slug of a procedure by its source name.

@@ -13,6 +13,11 @@ struct LayoutModel: Encodable {
   var hasSnapshot: Bool
   var generated: String
   var navigation: [NavigationLink]
+  var banner: [String]
+  var hasBanner: Bool
+  var sourceAges: String
+  var feedHref: String
+  var hasFeed: Bool
 }
 
 /// A link in the site navigation.
@@ -81,6 +86,7 @@ struct TeamRow: Encodable {
   var checklist: String
   var checklistHref: String
   var hasChecklist: Bool
+  var overdue: String = ""
   var sparklineSVG: String
   var isUnowned: Bool
 }
@@ -140,6 +146,9 @@ struct DashboardModel: Encodable {
   var hasRootAccounts: Bool
   var sourceNotes: [String]
   var hasSourceNotes: Bool
+  var oldestItems: [OldItemRow] = []
+  var hasOldestItems = false
+  var activity: ActivityModel? = nil
 }
 
 /// An account's root user, from the credential report.
@@ -176,6 +185,9 @@ struct ItemModel: Encodable {
   var isAccepted: Bool
   /// The sources that reported it, e.g. "Access Analyzer, last accessed".
   var sources: String
+  /// "overdue by 12 days", or "" when not overdue.
+  var overdue: String
+  var isOverdue: Bool
 }
 
 /// A principal's section on its team page.
@@ -217,6 +229,8 @@ struct TeamModel: Encodable {
   var principals: [PrincipalModel]
   var hasPrincipals: Bool
   var principalCount: String
+  var activity: ActivityModel? = nil
+  var overdueCount: String = ""
 }
 
 /// One line of a printed checklist.
@@ -285,4 +299,46 @@ struct ProcedureModel: Encodable {
   var bodyHTML: String
   var isChecklist: Bool
   var checklistNote: String
+}
+
+/// One change on a team page or the dashboard.
+struct ChangeRow: Encodable {
+  var day: String
+  var principal: String
+  var href: String
+  var access: String
+  var team: String
+}
+
+/// New, regressed, resolved or overdue unused permissions.
+struct ChangeGroup: Encodable {
+  var title: String
+  var count: String
+  var rows: [ChangeRow]
+  var hasRows: Bool
+  var more: String
+  var hasMore: Bool
+}
+
+/// One of the organisation's oldest open items.
+struct OldItemRow: Encodable {
+  var principal: String
+  var href: String
+  var team: String
+  var access: String
+  var openSince: String
+  var daysOpen: String
+  var overdue: String
+  var isOverdue: Bool
+}
+
+/// What a team or the organisation changed since the reference snapshot, and where its data is.
+struct ActivityModel: Encodable {
+  var since: String
+  var hasSince: Bool
+  var groups: [ChangeGroup]
+  var feedHref: String
+  var csvHref: String
+  var jsonHref: String
+  var hasExports: Bool
 }

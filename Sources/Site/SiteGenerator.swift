@@ -103,22 +103,47 @@ public struct SiteGenerator: Sendable {
     let layout = LayoutFactory(input: input)
     var files: [OutputFile] = []
 
-    func page(_ path: String, title: String, template: String, model: some Encodable, section: String) throws
-    {
+    func page(
+      _ path: String, title: String, template: String, model: some Encodable, section: String,
+      feed: String? = nil
+    ) throws {
       let body = try renderer.render(template: template, model: model, page: path)
       let html = try renderer.render(
-        template: "layout", model: layout.model(page: path, title: title, body: body, section: section),
-        page: path)
+        template: "layout",
+        model: layout.model(page: path, title: title, body: body, section: section, feed: feed), page: path)
       files.append(OutputFile(path: path, text: html))
     }
 
+    var dashboard = builder.dashboard()
+    dashboard.oldestItems = builder.oldestItems(from: "index.html")
+    dashboard.hasOldestItems = !dashboard.oldestItems.isEmpty
+    dashboard.activity = builder.activity(
+      input.report.changes, from: "index.html", feed: builder.feedPath(nil), exports: nil)
     try page(
-      "index.html", title: "Dashboard", template: "dashboard", model: builder.dashboard(),
-      section: "dashboard")
+      "index.html", title: "Dashboard", template: "dashboard", model: dashboard, section: "dashboard",
+      feed: builder.feedPath(nil))
     for team in input.report.teams {
+      var teamModel = builder.teamPage(team)
+      let teamPath = builder.paths.teamPage(team.team.id)
+      teamModel.activity = builder.activity(
+        team.changes, from: teamPath, feed: builder.feedPath(team), exports: team)
+      teamModel.overdueCount = Format.count(team.totals.overduePermissions)
       try page(
-        builder.paths.teamPage(team.team.id), title: team.team.name, template: "team",
-        model: builder.teamPage(team), section: "teams")
+        teamPath, title: team.team.name, template: "team", model: teamModel, section: "teams",
+        feed: builder.feedPath(team))
+      let export = TeamExport(team: team)
+      let dataPath = "data/teams/" + builder.paths.teamFolder(team.team.id).dropFirst("teams/".count)
+      files.append(OutputFile(path: dataPath + ".csv", text: export.csv))
+      files.append(OutputFile(path: dataPath + ".json", text: export.json))
+      files.append(
+        OutputFile(
+          path: builder.feedPath(team),
+          text: AtomFeed(
+            title: "\(team.team.name): new and overdue unused access", path: builder.feedPath(team),
+            pagePath: teamPath, changes: team.changes.entries,
+            updated: input.report.snapshot ?? input.generatedAt.day,
+            baseURL: input.config.baseURL, principalPage: { builder.paths.principalPage($0) }
+          ).xml))
       for principal in team.principals {
         guard let path = builder.paths.principalPage(principal.principal.arn) else { continue }
         try page(
@@ -163,6 +188,17 @@ public struct SiteGenerator: Sendable {
         section: "procedures")
     }
     files.append(OutputFile(path: "data/summary.json", text: SummaryDocument(report: input.report).json()))
+    if input.report.snapshot != nil {
+      files.append(
+        OutputFile(
+          path: builder.feedPath(nil),
+          text: AtomFeed(
+            title: "\(input.config.title): new and overdue unused access", path: builder.feedPath(nil),
+            pagePath: "index.html", changes: input.report.changes.entries,
+            updated: input.report.snapshot ?? input.generatedAt.day, baseURL: input.config.baseURL,
+            principalPage: { builder.paths.principalPage($0) }
+          ).xml))
+    }
     files += builder.chartFiles()
     for (path, bytes) in theme.assets.sorted(by: { $0.key < $1.key }) {
       files.append(OutputFile(path: "assets/" + path, contents: bytes))
@@ -191,7 +227,7 @@ public struct SiteGenerator: Sendable {
 struct LayoutFactory {
   let input: SiteInput
 
-  func model(page: String, title: String, body: String, section: String) -> LayoutModel {
+  func model(page: String, title: String, body: String, section: String, feed: String?) -> LayoutModel {
     let root = SitePaths.root(from: page)
     var navigation = [
       NavigationLink(label: "Dashboard", href: root + "index.html", isCurrent: section == "dashboard")
@@ -207,6 +243,34 @@ struct LayoutFactory {
     return LayoutModel(
       siteTitle: input.config.title, pageTitle: title, root: root, bodyHTML: body,
       snapshot: input.report.snapshot?.iso ?? "", hasSnapshot: input.report.snapshot != nil,
-      generated: generated.day.iso + " " + time + " UTC", navigation: navigation)
+      generated: generated.day.iso + " " + time + " UTC", navigation: navigation,
+      banner: banner, hasBanner: !banner.isEmpty, sourceAges: sourceAges,
+      feedHref: feed.map { root + $0 } ?? "",
+      hasFeed: feed != nil)
+  }
+
+  /// Warnings every page carries when the data may mislead: an old snapshot, an export missing
+  /// since the previous snapshot, an export cut short.
+  var banner: [String] {
+    let freshness = input.report.freshness
+    var lines: [String] = []
+    if freshness.isStale, let snapshot = input.report.snapshot {
+      lines.append(
+        "The newest snapshot, of \(snapshot.iso), is \(Format.days(freshness.snapshotAgeDays)) old: "
+          + "the nightly export may have stopped.")
+    }
+    for file in freshness.missingFiles {
+      lines.append(
+        "\(file.name) (\(file.kind.displayName)) was in the previous snapshot but is missing from this one: "
+          + "its accounts' numbers may look better than they are.")
+    }
+    for note in freshness.truncated { lines.append(note + ": the numbers may be incomplete.") }
+    return lines
+  }
+
+  /// "Access Analyzer findings 2026-11-22, IAM inventory 2026-11-20, ..." for the page footer.
+  var sourceAges: String {
+    input.report.freshness.sourceDays.sorted { $0.key.displayName < $1.key.displayName }
+      .map { "\($0.key.displayName) \($0.value.iso)" }.joined(separator: ", ")
   }
 }

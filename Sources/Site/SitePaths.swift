@@ -10,7 +10,8 @@ struct SitePaths: Sendable {
   private var principalPages: [String: String] = [:]
 
   init(teamIDs: [String]) {
-    var used = Set<String>()
+    // `organisation` names the organisation's own feed beside the teams' feeds.
+    var used: Set<String> = ["organisation"]
     for id in teamIDs {
       let base = Slug.make(id, maxLength: 64, fallback: "team")
       var slug = base

@@ -49,6 +49,7 @@ struct SummaryDocument {
           json.member("identifiedThisQuarter", team.totals.identifiedThisQuarter)
           json.member("removedThisQuarter", team.totals.removedThisQuarter)
           json.member("reductionRate", team.totals.reductionRate)
+          json.member("overduePermissions", team.totals.overduePermissions)
           json.key("checklist")
           json.object { json in
             json.member("done", team.checklist.done)
@@ -72,6 +73,9 @@ struct SummaryDocument {
     json.member("unusedAccessKeys", totals.unusedAccessKeys)
     json.member("unusedPasswords", totals.unusedPasswords)
     json.member("acceptedPermissions", totals.acceptedPermissions)
+    json.member("exceptedPermissions", totals.exceptedPermissions)
+    json.member("overduePermissions", totals.overduePermissions)
+    json.member("findingsWithoutDetails", totals.findingsWithoutDetails)
   }
 }
 

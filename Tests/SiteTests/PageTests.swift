@@ -12,7 +12,9 @@ import Testing
         "assets/site.css", "charts/organisation-leaderboard.svg", "charts/organisation-open.svg",
         "charts/organisation-quarterly.svg", "charts/organisation-services.svg", "charts/team-pay-open.svg",
         "charts/team-pay-quarterly.svg", "charts/team-unowned-open.svg", "charts/team-unowned-quarterly.svg",
-        "checklists/2026-Q3.html", "checklists/2026-Q4.html", "data/summary.json", "index.html",
+        "checklists/2026-Q3.html", "checklists/2026-Q4.html", "data/summary.json", "data/teams/pay.csv",
+        "data/teams/pay.json", "data/teams/unowned.csv", "data/teams/unowned.json", "feeds/organisation.atom",
+        "feeds/pay.atom", "feeds/unowned.atom", "index.html",
         "procedures/review.html", "teams/pay/checklists/2026-Q3.html", "teams/pay/checklists/2026-Q3.md",
         "teams/pay/checklists/2026-Q4.html", "teams/pay/checklists/2026-Q4.md", "teams/pay/index.html",
         "teams/pay/principals/api-img-src-x-onerror-alert-1.html", "teams/pay/principals/payments-api.html",
@@ -88,7 +90,7 @@ import Testing
     #expect(
       Set(team.keys) == [
         "id", "name", "principals", "rolesWithUnused", "unusedPermissions", "identifiedThisQuarter",
-        "removedThisQuarter", "reductionRate", "checklist",
+        "removedThisQuarter", "reductionRate", "overduePermissions", "checklist",
       ])
     #expect(team["checklist"] as? [String: Int] == ["done": 1, "total": 3])
     #expect(

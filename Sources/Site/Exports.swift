@@ -1,0 +1,195 @@
+import Analysis
+import Model
+
+/// A team's unused access as data to take into other tools: `data/teams/TEAM.csv` and `.json`,
+/// one row per open or accepted item.
+struct TeamExport {
+  let team: TeamReport
+
+  static let columns = [
+    "team", "principal_arn", "principal_name", "account", "kind", "permission", "sources", "first_seen",
+    "last_used", "days_open", "overdue", "status", "exception_until", "exception_approver",
+  ]
+
+  /// The rows, principals in page order, each principal's items in page order.
+  var rows: [[String]] {
+    team.principals.flatMap { report in
+      (report.items + report.acceptedItems).map { item in
+        let status: String
+        if item.isAccepted {
+          status = "accepted"
+        } else if item.reviewException != nil {
+          status = item.exceptionExpired ? "exception expired" : "kept on purpose"
+        } else {
+          status = "open"
+        }
+        return [
+          team.team.id, report.principal.arn, report.principal.name, report.principal.accountID,
+          item.kind.rawValue,
+          item.displayName, item.sources.names.joined(separator: "; "), item.openSince.iso,
+          item.lastUsedOn?.iso ?? "", String(item.daysOpen), item.isOverdue ? "yes" : "no", status,
+          item.reviewException?.expires.iso ?? "", item.reviewException?.approver ?? "",
+        ]
+      }
+    }
+  }
+
+  /// RFC 4180 CSV in UTF-8 with CRLF line ends; cells that a spreadsheet would run as a formula
+  /// are neutralised with a leading apostrophe.
+  var csv: String {
+    ([Self.columns] + rows).map { $0.map(Self.cell).joined(separator: ",") }.joined(separator: "\r\n")
+      + "\r\n"
+  }
+
+  static func cell(_ value: String) -> String {
+    var text = value
+    if let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
+      text = "'" + text
+    }
+    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
+    return "\"" + text.replacing("\"", with: "\"\"") + "\""
+  }
+
+  /// The same rows as a JSON array of objects.
+  var json: String {
+    var writer = JSONWriter()
+    writer.array(rows) { json, row in
+      json.object { json in
+        for (column, value) in zip(Self.columns, row) {
+          if column == "days_open" {
+            json.member(column, Int(value) ?? 0)
+          } else if column == "overdue" {
+            json.member(column, value == "yes")
+          } else {
+            json.member(column, value.isEmpty ? nil : value)
+          }
+        }
+      }
+    }
+    return writer.text + "\n"
+  }
+}
+
+/// Atom feeds (RFC 4287) of what a champion should hear about: new and regressed unused
+/// permissions and items that became overdue. Entry ids are tag URIs built from the item and the
+/// day of the event, so a feed reader shows each event once, however often the site is rebuilt.
+struct AtomFeed {
+  let title: String
+  /// The feed's path in the site, e.g. `feeds/payments.atom`.
+  let path: String
+  /// The page the feed is about, as a site path.
+  let pagePath: String
+  let changes: [Change]
+  let updated: Day
+  let baseURL: String?
+  /// The site path of each principal's page, by ARN.
+  let principalPage: (String) -> String?
+
+  static let limit = 500
+
+  var xml: String {
+    var lines = [
+      #"<?xml version="1.0" encoding="utf-8"?>"#,
+      #"<feed xmlns="http://www.w3.org/2005/Atom">"#,
+      "  <title>\(XMLText.escape(title))</title>",
+      "  <id>\(XMLText.escape(tag("feed/" + path)))</id>",
+      "  <updated>\(updated.iso)T00:00:00Z</updated>",
+      "  <author><name>permsite</name></author>",
+      #"  <link rel="alternate" type="text/html" href="\#(XMLText.escape(link(pagePath)))"/>"#,
+    ]
+    if baseURL != nil {
+      lines.append(#"  <link rel="self" type="application/atom+xml" href="\#(XMLText.escape(link(path)))"/>"#)
+    }
+    let events = changes.filter { $0.kind != .resolved }.prefix(Self.limit)
+    for change in events {
+      let what: String =
+        switch change.kind {
+        case .new: "New unused permission"
+        case .regressed: "Unused again"
+        case .overdue: "Overdue"
+        case .resolved: "Removed"
+        }
+      let summary: String =
+        switch change.kind {
+        case .new:
+          "\(change.principal.name) (\(change.principal.accountID)) has \(change.access), unused, since the snapshot of \(change.day.iso)."
+        case .regressed:
+          "\(change.access) of \(change.principal.name) (\(change.principal.accountID)) was removed, and is granted and unused again since \(change.day.iso)."
+        case .overdue:
+          "\(change.access) of \(change.principal.name) (\(change.principal.accountID)) passed its removal deadline on \(change.day.iso)."
+        case .resolved: "\(change.access) of \(change.principal.name) was removed."
+        }
+      let page = principalPage(change.principal.arn) ?? pagePath
+      lines += [
+        "  <entry>",
+        "    <title>\(XMLText.escape("\(what): \(change.access) on \(change.principal.name)"))</title>",
+        "    <id>\(XMLText.escape(tag("\(change.kind.rawValue)/\(change.principal.arn)/\(change.access.lowercased())/\(change.day.iso)")))</id>",
+        "    <updated>\(change.day.iso)T00:00:00Z</updated>",
+        #"    <link rel="alternate" type="text/html" href="\#(XMLText.escape(link(page)))"/>"#,
+        "    <summary>\(XMLText.escape(summary))</summary>",
+        "  </entry>",
+      ]
+    }
+    lines.append("</feed>")
+    return lines.joined(separator: "\n") + "\n"
+  }
+
+  /// A link to a site path: absolute under `base_url` when set, else relative to the feed.
+  func link(_ sitePath: String) -> String {
+    if let baseURL {
+      return (baseURL.hasSuffix("/") ? baseURL : baseURL + "/") + sitePath
+    }
+    return SitePaths.root(from: path) + sitePath
+  }
+
+  /// A tag URI (RFC 4151): the site's host (or `permsite.invalid`), a fixed date, and the name,
+  /// percent-encoded where a URI does not allow a character.
+  func tag(_ name: String) -> String {
+    let host =
+      baseURL.flatMap { url -> String? in
+        let afterScheme = url.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first
+        return afterScheme.map { String($0.split(separator: ":").first ?? $0) }
+      } ?? "permsite.invalid"
+    var encoded = ""
+    for byte in name.utf8 {
+      let character = Character(Unicode.Scalar(byte))
+      if byte < 0x80, character.isLetter || character.isNumber || "-._~:/@!$&'()*+,;=".contains(character) {
+        encoded.append(character)
+      } else {
+        encoded += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
+      }
+    }
+    return "tag:\(host),2026:\(encoded)"
+  }
+}
+
+/// XML escaping for feeds, with the same bidi-control marks as the pages.
+enum XMLText {
+  static func escape(_ text: String) -> String {
+    var result = ""
+    for scalar in BidiControls.shown(text).unicodeScalars {
+      switch scalar {
+      case "&": result += "&amp;"
+      case "<": result += "&lt;"
+      case ">": result += "&gt;"
+      case "\"": result += "&quot;"
+      case "'": result += "&apos;"
+      default:
+        // Characters XML 1.0 forbids even as references become U+FFFD.
+        if scalar.value < 0x20 && scalar != "\t" && scalar != "\n" && scalar != "\r" {
+          result.unicodeScalars.append("\u{FFFD}")
+        } else {
+          result.unicodeScalars.append(scalar)
+        }
+      }
+    }
+    return result
+  }
+}
+
+extension String {
+  /// The string with zeros in front up to `width` characters.
+  func leftPadded(to width: Int) -> String {
+    count >= width ? self : String(repeating: "0", count: width - count) + self
+  }
+}
