@@ -1,5 +1,13 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+  private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+  import Darwin
+  private let systemWrite = Darwin.write
+#endif
+
 extension AccountSimulation {
   /// Evolves the account through every snapshot, writing its files into each snapshot folder:
   /// the inventory always; the findings (and recommendations, and in one account the finding
@@ -155,18 +163,34 @@ extension AccountSimulation {
 
 /// Writing files without copying buffers, with errors that name the path.
 enum FileOutput {
+  /// Creates or truncates the file and writes `bytes` with plain POSIX calls. `Data.write`
+  /// (swift-foundation) also calls `fsync` on every file, which at the benchmark size (tens of
+  /// thousands of files) costs more wall-clock time than generating them; a sample that a crash
+  /// interrupts is simply written again, so it needs no durability.
   static func write(_ bytes: [UInt8], to url: URL) throws {
-    do {
-      try bytes.withUnsafeBytes { raw in
-        let data =
-          raw.baseAddress.map {
-            Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: $0), count: raw.count, deallocator: .none)
-          } ?? Data()
-        try data.write(to: url)
-      }
-    } catch {
-      throw SampleError.cannotWrite(path: url.path, reason: error.localizedDescription)
+    let path = url.path
+    func failure() -> SampleError {
+      SampleError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
     }
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw failure() }
+    var written = 0
+    let result: SampleError? = bytes.withUnsafeBytes { raw in
+      while written < raw.count {
+        let count = systemWrite(descriptor, raw.baseAddress! + written, raw.count - written)
+        if count < 0 {
+          if errno == EINTR { continue }
+          return failure()
+        }
+        written += count
+      }
+      return nil
+    }
+    if let result {
+      _ = close(descriptor)
+      throw result
+    }
+    guard close(descriptor) == 0 else { throw failure() }
   }
 
   static func write(_ text: String, to url: URL) throws {
