@@ -5,8 +5,9 @@ enum LastAccessedTables {
   static let xray = Catalog.services.count
   /// Namespaces by extended index.
   static let namespaces: [String] = Catalog.services.map(\.namespace) + ["xray"]
-  /// `ServiceName` by extended index.
-  static let names: [String] = namespaces.map(serviceName)
+  /// `"ServiceName"` and `"ServiceNamespace"` values as JSON, quotes included, by extended index.
+  static let quotedNames: [[UInt8]] = namespaces.map { Array(("\"" + serviceName($0) + "\"").utf8) }
+  static let quotedNamespaces: [[UInt8]] = namespaces.map { Array(("\"" + $0 + "\"").utf8) }
   /// Whether IAM tracks the service's actions in `ACTION_LEVEL` jobs (which list them only when
   /// one of them was used in the tracking period). AWS tracks a growing list;
   /// the sample keeps a plausible, fixed one (only services Access Analyzer also tracks by action).
@@ -261,22 +262,30 @@ extension AccountSimulation {
     _ writer: inout JSONWriter, _ p: SimPrincipal, _ snapshot: Int, actionLevel: Bool
   ) {
     let uses = servicesLastAccessed(p, snapshot, actionLevel: actionLevel)
+    // Values repeated for every service and action, quoted once.
+    var quoting = JSONWriter(indent: 0, capacity: 128)
+    quoting.string(p.arn)
+    let arn = quoting.bytes
+    quoting.reset()
+    quoting.string(account.region)
+    let homeRegion = quoting.bytes
+    let globalRegion = Array("\"us-east-1\"".utf8)
     for service in uses.indices where uses[service].granted {
       let use = uses[service]
       // IAM records use of global services in us-east-1.
-      let region = service == LastAccessedTables.iam ? "us-east-1" : account.region
+      let region = service == LastAccessedTables.iam ? globalRegion : homeRegion
       writer.beginObject()
       writer.key("ServiceName")
-      writer.string(LastAccessedTables.names[service])
+      writer.raw(LastAccessedTables.quotedNames[service])
       writer.key("ServiceNamespace")
-      writer.string(LastAccessedTables.namespaces[service])
+      writer.raw(LastAccessedTables.quotedNamespaces[service])
       if use.last >= 0 {
         writer.key("LastAuthenticated")
         lastAccessedTime(&writer, use.last)
         writer.key("LastAuthenticatedEntity")
-        writer.string(p.arn)
+        writer.raw(arn)
         writer.key("LastAuthenticatedRegion")
-        writer.string(region)
+        writer.raw(region)
       }
       writer.key("TotalAuthenticatedEntities")
       writer.int(use.last >= 0 ? 1 : 0)
@@ -290,11 +299,11 @@ extension AccountSimulation {
           writer.string(action.name)
           if action.last >= 0 {
             writer.key("LastAccessedEntity")
-            writer.string(p.arn)
+            writer.raw(arn)
             writer.key("LastAccessedTime")
             lastAccessedTime(&writer, action.last)
             writer.key("LastAccessedRegion")
-            writer.string(region)
+            writer.raw(region)
           }
           writer.endObject()
         }
