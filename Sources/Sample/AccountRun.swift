@@ -1,7 +1,18 @@
 import Foundation
 
+#if canImport(Glibc)
+  import Glibc
+  private let systemWrite = Glibc.write
+#elseif canImport(Darwin)
+  import Darwin
+  private let systemWrite = Darwin.write
+#endif
+
 extension AccountSimulation {
-  /// Evolves the account through every snapshot, writing its two files into each snapshot folder.
+  /// Evolves the account through every snapshot, writing its files into each snapshot folder:
+  /// the inventory always; the findings (and recommendations, and in one account the finding
+  /// summaries) where the account has the analyzer; last-accessed data and the credential report
+  /// where the account exports them.
   func run(snapshotFolders: [URL]) throws -> AccountResult {
     var result = AccountResult()
     var slotOf = [Int](repeating: 0, count: principals.count)
@@ -20,26 +31,86 @@ extension AccountSimulation {
     let estimate = principals.count * 3000 + 1024
     var findings = JSONWriter(indent: account.findingsAsArray ? account.indent : 0, capacity: estimate)
     var inventory = JSONWriter(indent: account.indent, capacity: estimate)
-    let findingsName = "findings-" + account.id + (account.findingsAsArray ? ".json" : ".jsonl")
-    let inventoryName = "authorization-details-" + account.id + ".json"
+    // `jq -s` gathers the per-principal responses, so 2 spaces whatever the account's style.
+    var lastAccessed = JSONWriter(indent: 2, capacity: account.lastAccessed == nil ? 0 : estimate)
+    var pretty = JSONWriter(indent: account.indent, capacity: 1024)
+    var compact = JSONWriter(indent: 0, capacity: 1024)
+    let id = account.id
+    let findingsName = "findings-" + id + (account.findingsAsArray ? ".json" : ".jsonl")
+    let inventoryName = "authorization-details-" + id + ".json"
 
     for snapshot in 0..<snapshots {
       advance(to: snapshot)
-      findings.reset()
-      renderFindings(snapshot, into: &findings)
-      try FileOutput.write(findings.bytes, to: snapshotFolders[snapshot].appendingPathComponent(findingsName))
+      let folder = snapshotFolders[snapshot]
+      func emit(_ bytes: [UInt8], _ name: String) throws {
+        try FileOutput.write(bytes, to: folder.appendingPathComponent(name))
+        result.files += 1
+        result.bytes += bytes.count
+      }
+      let newest = snapshot == snapshots - 1
+      let omitted = findingsWithoutDetails(snapshot)
+      if account.hasAnalyzer {
+        findings.reset()
+        renderFindings(snapshot, omitting: omitted, into: &findings)
+        try emit(findings.bytes, findingsName)
+        result.sources.findingsFiles += 1
+      }
       inventory.reset()
       renderInventory(snapshot, into: &inventory)
-      try FileOutput.write(
-        inventory.bytes, to: snapshotFolders[snapshot].appendingPathComponent(inventoryName))
-      result.files += 2
-      result.bytes += findings.bytes.count + inventory.bytes.count
+      try emit(inventory.bytes, inventoryName)
+      result.sources.inventoryFiles += 1
+      if account.hasAnalyzer, account.findingSummaries {
+        pretty.reset()
+        renderFindingSummaries(snapshot, into: &pretty)
+        try emit(pretty.bytes, "finding-summaries-" + id + ".json")
+        result.sources.findingSummaryFiles += 1
+        if newest { result.sources.findingsWithoutDetails = omitted.count }
+      }
+      if account.lastAccessed != nil {
+        lastAccessed.reset()
+        let responses = renderLastAccessed(snapshot, into: &lastAccessed)
+        try emit(lastAccessed.bytes, "last-accessed-" + id + ".json")
+        result.sources.lastAccessedFiles += 1
+        if newest {
+          result.sources.lastAccessedResponses = responses
+          result.sources.unfinishedLastAccessedJobs = unfinishedLastAccessedJobs(snapshot) == nil ? 0 : 2
+        }
+      }
+      if let form = account.credentialReport {
+        compact.reset()
+        renderCredentialReport(snapshot, into: &compact)
+        if form == .csv {
+          try emit(compact.bytes, "credential-report-" + id + ".csv")
+        } else {
+          pretty.reset()
+          renderCredentialReportResponse(snapshot, report: compact.bytes, into: &pretty)
+          try emit(pretty.bytes, "credential-report-" + id + ".json")
+        }
+        result.sources.credentialReportFiles += 1
+      }
+      if account.hasAnalyzer {
+        compact.reset()
+        // An empty file is not a valid export, so a snapshot without any is left out.
+        let lines = renderRecommendations(snapshot, into: &compact)
+        if lines > 0 {
+          try emit(compact.bytes, "recommendations-" + id + ".jsonl")
+          result.sources.recommendationFiles += 1
+        }
+        if newest { result.sources.recommendations = lines }
+      }
 
+      // Open unused permissions as the exported findings' details show them.
+      guard account.hasAnalyzer else { continue }
+      let hidden = omitted.filter { $0.kind == FindingKind.permission.code }.map(\.ordinal)
       let all = principals
-      for index in all.indices where all[index].isAlive(at: snapshot) {
+      for index in all.indices where all[index].isAlive(at: snapshot) && !hidden.contains(all[index].ordinal)
+      {
         result.openCounts[slotOf[index] * snapshots + snapshot] += all[index].openUnusedPermissions
       }
     }
+    if account.hasAnalyzer { result.sources.accountsWithAnalyzer = 1 }
+    if account.lastAccessed != nil { result.sources.accountsWithLastAccessed = 1 }
+    if account.credentialReport != nil { result.sources.accountsWithCredentialReport = 1 }
     summarizeNewest(into: &result, slotOf: slotOf)
     return result
   }
@@ -51,6 +122,8 @@ extension AccountSimulation {
     for (index, p) in principals.enumerated() where p.isAlive(at: newest) {
       result.principalsByOwner[slotOf[index]] += 1
       if p.purpose.isUser { result.users += 1 } else { result.roles += 1 }
+      // Findings, and the exceptions taken from them, only where the analyzer exports them.
+      guard account.hasAnalyzer else { continue }
       var states = [p.permissionFinding, p.roleFinding] + p.accessKeys.map(\.finding)
       if let password = p.password { states.append(password.finding) }
       for state in states {
@@ -90,18 +163,34 @@ extension AccountSimulation {
 
 /// Writing files without copying buffers, with errors that name the path.
 enum FileOutput {
+  /// Creates or truncates the file and writes `bytes` with plain POSIX calls. `Data.write`
+  /// (swift-foundation) also calls `fsync` on every file, which at the benchmark size (tens of
+  /// thousands of files) costs more wall-clock time than generating them; a sample that a crash
+  /// interrupts is simply written again, so it needs no durability.
   static func write(_ bytes: [UInt8], to url: URL) throws {
-    do {
-      try bytes.withUnsafeBytes { raw in
-        let data =
-          raw.baseAddress.map {
-            Data(bytesNoCopy: UnsafeMutableRawPointer(mutating: $0), count: raw.count, deallocator: .none)
-          } ?? Data()
-        try data.write(to: url)
-      }
-    } catch {
-      throw SampleError.cannotWrite(path: url.path, reason: error.localizedDescription)
+    let path = url.path
+    func failure() -> SampleError {
+      SampleError.cannotWrite(path: path, reason: String(cString: strerror(errno)))
     }
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
+    guard descriptor >= 0 else { throw failure() }
+    var written = 0
+    let result: SampleError? = bytes.withUnsafeBytes { raw in
+      while written < raw.count {
+        let count = systemWrite(descriptor, raw.baseAddress! + written, raw.count - written)
+        if count < 0 {
+          if errno == EINTR { continue }
+          return failure()
+        }
+        written += count
+      }
+      return nil
+    }
+    if let result {
+      _ = close(descriptor)
+      throw result
+    }
+    guard close(descriptor) == 0 else { throw failure() }
   }
 
   static func write(_ text: String, to url: URL) throws {

@@ -29,6 +29,7 @@ struct AccountResult: Sendable {
   var unusedKeys = 0
   var unusedPasswords = 0
   var candidates: [ExceptionCandidate] = []
+  var sources = SampleSourceCounts()
 }
 
 /// Generates one account's principals and evolves them snapshot by snapshot, writing each
@@ -387,6 +388,9 @@ final class AccountSimulation {
       statementIDs: rng.chance(0.5),
       resourceStem: draft.name.lowercased())
     principal.dormant = draft.dormant
+    // From a hash rather than `rng`, so that every earlier choice stays as it was.
+    principal.splitPolicies =
+      draft.breadth > 0 && Mix.hash(seed, UInt64(account.index), UInt64(ordinal), 0x5_9117) % 100 < 35
     return principal
   }
 
@@ -490,6 +494,7 @@ final class AccountSimulation {
         password.lastUsed = lastAccessedForNewlyUnused(p, snapshot, initial: true, &rng)
         password.finding.open(at: eventAt, lastAccessed: password.lastUsed)
       }
+      password.createdAt = credentialCreated(p, snapshot, serial: 0x50, lastUsed: password.lastUsed)
       p.password = password
     }
   }
@@ -509,7 +514,29 @@ final class AccountSimulation {
       key.lastUsed = rng.chance(0.3) ? -1 : lastAccessedForNewlyUnused(p, snapshot, initial: true, &rng)
       key.finding.open(at: eventAt, lastAccessed: key.lastUsed)
     }
+    key.createdAt = credentialCreated(
+      p, snapshot, serial: 0x100 + UInt64(p.accessKeys.count), lastUsed: key.lastUsed)
     p.accessKeys.append(key)
+  }
+
+  /// When a credential given to `p` at `snapshot` was created: for principals that predate the
+  /// history, 100 to 900 days before the first snapshot (so a never-used one is old enough to be
+  /// unused), otherwise just after the principal; never before the principal nor after the
+  /// credential's first use. Drawn from a hash, so the evolution's generator is left alone.
+  private func credentialCreated(_ p: SimPrincipal, _ snapshot: Int, serial: UInt64, lastUsed: Int64) -> Int64
+  {
+    var own = SplitMix64(seed, UInt64(account.index), UInt64(p.ordinal), 0xC2ED_0000 + serial)
+    var time: Int64
+    if snapshot == 0 {
+      time =
+        start(of: days[0]) - Int64(own.within(100...900)) * AccountSimulation.dayMilliseconds
+        + Int64(own.below(86_400_000))
+    } else {
+      time = p.createdAt + Int64(own.within(3_600_000...(2 * 86_400_000)))
+    }
+    time = max(time, p.createdAt + Int64(own.within(60_000...(6 * 3_600_000))))
+    if lastUsed >= 0 { time = min(time, lastUsed - 60_000) }
+    return max(time, p.createdAt) / 1000 * 1000
   }
 
   /// Grants one service the principal uses.

@@ -290,6 +290,11 @@ struct JSONWriter {
     appendDigits(secondOfDay % 60, width: 2)
     switch style {
     case .microseconds:
+      // Python's isoformat, and so the AWS CLI, prints no fraction for a whole second.
+      if millis == 0 {
+        append("+00:00")
+        break
+      }
       bytes.append(UInt8(ascii: "."))
       appendDigits(millis, width: 3)
       append("000+00:00")
@@ -305,7 +310,8 @@ struct JSONWriter {
 
 /// How an exporter printed an instant.
 enum TimestampStyle {
-  /// `2026-11-22T03:12:44.905000+00:00`: the AWS CLI (botocore) for Access Analyzer.
+  /// `2026-11-22T03:12:44.905000+00:00`: the AWS CLI (botocore) for Access Analyzer; without the
+  /// fraction when it is zero.
   case microseconds
   /// `2026-11-22T03:12:44.905Z`: exported with a JavaScript SDK script.
   case zuluMilliseconds

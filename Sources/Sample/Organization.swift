@@ -83,6 +83,28 @@ struct AccountPlan: Sendable {
   /// the export script passed them through `jq`.
   var indent = 2
 
+  // Which analysis sources the account's team exports (see `OrganizationPlan.chooseSources`).
+
+  /// Whether the account has the paid Access Analyzer unused-access analyzer: its findings (and
+  /// recommendations) are exported. Without it the team relies on last-accessed data and the
+  /// credential report.
+  var hasAnalyzer = true
+  /// The granularity of the account's `get-service-last-accessed-details` jobs; nil when the
+  /// account exports no last-accessed data (it shows Access Analyzer data only).
+  var lastAccessed: LastAccessedGranularity?
+  /// How the credential report is exported; nil when it is not.
+  var credentialReport: CredentialReportForm?
+  /// Whether `list-findings-v2` summaries are exported too, with a few findings' details missing.
+  var findingSummaries = false
+  /// Whether the root user has an active access key (a classic credential-report finding).
+  var rootAccessKey = false
+  /// Whether the root user's password was ever used to sign in.
+  var rootPasswordUsed = false
+  /// Whether, at each snapshot, one last-accessed job is still in progress and one has failed.
+  var lastAccessedJobProblems = false
+  /// Whether, at each snapshot, one recommendation is still in progress and one has failed.
+  var recommendationProblems = false
+
   var env: String {
     switch kind {
     case .team(let env): env
@@ -90,6 +112,20 @@ struct AccountPlan: Sendable {
     case .sandbox: "sandbox"
     }
   }
+}
+
+/// `JobType` of `aws iam generate-service-last-accessed-details --granularity`.
+enum LastAccessedGranularity: Sendable {
+  case serviceLevel
+  case actionLevel
+}
+
+/// How an account's credential report was exported.
+enum CredentialReportForm: Sendable {
+  /// The decoded CSV (`... --query Content --output text | base64 -d`).
+  case csv
+  /// The `aws iam get-credential-report` response, with the CSV base64-encoded in `Content`.
+  case json
 }
 
 /// The whole fictional organisation, planned before any file is written. Everything in it is
@@ -142,6 +178,9 @@ struct OrganizationPlan: Sendable {
         region: Catalog.regions[0]))
     OrganizationPlan.allocatePrincipals(options, teams, &accounts, &rng)
     OrganizationPlan.chooseFormats(&accounts, &rng)
+    // A generator of its own, so the choices above stay what they were before sources existed.
+    var sourceRNG = SplitMix64(options.seed, 0x5_0C3E5)
+    OrganizationPlan.chooseSources(&accounts, &sourceRNG)
     self.teams = teams
     self.accounts = accounts
     globTeam = teams.firstIndex { $0.rule == .arnGlob }
@@ -312,6 +351,80 @@ struct OrganizationPlan: Sendable {
       if withPrincipals.allSatisfy({ !accounts[$0].actionsPrefixed }) {
         accounts[withPrincipals[0]].actionsPrefixed = true
       }
+    }
+  }
+
+  /// Decides which analysis sources each account exports:
+  ///
+  /// - one or two non-prod team accounts have no Access Analyzer: last-accessed data, the
+  ///   credential report and the inventory only (every team keeps its prod account analysed);
+  /// - the shared account, and in larger organisations two more accounts, show Access Analyzer
+  ///   data only: no last-accessed data and no credential report;
+  /// - every other account has all of them, with action-level last-accessed jobs in some and
+  ///   service-level jobs in others, and the credential report as CSV in some and as the
+  ///   `get-credential-report` JSON in others;
+  /// - one analysed account also exports `list-findings-v2` summaries, one has a root access key,
+  ///   one has an unfinished and a failed last-accessed job, one an unfinished and a failed
+  ///   recommendation.
+  private static func chooseSources(_ accounts: inout [AccountPlan], _ rng: inout SplitMix64) {
+    let count = accounts.count
+    func pick(_ pool: [Int]) -> Int? { pool.isEmpty ? nil : rng.pick(pool) }
+    // Without the analyzer: non-prod team accounts big enough to show something.
+    var withoutAnalyzer: [Int] = []
+    for _ in 0..<(count >= 10 ? 2 : 1) {
+      let pool = accounts.indices.filter {
+        accounts[$0].team != nil && accounts[$0].env != "prod" && accounts[$0].principals >= 3
+          && !accounts[$0].findingsAsArray && !withoutAnalyzer.contains($0)
+      }
+      if let chosen = pick(pool) { withoutAnalyzer.append(chosen) }
+    }
+    for index in withoutAnalyzer { accounts[index].hasAnalyzer = false }
+    // Access Analyzer data only.
+    var analyzerOnly = accounts.indices.filter { accounts[$0].kind == .shared }
+    for _ in 0..<(count >= 10 ? 2 : 0) {
+      let pool = accounts.indices.filter {
+        accounts[$0].team != nil && accounts[$0].hasAnalyzer && accounts[$0].principals >= 3
+          && !analyzerOnly.contains($0)
+      }
+      if let chosen = pick(pool) { analyzerOnly.append(chosen) }
+    }
+    for index in accounts.indices where !analyzerOnly.contains(index) {
+      accounts[index].lastAccessed = rng.chance(0.5) ? .actionLevel : .serviceLevel
+      accounts[index].credentialReport = rng.chance(0.5) ? .csv : .json
+      accounts[index].rootPasswordUsed = rng.chance(0.3)
+    }
+    // Both forms of each wherever two accounts export them; the accounts without the analyzer
+    // differ from each other too.
+    let exporting = accounts.indices.filter { accounts[$0].lastAccessed != nil }
+    if exporting.count >= 2 {
+      if exporting.allSatisfy({ accounts[$0].lastAccessed == .actionLevel }) {
+        accounts[exporting[0]].lastAccessed = .serviceLevel
+      } else if exporting.allSatisfy({ accounts[$0].lastAccessed == .serviceLevel }) {
+        accounts[exporting[0]].lastAccessed = .actionLevel
+      }
+      if exporting.allSatisfy({ accounts[$0].credentialReport == .csv }) {
+        accounts[exporting[0]].credentialReport = .json
+      } else if exporting.allSatisfy({ accounts[$0].credentialReport == .json }) {
+        accounts[exporting[0]].credentialReport = .csv
+      }
+    }
+    if withoutAnalyzer.count == 2 {
+      accounts[withoutAnalyzer[0]].lastAccessed = .actionLevel
+      accounts[withoutAnalyzer[1]].lastAccessed = .serviceLevel
+    }
+    let analysed = accounts.indices.filter { accounts[$0].hasAnalyzer && accounts[$0].principals >= 3 }
+    // Summaries in an account whose findings are JSON Lines, so the two finding forms stay apart.
+    let summaryPool = analysed.filter { !accounts[$0].findingsAsArray && accounts[$0].principals >= 5 }
+    if let chosen = pick(summaryPool.isEmpty ? analysed : summaryPool) {
+      accounts[chosen].findingSummaries = true
+    }
+    if let chosen = pick(exporting) { accounts[chosen].rootAccessKey = true }
+    if let chosen = pick(analysed.filter { accounts[$0].lastAccessed != nil }) {
+      accounts[chosen].lastAccessedJobProblems = true
+    }
+    // Recommendations go wrong where there are most of them: the biggest analysed account.
+    if let biggest = analysed.max(by: { accounts[$0].principals < accounts[$1].principals }) {
+      accounts[biggest].recommendationProblems = true
     }
   }
 

@@ -114,6 +114,8 @@ struct Credential {
   var keyID: String
   /// Last use, milliseconds since 1970; -1 when never used.
   var lastUsed: Int64
+  /// When the key was created or the password last set, milliseconds; never after `lastUsed`.
+  var createdAt: Int64 = 0
   var finding = FindingState()
   /// Deleted (keys) or removed (passwords): no longer reported once the finding is dropped.
   var removed = false
@@ -228,6 +230,9 @@ struct SimPrincipal {
   var removedHistory: [UInt32] = []
   /// A role not used within the tracking window: reported as UnusedIAMRole, not per permission.
   var dormant = false
+  /// Its grants are split over two inline policies (by service, see `policyPart`), so that a
+  /// recommendation can detach one whole policy and shrink the other.
+  var splitPolicies = false
   /// `RoleLastUsed.LastUsedDate`, milliseconds; -1 for never.
   var lastUsed: Int64 = -1
   var lastUsedRegion = ""

@@ -30,6 +30,12 @@ enum RenderTables {
   static let logs = index(of: "logs")
 }
 
+/// One finding of a principal, by the principal's ordinal and `FindingKind.code`.
+struct FindingRef: Equatable {
+  let ordinal: Int
+  let kind: UInt64
+}
+
 /// The finding types, with the code that keeps their ids apart.
 enum FindingKind {
   case permission, role
@@ -49,15 +55,15 @@ enum FindingKind {
 extension AccountSimulation {
   // MARK: findings
 
-  /// Writes every finding of the snapshot: JSON Lines, or one pretty-printed array for the
-  /// account that exports that way.
-  func renderFindings(_ snapshot: Int, into writer: inout JSONWriter) {
+  /// Writes every finding of the snapshot, except those in `omitting` (known only by their
+  /// summaries): JSON Lines, or one pretty-printed array for the account that exports that way.
+  func renderFindings(_ snapshot: Int, omitting: [FindingRef] = [], into writer: inout JSONWriter) {
     let analyzed = analyzedAt(snapshot)
     let asArray = account.findingsAsArray
     if asArray { writer.beginArray() }
     let all = principals
     for index in all.indices where all[index].isAlive(at: snapshot) {
-      writeFindings(of: all[index], into: &writer, analyzed: analyzed, asArray: asArray)
+      writeFindings(of: all[index], into: &writer, analyzed: analyzed, asArray: asArray, omitting: omitting)
     }
     if asArray {
       writer.endArray()
@@ -67,9 +73,12 @@ extension AccountSimulation {
 
   /// A principal's findings, in the order permission, role, access keys, password.
   private func writeFindings(
-    of p: SimPrincipal, into writer: inout JSONWriter, analyzed: Int64, asArray: Bool
+    of p: SimPrincipal, into writer: inout JSONWriter, analyzed: Int64, asArray: Bool, omitting: [FindingRef]
   ) {
-    if p.permissionFinding.phase != .none {
+    func omitted(_ kind: FindingKind) -> Bool {
+      !omitting.isEmpty && omitting.contains(FindingRef(ordinal: p.ordinal, kind: kind.code))
+    }
+    if p.permissionFinding.phase != .none, !omitted(.permission) {
       beginFinding(&writer, p, p.permissionFinding, .permission, analyzed: analyzed)
       writer.key("findingDetails")
       writer.beginArray()
@@ -80,7 +89,7 @@ extension AccountSimulation {
       writer.endArray()
       endFinding(&writer, "UnusedPermission", asArray: asArray)
     }
-    if p.roleFinding.phase != .none {
+    if p.roleFinding.phase != .none, !omitted(.role) {
       beginFinding(&writer, p, p.roleFinding, .role, analyzed: analyzed)
       writer.key("findingDetails")
       writer.beginArray()
@@ -93,7 +102,8 @@ extension AccountSimulation {
       writer.endArray()
       endFinding(&writer, "UnusedIAMRole", asArray: asArray)
     }
-    for (index, key) in p.accessKeys.enumerated() where key.finding.phase != .none {
+    for (index, key) in p.accessKeys.enumerated()
+    where key.finding.phase != .none && !omitted(.accessKey(index)) {
       beginFinding(&writer, p, key.finding, .accessKey(index), analyzed: analyzed)
       writer.key("findingDetails")
       writer.beginArray()
@@ -108,7 +118,7 @@ extension AccountSimulation {
       writer.endArray()
       endFinding(&writer, "UnusedIAMUserAccessKey", asArray: asArray)
     }
-    if let password = p.password, password.finding.phase != .none {
+    if let password = p.password, password.finding.phase != .none, !omitted(.password) {
       beginFinding(&writer, p, password.finding, .password, analyzed: analyzed)
       writer.key("findingDetails")
       writer.beginArray()
@@ -132,9 +142,9 @@ extension AccountSimulation {
       Mix.hash(seed ^ 0xF1D, UInt64(account.index), UInt64(p.ordinal), part))
   }
 
-  private var findingStyle: TimestampStyle { account.zuluTimestamps ? .zuluMilliseconds : .microseconds }
+  var findingStyle: TimestampStyle { account.zuluTimestamps ? .zuluMilliseconds : .microseconds }
 
-  private func beginFinding(
+  func beginFinding(
     _ writer: inout JSONWriter, _ p: SimPrincipal, _ state: FindingState, _ kind: FindingKind, analyzed: Int64
   ) {
     writer.beginObject()
@@ -255,7 +265,7 @@ extension AccountSimulation {
     writer.newline()
   }
 
-  private func iamDate(_ writer: inout JSONWriter, _ time: Int64) {
+  func iamDate(_ writer: inout JSONWriter, _ time: Int64) {
     writer.timestamp(milliseconds: time, style: .seconds)
   }
 
@@ -278,19 +288,7 @@ extension AccountSimulation {
     if p.trust == .ec2 { writeInstanceProfile(&writer, p) }
     writer.endArray()
     writer.key("RolePolicyList")
-    writer.beginArray()
-    if !p.grants.isEmpty {
-      writer.beginObject()
-      writer.key("PolicyName")
-      writer.beginString()
-      writer.stringPart(p.name)
-      writer.stringPart("-permissions")
-      writer.endString()
-      writer.key("PolicyDocument")
-      document(&writer) { inlinePolicy(&$0, p) }
-      writer.endObject()
-    }
-    writer.endArray()
+    writeInlinePolicies(&writer, p)
     writeAttachedPolicies(&writer, p)
     if p.hasBoundary {
       writer.key("PermissionsBoundary")
@@ -364,19 +362,7 @@ extension AccountSimulation {
     writer.key("CreateDate")
     iamDate(&writer, p.createdAt)
     writer.key("UserPolicyList")
-    writer.beginArray()
-    if !p.grants.isEmpty {
-      writer.beginObject()
-      writer.key("PolicyName")
-      writer.beginString()
-      writer.stringPart(p.name)
-      writer.stringPart("-inline")
-      writer.endString()
-      writer.key("PolicyDocument")
-      document(&writer) { inlinePolicy(&$0, p) }
-      writer.endObject()
-    }
-    writer.endArray()
+    writeInlinePolicies(&writer, p)
     writer.key("GroupList")
     writer.beginArray()
     if p.purpose == .human { writer.string("console-users") }
@@ -517,18 +503,63 @@ extension AccountSimulation {
     writer.endObject()
   }
 
-  /// The principal's inline policy: one statement per service, granting the used and the still
-  /// unused actions (archived ones included). Removed actions are gone, so comparing snapshots
-  /// shows the policy shrinking as teams remove unused permissions.
-  private func inlinePolicy(_ writer: inout JSONWriter, _ p: SimPrincipal) {
+  /// The inline policies of a principal, as `RolePolicyList` or `UserPolicyList`: one, or two
+  /// for a principal whose grants are split (see `policyPart`).
+  private func writeInlinePolicies(_ writer: inout JSONWriter, _ p: SimPrincipal) {
+    writer.beginArray()
+    for part in inlinePolicyParts(p) {
+      writer.beginObject()
+      writer.key("PolicyName")
+      writer.string(inlinePolicyName(p, part: part))
+      writer.key("PolicyDocument")
+      document(&writer) { inlinePolicy(&$0, p, part: part) }
+      writer.endObject()
+    }
+    writer.endArray()
+  }
+
+  /// Which of a split principal's two inline policies grants a service: fixed per principal and
+  /// service, so a statement never moves between policies.
+  func policyPart(_ p: SimPrincipal, service: Int) -> Int {
+    guard p.splitPolicies else { return 0 }
+    return Int(Mix.hash(seed, UInt64(account.index), UInt64(p.ordinal), 0x9A27_0000 + UInt64(service)) & 1)
+  }
+
+  /// The parts (0, 1) that hold at least one grant, in order.
+  func inlinePolicyParts(_ p: SimPrincipal) -> [Int] {
+    var present = [false, false]
+    for grant in p.grants { present[policyPart(p, service: grant.service)] = true }
+    return [0, 1].filter { present[$0] }
+  }
+
+  /// `payments-api-permissions` and `payments-api-extra-permissions` for roles,
+  /// `alice.nguyen-inline` and `alice.nguyen-extra-inline` for users.
+  func inlinePolicyName(_ p: SimPrincipal, part: Int) -> String {
+    let extra = part == 0 ? "" : "-extra"
+    return p.name + extra + (p.purpose.isUser ? "-inline" : "-permissions")
+  }
+
+  /// One inline policy: one statement per service, granting the used and the still unused
+  /// actions (archived ones included). Removed actions are gone, so comparing snapshots shows the
+  /// policy shrinking as teams remove unused permissions.
+  ///
+  /// With `withoutUnused`, the same policy as Access Analyzer recommends it: the unused actions
+  /// left out, and statements left with no action dropped (the caller detaches a policy that
+  /// would be left with none).
+  func inlinePolicy(_ writer: inout JSONWriter, _ p: SimPrincipal, part: Int, withoutUnused: Bool = false) {
     writer.beginObject()
     writer.key("Version")
     writer.string("2012-10-17")
     writer.key("Statement")
-    let single = p.grants.count == 1 && p.statementAsObject
+    var statements = 0
+    for grant in p.grants where policyPart(p, service: grant.service) == part {
+      if !withoutUnused || !grant.used.isEmpty { statements += 1 }
+    }
+    let single = statements == 1 && p.statementAsObject
     if !single { writer.beginArray() }
-    for grantIndex in p.grants.indices {
+    for grantIndex in p.grants.indices where policyPart(p, service: p.grants[grantIndex].service) == part {
       let service = p.grants[grantIndex].service
+      if withoutUnused, p.grants[grantIndex].used.isEmpty { continue }
       writer.beginObject()
       if p.statementIDs {
         writer.key("Sid")
@@ -537,7 +568,7 @@ extension AccountSimulation {
       writer.key("Effect")
       writer.string("Allow")
       writer.key("Action")
-      writeActions(&writer, p.grants[grantIndex], asString: p.actionAsString)
+      writeActions(&writer, p.grants[grantIndex], asString: p.actionAsString, withoutUnused: withoutUnused)
       writer.key("Resource")
       writeResource(&writer, service, p)
       writer.endObject()
@@ -546,8 +577,11 @@ extension AccountSimulation {
     writer.endObject()
   }
 
-  private func writeActions(_ writer: inout JSONWriter, _ grant: ServiceGrant, asString: Bool) {
-    let count = grant.used.count + grant.unused.count
+  private func writeActions(
+    _ writer: inout JSONWriter, _ grant: ServiceGrant, asString: Bool, withoutUnused: Bool
+  ) {
+    let unusedCount = withoutUnused ? 0 : grant.unused.count
+    let count = grant.used.count + unusedCount
     let names = RenderTables.quotedPrefixedActions[grant.service]
     if grant.wildcard {
       writer.string(RenderTables.namespaceColon[grant.service], "*")
@@ -558,9 +592,9 @@ extension AccountSimulation {
       // Merge used and unused, both sorted by action index, so the list reads alphabetically.
       var u = 0
       var n = 0
-      while u < grant.used.count || n < grant.unused.count {
+      while u < grant.used.count || n < unusedCount {
         let action: UInt16
-        if n >= grant.unused.count || (u < grant.used.count && grant.used[u] < grant.unused[n].action) {
+        if n >= unusedCount || (u < grant.used.count && grant.used[u] < grant.unused[n].action) {
           action = grant.used[u]
           u += 1
         } else {
@@ -642,7 +676,7 @@ extension AccountSimulation {
     }
   }
 
-  private func writePolicyARN(_ writer: inout JSONWriter, _ policy: ManagedPolicy) {
+  func writePolicyARN(_ writer: inout JSONWriter, _ policy: ManagedPolicy) {
     writer.beginString()
     if policy.isAWSManaged {
       writer.stringPart("arn:aws:iam::aws:policy")

@@ -108,6 +108,9 @@ public struct SampleSummary: Sendable {
   /// See `openUnusedRoles`.
   public var openUnusedPasswords: Int
 
+  /// What was written of each analysis source.
+  public var sources = SampleSourceCounts()
+
   /// The newest snapshot's open unused permissions.
   public var newestOpenUnusedPermissions: Int { openUnusedPermissions.last ?? 0 }
 }
@@ -131,7 +134,61 @@ extension SampleSummary: CustomStringConvertible {
     if let first = openUnusedPermissions.first, openUnusedPermissions.count > 1 {
       lines.append("Open unused permissions went from \(first) to \(newestOpenUnusedPermissions)")
     }
+    lines.append(
+      "Sources per snapshot: findings in \(sources.accountsWithAnalyzer) of \(accounts) accounts,"
+        + " last-accessed data in \(sources.accountsWithLastAccessed),"
+        + " credential reports in \(sources.accountsWithCredentialReport);"
+        + " at the newest, \(sources.recommendations) recommendations,"
+        + " \(sources.findingsWithoutDetails) findings known only by summary")
     return lines.joined(separator: "\n")
+  }
+}
+
+/// How much of each analysis source the sample wrote. Open unused permissions and finding counts
+/// in `SampleSummary` come from the findings' details alone; accounts without the analyzer, and
+/// findings known only by summary, are not in them.
+public struct SampleSourceCounts: Sendable, Hashable {
+  /// `get-finding-v2` exports (`findings-ACCOUNT.jsonl` or `.json`), over all snapshots.
+  public var findingsFiles = 0
+  /// `get-account-authorization-details` exports, over all snapshots.
+  public var inventoryFiles = 0
+  /// `last-accessed-ACCOUNT.json` files, over all snapshots.
+  public var lastAccessedFiles = 0
+  /// `credential-report-ACCOUNT.csv` or `.json` files, over all snapshots.
+  public var credentialReportFiles = 0
+  /// `recommendations-ACCOUNT.jsonl` files, over all snapshots.
+  public var recommendationFiles = 0
+  /// `finding-summaries-ACCOUNT.json` files, over all snapshots.
+  public var findingSummaryFiles = 0
+  /// Accounts whose findings are exported (the same at every snapshot).
+  public var accountsWithAnalyzer = 0
+  /// Accounts whose last-accessed data is exported.
+  public var accountsWithLastAccessed = 0
+  /// Accounts whose credential report is exported.
+  public var accountsWithCredentialReport = 0
+  /// Last-accessed responses in the newest snapshot, unfinished jobs included.
+  public var lastAccessedResponses = 0
+  /// Last-accessed jobs in the newest snapshot that are IN_PROGRESS or FAILED.
+  public var unfinishedLastAccessedJobs = 0
+  /// Recommendation responses in the newest snapshot, unfinished ones included.
+  public var recommendations = 0
+  /// Findings in the newest snapshot known only by their summary (details not exported).
+  public var findingsWithoutDetails = 0
+
+  mutating func add(_ other: SampleSourceCounts) {
+    findingsFiles += other.findingsFiles
+    inventoryFiles += other.inventoryFiles
+    lastAccessedFiles += other.lastAccessedFiles
+    credentialReportFiles += other.credentialReportFiles
+    recommendationFiles += other.recommendationFiles
+    findingSummaryFiles += other.findingSummaryFiles
+    accountsWithAnalyzer += other.accountsWithAnalyzer
+    accountsWithLastAccessed += other.accountsWithLastAccessed
+    accountsWithCredentialReport += other.accountsWithCredentialReport
+    lastAccessedResponses += other.lastAccessedResponses
+    unfinishedLastAccessedJobs += other.unfinishedLastAccessedJobs
+    recommendations += other.recommendations
+    findingsWithoutDetails += other.findingsWithoutDetails
   }
 }
 

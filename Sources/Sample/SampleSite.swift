@@ -176,6 +176,7 @@ public enum SampleSite {
       summary.openUnusedRoles += result.unusedRoles
       summary.openUnusedAccessKeys += result.unusedKeys
       summary.openUnusedPasswords += result.unusedPasswords
+      summary.sources.add(result.sources)
       for (slot, owner) in result.owners.enumerated() {
         let row = owner >= 0 ? owner : teamCount
         principalsByTeam[row] += result.principalsByOwner[slot]

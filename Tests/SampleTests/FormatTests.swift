@@ -284,9 +284,9 @@ struct FormatTests {
     let sample = try LoadedSample.standard.get()
     let types = Set(sample.allFindings.compactMap { $0.finding["findingType"] as? String })
     #expect(types == Set(detailKeys.keys))
-    let newest = sample.snapshots.count - 1
-    let statuses = sample.allFindings.filter { $0.snapshot == newest }.compactMap {
-      $0.finding["status"] as? String
+    // The newest snapshot's findings, with details or known only by summary.
+    let statuses = sample.snapshots.last!.accounts.flatMap(\.findingsByID.values).compactMap {
+      $0["status"] as? String
     }
     #expect(statuses.contains("ARCHIVED"))
     #expect(statuses.contains("RESOLVED"))

@@ -78,8 +78,10 @@ struct OptionsTests {
     }
     #expect(files == summary.filesWritten)
     #expect(bytes == summary.bytesWritten)
-    // The demo is committed to the repository; see the report for why this is above 3 MB.
-    #expect(bytes <= 7 * 1_048_576)
+    // The demo is committed to the repository; see the report for why this is above 3 MB. Last-accessed
+    // data, credential reports, recommendations and summaries took it from 6.5 to 9.5 MB (0.73 to
+    // 1.04 MB compressed); the last-accessed responses are most of that, as pretty as `jq -s` prints them.
+    #expect(bytes <= 10 * 1_048_576)
     #expect(summary.description.contains("open unused permissions"))
   }
 }

@@ -17,15 +17,29 @@ final class TemporaryFolder {
   }
 }
 
-/// One account's two files in one snapshot, parsed.
+/// One account's files in one snapshot, parsed.
 struct AccountSnapshot {
   let accountID: String
+  /// Empty for an account without the analyzer.
   let findingsFileName: String
   let findingsText: String
   let findings: [[String: Any]]
   let inventory: [String: Any]
   let inventoryText: String
+  /// The `get-service-last-accessed-details` responses, when exported.
+  var lastAccessed: [[String: Any]]?
+  var lastAccessedText = ""
+  /// The credential report's file name and its CSV text (decoded from `Content` for the JSON form).
+  var credentialReportFileName: String?
+  var credentialReportCSV: String?
+  /// The `get-credential-report` response, for the JSON form.
+  var credentialReportResponse: [String: Any]?
+  /// `get-finding-recommendation` responses, one per line, when there are any.
+  var recommendations: [[String: Any]]?
+  /// The `list-findings-v2` response's `findings`, when exported.
+  var findingSummaries: [[String: Any]]?
 
+  var hasFindings: Bool { !findingsFileName.isEmpty }
   var roles: [[String: Any]] { inventory["RoleDetailList"] as? [[String: Any]] ?? [] }
   var users: [[String: Any]] { inventory["UserDetailList"] as? [[String: Any]] ?? [] }
   var policies: [[String: Any]] { inventory["Policies"] as? [[String: Any]] ?? [] }
@@ -33,6 +47,21 @@ struct AccountSnapshot {
   /// Every role and user ARN in the inventory.
   var principalARNs: Set<String> {
     Set((roles + users).compactMap { $0["Arn"] as? String })
+  }
+
+  /// Every finding the account exported, with details or only as a summary, by id; details win.
+  var findingsByID: [String: [String: Any]] {
+    var byID: [String: [String: Any]] = [:]
+    for summary in findingSummaries ?? [] { byID[summary["id"] as! String] = summary }
+    for finding in findings { byID[finding["id"] as! String] = finding }
+    return byID
+  }
+
+  /// The credential report's rows, split at commas, header first.
+  var credentialReportRows: [[String]] {
+    (credentialReportCSV ?? "").split(separator: "\n", omittingEmptySubsequences: false).map {
+      $0.split(separator: ",", omittingEmptySubsequences: false).map(String.init)
+    }
   }
 }
 
@@ -62,39 +91,88 @@ final class LoadedSample: @unchecked Sendable {
       let snapshotFolder = analysis.appendingPathComponent(name)
       let files = try manager.contentsOfDirectory(atPath: snapshotFolder.path).sorted()
       var accounts: [AccountSnapshot] = []
-      for file in files where file.hasPrefix("findings-") {
-        let accountID = String(file.dropFirst("findings-".count).prefix(12))
-        let findingsText = try String(
-          contentsOf: snapshotFolder.appendingPathComponent(file), encoding: .utf8)
-        let findings: [[String: Any]]
-        if file.hasSuffix(".jsonl") {
-          findings = try findingsText.split(separator: "\n").map { line in
-            guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
-            else {
-              throw LoadError.unexpected(file)
-            }
-            return object
+      var known = Set<String>()
+      func text(_ file: String) throws -> String {
+        known.insert(file)
+        return try String(contentsOf: snapshotFolder.appendingPathComponent(file), encoding: .utf8)
+      }
+      func jsonLines(_ file: String, _ text: String) throws -> [[String: Any]] {
+        try text.split(separator: "\n").map { line in
+          guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
+            throw LoadError.unexpected(file)
           }
-        } else {
-          guard
-            let array = try JSONSerialization.jsonObject(with: Data(findingsText.utf8)) as? [[String: Any]]
-          else { throw LoadError.unexpected(file) }
-          findings = array
+          return object
         }
-        let inventoryName = "authorization-details-" + accountID + ".json"
-        guard files.contains(inventoryName) else { throw LoadError.missing(inventoryName) }
-        let inventoryText = try String(
-          contentsOf: snapshotFolder.appendingPathComponent(inventoryName), encoding: .utf8)
+      }
+      for file in files where file.hasPrefix("authorization-details-") && file.hasSuffix(".json") {
+        let accountID = String(file.dropFirst("authorization-details-".count).prefix(12))
+        let inventoryText = try text(file)
         guard
           let inventory = try JSONSerialization.jsonObject(with: Data(inventoryText.utf8)) as? [String: Any]
-        else { throw LoadError.unexpected(inventoryName) }
-        accounts.append(
-          AccountSnapshot(
-            accountID: accountID, findingsFileName: file, findingsText: findingsText, findings: findings,
-            inventory: inventory, inventoryText: inventoryText))
+        else { throw LoadError.unexpected(file) }
+        var findingsFileName = ""
+        var findingsText = ""
+        var findings: [[String: Any]] = []
+        for name in ["findings-" + accountID + ".jsonl", "findings-" + accountID + ".json"]
+        where files.contains(name) {
+          if !findingsFileName.isEmpty { throw LoadError.unexpected(name) }
+          findingsFileName = name
+          findingsText = try text(name)
+          if name.hasSuffix(".jsonl") {
+            findings = try jsonLines(name, findingsText)
+          } else {
+            guard
+              let array = try JSONSerialization.jsonObject(with: Data(findingsText.utf8)) as? [[String: Any]]
+            else { throw LoadError.unexpected(name) }
+            findings = array
+          }
+        }
+        var account = AccountSnapshot(
+          accountID: accountID, findingsFileName: findingsFileName, findingsText: findingsText,
+          findings: findings, inventory: inventory, inventoryText: inventoryText)
+        let lastAccessedName = "last-accessed-" + accountID + ".json"
+        if files.contains(lastAccessedName) {
+          account.lastAccessedText = try text(lastAccessedName)
+          guard
+            let array = try JSONSerialization.jsonObject(with: Data(account.lastAccessedText.utf8))
+              as? [[String: Any]]
+          else { throw LoadError.unexpected(lastAccessedName) }
+          account.lastAccessed = array
+        }
+        let csvName = "credential-report-" + accountID + ".csv"
+        let responseName = "credential-report-" + accountID + ".json"
+        if files.contains(csvName) {
+          account.credentialReportFileName = csvName
+          account.credentialReportCSV = try text(csvName)
+        }
+        if files.contains(responseName) {
+          if account.credentialReportFileName != nil { throw LoadError.unexpected(responseName) }
+          account.credentialReportFileName = responseName
+          guard
+            let response = try JSONSerialization.jsonObject(with: Data(try text(responseName).utf8))
+              as? [String: Any],
+            let content = response["Content"] as? String, let decoded = Data(base64Encoded: content)
+          else { throw LoadError.unexpected(responseName) }
+          account.credentialReportResponse = response
+          account.credentialReportCSV = String(decoding: decoded, as: UTF8.self)
+        }
+        let recommendationsName = "recommendations-" + accountID + ".jsonl"
+        if files.contains(recommendationsName) {
+          account.recommendations = try jsonLines(recommendationsName, try text(recommendationsName))
+        }
+        let summariesName = "finding-summaries-" + accountID + ".json"
+        if files.contains(summariesName) {
+          guard
+            let response = try JSONSerialization.jsonObject(with: Data(try text(summariesName).utf8))
+              as? [String: Any],
+            let list = response["findings"] as? [[String: Any]]
+          else { throw LoadError.unexpected(summariesName) }
+          account.findingSummaries = list
+        }
+        accounts.append(account)
       }
-      // Every file in the folder is one of the pair.
-      if files.count != accounts.count * 2 { throw LoadError.unexpected(name) }
+      // Every file in the folder is one of an account's exports.
+      if let stray = files.first(where: { !known.contains($0) }) { throw LoadError.unexpected(stray) }
       snapshots.append((day, accounts))
     }
     self.snapshots = snapshots
