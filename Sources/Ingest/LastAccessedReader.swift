@@ -37,6 +37,8 @@ enum LastAccessedReader {
         "unknown job type \"\(jobType.prefix(40))\"", hint: "Expected SERVICE_LEVEL or ACTION_LEVEL")
     }
     var observations: [Observation] = []
+    var latestUse: Day?
+    var services = 0
     func unused(_ service: String, _ action: String?, lastUsed: Day?) {
       observations.append(
         Observation(
@@ -45,6 +47,10 @@ enum LastAccessedReader {
     }
     for service in try record.required("ServicesLastAccessed").elements {
       try service.requireObject()
+      services += 1
+      if let used = try service.optionalTimestampDay("LastAuthenticated") {
+        latestUse = max(latestUse ?? used, used)
+      }
       let namespace = try service.string("ServiceNamespace")
       let tracked = try service.optionalElements("TrackedActionsLastAccessed")
       if tracked.isEmpty {
@@ -57,6 +63,16 @@ enum LastAccessedReader {
         let lastUsed = try action.optionalTimestampDay("LastAccessedTime")
         if context.isUnused(lastUsed: lastUsed) { unused(namespace, name, lastUsed: lastUsed) }
       }
+    }
+    // A role that used none of its services within the window is an unused role, as Access
+    // Analyzer reports it, not one unused permission per service it may call.
+    if parts.kind == .role, services > 0, context.isUnused(lastUsed: latestUse) {
+      // The per-service items stay: the snapshot's reconciliation keeps them only where Access
+      // Analyzer says the role is in use after all.
+      observations.append(
+        Observation(
+          access: UnusedAccess(principalARN: arn, kind: .role), status: .active, lastUsedOn: latestUse,
+          sources: .lastAccessed))
     }
     return .lastAccessed(principal: principal, observations: observations, note: nil)
   }

@@ -167,10 +167,18 @@ struct Reconciler {
     var servicesWithActions = Set<String>()
     var usersWithAnalyzerKeys = Set<String>()
     var detailedFindings = Set<String>()
+    // Access Analyzer reports unused permissions only for roles it considers in use.
+    var usedByAnalyzer = Set<String>()
+    let analyzer: SourceSet = [.analyzer, .findingSummaries]
     for observation in byKey.values {
       let access = observation.access
       if access.kind == .permission && access.detail != "*" {
         servicesWithActions.insert(access.principalARN + " " + access.service)
+      }
+      if (access.kind == .permission || access.kind == .undetailedFinding)
+        && !observation.sources.isDisjoint(with: analyzer)
+      {
+        usedByAnalyzer.insert(access.principalARN)
       }
       if access.kind == .accessKey && observation.sources.contains(.analyzer) {
         usersWithAnalyzerKeys.insert(access.principalARN)
@@ -179,10 +187,23 @@ struct Reconciler {
         detailedFindings.insert(observation.findingID)
       }
     }
-    return byKey.values.filter { observation in
+    // A role that last-accessed data alone calls unused, where Access Analyzer says otherwise, is not.
+    let kept = byKey.values.filter { observation in
+      let access = observation.access
+      return
+        !(access.kind == .role && observation.sources == .lastAccessed
+        && usedByAnalyzer.contains(access.principalARN))
+    }
+    let unusedRoles = Set(
+      kept.filter { $0.access.kind == .role && $0.status == .active }.map(\.access.principalARN))
+    return kept.filter { observation in
       let access = observation.access
       switch access.kind {
       case .permission:
+        // An unused role is counted once; other sources' per-service items would count it again.
+        if unusedRoles.contains(access.principalARN) && !observation.sources.contains(.analyzer) {
+          return false
+        }
         return access.detail != "*"
           || !servicesWithActions.contains(access.principalARN + " " + access.service)
       case .accessKey:

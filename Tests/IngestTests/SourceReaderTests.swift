@@ -64,10 +64,25 @@ import Testing
 
   @Test func aThresholdFromSiteSettingsMovesTheCutoff() throws {
     let services = """
-      {"ServiceName": "AWS Lambda", "ServiceNamespace": "lambda", "LastAuthenticated": "2026-11-01T00:00:00Z"}
+      {"ServiceName": "AWS Lambda", "ServiceNamespace": "lambda", "LastAuthenticated": "2026-11-01T00:00:00Z"},
+      {"ServiceName": "Amazon S3", "ServiceNamespace": "s3", "LastAuthenticated": "2026-11-21T00:00:00Z"}
       """
     let result = try Self.read(["la.json": Self.lastAccessed(services)], threshold: 14)
     #expect(result.snapshot.observations.map(\.access.displayName) == ["lambda:*"])
+  }
+
+  @Test func aRoleThatUsedNothingIsOneUnusedRole() throws {
+    let services = """
+      {"ServiceName": "AWS Lambda", "ServiceNamespace": "lambda", "LastAuthenticated": "2026-05-01T00:00:00Z"},
+      {"ServiceName": "Amazon S3", "ServiceNamespace": "s3"}
+      """
+    let result = try Self.read(["la.json": Self.lastAccessed(services)])
+    #expect(result.snapshot.observations.map(\.access.displayName) == ["the whole role"])
+    #expect(result.snapshot.observations.first?.lastUsedOn == day("2026-05-01"))
+    // Access Analyzer reporting unused permissions of the role means it is in use: the services count.
+    let analyzer = Self.finding(#"{"unusedPermissionDetails": {"serviceNamespace": "kms"}}"#)
+    let both = try Self.read(["la.json": Self.lastAccessed(services), "f.json": analyzer])
+    #expect(both.snapshot.observations.map(\.access.displayName) == ["kms:*", "lambda:*", "s3:*"])
   }
 
   @Test func unfinishedJobsAreReportedNotCounted() throws {
