@@ -18,7 +18,7 @@ struct SiteInitializer {
       ("teams.yml", Self.teamsYAML),
       ("content/procedures/quarterly-access-review.md", Self.procedure),
       ("content/analysis/README.md", Self.analysisReadme),
-      (".gitignore", "output/\nhistory.sqlite\nhistory.sqlite-*\n.output.*\n"),
+      (".gitignore", "/output\n.output.*\n.permsite.lock\nhistory.sqlite\nhistory.sqlite-*\n"),
     ]
     files += Theme.defaultFiles.map { ("templates/" + $0.path, $0.contents) }
     let fileManager = FileManager.default
