@@ -6,9 +6,10 @@ extension PageBuilder {
   static let changeRowLimit = 100
 
   /// The "what changed" block of a team page (`from` is the page's path) or the dashboard.
-  func activity(_ changes: Changes, from page: String, feed: String, exports team: TeamReport?)
-    -> ActivityModel
-  {
+  func activity(
+    _ changes: Changes, from page: String, feed: String, exports team: TeamReport?,
+    limit: Int = changeRowLimit
+  ) -> ActivityModel {
     let root = SitePaths.root(from: page)
     let kinds: [(Change.Kind, String)] = [
       (.new, "New unused permissions"), (.regressed, "Unused again after being removed"),
@@ -16,7 +17,7 @@ extension PageBuilder {
     ]
     let groups = kinds.map { kind, title in
       let entries = changes.of(kind)
-      let rows = entries.prefix(Self.changeRowLimit).map { change in
+      let rows = entries.prefix(limit).map { change in
         ChangeRow(
           day: change.day.iso, principal: change.principal.name,
           href: root
@@ -27,7 +28,8 @@ extension PageBuilder {
       let hidden = entries.count - rows.count
       return ChangeGroup(
         title: title, count: Format.count(entries.count), rows: rows, hasRows: !rows.isEmpty,
-        more: hidden > 0 ? "and \(Format.count(hidden)) more in the feed and the exports" : "",
+        more: hidden > 0
+          ? "and \(Format.count(hidden)) more on the team pages, in the feeds and in the exports" : "",
         hasMore: hidden > 0)
     }
     let exportBase =

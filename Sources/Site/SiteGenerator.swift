@@ -118,7 +118,7 @@ public struct SiteGenerator: Sendable {
     dashboard.oldestItems = builder.oldestItems(from: "index.html")
     dashboard.hasOldestItems = !dashboard.oldestItems.isEmpty
     dashboard.activity = builder.activity(
-      input.report.changes, from: "index.html", feed: builder.feedPath(nil), exports: nil)
+      input.report.changes, from: "index.html", feed: builder.feedPath(nil), exports: nil, limit: 10)
     try page(
       "index.html", title: "Dashboard", template: "dashboard", model: dashboard, section: "dashboard",
       feed: builder.feedPath(nil))
