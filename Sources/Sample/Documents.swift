@@ -288,7 +288,8 @@ enum Documents {
     var rng = SplitMix64(seed, 0x2E71E3, UInt64(team.index))
     var text = "# Quarterly review sign-offs: \(team.name), \(quarter.label)\n"
     let allIDs = reviewItems.flatMap { $0.items.map(\.id) }
-    let share = [0.75, 0.4, 0.15][min(reviewRank, 2)]
+    // A negative rank is a finished review: every item signed off.
+    let share = reviewRank < 0 ? 1.0 : [0.75, 0.4, 0.15][min(reviewRank, 2)]
     let count = max(1, Int((Double(allIDs.count) * share).rounded()))
     let span = max(0, newest.days(since: quarter.firstDay))
     var dates = (0..<count).map { _ in quarter.firstDay.adding(days: rng.within(0...span)) }

@@ -138,14 +138,26 @@ public enum SampleSite {
       if own.isEmpty, team.index >= 3 { continue }
       let archived = own.filter(\.archived)
       let open = own.filter { !$0.archived }
-      // Accepted findings are the natural exceptions; an open one stands in when there are none.
-      let exceptions = Array((archived + open.prefix(archived.isEmpty ? 1 : 0)).prefix(3))
+      // Open access kept on purpose (one whose exception has expired, one still held), then
+      // findings already accepted in Access Analyzer.
+      let exceptions = Array((open.prefix(2) + archived).prefix(3))
       let expired = !expiredWritten && !exceptions.isEmpty
       if expired { expiredWritten = true }
       let text = Documents.reviewYAML(
         team: team, quarter: quarter, newest: newest, reviewRank: files.count, exceptions: exceptions,
         expiredFirst: expired, seed: plan.options.seed)
       files.append((quarter.label + "/" + team.id + ".yml", text))
+    }
+    // Last quarter's reviews, mostly finished: what one team left open carries over.
+    let previous = quarter.previous
+    if let lastDay = plan.snapshotDays.last(where: { previous.contains($0) }) {
+      for team in plan.teams {
+        let text = Documents.reviewYAML(
+          team: team, quarter: previous, newest: lastDay, reviewRank: team.index == 1 ? 1 : -1,
+          exceptions: [],
+          expiredFirst: false, seed: plan.options.seed)
+        files.append((previous.label + "/" + team.id + ".yml", text))
+      }
     }
     return files
   }

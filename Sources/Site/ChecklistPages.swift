@@ -91,7 +91,10 @@ extension PageBuilder {
       // A team is overdue when items from last quarter are still open, or, for a past quarter,
       // when anything was left open at its end.
       let open = checklist.total - checklist.done
-      let overdue = current ? checklist.entries.contains { $0.isCarriedOver } : open > 0
+      // Generated items carry over while the access they name stays; procedure steps left undone
+      // are what make a review late.
+      let overdue =
+        current ? checklist.entries.contains { $0.isCarriedOver && $0.procedureSlug != nil } : open > 0
       rows.append(
         Row(
           row: ChecklistProgressRow(
@@ -99,7 +102,7 @@ extension PageBuilder {
             done: Format.count(checklist.done), total: Format.count(checklist.total),
             percent: Int((share * 100).rounded()), percentText: Format.percent(share),
             status: overdue
-              ? (current ? "Overdue: items from last quarter open" : "Left \(open) open") : "On track",
+              ? (current ? "Overdue: last quarter's review unfinished" : "Left \(open) open") : "On track",
             isOverdue: overdue),
           overdue: overdue, share: share, name: team.team.name))
     }

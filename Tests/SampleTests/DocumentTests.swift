@@ -78,8 +78,12 @@ struct DocumentTests {
     let sample = try LoadedSample.standard.get()
     let newest = sample.snapshots.last!.day
     let quarter = Quarter(containing: newest)
-    let reviews = sample.documents.filter { $0.key.hasPrefix("reviews/") }
+    let all = sample.documents.filter { $0.key.hasPrefix("reviews/") }
+    let reviews = all.filter { $0.key.hasPrefix("reviews/\(quarter.label)/") }
     #expect((2...3).contains(reviews.count))
+    // Last quarter's reviews: one per team, finished but for one team's.
+    let previous = all.filter { $0.key.hasPrefix("reviews/\(quarter.previous.label)/") }
+    #expect(previous.count == sample.teams().count)
     let procedure = try #require(sample.documents["procedures/quarterly-access-review.md"])
     let ids = Set(taskItems(procedure).map(\.id))
     let teamIDs = Set(sample.teams().map(\.id))
