@@ -43,11 +43,6 @@ public struct Theme: Sendable {
   let origins: [String: String]
   let library: MustacheLibrary
 
-  /// The page templates every site needs.
-  public static let requiredTemplates = [
-    "layout", "dashboard", "team", "principal-page", "team-checklist", "checklists", "procedure",
-  ]
-
   /// The built-in default theme alone.
   public static func builtIn() throws -> Theme {
     try Theme(overrides: [:], assetOverrides: [:], overrideOrigins: [:])
