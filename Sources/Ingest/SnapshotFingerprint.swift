@@ -42,13 +42,24 @@ public struct SnapshotFingerprint: Hashable, Sendable, CustomStringConvertible {
 
   /// The whole fingerprint of a folder, reading every file.
   public static func of(_ folder: URL) throws -> SnapshotFingerprint {
-    var hash = FNV1a()
+    var files: [(String, UInt64)] = []
     for file in try FileListing.regularFiles(under: folder) {
-      hash.add(file.relativePath + "\u{0}")
+      var hash = FNV1a()
       let data = try Data(contentsOf: file.url, options: .alwaysMapped)
       data.withUnsafeBytes { hash.add(bytes: $0) }
+      files.append((file.relativePath, hash.value))
     }
-    return SnapshotFingerprint(quick: try quick(of: folder), content: hash.hex)
+    return SnapshotFingerprint(quick: try quick(of: folder), content: content(of: files))
+  }
+
+  /// The content part from each file's own hash, in path order: what `SnapshotReader` computes
+  /// while it has the files open anyway, so a recorded folder is not read a second time.
+  static func content(of files: [(path: String, hash: UInt64)]) -> String {
+    var hash = FNV1a()
+    for file in files.sorted(by: { $0.path < $1.path }) {
+      hash.add(file.path + "\u{0}" + String(file.hash, radix: 16) + "\u{0}")
+    }
+    return hash.hex
   }
 }
 

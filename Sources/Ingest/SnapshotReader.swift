@@ -37,6 +37,8 @@ public struct SnapshotReader: Sendable {
     public var snapshot: Snapshot
     /// Things skipped or odd, which do not stop the build.
     public var warnings: [IngestWarning]
+    /// The folder's fingerprint, hashed from the bytes as they were read.
+    public var fingerprint: SnapshotFingerprint
   }
 
   /// Reads every file of the folder, on all cores, and merges them into one snapshot.
@@ -50,11 +52,13 @@ public struct SnapshotReader: Sendable {
     var errors: [IngestError] = []
     var merged = FileContent()
     var sources: [SourceFile] = []
+    var hashes: [(path: String, hash: UInt64)] = []
     for (file, outcome) in zip(files, outcomes) {
       switch outcome {
       case .failure(let error):
         errors.append(error)
       case .success(let content):
+        hashes.append((file.relativePath, content.contentHash))
         for kind in SourceKind.allCases {
           if let records = content.records[kind] {
             sources.append(SourceFile(name: file.relativePath, kind: kind, records: records))
@@ -78,7 +82,9 @@ public struct SnapshotReader: Sendable {
     }
     let snapshot = Reconciler(content: merged).snapshot(
       day: folder.day, sources: sources.sorted { ($0.name, $0.kind.rawValue) < ($1.name, $1.kind.rawValue) })
-    return Result(snapshot: snapshot, warnings: merged.warnings)
+    let fingerprint = SnapshotFingerprint(
+      quick: try SnapshotFingerprint.quick(of: folder.url), content: SnapshotFingerprint.content(of: hashes))
+    return Result(snapshot: snapshot, warnings: merged.warnings, fingerprint: fingerprint)
   }
 }
 
@@ -92,6 +98,8 @@ struct FileContent: Sendable {
   var notes: [String] = []
   /// Exports that say more pages exist.
   var truncated: [String] = []
+  /// The file's FNV-1a hash, for the snapshot's fingerprint.
+  var contentHash: UInt64 = 0
   /// Records read per source kind (a kind absent from the file is absent here).
   var records: [SourceKind: Int] = [:]
   var warnings: [IngestWarning] = []
@@ -241,7 +249,11 @@ enum ExportFileReader {
     }
     let outcome = data.withUnsafeBytes { (raw: UnsafeRawBufferPointer) -> Result<FileContent, IngestError> in
       do throws(IngestError) {
-        return .success(try read(raw.bindMemory(to: UInt8.self), displayName: displayName, context: context))
+        var content = try read(raw.bindMemory(to: UInt8.self), displayName: displayName, context: context)
+        var hash = FNV1a()
+        hash.add(bytes: raw)
+        content.contentHash = hash.value
+        return .success(content)
       } catch {
         return .failure(error)
       }

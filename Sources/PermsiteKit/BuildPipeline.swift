@@ -172,8 +172,7 @@ struct SnapshotRecorder {
       }
       let result = try reader.read(folder)
       for warning in result.warnings { logger.warning("\(warning)") }
-      let fingerprint = try SnapshotFingerprint.of(folder.url)
-      let outcome = try store.record(result.snapshot, fingerprint: fingerprint.description)
+      let outcome = try store.record(result.snapshot, fingerprint: result.fingerprint.description)
       logger.info(
         "recorded \(folder.day.iso): \(result.snapshot.observations.count) items, \(outcome.runsStarted) changes started, \(outcome.runsEnded) ended"
       )

@@ -79,3 +79,17 @@ import Testing
     #expect(bytes.value == 0x8594_4171_f739_67e8)
   }
 }
+
+@Suite struct ReadFingerprintTests {
+  @Test func theReaderHashesWhatItReadsAsTheFolderFingerprintDoes() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    try folder.write("findings.json", "[]")
+    try folder.write("sub/other.json", "[]\n")
+    let read = try SnapshotReader().read(folder.snapshot()).fingerprint
+    let separate = try SnapshotFingerprint.of(folder.url)
+    #expect(read == separate)
+    try folder.write("findings.json", "[ ]")
+    #expect(try SnapshotFingerprint.of(folder.url).content != read.content)
+  }
+}
