@@ -111,7 +111,7 @@ public struct BuildPipeline {
         "snapshot \(report.snapshot?.iso ?? "none"): \(report.totals.unusedPermissions) open unused permissions"
       )
     }
-    let files = try step("render") {
+    let outcome = try step("write site") {
       let input = SiteInput(
         config: folder.config, report: report,
         procedures: folder.procedures.map {
@@ -119,17 +119,16 @@ public struct BuildPipeline {
             name: $0.name, title: $0.title, document: $0.document,
             isQuarterlyChecklist: $0.isQuarterlyChecklist)
         }, generatedAt: options.now)
-      let files = try SiteGenerator(theme: theme).files(for: input)
-      return (files, "\(files.count) files")
-    }
-    try step("publish") {
-      let outcome = try OutputPublisher(output: options.output).publish(files)
+      let generator = SiteGenerator(theme: theme)
+      let outcome = try OutputPublisher(output: options.output).publish { sink in
+        try generator.generate(for: input, into: sink)
+      }
       return (
-        (),
-        "\(options.output.path): \(outcome.written) written, \(outcome.unchanged) unchanged, \(outcome.removed) removed"
+        outcome,
+        "\(options.output.path): \(outcome.written + outcome.unchanged) files, \(outcome.written) written, \(outcome.unchanged) unchanged, \(outcome.removed) removed"
       )
     }
-    return BuildSummary(recorded: recorded, files: files.count, report: report)
+    return BuildSummary(recorded: recorded, files: outcome.written + outcome.unchanged, report: report)
   }
 
   /// Runs one step, logging its outcome and duration, and wraps its errors with the step's name.

@@ -229,6 +229,12 @@ tr.attention th, tr.attention td { background: var(--warning-bg); }
 .banner p { margin: 0.25rem 0; }
 .overdue { font-weight: 700; }
 .changes h3 { margin-top: 1rem; }
+table.principals th[scope="row"] { font-weight: 400; }
+table.principals .kind { font-size: 0.75rem; text-transform: uppercase; letter-spacing: 0.05em; color: var(--muted); border: 1px solid var(--border); border-radius: 4px; padding: 0 0.3rem; }
+.pager { display: flex; flex-wrap: wrap; gap: 0.5rem; align-items: baseline; margin: 1rem 0; }
+.pager a, .pager span[aria-current] { padding: 0.2rem 0.5rem; border: 1px solid var(--border); border-radius: 4px; }
+.pager span[aria-current] { font-weight: 700; border-color: var(--accent); }
+@media print { .pager { display: none; } }
 
 """#,
     "checklists.mustache": #"""
@@ -493,36 +499,33 @@ tr.attention th, tr.attention td { background: var(--warning-bg); }
 </figure>
 
 """#,
-    "partials/principal.mustache": #"""
-<section class="principal" id="{{anchor}}" aria-labelledby="{{anchor}}-name {{anchor}}-account">
-  <h3 id="{{anchor}}-name"><span class="kind">{{kind}}</span> <a href="{{href}}">{{name}}</a></h3>
-  <p class="summary">{{summary}}</p>
-  <dl class="identity">
-    <div><dt>ARN</dt><dd><code>{{arn}}</code></dd></div>
-    <div><dt>Account</dt><dd id="{{anchor}}-account">{{account}}</dd></div>
-    <div><dt>Last used</dt><dd>{{lastUsed}}</dd></div>
-    {{#hasTags}}<div><dt>Tags</dt><dd>{{#tags}}<span class="tag">{{key}}={{value}}</span> {{/tags}}</dd></div>{{/hasTags}}
-  </dl>
-  <div class="table-scroll" tabindex="0" role="group" aria-label="Unused access of {{name}}">
-  <table class="items">
-    <caption class="visually-hidden">Unused access of {{name}}</caption>
-    <thead>
-      <tr><th scope="col">Unused</th><th scope="col">Kind</th><th scope="col">Last used</th><th scope="col">Open since</th><th scope="col">What to do</th></tr>
-    </thead>
-    <tbody>
-      {{#items}}
-      <tr{{#isAccepted}} class="accepted"{{/isAccepted}}>
-        <th scope="row"><code>{{what}}</code></th>
-        <td>{{kind}}</td>
-        <td>{{lastUsed}}</td>
-        <td><time datetime="{{openSince}}">{{openSince}}</time> <span class="muted">({{daysOpen}})</span>{{#isOverdue}} <span class="overdue">{{overdue}}</span>{{/isOverdue}}</td>
-        <td>{{recommendation}}</td>
-      </tr>
-      {{/items}}
-    </tbody>
-  </table>
-  </div>
-</section>
+    "partials/principal-table.mustache": #"""
+<div class="table-scroll" tabindex="0" role="group" aria-labelledby="principals-caption">
+<table class="principals">
+  <caption id="principals-caption">{{#pager}}{{summary}}{{/pager}}, most unused access first</caption>
+  <thead>
+    <tr><th scope="col">Principal</th><th scope="col">Account</th><th scope="col">Unused access</th><th scope="col">For example</th><th scope="col">Open since</th></tr>
+  </thead>
+  <tbody>
+    {{#principals}}
+    <tr>
+      <th scope="row"><span class="kind">{{kind}}</span> <a href="{{href}}">{{name}}</a></th>
+      <td>{{account}}</td>
+      <td>{{summary}}</td>
+      <td><code>{{examples}}</code></td>
+      <td><time datetime="{{openSince}}">{{openSince}}</time>{{#isOverdue}} <span class="overdue">{{overdue}}</span>{{/isOverdue}}</td>
+    </tr>
+    {{/principals}}
+  </tbody>
+</table>
+</div>
+{{#pager}}{{#hasPages}}
+<nav class="pager" aria-label="Pages of principals">
+  {{#hasPrevious}}<a href="{{previousHref}}" rel="prev">‹ Previous</a>{{/hasPrevious}}
+  {{#links}}{{#isGap}}<span class="gap">…</span>{{/isGap}}{{^isGap}}{{#isCurrent}}<span aria-current="page">{{label}}</span>{{/isCurrent}}{{^isCurrent}}<a href="{{href}}">{{label}}</a>{{/isCurrent}}{{/isGap}} {{/links}}
+  {{#hasNext}}<a href="{{nextHref}}" rel="next">Next ›</a>{{/hasNext}}
+</nav>
+{{/hasPages}}{{/pager}}
 
 """#,
     "partials/quarter-table.mustache": #"""
@@ -695,6 +698,13 @@ tr.attention th, tr.attention td { background: var(--warning-bg); }
 {{/sections}}
 
 """#,
+    "team-principals.mustache": #"""
+<p class="breadcrumb"><a href="../../index.html">Dashboard</a> › <a href="index.html">{{teamName}}</a> › Principals, {{pageLabel}}</p>
+<h1>{{teamName}}: what to remove, {{pageLabel}}</h1>
+<p>Every role and user of the team with unused access, most unused access first. Each one’s page lists what exactly is unused, since when, and the policies without it.</p>
+{{>partials/principal-table}}
+
+"""#,
     "team.mustache": #"""
 <p class="breadcrumb"><a href="../../index.html">Dashboard</a> › Team</p>
 <h1>{{name}}</h1>
@@ -734,8 +744,8 @@ tr.attention th, tr.attention td { background: var(--warning-bg); }
   <h2 id="principals">What to remove ({{principalCount}})</h2>
   <p><strong>{{overdueCount}}</strong> unused permissions are past the removal deadline and marked “overdue”.</p>
   {{#hasPrincipals}}
-  <p>Every role and user of the team with unused access, most unused permissions first. “Never in the tracking window” means AWS saw no use in the period it tracks.</p>
-  {{#principals}}{{>partials/principal}}{{/principals}}
+  <p>Every role and user of the team with unused access, most unused access first. Each one’s page lists what exactly is unused, since when, and the policies without it.</p>
+  {{>partials/principal-table}}
   {{/hasPrincipals}}
   {{^hasPrincipals}}<p>Nothing to remove: no principal of this team has unused access.</p>{{/hasPrincipals}}
 </section>

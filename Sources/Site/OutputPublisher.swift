@@ -42,6 +42,16 @@ public struct OutputPublisher: Sendable {
   @discardableResult
   public func publish(_ files: [OutputFile]) throws -> Outcome {
     for file in files { try Self.checkPath(file.path) }
+    return try publish { sink in
+      for file in files { try sink.write(file) }
+    }
+  }
+
+  /// Lets `generate` write the site into the unpublished tree, file by file and from several
+  /// threads at once, then deletes what it did not write and publishes the tree. Nothing is
+  /// published when `generate` throws.
+  @discardableResult
+  public func publish(_ generate: (any OutputSink) throws -> Void) throws -> Outcome {
     let fileManager = FileManager.default
     do {
       try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -50,7 +60,9 @@ public struct OutputPublisher: Sendable {
     }
     let published = try publishedTree()
     let target = published?.lastPathComponent == tree("a").lastPathComponent ? tree("b") : tree("a")
-    let outcome = try TreeSync(target: target, reference: published).sync(files)
+    let sync = TreeSync(target: target, reference: published)
+    try generate(sync)
+    let outcome = try sync.finish()
     try switchLink(to: target)
     return outcome
   }
@@ -106,39 +118,47 @@ public struct OutputPublisher: Sendable {
   }
 }
 
-/// Brings one tree to exactly the given files.
-struct TreeSync {
+/// Brings one tree to exactly the files written to it: a sink that writes only files whose
+/// content changed, safe to call from several threads at once.
+final class TreeSync: OutputSink, @unchecked Sendable {
   let target: URL
   /// The published tree: where an unchanged file's modification time is taken from.
   let reference: URL?
+  // Guards everything below; file contents are compared and written outside it.
+  private let lock = NSLock()
+  private var wanted = Set<String>()
+  private var outcome = OutputPublisher.Outcome(written: 0, unchanged: 0, removed: 0)
 
-  func sync(_ files: [OutputFile]) throws -> OutputPublisher.Outcome {
-    var outcome = OutputPublisher.Outcome(written: 0, unchanged: 0, removed: 0)
-    var wanted = Set<String>()
-    var folders = Set<String>()
-    for file in files {
-      wanted.insert(file.path)
-      let url = target.appendingPathComponent(file.path)
-      let folder = url.deletingLastPathComponent().path
-      if !folders.contains(folder) {
-        try createFolder(folder)
-        folders.insert(folder)
-      }
-      if let existing = FileManager.default.contents(atPath: url.path), Array(existing) == file.contents {
-        outcome.unchanged += 1
-        continue
-      }
-      try write(file.contents, to: url.path)
-      // The same bytes as the published file: keep its time, so nothing looks changed to rsync.
-      if let reference,
-        let published = FileManager.default.contents(
-          atPath: reference.appendingPathComponent(file.path).path),
-        Array(published) == file.contents
-      {
-        copyModificationTime(from: reference.appendingPathComponent(file.path).path, to: url.path)
-      }
-      outcome.written += 1
+  init(target: URL, reference: URL?) {
+    self.target = target
+    self.reference = reference
+  }
+
+  func write(_ file: OutputFile) throws {
+    try OutputPublisher.checkPath(file.path)
+    let path = target.path + "/" + file.path
+    lock.lock()
+    let isNew = wanted.insert(file.path).inserted
+    lock.unlock()
+    guard isNew else { throw SiteError.writeFailed(path: file.path, reason: "generated twice") }
+    let changed = try FileBytes.replace(path, with: file.contents) {
+      // A missing folder is made on the first write into it; another thread may be making it too.
+      try createFolder(String(path[..<path.lastIndex(of: "/")!]))
     }
+    if changed, let reference {
+      // The same bytes as the published file: keep its time, so nothing looks changed to rsync.
+      let published = reference.path + "/" + file.path
+      if FileBytes.hasContents(published, file.contents) { copyModificationTime(from: published, to: path) }
+    }
+    lock.lock()
+    if changed { outcome.written += 1 } else { outcome.unchanged += 1 }
+    lock.unlock()
+  }
+
+  /// Deletes what was not written and says what was done.
+  func finish() throws -> OutputPublisher.Outcome {
+    lock.lock()
+    defer { lock.unlock() }
     outcome.removed = try removeFiles(notIn: wanted)
     return outcome
   }
@@ -151,14 +171,70 @@ struct TreeSync {
     }
   }
 
-  /// Overwrites in place without truncating first, then cuts to size: on this kind of disk that is
-  /// far faster than truncating on open (see the performance notes).
-  private func write(_ bytes: [UInt8], to path: String) throws {
-    let descriptor = open(path, O_WRONLY | O_CREAT, 0o644)
+  private func copyModificationTime(from source: String, to destination: String) {
+    var status = stat()
+    guard stat(source, &status) == 0 else { return }
+    var times = [status.st_atim, status.st_mtim]
+    _ = utimensat(AT_FDCWD, destination, &times, 0)
+  }
+
+  /// Deletes files (and then empty folders) the site no longer has. Returns how many files went.
+  private func removeFiles(notIn wanted: Set<String>) throws -> Int {
+    var files: [String] = []
+    var folders: [String] = []
+    Self.walk(root: target.path, "", files: &files, folders: &folders)
+    let unwanted = files.filter { !wanted.contains($0) }
+    for relative in unwanted { unlink(target.path + "/" + relative) }
+    // Deepest first, so a folder is empty when its turn comes; a non-empty one stays.
+    for relative in folders.sorted(by: { $0.count > $1.count }) {
+      rmdir(target.path + "/" + relative)
+    }
+    return unwanted.count
+  }
+
+  /// Lists the files and folders below `root/relative` with `readdir`, which names each entry's
+  /// type without a `stat` per file: the tree holds one file per principal.
+  private static func walk(root: String, _ relative: String, files: inout [String], folders: inout [String]) {
+    guard let folder = opendir(relative.isEmpty ? root : root + "/" + relative) else { return }
+    defer { closedir(folder) }
+    while let entry = readdir(folder) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) {
+        String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+      }
+      guard name != ".", name != ".." else { continue }
+      let child = relative.isEmpty ? name : relative + "/" + name
+      var isFolder = Int32(entry.pointee.d_type) == DT_DIR
+      if Int32(entry.pointee.d_type) == DT_UNKNOWN {
+        var status = stat()
+        isFolder = lstat(root + "/" + child, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+      }
+      if isFolder {
+        folders.append(child)
+        walk(root: root, child, files: &files, folders: &folders)
+      } else {
+        files.append(child)
+      }
+    }
+  }
+}
+
+/// Comparing and writing files with plain POSIX calls: one open per file, the old bytes read only
+/// when the size matches, and changed files overwritten in place without truncating first (on this
+/// kind of disk that is far faster than truncating on open; see the performance notes).
+enum FileBytes {
+  /// Makes the file at `path` hold exactly `bytes`, calling `makeFolder` when its folder is missing.
+  /// Returns false when it already did.
+  static func replace(_ path: String, with bytes: [UInt8], makeFolder: () throws -> Void) throws -> Bool {
+    var descriptor = open(path, O_RDWR | O_CREAT, 0o644)
+    if descriptor < 0 && errno == ENOENT {
+      try makeFolder()
+      descriptor = open(path, O_RDWR | O_CREAT, 0o644)
+    }
     guard descriptor >= 0 else {
       throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
     }
     defer { close(descriptor) }
+    if has(descriptor, bytes) { return false }
     var offset = 0
     while offset < bytes.count {
       let written = bytes.withUnsafeBytes { buffer in
@@ -173,37 +249,30 @@ struct TreeSync {
     guard ftruncate(descriptor, off_t(bytes.count)) == 0 else {
       throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
     }
+    return true
   }
 
-  private func copyModificationTime(from source: String, to destination: String) {
+  /// Whether the file at `path` exists and holds exactly `bytes`.
+  static func hasContents(_ path: String, _ bytes: [UInt8]) -> Bool {
+    let descriptor = open(path, O_RDONLY)
+    guard descriptor >= 0 else { return false }
+    defer { close(descriptor) }
+    return has(descriptor, bytes)
+  }
+
+  private static func has(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
     var status = stat()
-    guard stat(source, &status) == 0 else { return }
-    var times = [status.st_atim, status.st_mtim]
-    _ = utimensat(AT_FDCWD, destination, &times, 0)
-  }
-
-  /// Deletes files (and then empty folders) the site no longer has. Returns how many files went.
-  private func removeFiles(notIn wanted: Set<String>) throws -> Int {
-    guard let enumerator = FileManager.default.enumerator(atPath: target.path) else { return 0 }
-    var files: [String] = []
-    var folders: [String] = []
-    while let relative = enumerator.nextObject() as? String {
-      var isFolder: ObjCBool = false
-      FileManager.default.fileExists(
-        atPath: target.appendingPathComponent(relative).path, isDirectory: &isFolder)
-      if isFolder.boolValue {
-        folders.append(relative)
-      } else if !wanted.contains(relative) {
-        files.append(relative)
+    guard fstat(descriptor, &status) == 0, Int(status.st_size) == bytes.count else { return false }
+    guard !bytes.isEmpty else { return true }
+    let existing = [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
+      var offset = 0
+      while offset < bytes.count {
+        let read = pread(descriptor, buffer.baseAddress! + offset, bytes.count - offset, off_t(offset))
+        guard read > 0 else { break }
+        offset += read
       }
+      count = offset
     }
-    for relative in files {
-      try? FileManager.default.removeItem(at: target.appendingPathComponent(relative))
-    }
-    // Deepest first, so a folder is empty when its turn comes; a non-empty one stays.
-    for relative in folders.sorted(by: { $0.count > $1.count }) {
-      rmdir(target.appendingPathComponent(relative).path)
-    }
-    return files.count
+    return existing == bytes
   }
 }

@@ -134,7 +134,7 @@ struct PageBuilder {
       teamName: team?.team.name ?? principal.teamID,
       href: SitePaths.root(from: page)
         + (paths.principalPage(principal.principal.arn)
-          ?? paths.teamPage(principal.teamID) + "#" + SitePaths.principalAnchor(principal.principal)),
+          ?? paths.teamPage(principal.teamID)),
       count: Format.count(principal.unusedPermissions))
   }
 
@@ -204,12 +204,14 @@ struct PageBuilder {
       checklistDone: Format.count(checklist.done), checklistTotal: Format.count(checklist.total),
       checklistPercent: Int((Ratio.of(checklist.done, checklist.total) * 100).rounded()),
       checklistHref: "checklists/" + checklist.quarter.label + ".html", hasChecklist: !team.isUnowned,
-      principals: team.principals.map { principalModel($0) }, hasPrincipals: !team.principals.isEmpty,
+      principals: principalRows(team, page: 1),
+      pager: PrincipalPages(count: team.principals.count).pager(onPage: 1),
+      hasPrincipals: !team.principals.isEmpty,
       principalCount: Format.counted(team.principals.count, "principal", "principals"))
   }
 
-  func principalModel(_ report: PrincipalReport) -> PrincipalModel {
-    let principal = report.principal
+  /// "12 unused permissions, 1 unused credential or role, 2 accepted exceptions".
+  func principalSummary(_ report: PrincipalReport) -> String {
     var parts: [String] = []
     if report.unusedPermissions > 0 {
       parts.append(Format.counted(report.unusedPermissions, "unused permission", "unused permissions"))
@@ -221,22 +223,14 @@ struct PageBuilder {
     if !report.acceptedItems.isEmpty {
       parts.append(Format.counted(report.acceptedItems.count, "accepted exception", "accepted exceptions"))
     }
-    let lastUsed: String
-    if let day = principal.lastUsedOn {
-      lastUsed = day.iso
-    } else {
-      lastUsed =
-        principal.kind == .role && principal.isInInventory ? "never in the tracking window" : "not reported"
-    }
-    return PrincipalModel(
-      anchor: SitePaths.principalAnchor(principal),
-      href: paths.principalPage(principal.arn).map {
-        String($0.dropFirst(paths.teamFolder(report.teamID).count + 1))
-      }
-        ?? "", name: principal.name, arn: principal.arn,
-      account: principal.accountID, kind: kindName(principal.kind), lastUsed: lastUsed,
-      tags: principal.tags.map { TagModel(key: $0.key, value: $0.value) }, hasTags: !principal.tags.isEmpty,
-      summary: parts.joined(separator: ", "), items: (report.items + report.acceptedItems).map(itemModel))
+    return parts.joined(separator: ", ")
+  }
+
+  /// When the principal was last used, in words.
+  func lastUsedText(_ principal: Principal) -> String {
+    if let day = principal.lastUsedOn { return day.iso }
+    return principal.kind == .role && principal.isInInventory
+      ? "never in the tracking window" : "not reported"
   }
 
   func itemModel(_ item: OpenItem) -> ItemModel {

@@ -190,23 +190,6 @@ struct ItemModel: Encodable {
   var isOverdue: Bool
 }
 
-/// A principal's section on its team page.
-struct PrincipalModel: Encodable {
-  var anchor: String
-  /// The principal's own page, relative to the team page.
-  var href: String
-  var name: String
-  var arn: String
-  var account: String
-  var kind: String
-  var lastUsed: String
-  var tags: [TagModel]
-  var hasTags: Bool
-  var summary: String
-  /// Open items, then accepted ones.
-  var items: [ItemModel]
-}
-
 /// `teams/TEAM/index.html`.
 struct TeamModel: Encodable {
   var name: String
@@ -226,7 +209,9 @@ struct TeamModel: Encodable {
   var checklistPercent: Int
   var checklistHref: String
   var hasChecklist: Bool
-  var principals: [PrincipalModel]
+  /// The first page of the team's principals; the rest are on `principals-N.html`.
+  var principals: [PrincipalRowModel]
+  var pager: PagerModel
   var hasPrincipals: Bool
   var principalCount: String
   var activity: ActivityModel? = nil

@@ -63,7 +63,6 @@ extension PageBuilder {
   /// The page of one principal with unused access.
   func principalPage(_ report: PrincipalReport, team: TeamReport) -> PrincipalPageModel {
     let principal = report.principal
-    let section = principalModel(report)
     var groups: [ItemGroupModel] = []
     let permissions = report.items.filter { $0.kind == .permission }
     for (service, items) in Dictionary(grouping: permissions, by: \.service).sorted(by: { $0.key < $1.key }) {
@@ -108,9 +107,10 @@ extension PageBuilder {
     return PrincipalPageModel(
       name: principal.name, kind: kindName(principal.kind), arn: principal.arn, account: principal.accountID,
       path: principal.path, created: Format.day(principal.createdOn, otherwise: "unknown"),
-      lastUsed: section.lastUsed, isInInventory: principal.isInInventory, tags: section.tags,
-      hasTags: section.hasTags, teamName: team.team.name, teamHref: "../index.html",
-      snapshot: self.report.snapshot?.iso ?? "", summary: section.summary, groups: groups,
+      lastUsed: lastUsedText(principal), isInInventory: principal.isInInventory,
+      tags: principal.tags.map { TagModel(key: $0.key, value: $0.value) }, hasTags: !principal.tags.isEmpty,
+      teamName: team.team.name, teamHref: "../index.html",
+      snapshot: self.report.snapshot?.iso ?? "", summary: principalSummary(report), groups: groups,
       accepted: report.acceptedItems.map(itemModel), hasAccepted: !report.acceptedItems.isEmpty,
       recommendationNote: recommendationNote, hasRecommendationNote: !recommendationNote.isEmpty,
       policyChanges: changes, hasPolicyChanges: !changes.isEmpty, policiesNote: policiesNote)

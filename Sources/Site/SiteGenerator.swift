@@ -1,4 +1,6 @@
 import Analysis
+import Dispatch
+import Foundation
 import Markdown
 import Model
 import Mustache
@@ -68,8 +70,33 @@ public struct OutputFile: Sendable, Hashable {
   }
 }
 
+/// Receives the generated files one by one; it may be called from several threads at once.
+public protocol OutputSink: Sendable {
+  /// Takes one file of the site.
+  func write(_ file: OutputFile) throws
+}
+
+/// Keeps the files in memory, for tests and callers that want them all at once.
+final class FileCollector: OutputSink, @unchecked Sendable {
+  private let lock = NSLock()
+  private var collected: [OutputFile] = []
+
+  func write(_ file: OutputFile) throws {
+    lock.lock()
+    collected.append(file)
+    lock.unlock()
+  }
+
+  /// Every file taken, by path.
+  var files: [OutputFile] {
+    lock.lock()
+    defer { lock.unlock() }
+    return collected.sorted { $0.path < $1.path }
+  }
+}
+
 /// Renders page models to HTML: the one place that knows which template engine is used.
-struct PageRenderer {
+struct PageRenderer: Sendable {
   let theme: Theme
 
   func render(template: String, model: some Encodable, page: String) throws -> String {
@@ -95,86 +122,172 @@ public struct SiteGenerator: Sendable {
     self.theme = theme
   }
 
-  /// Every output file, in a stable order.
+  /// Every output file, by path.
   public func files(for input: SiteInput) throws -> [OutputFile] {
-    let procedures = Self.uniqueSlugs(input.procedures)
-    let builder = PageBuilder(report: input.report, procedures: procedures)
-    let renderer = PageRenderer(theme: theme)
-    let layout = LayoutFactory(input: input)
-    var files: [OutputFile] = []
+    let collector = FileCollector()
+    try generate(for: input, into: collector)
+    return collector.files
+  }
 
-    func page(
-      _ path: String, title: String, template: String, model: some Encodable, section: String,
-      feed: String? = nil
-    ) throws {
-      let body = try renderer.render(template: template, model: model, page: path)
-      let html = try renderer.render(
-        template: "layout",
-        model: layout.model(page: path, title: title, body: body, section: section, feed: feed), page: path)
-      files.append(OutputFile(path: path, text: html))
+  /// Renders the whole site into `sink`, on all cores: pages are handed over as soon as each is
+  /// rendered, so the site never has to fit in memory at once. Throws the first failure in page
+  /// order, whatever the order in which the cores met it.
+  public func generate(for input: SiteInput, into sink: some OutputSink) throws {
+    let site = SiteRendering(input: input, theme: theme)
+    let jobs = site.jobs()
+    try ConcurrentJobs.run(count: jobs.count) { index in
+      for file in try site.files(of: jobs[index]) { try sink.write(file) }
     }
+  }
+}
 
+/// A share of the site that one core renders at a time.
+enum RenderJob: Sendable {
+  case dashboard
+  /// A team's page, list pages, checklists, exports and feed.
+  case team(Int)
+  /// Principal pages of one team, by their index in the team's report.
+  case principalPages(team: Int, range: Range<Int>)
+  /// The quarter overviews, procedures, summary, organisation feed, charts and assets.
+  case organisation
+}
+
+/// Everything needed to render any page of one site; shared, read-only, by the rendering cores.
+struct SiteRendering: Sendable {
+  let input: SiteInput
+  let procedures: [ProcedureSource]
+  let builder: PageBuilder
+  let renderer: PageRenderer
+  let layout: LayoutFactory
+
+  /// Principal pages rendered together: enough to keep a core busy, small enough to share the work.
+  static let principalPagesPerJob = 200
+
+  init(input: SiteInput, theme: Theme) {
+    self.input = input
+    self.procedures = SiteGenerator.uniqueSlugs(input.procedures)
+    self.builder = PageBuilder(report: input.report, procedures: procedures)
+    self.renderer = PageRenderer(theme: theme)
+    self.layout = LayoutFactory(input: input)
+  }
+
+  /// The jobs that together make the site; principal pages are split so both cores share them.
+  func jobs() -> [RenderJob] {
+    var jobs: [RenderJob] = [.dashboard, .organisation]
+    for (index, team) in input.report.teams.enumerated() {
+      jobs.append(.team(index))
+      for start in stride(from: 0, to: team.principals.count, by: Self.principalPagesPerJob) {
+        jobs.append(
+          .principalPages(
+            team: index, range: start..<min(team.principals.count, start + Self.principalPagesPerJob)))
+      }
+    }
+    return jobs
+  }
+
+  func files(of job: RenderJob) throws -> [OutputFile] {
+    switch job {
+    case .dashboard: return [try dashboard()]
+    case .team(let index): return try teamFiles(input.report.teams[index])
+    case .principalPages(let index, let range):
+      let team = input.report.teams[index]
+      return try team.principals[range].compactMap { principal in
+        guard let path = builder.paths.principalPage(principal.principal.arn) else { return nil }
+        return try page(
+          path, title: "\(principal.principal.name) (\(team.team.name))", template: "principal-page",
+          model: builder.principalPage(principal, team: team), section: "teams")
+      }
+    case .organisation: return try organisationFiles()
+    }
+  }
+
+  /// One page: its template rendered inside the layout.
+  func page(
+    _ path: String, title: String, template: String, model: some Encodable, section: String,
+    feed: String? = nil
+  ) throws -> OutputFile {
+    let body = try renderer.render(template: template, model: model, page: path)
+    let html = try renderer.render(
+      template: "layout",
+      model: layout.model(page: path, title: title, body: body, section: section, feed: feed), page: path)
+    return OutputFile(path: path, text: html)
+  }
+
+  func dashboard() throws -> OutputFile {
     var dashboard = builder.dashboard()
     dashboard.oldestItems = builder.oldestItems(from: "index.html")
     dashboard.hasOldestItems = !dashboard.oldestItems.isEmpty
     dashboard.activity = builder.activity(
       input.report.changes, from: "index.html", feed: builder.feedPath(nil), exports: nil, limit: 10)
-    try page(
+    return try page(
       "index.html", title: "Dashboard", template: "dashboard", model: dashboard, section: "dashboard",
       feed: builder.feedPath(nil))
-    for team in input.report.teams {
-      var teamModel = builder.teamPage(team)
-      let teamPath = builder.paths.teamPage(team.team.id)
-      teamModel.activity = builder.activity(
-        team.changes, from: teamPath, feed: builder.feedPath(team), exports: team)
-      teamModel.overdueCount = Format.count(team.totals.overduePermissions)
+  }
+
+  func teamFiles(_ team: TeamReport) throws -> [OutputFile] {
+    var files: [OutputFile] = []
+    var teamModel = builder.teamPage(team)
+    let teamPath = builder.paths.teamPage(team.team.id)
+    teamModel.activity = builder.activity(
+      team.changes, from: teamPath, feed: builder.feedPath(team), exports: team)
+    teamModel.overdueCount = Format.count(team.totals.overduePermissions)
+    files.append(
       try page(
         teamPath, title: team.team.name, template: "team", model: teamModel, section: "teams",
-        feed: builder.feedPath(team))
-      let export = TeamExport(team: team)
-      let dataPath = "data/teams/" + builder.paths.teamFolder(team.team.id).dropFirst("teams/".count)
-      files.append(OutputFile(path: dataPath + ".csv", text: export.csv))
-      files.append(OutputFile(path: dataPath + ".json", text: export.json))
+        feed: builder.feedPath(team)))
+    let pages = PrincipalPages(count: team.principals.count)
+    for number in stride(from: 2, through: pages.pageCount, by: 1) {
       files.append(
-        OutputFile(
-          path: builder.feedPath(team),
-          text: AtomFeed(
-            title: "\(team.team.name): new and overdue unused access", path: builder.feedPath(team),
-            pagePath: teamPath, changes: team.changes.entries,
-            updated: input.report.snapshot ?? input.generatedAt.day,
-            baseURL: input.config.baseURL, principalPage: { builder.paths.principalPage($0) }
-          ).xml))
-      for principal in team.principals {
-        guard let path = builder.paths.principalPage(principal.principal.arn) else { continue }
         try page(
-          path, title: "\(principal.principal.name) (\(team.team.name))", template: "principal-page",
-          model: builder.principalPage(principal, team: team), section: "teams")
-      }
-      if input.report.quarter != nil, !team.isUnowned {
-        for checklist in [team.previousChecklist, team.checklist].compactMap({ $0 }) {
-          let path = builder.paths.teamChecklist(team.team.id, checklist.quarter)
+          builder.paths.teamFolder(team.team.id) + "/" + PrincipalPages.file(ofPage: number),
+          title: "\(team.team.name): principals, page \(number)", template: "team-principals",
+          model: builder.principalList(team, page: number), section: "teams"))
+    }
+    let export = TeamExport(team: team)
+    let dataPath = "data/teams/" + builder.paths.teamFolder(team.team.id).dropFirst("teams/".count)
+    files.append(OutputFile(path: dataPath + ".csv", text: export.csv))
+    files.append(OutputFile(path: dataPath + ".json", text: export.json))
+    files.append(
+      OutputFile(
+        path: builder.feedPath(team),
+        text: AtomFeed(
+          title: "\(team.team.name): new and overdue unused access", path: builder.feedPath(team),
+          pagePath: teamPath, changes: team.changes.entries,
+          updated: input.report.snapshot ?? input.generatedAt.day,
+          baseURL: input.config.baseURL, principalPage: { builder.paths.principalPage($0) }
+        ).xml))
+    if input.report.quarter != nil, !team.isUnowned {
+      for checklist in [team.previousChecklist, team.checklist].compactMap({ $0 }) {
+        let path = builder.paths.teamChecklist(team.team.id, checklist.quarter)
+        files.append(
           try page(
             path, title: "\(team.team.name): \(checklist.quarter.label) checklist",
             template: "team-checklist",
-            model: builder.teamChecklist(team, checklist), section: "teams")
-          files.append(
-            OutputFile(
-              path: String(path.dropLast(".html".count)) + ".md",
-              text: builder.checklistMarkdown(team, checklist)))
-        }
+            model: builder.teamChecklist(team, checklist), section: "teams"))
+        files.append(
+          OutputFile(
+            path: String(path.dropLast(".html".count)) + ".md",
+            text: builder.checklistMarkdown(team, checklist)))
       }
     }
+    return files
+  }
+
+  func organisationFiles() throws -> [OutputFile] {
+    var files: [OutputFile] = []
     if let quarter = input.report.quarter {
-      try page(
-        builder.paths.quarterChecklists(quarter), title: "\(quarter.label) review checklists",
-        template: "checklists", model: builder.quarterChecklists(quarter, current: true),
-        section: "checklists")
-      if input.report.teams.contains(where: { $0.previousChecklist != nil }) {
+      files.append(
         try page(
-          builder.paths.quarterChecklists(quarter.previous),
-          title: "\(quarter.previous.label) review checklists",
-          template: "checklists", model: builder.quarterChecklists(quarter.previous, current: false),
-          section: "checklists")
+          builder.paths.quarterChecklists(quarter), title: "\(quarter.label) review checklists",
+          template: "checklists", model: builder.quarterChecklists(quarter, current: true),
+          section: "checklists"))
+      if input.report.teams.contains(where: { $0.previousChecklist != nil }) {
+        files.append(
+          try page(
+            builder.paths.quarterChecklists(quarter.previous),
+            title: "\(quarter.previous.label) review checklists",
+            template: "checklists", model: builder.quarterChecklists(quarter.previous, current: false),
+            section: "checklists"))
       }
     }
     for procedure in procedures {
@@ -183,9 +296,10 @@ public struct SiteGenerator: Sendable {
         bodyHTML: procedure.document.html(allowRawHTML: input.config.allowsRawHTML),
         isChecklist: procedure.isQuarterlyChecklist,
         checklistNote: "Each team works through this procedure's checklist every quarter.")
-      try page(
-        SitePaths.procedure(procedure.slug), title: procedure.title, template: "procedure", model: model,
-        section: "procedures")
+      files.append(
+        try page(
+          SitePaths.procedure(procedure.slug), title: procedure.title, template: "procedure", model: model,
+          section: "procedures"))
     }
     files.append(OutputFile(path: "data/summary.json", text: SummaryDocument(report: input.report).json()))
     if input.report.snapshot != nil {
@@ -200,12 +314,14 @@ public struct SiteGenerator: Sendable {
           ).xml))
     }
     files += builder.chartFiles()
-    for (path, bytes) in theme.assets.sorted(by: { $0.key < $1.key }) {
+    for (path, bytes) in renderer.theme.assets.sorted(by: { $0.key < $1.key }) {
       files.append(OutputFile(path: "assets/" + path, contents: bytes))
     }
     return files
   }
+}
 
+extension SiteGenerator {
   /// Procedures with slugs made unique in name order.
   static func uniqueSlugs(_ procedures: [ProcedureSource]) -> [ProcedureSource] {
     var used = Set<String>()
@@ -220,6 +336,47 @@ public struct SiteGenerator: Sendable {
       used.insert(procedure.slug)
       return procedure
     }
+  }
+}
+
+/// Runs numbered jobs on all cores.
+enum ConcurrentJobs {
+  /// Runs `body` for every index in `0..<count`; after a failure, jobs not yet started are
+  /// skipped, and the failure of the lowest index is thrown so the message does not depend on timing.
+  static func run(count: Int, _ body: @Sendable (Int) throws -> Void) throws {
+    let failures = Failures()
+    DispatchQueue.concurrentPerform(iterations: count) { index in
+      guard !failures.any else { return }
+      do {
+        try body(index)
+      } catch {
+        failures.record(error, at: index)
+      }
+    }
+    if let error = failures.first { throw error }
+  }
+}
+
+private final class Failures: @unchecked Sendable {
+  private let lock = NSLock()
+  private var failures: [(index: Int, error: any Error)] = []
+
+  var any: Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return !failures.isEmpty
+  }
+
+  var first: (any Error)? {
+    lock.lock()
+    defer { lock.unlock() }
+    return failures.min { $0.index < $1.index }?.error
+  }
+
+  func record(_ error: any Error, at index: Int) {
+    lock.lock()
+    failures.append((index, error))
+    lock.unlock()
   }
 }
 

@@ -71,12 +71,4 @@ struct SitePaths: Sendable {
   static func root(from page: String) -> String {
     String(repeating: "../", count: page.split(separator: "/").count - 1)
   }
-
-  /// The anchor of a principal's section on its team page.
-  static func principalAnchor(_ principal: Principal) -> String {
-    "p-"
-      + Slug.make(
-        principal.kind.rawValue + "-" + principal.accountID + "-" + principal.name, maxLength: 80,
-        fallback: "principal")
-  }
 }

@@ -69,7 +69,9 @@ import Testing
         ].filter { $0 >= "2026-06-25" })
     #expect(summary.report.oldestItems.first?.item.displayName == "ec2:*")
     let team = try tree.read("output/teams/payments/index.html")
-    #expect(team.contains(#"<span class="overdue">overdue by 6 days</span>"#))
+    #expect(team.contains(#"<span class="overdue">2 overdue</span>"#), "pay-a's row")
+    let role = try tree.read("output/teams/payments/principals/pay-a.html")
+    #expect(role.contains(#"<span class="overdue">overdue by 6 days</span>"#))
   }
 
   @Test func feedsAreValidAtomWithStableIDs() throws {

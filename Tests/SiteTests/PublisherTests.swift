@@ -85,4 +85,30 @@ import Testing
     }
     #expect(try FileManager.default.contentsOfDirectory(atPath: root.path).isEmpty)
   }
+
+  @Test func filesWrittenFromSeveralThreadsIntoNewFoldersAllArrive() throws {
+    let root = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let output = root.appendingPathComponent("output")
+    let outcome = try OutputPublisher(output: output).publish { sink in
+      try ConcurrentJobs.run(count: 2000) { index in
+        try sink.write(OutputFile(path: "teams/t\(index % 50)/p\(index).html", text: "page \(index)"))
+      }
+    }
+    #expect(outcome == .init(written: 2000, unchanged: 0, removed: 0))
+    for index in [0, 49, 50, 1999] {
+      #expect(try Self.read(output, "teams/t\(index % 50)/p\(index).html") == "page \(index)")
+    }
+  }
+
+  @Test func aFileGeneratedTwiceIsAnError() throws {
+    let root = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    #expect(throws: SiteError.self) {
+      try OutputPublisher(output: root.appendingPathComponent("output")).publish([
+        OutputFile(path: "a.html", text: "1"), OutputFile(path: "a.html", text: "2"),
+      ])
+    }
+    #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent("output").path))
+  }
 }
