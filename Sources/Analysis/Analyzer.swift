@@ -133,6 +133,9 @@ struct AnalysisContext {
     var allChanges: [Change] = []
     var allItems: [OldItem] = []
 
+    // Grouped once: filtering every team's principals out of the whole list would be teams × principals.
+    let reportsOfTeam = Dictionary(grouping: state.principalReports, by: \.teamID)
+    let previousReportsOfTeam = previousState.map { Dictionary(grouping: $0.principalReports, by: \.teamID) }
     var teamReports: [TeamReport] = []
     for (index, team) in teams.enumerated() {
       let isUnowned = index == teams.count - 1
@@ -142,7 +145,7 @@ struct AnalysisContext {
         : ReviewExceptions.exceptions(
           team: team.id, upTo: quarters.quarters[currentQuarter], reviews: settings.reviews)
       let principals = ReviewExceptions.apply(
-        exceptions, to: state.principalReports.filter { $0.teamID == team.id }, on: snapshots[current])
+        exceptions, to: reportsOfTeam[team.id] ?? [], on: snapshots[current])
       if isUnowned && principals.isEmpty && state.inventoryCount[index].principals == 0 { continue }
       var totals = state.totals(team: index)
       totals.identifiedThisQuarter = flow.identified[index][currentQuarter]
@@ -170,11 +173,11 @@ struct AnalysisContext {
       var previousChecklist: ChecklistProgress?
       // Nobody reviews the unowned group: it has no champion and so no checklist.
       if !isUnowned {
-        if let previousState, let previousSnapshot {
+        if let previousReportsOfTeam, let previousSnapshot {
           let quarter = quarters.quarters[currentQuarter - 1]
           let earlier = ReviewExceptions.apply(
             ReviewExceptions.exceptions(team: team.id, upTo: quarter, reviews: settings.reviews),
-            to: previousState.principalReports.filter { $0.teamID == team.id },
+            to: previousReportsOfTeam[team.id] ?? [],
             on: snapshots[previousSnapshot])
           var ignored: [DataProblem] = []
           previousChecklist = ChecklistBuilder.progress(

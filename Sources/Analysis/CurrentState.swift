@@ -79,11 +79,7 @@ struct CurrentState {
       state.principalReports.append(
         PrincipalReport(
           principal: principal, items: open, acceptedItems: accepted, unusedPermissions: permissions.count,
-          teamID: context.teams[team].id,
-          policyChanges: PolicyAdvisor.changes(
-            policies: principal.policies, unused: permissions,
-            recommendations: timeline.recommendations[principalIndex]),
-          recommendations: timeline.recommendations[principalIndex]))
+          teamID: context.teams[team].id, recommendations: timeline.recommendations[principalIndex]))
     }
     state.principalReports.sort {
       ($0.unusedPermissions, $1.principal.arn) > ($1.unusedPermissions, $0.principal.arn)

@@ -151,10 +151,16 @@ public struct PrincipalReport: Hashable, Sendable {
   public var unusedPermissions: Int
   /// The id of the owning team (`unowned` when none matches).
   public var teamID: String
-  /// Per policy, how to stop granting the unused permissions.
-  public var policyChanges: [PolicyChange]
   /// Access Analyzer's recommendation, when one was exported.
   public var recommendations: DatedRecommendations?
+
+  /// Per policy, how to stop granting the unused permissions. Worked out when asked, not with the
+  /// report: only the principal's own page shows it, and pages are rendered on all cores.
+  public var policyChanges: [PolicyChange] {
+    PolicyAdvisor.changes(
+      policies: principal.policies, unused: items.filter { $0.kind == .permission },
+      recommendations: recommendations)
+  }
 }
 
 /// One line of a team's quarterly checklist.
