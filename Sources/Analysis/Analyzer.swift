@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import Model
 
 /// What analysis needs besides the timeline.
@@ -116,20 +118,26 @@ struct AnalysisContext {
   func teamOfItem(_ item: Int) -> Int { teamOfPrincipal[timeline.items[item].principal] }
 
   func report() -> OrganisationReport {
-    let flow = QuarterFlow.compute(context: self)
-    let state = CurrentState.compute(context: self, at: current)
-    let openOverTime = OpenOverTime.compute(context: self)
     let currentQuarter = quarters.quarters.count - 1
     // The previous quarter's checklists tell which items carry over; they are computed at that
     // quarter's latest snapshot.
     let previousSnapshot =
       currentQuarter > 0 ? quarters.quarterOfSnapshot.lastIndex(of: currentQuarter - 1) : nil
-    let previousState = previousSnapshot.map { CurrentState.compute(context: self, at: $0) }
+    let reference = ChangeLog.reference(context: self)
+    // Each of these passes reads the whole timeline and none needs another: one core takes the
+    // current state, the other everything else.
+    let (state, (flow, openOverTime, previousState, changesByTeam)) = Concurrently.both(
+      { CurrentState.compute(context: self, at: current) },
+      {
+        (
+          QuarterFlow.compute(context: self), OpenOverTime.compute(context: self),
+          previousSnapshot.map { CurrentState.compute(context: self, at: $0) },
+          reference.map { ChangeLog.changes(context: self, since: $0) } ?? [:]
+        )
+      })
     var dataProblems = settings.problems
     var organisationExcepted = 0
     var organisationOverdue = 0
-    let reference = ChangeLog.reference(context: self)
-    let changesByTeam = reference.map { ChangeLog.changes(context: self, since: $0) } ?? [:]
     var allChanges: [Change] = []
     var allItems: [OldItem] = []
 
@@ -401,5 +409,45 @@ struct OpenOverTime {
       byTeam.append(series)
     }
     return OpenOverTime(byTeam: byTeam, organisation: organisation)
+  }
+}
+
+/// Runs independent computations on both cores.
+enum Concurrently {
+  /// Computes `first` and `second` at the same time and returns both results.
+  static func both<A: Sendable, B: Sendable>(_ first: @Sendable () -> A, _ second: @Sendable () -> B) -> (
+    A, B
+  ) {
+    let results = Pair<A, B>()
+    DispatchQueue.concurrentPerform(iterations: 2) { index in
+      if index == 0 { results.set(first: first()) } else { results.set(second: second()) }
+    }
+    return results.values
+  }
+}
+
+/// Two results filled in by two threads; the lock makes each write visible to the reader.
+private final class Pair<A: Sendable, B: Sendable>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var first: A?
+  private var second: B?
+
+  func set(first value: A) {
+    lock.lock()
+    first = value
+    lock.unlock()
+  }
+
+  func set(second value: B) {
+    lock.lock()
+    second = value
+    lock.unlock()
+  }
+
+  var values: (A, B) {
+    lock.lock()
+    defer { lock.unlock() }
+    // concurrentPerform returns only after both iterations ran, so both are set.
+    return (first!, second!)
   }
 }

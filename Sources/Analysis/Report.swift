@@ -115,8 +115,8 @@ public struct OpenItem: Hashable, Sendable {
   public var isAccepted: Bool
   /// The Access Analyzer finding that reported it.
   public var findingID: String
-  /// What to do, in one sentence.
-  public var recommendation: String
+  /// Whether a role or a user holds it, for the wording of what to do.
+  public var principalKind: PrincipalKind
   /// Which sources reported it.
   public var sources: SourceSet
   /// The exception a review file records for it, if any.
@@ -126,6 +126,14 @@ public struct OpenItem: Hashable, Sendable {
 
   /// Days past the removal deadline (negative: days left).
   public var daysPastDeadline = 0
+
+  /// What to do, in one sentence. Worded when asked: a million open items need no sentence each
+  /// until a page shows them.
+  public var recommendation: String {
+    isAccepted
+      ? "Accepted as an exception (archived in Access Analyzer)"
+      : Recommendation.text(kind: kind, service: service, detail: detail, principalKind: principalKind)
+  }
 
   /// Whether the team still has to act on it: open, and not covered by a current exception.
   public var isOutstanding: Bool {
