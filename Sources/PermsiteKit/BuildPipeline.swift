@@ -27,6 +27,9 @@ public struct BuildOptions: Sendable {
   public var date: Day?
   /// The time shown as the build time.
   public var now: Timestamp
+  /// Whether a build that records nothing new may keep the published site when nothing it is
+  /// built from changed (see `BuildKey`); the build then analyses and renders nothing.
+  public var reusesUnchangedSite = false
 
   /// Options with every field given; `output` defaults to `site/output`.
   public init(site: URL, output: URL? = nil, date: Day? = nil, now: Timestamp) {
@@ -43,8 +46,8 @@ public struct BuildSummary: Sendable {
   public var recorded: [Day]
   /// Files written.
   public var files: Int
-  /// The report the site was built from.
-  public var report: OrganisationReport
+  /// The report the site was built from; nil when the published site was up to date and kept.
+  public var report: OrganisationReport?
 }
 
 /// `permsite build` as a list of named steps in execution order: read the site folder, load the
@@ -88,6 +91,14 @@ public struct BuildPipeline {
         recorded, recorded.isEmpty ? "nothing new" : "recorded " + recorded.map(\.iso).joined(separator: ", ")
       )
     }
+    let key = BuildKey.of(
+      site: options.site, recorded: try store.recordedSnapshots(), date: options.date, today: options.now.day)
+    if options.reusesUnchangedSite, recorded.isEmpty,
+      OutputPublisher(output: options.output).publishedKey() == key.text
+    {
+      logger.info("up to date: nothing the site is built from changed since it was published")
+      return BuildSummary(recorded: [], files: 0, report: nil)
+    }
     let report = try step("analyse") {
       let timeline = try store.timeline()
       let report = try Analyzer.report(
@@ -120,7 +131,7 @@ public struct BuildPipeline {
             isQuarterlyChecklist: $0.isQuarterlyChecklist)
         }, generatedAt: options.now)
       let generator = SiteGenerator(theme: theme)
-      let outcome = try OutputPublisher(output: options.output).publish { sink in
+      let outcome = try OutputPublisher(output: options.output).publish(key: key.text) { sink in
         try generator.generate(for: input, into: sink)
       }
       return (

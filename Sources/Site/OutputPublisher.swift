@@ -47,11 +47,27 @@ public struct OutputPublisher: Sendable {
     }
   }
 
+  /// The key recorded with the published site (see `publish(key:_:)`), when the output link still
+  /// points at the tree it was recorded for.
+  public func publishedKey() -> String? {
+    guard let text = try? String(contentsOf: keyFile, encoding: .utf8) else { return nil }
+    let parts = text.split(separator: " ", maxSplits: 1)
+    guard parts.count == 2,
+      let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: output.path),
+      destination == parts[0],
+      FileManager.default.fileExists(atPath: parent.appendingPathComponent(destination).path)
+    else { return nil }
+    return String(parts[1]).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  /// `.NAME.key` beside the trees: which tree a key describes, and the key.
+  private var keyFile: URL { parent.appendingPathComponent(".\(name).key") }
+
   /// Lets `generate` write the site into the unpublished tree, file by file and from several
-  /// threads at once, then deletes what it did not write and publishes the tree. Nothing is
-  /// published when `generate` throws.
+  /// threads at once, then deletes what it did not write and publishes the tree, recording `key`
+  /// (what the site was built from) with it. Nothing is published when `generate` throws.
   @discardableResult
-  public func publish(_ generate: (any OutputSink) throws -> Void) throws -> Outcome {
+  public func publish(key: String? = nil, _ generate: (any OutputSink) throws -> Void) throws -> Outcome {
     let fileManager = FileManager.default
     do {
       try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -63,8 +79,24 @@ public struct OutputPublisher: Sendable {
     let sync = TreeSync(target: target, reference: published)
     try generate(sync)
     let outcome = try sync.finish()
+    // The old key goes first: a build killed after switching the link must not leave a key that
+    // vouches for the new tree with the old inputs.
+    unlink(keyFile.path)
     try switchLink(to: target)
+    if let key { try recordKey(key, for: target) }
     return outcome
+  }
+
+  private func recordKey(_ key: String, for target: URL) throws {
+    let temporary = parent.appendingPathComponent(".\(name).key.new")
+    do {
+      try Data((target.lastPathComponent + " " + key + "\n").utf8).write(to: temporary)
+    } catch {
+      throw SiteError.writeFailed(path: temporary.path, reason: error.localizedDescription)
+    }
+    guard rename(temporary.path, keyFile.path) == 0 else {
+      throw SiteError.writeFailed(path: keyFile.path, reason: String(cString: strerror(errno)))
+    }
   }
 
   /// The tree the output link points at now, after turning a plain output folder into a tree.

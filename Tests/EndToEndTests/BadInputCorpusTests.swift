@@ -160,7 +160,7 @@ import Testing
       #expect(!tree.exists("output"), "a failed build publishes nothing")
     } else {
       let summary = try BuildPipeline(options: options, logger: logger).run()
-      let problems = summary.report.dataProblems.map {
+      let problems = try #require(summary.report).dataProblems.map {
         "\($0.file)\($0.line.map { ":\($0)" } ?? ""): \($0.message)"
       }
       #expect(problems.contains { $0.contains(bad.message) }, "\(problems)")
