@@ -59,6 +59,8 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "permsite", dependencies: ["PermsiteKit"]),
+    // A compiled Mustache renderer over typed contexts, writing UTF-8 bytes.
+    .target(name: "TemplateEngine"),
     .testTarget(name: "ModelTests", dependencies: ["Model"]),
     .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
     .testTarget(name: "IngestTests", dependencies: ["Ingest", "Model"], resources: [.copy("Fixtures")]),
@@ -67,6 +69,7 @@ let package = Package(
     .testTarget(name: "ChartsTests", dependencies: ["Charts"], resources: [.copy("Golden")]),
     .testTarget(name: "SiteTests", dependencies: ["Site", "Analysis", "Model"], exclude: ["Golden"]),
     .testTarget(name: "SampleTests", dependencies: ["Sample", "Model"]),
+    .testTarget(name: "TemplateEngineTests", dependencies: ["TemplateEngine"], resources: [.copy("Spec")]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: [
