@@ -7,9 +7,9 @@
 /// for text the filter leaves alone, since most text is.
 public protocol TemplateEscaper: Sendable {
   /// Appends `text` (UTF-8), escaped, to `output`.
-  func appendEscaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout [UInt8])
+  func appendEscaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput)
   /// Appends `text` (UTF-8), not escaped, to `output`.
-  func appendUnescaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout [UInt8])
+  func appendUnescaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput)
 }
 
 /// Plain HTML escaping, the default: `&`, `<`, `>`, `"` and `'` become `&amp;`, `&lt;`, `&gt;`,
@@ -19,13 +19,13 @@ public struct HTMLEscaper: TemplateEscaper {
   public init() {}
 
   /// Appends `text` with the five HTML special characters escaped.
-  public func appendEscaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+  public func appendEscaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput) {
     Self.appendHTMLEscaped(text, to: &output)
   }
 
   /// Appends `text` unchanged.
-  public func appendUnescaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
-    output.append(contentsOf: text)
+  public func appendUnescaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput) {
+    output.append(text)
   }
 
   /// Bit `b` is set for each special byte `b`; all five are below 64, so one shift tells.
@@ -34,29 +34,46 @@ public struct HTMLEscaper: TemplateEscaper {
 
   /// Appends `text` with `&`, `<`, `>`, `"` and `'` escaped, copying the runs between them
   /// whole. Works on bytes: the five are ASCII, and no byte of a multi-byte UTF-8 sequence is.
-  public static func appendHTMLEscaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout [UInt8]) {
+  public static func appendHTMLEscaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput) {
+    guard let base = text.baseAddress else { return }
+    let count = text.count
     var runStart = 0
     var index = 0
-    let count = text.count
     while index < count {
-      let byte = text[index]
+      // Eight bytes at a time while none of them is special: most text has no special byte.
+      if index + 8 <= count
+        && !containsSpecialByte(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
+      {
+        index += 8
+        continue
+      }
+      let byte = base[index]
       if byte < 64 && (specialBytes >> UInt64(byte)) & 1 != 0 {
-        if runStart < index {
-          output.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<index]))
-        }
+        output.append(UnsafeBufferPointer(start: base + runStart, count: index - runStart))
         appendEntity(for: byte, to: &output)
         runStart = index + 1
       }
       index += 1
     }
-    if runStart == 0 {
-      output.append(contentsOf: text)
-    } else if runStart < count {
-      output.append(contentsOf: UnsafeBufferPointer(rebasing: text[runStart..<count]))
-    }
+    output.append(UnsafeBufferPointer(start: base + runStart, count: count - runStart))
   }
 
-  private static func appendEntity(for byte: UInt8, to output: inout [UInt8]) {
+  /// Whether any of the eight bytes of `word` is one of the five special bytes.
+  @inline(__always)
+  private static func containsSpecialByte(_ word: UInt64) -> Bool {
+    // A byte of `word ^ (c * ones)` is zero where `word` has byte `c`; the classic test for a
+    // zero byte, `(v - ones) & ~v & highs`, then finds it without a loop.
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    func hasZeroByte(_ value: UInt64) -> UInt64 {
+      (value &- ones) & ~value & highs
+    }
+    return hasZeroByte(word ^ (ones &* 0x26)) | hasZeroByte(word ^ (ones &* 0x3C))
+      | hasZeroByte(word ^ (ones &* 0x3E)) | hasZeroByte(word ^ (ones &* 0x22))
+      | hasZeroByte(word ^ (ones &* 0x27)) != 0
+  }
+
+  private static func appendEntity(for byte: UInt8, to output: inout TemplateOutput) {
     let entity: StaticString
     switch byte {
     case UInt8(ascii: "&"): entity = "&amp;"
@@ -65,7 +82,32 @@ public struct HTMLEscaper: TemplateEscaper {
     case UInt8(ascii: "\""): entity = "&quot;"
     default: entity = "&#39;"
     }
-    // A static string's bytes are in the binary: appending them allocates nothing.
-    entity.withUTF8Buffer { output.append(contentsOf: $0) }
+    output.append(entity)
+  }
+}
+
+/// The escaper a library renders with, held by reference so that renderers stay cheap to pass
+/// around, and with plain HTML escaping called directly rather than through the protocol.
+final class EscaperBox: Sendable {
+  let escaper: any TemplateEscaper
+  private let isPlainHTML: Bool
+
+  init(_ escaper: any TemplateEscaper) {
+    self.escaper = escaper
+    isPlainHTML = escaper is HTMLEscaper
+  }
+
+  func append(_ text: UnsafeBufferPointer<UInt8>, escaped: Bool, to output: inout TemplateOutput) {
+    if isPlainHTML {
+      if escaped {
+        HTMLEscaper.appendHTMLEscaped(text, to: &output)
+      } else {
+        output.append(text)
+      }
+    } else if escaped {
+      escaper.appendEscaped(text, to: &output)
+    } else {
+      escaper.appendUnescaped(text, to: &output)
+    }
   }
 }

@@ -50,19 +50,36 @@ struct PartialCall: Sendable {
 }
 
 /// A template compiled to a flat render plan: parsed once, rendered many times.
-final class CompiledTemplate: Sendable {
+///
+/// The tables live in buffers owned by the instance rather than in arrays, so that reading an
+/// operation or a name while rendering copies nothing and touches no reference count. They are
+/// written only by the initializer, which is what makes sharing the instance between threads
+/// safe.
+final class CompiledTemplate: @unchecked Sendable {
   let name: String
-  let operations: [Operation]
+  let operations: UnsafeMutableBufferPointer<Operation>
   /// The bytes of every literal, one after another.
-  let text: [UInt8]
-  let names: [TemplateName]
+  let text: UnsafeMutableBufferPointer<UInt8>
+  let names: UnsafeMutableBufferPointer<TemplateName>
   let partials: [PartialCall]
 
   init(name: String, operations: [Operation], text: [UInt8], names: [TemplateName], partials: [PartialCall]) {
     self.name = name
-    self.operations = operations
-    self.text = text
-    self.names = names
+    self.operations = Self.copy(operations)
+    self.text = Self.copy(text)
+    self.names = Self.copy(names)
     self.partials = partials
+  }
+
+  deinit {
+    operations.deinitialize().deallocate()
+    text.deinitialize().deallocate()
+    names.deinitialize().deallocate()
+  }
+
+  private static func copy<Element>(_ elements: [Element]) -> UnsafeMutableBufferPointer<Element> {
+    let buffer = UnsafeMutableBufferPointer<Element>.allocate(capacity: elements.count)
+    _ = buffer.initialize(from: elements)
+    return buffer
   }
 }

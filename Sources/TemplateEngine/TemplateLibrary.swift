@@ -25,7 +25,7 @@ public struct TemplateLibrary: Sendable {
 
   private let templates: [CompiledTemplate]
   private let indexByName: [String: Int]
-  private let escaper: any TemplateEscaper
+  private let escaper: EscaperBox
   /// How deeply partials may include one another before a render throws
   /// ``TemplateError/partialsNestedTooDeeply(partial:limit:)``.
   public let maximumPartialDepth: Int
@@ -65,7 +65,7 @@ public struct TemplateLibrary: Sendable {
     }
     self.templates = templates
     self.indexByName = indexByName
-    self.escaper = escaper
+    self.escaper = EscaperBox(escaper)
     self.maximumPartialDepth = max(1, maximumPartialDepth)
   }
 
@@ -84,7 +84,7 @@ public struct TemplateLibrary: Sendable {
   /// - Throws: ``TemplateError/unknownTemplate(_:)`` for a name the library does not have;
   ///   ``TemplateError/partialsNestedTooDeeply(partial:limit:)``, leaving `output` partly
   ///   written.
-  public func render(_ name: String, with value: TemplateValue, into output: inout [UInt8]) throws {
+  public func render(_ name: String, with value: TemplateValue, into output: inout TemplateOutput) throws {
     guard let index = indexByName[name] else { throw TemplateError.unknownTemplate(name) }
     var renderer = TemplateRenderer(
       templates: templates, escaper: escaper, maximumPartialDepth: maximumPartialDepth, root: value)
@@ -92,18 +92,37 @@ public struct TemplateLibrary: Sendable {
   }
 
   /// Renders the template `name` with `context`, appending UTF-8 to `output`.
+  @inlinable
+  public func render(_ name: String, with context: some TemplateContext, into output: inout TemplateOutput)
+    throws
+  {
+    try render(name, with: .object(context), into: &output)
+  }
+
+  /// Renders the template `name` with `value` as the only context, appending UTF-8 to `output`
+  /// (through a ``TemplateOutput``, copied once at the end; render into one directly to avoid
+  /// the copy).
+  public func render(_ name: String, with value: TemplateValue, into output: inout [UInt8]) throws {
+    var buffer = TemplateOutput()
+    try render(name, with: value, into: &buffer)
+    buffer.withUnsafeBytes { output.append(contentsOf: $0) }
+  }
+
+  /// Renders the template `name` with `context`, appending UTF-8 to `output`.
+  @inlinable
   public func render(_ name: String, with context: some TemplateContext, into output: inout [UInt8]) throws {
     try render(name, with: .object(context), into: &output)
   }
 
   /// The template `name` rendered with `value` as the only context.
   public func render(_ name: String, with value: TemplateValue) throws -> String {
-    var output: [UInt8] = []
+    var output = TemplateOutput()
     try render(name, with: value, into: &output)
-    return String(decoding: output, as: UTF8.self)
+    return output.string
   }
 
   /// The template `name` rendered with `context`.
+  @inlinable
   public func render(_ name: String, with context: some TemplateContext) throws -> String {
     try render(name, with: .object(context))
   }

@@ -2,29 +2,42 @@
 /// the stack, so renders on several threads share nothing mutable.
 struct TemplateRenderer {
   let templates: [CompiledTemplate]
-  let escaper: any TemplateEscaper
+  let escaper: EscaperBox
   let maximumPartialDepth: Int
-  private var stack: [TemplateValue]
+  /// Keeps the root value, which frames refer to without retaining it, alive.
+  private let root: TemplateValue
+  private var stack: [Frame]
   private var partialDepth = 0
 
+  /// One context on the stack. The contexts that names are looked up in are held unretained:
+  /// the value a section iterates over holds them while their frames exist, and reading a frame
+  /// then touches no reference count.
+  private enum Frame {
+    case object(Unmanaged<ObjectBox>)
+    /// An element of a list of typed contexts, looked up in place.
+    case contextElement(Unmanaged<ContextListBox>, Int)
+    /// Anything else a section pushes: `{{.}}` prints it; names are not looked up in it.
+    case value(TemplateValue)
+  }
+
   init(
-    templates: [CompiledTemplate], escaper: any TemplateEscaper, maximumPartialDepth: Int, root: TemplateValue
+    templates: [CompiledTemplate], escaper: EscaperBox, maximumPartialDepth: Int, root: TemplateValue
   ) {
     self.templates = templates
     self.escaper = escaper
     self.maximumPartialDepth = maximumPartialDepth
-    self.stack = [root]
+    self.root = root
+    self.stack = [Self.frame(for: root)]
     // Sections nest a few levels deep; reserving avoids regrowing the stack on the first ones.
     stack.reserveCapacity(16)
   }
 
-  mutating func render(_ template: CompiledTemplate, into output: inout [UInt8]) throws {
-    output.reserveCapacity(output.count + template.text.count)
+  mutating func render(_ template: CompiledTemplate, into output: inout TemplateOutput) throws {
     try run(template, 0..<template.operations.count, indentation: [], into: &output)
   }
 
   private mutating func run(
-    _ template: CompiledTemplate, _ range: Range<Int>, indentation: [UInt8], into output: inout [UInt8]
+    _ template: CompiledTemplate, _ range: Range<Int>, indentation: [UInt8], into output: inout TemplateOutput
   ) throws {
     let operations = template.operations
     var index = range.lowerBound
@@ -34,16 +47,16 @@ struct TemplateRenderer {
       case .literal:
         appendLiteral(operation, of: template, indentation: indentation, into: &output)
       case .escapedVariable:
-        interpolate(template.names[operation.operand], escaped: true, into: &output)
+        interpolate(template.names.baseAddress! + operation.operand, escaped: true, into: &output)
       case .unescapedVariable:
-        interpolate(template.names[operation.operand], escaped: false, into: &output)
+        interpolate(template.names.baseAddress! + operation.operand, escaped: false, into: &output)
       case .section:
-        let value = resolve(template.names[operation.operand])
+        let value = resolve(template.names.baseAddress! + operation.operand)
         try renderSection(over: value, template, index + 1..<operation.end, indentation, into: &output)
         index = operation.end
         continue
       case .invertedSection:
-        if !(resolve(template.names[operation.operand])?.isTruthy ?? false) {
+        if !(resolve(template.names.baseAddress! + operation.operand)?.isTruthy ?? false) {
           try run(template, index + 1..<operation.end, indentation: indentation, into: &output)
         }
         index = operation.end
@@ -51,7 +64,7 @@ struct TemplateRenderer {
       case .partial:
         try renderPartial(template.partials[operation.operand], indentation: indentation, into: &output)
       case .indentation:
-        output.append(contentsOf: indentation)
+        indentation.withUnsafeBufferPointer { output.append($0) }
       }
       index += 1
     }
@@ -59,26 +72,38 @@ struct TemplateRenderer {
 
   private mutating func renderSection(
     over value: TemplateValue?, _ template: CompiledTemplate, _ body: Range<Int>, _ indentation: [UInt8],
-    into output: inout [UInt8]
+    into output: inout TemplateOutput
   ) throws {
     switch value {
     case .none, .null, .bool(false):
       return
     case .list(let elements):
-      for element in elements {
-        stack.append(element)
+      for index in 0..<elements.count {
+        if case .contexts(let box) = elements.storage {
+          stack.append(.contextElement(Unmanaged.passUnretained(box), index))
+        } else {
+          stack.append(Self.frame(for: elements[index]))
+        }
         try run(template, body, indentation: indentation, into: &output)
         stack.removeLast()
       }
     case .some(let value):
-      stack.append(value)
+      stack.append(Self.frame(for: value))
       try run(template, body, indentation: indentation, into: &output)
       stack.removeLast()
     }
   }
 
+  /// The frame for a value that the caller keeps alive while the frame is on the stack.
+  private static func frame(for value: TemplateValue) -> Frame {
+    if case .object(let object) = value {
+      return .object(Unmanaged.passUnretained(object.box))
+    }
+    return .value(value)
+  }
+
   private mutating func renderPartial(
-    _ call: PartialCall, indentation: [UInt8], into output: inout [UInt8]
+    _ call: PartialCall, indentation: [UInt8], into output: inout TemplateOutput
   ) throws {
     guard let index = call.template else { return }
     guard partialDepth < maximumPartialDepth else {
@@ -100,21 +125,22 @@ struct TemplateRenderer {
 
   /// The value a name stands for: the first context on the stack, from the top, that has the
   /// name's first part; then each further part looked up in what the previous one found.
-  private func resolve(_ name: TemplateName) -> TemplateValue? {
-    if name.isImplicitIterator {
-      return stack.last
+  private func resolve(_ name: UnsafeMutablePointer<TemplateName>) -> TemplateValue? {
+    if name.pointee.isImplicitIterator {
+      return stack.last.map(Self.value(of:))
     }
     var level = stack.count - 1
     var found: TemplateValue?
     while level >= 0 {
-      if case .object(let context) = stack[level], let value = context.templateValue(forKey: name.first) {
-        found = value
-        break
-      }
+      found = Self.lookUp(name.pointee.first, in: stack[level])
+      if found != nil { break }
       level -= 1
     }
     guard var value = found else { return nil }
-    for part in name.rest {
+    if name.pointee.rest.isEmpty {
+      return value
+    }
+    for part in name.pointee.rest {
       guard case .object(let context) = value, let next = context.templateValue(forKey: part) else {
         return nil
       }
@@ -123,30 +149,44 @@ struct TemplateRenderer {
     return value
   }
 
-  private func interpolate(_ name: TemplateName, escaped: Bool, into output: inout [UInt8]) {
+  private static func lookUp(_ key: String, in frame: Frame) -> TemplateValue? {
+    switch frame {
+    case .object(let box): box._withUnsafeGuaranteedRef { $0.lookup(key) }
+    case .contextElement(let box, let index): box._withUnsafeGuaranteedRef { $0.lookup(index, key) }
+    case .value: nil
+    }
+  }
+
+  private static func value(of frame: Frame) -> TemplateValue {
+    switch frame {
+    case .object(let box): .object(TemplateObject(box: box.takeUnretainedValue()))
+    case .contextElement(let box, let index): box._withUnsafeGuaranteedRef { $0.lookup(index, nil) } ?? .null
+    case .value(let value): value
+    }
+  }
+
+  private func interpolate(
+    _ name: UnsafeMutablePointer<TemplateName>, escaped: Bool, into output: inout TemplateOutput
+  ) {
     switch resolve(name) {
     case .string(let text):
       append(text, escaped: escaped, into: &output)
     case .int(let number):
-      Self.appendDecimal(number, to: &output)
+      output.appendDecimal(number)
     case .double(let number):
       // Digits, sign, point, `e`, `inf` and `nan` need no escaping.
-      output.append(contentsOf: number.description.utf8)
+      output.append(number.description)
     case .bool(let flag):
-      let word: StaticString = flag ? "true" : "false"
-      word.withUTF8Buffer { output.append(contentsOf: $0) }
+      output.append(flag ? "true" : "false")
     case .none, .null, .object, .list:
       return
     }
   }
 
-  private func append(_ text: String, escaped: Bool, into output: inout [UInt8]) {
+  private func append(_ text: String, escaped: Bool, into output: inout TemplateOutput) {
+    let escaper = self.escaper
     let done: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
-      if escaped {
-        escaper.appendEscaped(bytes, to: &output)
-      } else {
-        escaper.appendUnescaped(bytes, to: &output)
-      }
+      escaper.append(bytes, escaped: escaped, to: &output)
     }
     if done == nil {
       // Only strings bridged from elsewhere lack contiguous UTF-8; copying them is rare.
@@ -155,21 +195,21 @@ struct TemplateRenderer {
   }
 
   private func appendLiteral(
-    _ operation: Operation, of template: CompiledTemplate, indentation: [UInt8], into output: inout [UInt8]
+    _ operation: Operation, of template: CompiledTemplate, indentation: [UInt8],
+    into output: inout TemplateOutput
   ) {
-    template.text.withUnsafeBufferPointer { text in
-      let literal = UnsafeBufferPointer(rebasing: text[operation.operand..<operation.end])
-      if indentation.isEmpty {
-        output.append(contentsOf: literal)
-      } else {
-        Self.appendIndented(literal, startsLine: operation.startsLine, indentation: indentation, to: &output)
-      }
+    let literal = UnsafeBufferPointer(rebasing: template.text[operation.operand..<operation.end])
+    if indentation.isEmpty {
+      output.append(literal)
+    } else {
+      Self.appendIndented(literal, startsLine: operation.startsLine, indentation: indentation, to: &output)
     }
   }
 
   /// Appends `literal` with `indentation` before each of its lines that is not empty.
   private static func appendIndented(
-    _ literal: UnsafeBufferPointer<UInt8>, startsLine: Bool, indentation: [UInt8], to output: inout [UInt8]
+    _ literal: UnsafeBufferPointer<UInt8>, startsLine: Bool, indentation: [UInt8],
+    to output: inout TemplateOutput
   ) {
     func isEmptyLine(at index: Int) -> Bool {
       literal[index] == UInt8(ascii: "\n")
@@ -177,31 +217,17 @@ struct TemplateRenderer {
           && literal[index + 1] == UInt8(ascii: "\n"))
     }
     if startsLine && !isEmptyLine(at: 0) {
-      output.append(contentsOf: indentation)
+      indentation.withUnsafeBufferPointer { output.append($0) }
     }
     var runStart = 0
     // A newline that ends the literal opens a line that whatever comes next begins.
     for index in 0..<max(0, literal.count - 1) where literal[index] == UInt8(ascii: "\n") {
-      output.append(contentsOf: UnsafeBufferPointer(rebasing: literal[runStart...index]))
+      output.append(UnsafeBufferPointer(rebasing: literal[runStart...index]))
       runStart = index + 1
       if !isEmptyLine(at: runStart) {
-        output.append(contentsOf: indentation)
+        indentation.withUnsafeBufferPointer { output.append($0) }
       }
     }
-    output.append(contentsOf: UnsafeBufferPointer(rebasing: literal[runStart...]))
-  }
-
-  /// Appends `number` in decimal without going through a `String`.
-  static func appendDecimal(_ number: Int, to output: inout [UInt8]) {
-    if number < 0 {
-      output.append(UInt8(ascii: "-"))
-    }
-    var magnitude = number.magnitude
-    let start = output.count
-    repeat {
-      output.append(UInt8(ascii: "0") + UInt8(magnitude % 10))
-      magnitude /= 10
-    } while magnitude > 0
-    output[start...].reverse()
+    output.append(UnsafeBufferPointer(rebasing: literal[runStart...]))
   }
 }

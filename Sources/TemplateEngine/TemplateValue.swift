@@ -35,16 +35,33 @@ public enum TemplateValue: Sendable {
   /// A decimal number; prints as Swift prints it (`1.21`, `1.0`, `1e+20`).
   case double(Double)
   /// A nested context: a section over it makes its names visible; it prints as nothing.
-  case object(any TemplateContext)
+  /// Written `.object(someContext)`.
+  case object(TemplateObject)
   /// A list: a section renders once per element; it prints as nothing.
-  case list([TemplateValue])
+  case list(TemplateList)
   /// A name that exists without a value: falsey, prints as nothing.
   case null
 
-  /// A list whose elements are the given contexts, such as the rows of a table.
-  public static func list<Items: Sequence>(of items: Items) -> TemplateValue
-  where Items.Element: TemplateContext {
-    .list(items.map { .object($0) })
+  /// A nested context.
+  @inlinable
+  public static func object<Context: TemplateContext>(_ context: Context) -> TemplateValue {
+    .object(TemplateObject(context))
+  }
+
+  /// A list of values.
+  public static func list(_ values: [TemplateValue]) -> TemplateValue {
+    .list(TemplateList(values))
+  }
+
+  /// A list of strings, such as the cells of a row; nothing is copied or allocated.
+  public static func list(_ strings: [String]) -> TemplateValue {
+    .list(TemplateList(strings))
+  }
+
+  /// A list of contexts, such as the rows of a table; the rows are neither copied nor boxed.
+  @inlinable
+  public static func list<Element: TemplateContext>(_ contexts: [Element]) -> TemplateValue {
+    .list(TemplateList(contexts))
   }
 
   /// The string, or `.null` when there is none.
@@ -58,7 +75,7 @@ public enum TemplateValue: Sendable {
     switch self {
     case .bool(let flag): flag
     case .null: false
-    case .list(let elements): !elements.isEmpty
+    case .list(let elements): elements.count > 0
     case .string, .int, .double, .object: true
     }
   }
@@ -95,7 +112,7 @@ extension TemplateValue: ExpressibleByBooleanLiteral {
 extension TemplateValue: ExpressibleByArrayLiteral {
   /// A `.list` written as a literal.
   public init(arrayLiteral elements: TemplateValue...) {
-    self = .list(elements)
+    self = .list(TemplateList(elements))
   }
 }
 
@@ -103,6 +120,43 @@ extension TemplateValue: ExpressibleByDictionaryLiteral {
   /// An `.object` backed by a ``TemplateDictionary``, written as a literal.
   public init(dictionaryLiteral elements: (String, TemplateValue)...) {
     self = .object(TemplateDictionary(Dictionary(elements, uniquingKeysWith: { _, last in last })))
+  }
+}
+
+/// A context as a template value holds it: `.object(context)` makes one.
+///
+/// It keeps the context in a closure made where the context's type is known, rather than as an
+/// `any TemplateContext`: that keeps ``TemplateValue`` a plain value that is copied by retaining
+/// one reference, where an existential would be copied through its type's value witnesses on
+/// every lookup.
+public struct TemplateObject: Sendable {
+  @usableFromInline
+  let box: ObjectBox
+
+  /// Wraps `context`.
+  @inlinable
+  public init<Context: TemplateContext>(_ context: Context) {
+    box = ObjectBox { context.templateValue(forKey: $0) }
+  }
+
+  init(box: ObjectBox) {
+    self.box = box
+  }
+
+  /// The value `key` has in the context.
+  public func templateValue(forKey key: String) -> TemplateValue? {
+    box.lookup(key)
+  }
+}
+
+/// The lookup of one context, compiled for its type.
+@usableFromInline
+final class ObjectBox: Sendable {
+  let lookup: @Sendable (String) -> TemplateValue?
+
+  @usableFromInline
+  init(_ lookup: @escaping @Sendable (String) -> TemplateValue?) {
+    self.lookup = lookup
   }
 }
 
