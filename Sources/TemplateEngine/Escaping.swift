@@ -97,6 +97,7 @@ final class EscaperBox: Sendable {
     isPlainHTML = escaper is HTMLEscaper
   }
 
+  @inline(__always)
   func append(_ text: UnsafeBufferPointer<UInt8>, escaped: Bool, to output: inout TemplateOutput) {
     if isPlainHTML {
       if escaped {

@@ -149,6 +149,7 @@ struct TemplateRenderer {
     return value
   }
 
+  @inline(__always)
   private static func lookUp(_ key: String, in frame: Frame) -> TemplateValue? {
     switch frame {
     case .object(let box): box._withUnsafeGuaranteedRef { $0.lookup(key) }
@@ -183,6 +184,7 @@ struct TemplateRenderer {
     }
   }
 
+  @inline(__always)
   private func append(_ text: String, escaped: Bool, into output: inout TemplateOutput) {
     let escaper = self.escaper
     let done: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
