@@ -37,25 +37,47 @@ public struct HTMLEscaper: TemplateEscaper {
   public static func appendHTMLEscaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput) {
     guard let base = text.baseAddress else { return }
     let count = text.count
-    var runStart = 0
-    var index = 0
-    while index < count {
-      // Eight bytes at a time while none of them is special: most text has no special byte.
-      if index + 8 <= count
-        && !containsSpecialByte(UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self))
-      {
-        index += 8
-        continue
+    // Most text has no special byte: look for the first one eight bytes at a time (the last
+    // word overlapping the one before), and copy text without any in one go.
+    var start = 0
+    if count >= 8 {
+      while start + 8 <= count && !containsSpecialByte(load(base + start)) {
+        start += 8
       }
+      if start + 8 > count && (start == count || !containsSpecialByte(load(base + count - 8))) {
+        output.append(text)
+        return
+      }
+    } else {
+      while start < count && !isSpecial(base[start]) {
+        start += 1
+      }
+      if start == count {
+        output.append(text)
+        return
+      }
+    }
+    output.append(UnsafeBufferPointer(start: base, count: start))
+    var runStart = start
+    for index in start..<count {
       let byte = base[index]
-      if byte < 64 && (specialBytes >> UInt64(byte)) & 1 != 0 {
+      if isSpecial(byte) {
         output.append(UnsafeBufferPointer(start: base + runStart, count: index - runStart))
         appendEntity(for: byte, to: &output)
         runStart = index + 1
       }
-      index += 1
     }
     output.append(UnsafeBufferPointer(start: base + runStart, count: count - runStart))
+  }
+
+  @inline(__always)
+  private static func isSpecial(_ byte: UInt8) -> Bool {
+    byte < 64 && (specialBytes >> UInt64(byte)) & 1 != 0
+  }
+
+  @inline(__always)
+  private static func load(_ bytes: UnsafePointer<UInt8>) -> UInt64 {
+    UnsafeRawPointer(bytes).loadUnaligned(as: UInt64.self)
   }
 
   /// Whether any of the eight bytes of `word` is one of the five special bytes.

@@ -1,13 +1,20 @@
 /// A name from a tag, split at compile time so that rendering never splits or copies strings.
-struct TemplateName: Sendable {
-  /// The name as written, such as `team.name`.
-  let text: String
+///
+/// A class, reached while rendering through an unretained reference, so that passing `first`
+/// to a lookup borrows the string instead of retaining and releasing it.
+final class TemplateName: Sendable {
   /// The part looked up on the context stack (empty for `.`).
   let first: String
   /// The parts looked up, one after another, in what `first` found.
   let rest: [String]
   /// `{{.}}`: the top of the context stack itself.
   let isImplicitIterator: Bool
+
+  init(first: String, rest: [String], isImplicitIterator: Bool) {
+    self.first = first
+    self.rest = rest
+    self.isImplicitIterator = isImplicitIterator
+  }
 }
 
 /// One step of a render plan. Plain data, so that walking a plan copies no references.
@@ -60,14 +67,17 @@ final class CompiledTemplate: @unchecked Sendable {
   let operations: UnsafeMutableBufferPointer<Operation>
   /// The bytes of every literal, one after another.
   let text: UnsafeMutableBufferPointer<UInt8>
-  let names: UnsafeMutableBufferPointer<TemplateName>
+  /// The names, unretained; `nameObjects` keeps them alive.
+  let names: UnsafeMutableBufferPointer<Unmanaged<TemplateName>>
+  private let nameObjects: [TemplateName]
   let partials: [PartialCall]
 
   init(name: String, operations: [Operation], text: [UInt8], names: [TemplateName], partials: [PartialCall]) {
     self.name = name
     self.operations = Self.copy(operations)
     self.text = Self.copy(text)
-    self.names = Self.copy(names)
+    self.names = Self.copy(names.map { Unmanaged.passUnretained($0) })
+    nameObjects = names
     self.partials = partials
   }
 

@@ -113,7 +113,7 @@ struct TemplateCompiler {
   private mutating func addName(_ token: Token, scanner: TemplateScanner) throws -> Int {
     let content = token.content
     if content == "." {
-      names.append(TemplateName(text: content, first: "", rest: [], isImplicitIterator: true))
+      names.append(TemplateName(first: "", rest: [], isImplicitIterator: true))
       return names.count - 1
     }
     let parts = content.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
@@ -123,7 +123,7 @@ struct TemplateCompiler {
         "\(tagText(token)): malformed dotted name; write names joined by single dots, as in a.b.c")
     }
     names.append(
-      TemplateName(text: content, first: parts[0], rest: Array(parts.dropFirst()), isImplicitIterator: false))
+      TemplateName(first: parts[0], rest: Array(parts.dropFirst()), isImplicitIterator: false))
     return names.count - 1
   }
 

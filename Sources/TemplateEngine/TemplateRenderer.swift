@@ -47,16 +47,16 @@ struct TemplateRenderer {
       case .literal:
         appendLiteral(operation, of: template, indentation: indentation, into: &output)
       case .escapedVariable:
-        interpolate(template.names.baseAddress! + operation.operand, escaped: true, into: &output)
+        interpolate(template.names[operation.operand], escaped: true, into: &output)
       case .unescapedVariable:
-        interpolate(template.names.baseAddress! + operation.operand, escaped: false, into: &output)
+        interpolate(template.names[operation.operand], escaped: false, into: &output)
       case .section:
-        let value = resolve(template.names.baseAddress! + operation.operand)
+        let value = resolve(template.names[operation.operand])
         try renderSection(over: value, template, index + 1..<operation.end, indentation, into: &output)
         index = operation.end
         continue
       case .invertedSection:
-        if !(resolve(template.names.baseAddress! + operation.operand)?.isTruthy ?? false) {
+        if !(resolve(template.names[operation.operand])?.isTruthy ?? false) {
           try run(template, index + 1..<operation.end, indentation: indentation, into: &output)
         }
         index = operation.end
@@ -125,22 +125,26 @@ struct TemplateRenderer {
 
   /// The value a name stands for: the first context on the stack, from the top, that has the
   /// name's first part; then each further part looked up in what the previous one found.
-  private func resolve(_ name: UnsafeMutablePointer<TemplateName>) -> TemplateValue? {
-    if name.pointee.isImplicitIterator {
+  private func resolve(_ name: Unmanaged<TemplateName>) -> TemplateValue? {
+    name._withUnsafeGuaranteedRef { resolve($0) }
+  }
+
+  private func resolve(_ name: TemplateName) -> TemplateValue? {
+    if name.isImplicitIterator {
       return stack.last.map(Self.value(of:))
     }
     var level = stack.count - 1
     var found: TemplateValue?
     while level >= 0 {
-      found = Self.lookUp(name.pointee.first, in: stack[level])
+      found = Self.lookUp(name.first, in: stack[level])
       if found != nil { break }
       level -= 1
     }
     guard var value = found else { return nil }
-    if name.pointee.rest.isEmpty {
+    if name.rest.isEmpty {
       return value
     }
-    for part in name.pointee.rest {
+    for part in name.rest {
       guard case .object(let context) = value, let next = context.templateValue(forKey: part) else {
         return nil
       }
@@ -167,11 +171,13 @@ struct TemplateRenderer {
   }
 
   private func interpolate(
-    _ name: UnsafeMutablePointer<TemplateName>, escaped: Bool, into output: inout TemplateOutput
+    _ name: Unmanaged<TemplateName>, escaped: Bool, into output: inout TemplateOutput
   ) {
     switch resolve(name) {
-    case .string(let text):
-      append(text, escaped: escaped, into: &output)
+    case .string(var text):
+      // The string is this function's own: `withUTF8` reads a native one in place.
+      let escaper = self.escaper
+      text.withUTF8 { escaper.append($0, escaped: escaped, to: &output) }
     case .int(let number):
       output.appendDecimal(number)
     case .double(let number):
@@ -181,18 +187,6 @@ struct TemplateRenderer {
       output.append(flag ? "true" : "false")
     case .none, .null, .object, .list:
       return
-    }
-  }
-
-  @inline(__always)
-  private func append(_ text: String, escaped: Bool, into output: inout TemplateOutput) {
-    let escaper = self.escaper
-    let done: Void? = text.utf8.withContiguousStorageIfAvailable { bytes in
-      escaper.append(bytes, escaped: escaped, to: &output)
-    }
-    if done == nil {
-      // Only strings bridged from elsewhere lack contiguous UTF-8; copying them is rare.
-      append(String(decoding: Array(text.utf8), as: UTF8.self), escaped: escaped, into: &output)
     }
   }
 
