@@ -54,6 +54,9 @@ public enum TemplateValue: Sendable {
   }
 
   /// A list of strings, such as the cells of a row; nothing is copied or allocated.
+  ///
+  /// Disfavoured, so that an empty literal, `.list([])`, is a list of values, not ambiguous.
+  @_disfavoredOverload
   public static func list(_ strings: [String]) -> TemplateValue {
     .list(TemplateList(strings))
   }
