@@ -59,6 +59,10 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "permsite", dependencies: ["PermsiteKit"]),
+    // A compiled Mustache renderer over typed contexts, writing UTF-8 bytes.
+    .target(name: "TemplateEngine"),
+    // Pages per second for a realistic page: `swift build -c release --product TemplateEngineBench`.
+    .executableTarget(name: "TemplateEngineBench", dependencies: ["TemplateEngine"]),
     .testTarget(name: "ModelTests", dependencies: ["Model"]),
     .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
     .testTarget(name: "IngestTests", dependencies: ["Ingest", "Model"], resources: [.copy("Fixtures")]),
@@ -67,6 +71,7 @@ let package = Package(
     .testTarget(name: "ChartsTests", dependencies: ["Charts"], resources: [.copy("Golden")]),
     .testTarget(name: "SiteTests", dependencies: ["Site", "Analysis", "Model"], exclude: ["Golden"]),
     .testTarget(name: "SampleTests", dependencies: ["Sample", "Model"]),
+    .testTarget(name: "TemplateEngineTests", dependencies: ["TemplateEngine"], resources: [.copy("Spec")]),
     .testTarget(
       name: "EndToEndTests",
       dependencies: [
