@@ -12,7 +12,6 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
     .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
-    .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
   ],
   targets: [
     // Value types shared by every stage; no I/O.
@@ -43,7 +42,7 @@ let package = Package(
       name: "Site",
       dependencies: [
         "Model", "Analysis", "Markdown", "Charts",
-        .product(name: "Mustache", package: "swift-mustache"),
+        "TemplateEngine",
         .product(name: "Logging", package: "swift-log"),
       ]
     ),

@@ -2,7 +2,7 @@ import Analysis
 import Model
 
 /// One principal's row in a team's list of what to remove; its items are on its own page.
-struct PrincipalRowModel: Encodable {
+struct PrincipalRowModel: Sendable {
   var name: String
   /// The principal's page, relative to the team's folder.
   var href: String
@@ -20,7 +20,7 @@ struct PrincipalRowModel: Encodable {
 }
 
 /// Links between the pages of a long list.
-struct PagerModel: Encodable {
+struct PagerModel: Sendable {
   /// "Principals 251–500 of 6,726".
   var summary: String
   var links: [PagerLink]
@@ -33,7 +33,7 @@ struct PagerModel: Encodable {
 }
 
 /// A numbered page link, or a gap between numbers.
-struct PagerLink: Encodable {
+struct PagerLink: Sendable {
   var label: String
   var href: String
   var isCurrent: Bool
@@ -41,7 +41,7 @@ struct PagerLink: Encodable {
 }
 
 /// `teams/TEAM/principals-N.html`: a further page of a team's principals.
-struct PrincipalListModel: Encodable {
+struct PrincipalListModel: Sendable {
   var teamName: String
   var pageLabel: String
   var principals: [PrincipalRowModel]

@@ -2,7 +2,7 @@ import Analysis
 import Model
 
 /// One line of a before/after policy diff.
-struct DiffLineModel: Encodable {
+struct DiffLineModel: Sendable {
   var text: String
   var isAdded: Bool
   var isRemoved: Bool
@@ -10,7 +10,7 @@ struct DiffLineModel: Encodable {
 }
 
 /// One policy's proposed change on a principal page.
-struct PolicyChangeModel: Encodable {
+struct PolicyChangeModel: Sendable {
   var name: String
   var arn: String
   var hasARN: Bool
@@ -27,14 +27,14 @@ struct PolicyChangeModel: Encodable {
 }
 
 /// The unused items of one service, or of the principal's credentials.
-struct ItemGroupModel: Encodable {
+struct ItemGroupModel: Sendable {
   var title: String
   var count: String
   var items: [ItemModel]
 }
 
 /// `teams/TEAM/principals/NAME.html`.
-struct PrincipalPageModel: Encodable {
+struct PrincipalPageModel: Sendable {
   var name: String
   var kind: String
   var arn: String

@@ -3,7 +3,7 @@ import Dispatch
 import Foundation
 import Markdown
 import Model
-import Mustache
+import TemplateEngine
 
 /// A review procedure to render, as read from `content/procedures/NAME.md`.
 public struct ProcedureSource: Sendable {
@@ -99,17 +99,20 @@ final class FileCollector: OutputSink, @unchecked Sendable {
 struct PageRenderer: Sendable {
   let theme: Theme
 
-  func render(template: String, model: some Encodable, page: String) throws -> String {
-    let context: Any
+  /// The page's own template rendered, then wrapped in the layout built around it.
+  func render(
+    template: String, model: some TemplateContext, page: String, layout: (String) -> LayoutModel
+  ) throws -> [UInt8] {
     do {
-      context = try TemplateEncoder.encode(model)
-    } catch {
+      var output = TemplateOutput(capacity: 32_768)
+      try theme.library.render(template, with: model, into: &output)
+      let body = output.string
+      output.removeAll()
+      try theme.library.render("layout", with: layout(body), into: &output)
+      return output.bytes
+    } catch let error as TemplateError {
       throw SiteError.renderFailed(page: page, reason: "\(error)")
     }
-    guard let html = theme.library.render(context, withTemplate: template) else {
-      throw SiteError.renderFailed(page: page, reason: "no template named \(template)")
-    }
-    return html
   }
 }
 
@@ -203,14 +206,13 @@ struct SiteRendering: Sendable {
 
   /// One page: its template rendered inside the layout.
   func page(
-    _ path: String, title: String, template: String, model: some Encodable, section: String,
+    _ path: String, title: String, template: String, model: some TemplateContext, section: String,
     feed: String? = nil
   ) throws -> OutputFile {
-    let body = try renderer.render(template: template, model: model, page: path)
-    let html = try renderer.render(
-      template: "layout",
-      model: layout.model(page: path, title: title, body: body, section: section, feed: feed), page: path)
-    return OutputFile(path: path, text: html)
+    let html = try renderer.render(template: template, model: model, page: path) { body in
+      layout.model(page: path, title: title, body: body, section: section, feed: feed)
+    }
+    return OutputFile(path: path, contents: html)
   }
 
   func dashboard() throws -> OutputFile {

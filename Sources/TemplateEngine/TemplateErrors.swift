@@ -32,6 +32,9 @@ public enum TemplateError: Error, Sendable, Equatable, CustomStringConvertible {
   /// Partials included one another more deeply than the library allows, as a partial that
   /// always includes itself does.
   case partialsNestedTooDeeply(partial: String, limit: Int)
+  /// A render met names that no context had (reported only by a library built with
+  /// ``TemplateLibrary/MissingNames/fail``).
+  case missingNames(template: String, names: [String])
 
   /// What went wrong and what to do about it.
   public var description: String {
@@ -43,6 +46,8 @@ public enum TemplateError: Error, Sendable, Equatable, CustomStringConvertible {
     case .partialsNestedTooDeeply(let partial, let limit):
       "partials are nested more than \(limit) deep at \"\(partial)\": "
         + "does a partial include itself whatever the data?"
+    case .missingNames(let template, let names):
+      "\(template): no value is given for " + names.map { "\"\($0)\"" }.joined(separator: ", ")
     }
   }
 }

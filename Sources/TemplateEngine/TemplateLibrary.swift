@@ -20,12 +20,22 @@ public struct TemplateLibrary: Sendable {
     case renderNothing
   }
 
+  /// What rendering does about a name that no context on the stack has.
+  public enum MissingNames: Sendable {
+    /// Render it as nothing (a falsey value for sections), as the Mustache specification asks.
+    case renderNothing
+    /// Render it as nothing, then throw ``TemplateError/missingNames(template:names:)`` naming
+    /// every such name: for tests that check each template against the values it is given.
+    case fail
+  }
+
   /// How deeply partials may include one another before a render throws, unless told otherwise.
   public static let defaultMaximumPartialDepth = 100
 
   private let templates: [CompiledTemplate]
   private let indexByName: [String: Int]
   private let escaper: EscaperBox
+  private let missingNames: MissingNames
   /// How deeply partials may include one another before a render throws
   /// ``TemplateError/partialsNestedTooDeeply(partial:limit:)``.
   public let maximumPartialDepth: Int
@@ -36,6 +46,7 @@ public struct TemplateLibrary: Sendable {
   ///   - sources: Template sources by name, such as `dashboard` or `partials/cards`.
   ///   - escaper: How `{{name}}` escapes and `{{{name}}}` passes strings; HTML by default.
   ///   - missingPartials: Whether including a template that is not in `sources` is an error.
+  ///   - missingNames: Whether a render throws after meeting names its contexts do not have.
   ///   - maximumPartialDepth: How deeply partials may include one another (at least 1), so
   ///     that a partial that includes itself whatever the data throws instead of exhausting
   ///     the stack.
@@ -46,6 +57,7 @@ public struct TemplateLibrary: Sendable {
     templates sources: [String: String],
     escaper: any TemplateEscaper = HTMLEscaper(),
     missingPartials: MissingPartials = .fail,
+    missingNames: MissingNames = .renderNothing,
     maximumPartialDepth: Int = TemplateLibrary.defaultMaximumPartialDepth
   ) throws {
     // Sorted, so that which error is reported first does not depend on hashing.
@@ -66,6 +78,7 @@ public struct TemplateLibrary: Sendable {
     self.templates = templates
     self.indexByName = indexByName
     self.escaper = EscaperBox(escaper)
+    self.missingNames = missingNames
     self.maximumPartialDepth = max(1, maximumPartialDepth)
   }
 
@@ -83,12 +96,17 @@ public struct TemplateLibrary: Sendable {
   ///
   /// - Throws: ``TemplateError/unknownTemplate(_:)`` for a name the library does not have;
   ///   ``TemplateError/partialsNestedTooDeeply(partial:limit:)``, leaving `output` partly
-  ///   written.
+  ///   written; ``TemplateError/missingNames(template:names:)`` when the library was built to.
   public func render(_ name: String, with value: TemplateValue, into output: inout TemplateOutput) throws {
     guard let index = indexByName[name] else { throw TemplateError.unknownTemplate(name) }
+    let unresolved = missingNames == .fail ? UnresolvedNames() : nil
     var renderer = TemplateRenderer(
-      templates: templates, escaper: escaper, maximumPartialDepth: maximumPartialDepth, root: value)
+      templates: templates, escaper: escaper, maximumPartialDepth: maximumPartialDepth, root: value,
+      unresolved: unresolved)
     try renderer.render(templates[index], into: &output)
+    if let unresolved, !unresolved.names.isEmpty {
+      throw TemplateError.missingNames(template: name, names: unresolved.names.sorted())
+    }
   }
 
   /// Renders the template `name` with `context`, appending UTF-8 to `output`.

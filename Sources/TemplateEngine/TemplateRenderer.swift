@@ -8,6 +8,8 @@ struct TemplateRenderer {
   private let root: TemplateValue
   private var stack: [Frame]
   private var partialDepth = 0
+  /// Where names that resolve nowhere are noted, when the library checks them.
+  private let unresolved: UnresolvedNames?
 
   /// One context on the stack. The contexts that names are looked up in are held unretained:
   /// the value a section iterates over holds them while their frames exist, and reading a frame
@@ -21,8 +23,10 @@ struct TemplateRenderer {
   }
 
   init(
-    templates: [CompiledTemplate], escaper: EscaperBox, maximumPartialDepth: Int, root: TemplateValue
+    templates: [CompiledTemplate], escaper: EscaperBox, maximumPartialDepth: Int, root: TemplateValue,
+    unresolved: UnresolvedNames? = nil
   ) {
+    self.unresolved = unresolved
     self.templates = templates
     self.escaper = escaper
     self.maximumPartialDepth = maximumPartialDepth
@@ -140,12 +144,16 @@ struct TemplateRenderer {
       if found != nil { break }
       level -= 1
     }
-    guard var value = found else { return nil }
+    guard var value = found else {
+      unresolved?.note(name)
+      return nil
+    }
     if name.rest.isEmpty {
       return value
     }
     for part in name.rest {
       guard case .object(let context) = value, let next = context.templateValue(forKey: part) else {
+        unresolved?.note(name)
         return nil
       }
       value = next
@@ -225,5 +233,15 @@ struct TemplateRenderer {
       }
     }
     output.append(UnsafeBufferPointer(rebasing: literal[runStart...]))
+  }
+}
+
+/// Names a render could not resolve, in their dotted form.
+final class UnresolvedNames: @unchecked Sendable {
+  // One render uses it, on one thread.
+  private(set) var names = Set<String>()
+
+  func note(_ name: TemplateName) {
+    names.insert(([name.first] + name.rest).joined(separator: "."))
   }
 }

@@ -69,26 +69,6 @@ import Testing
   }
 }
 
-@Suite struct TemplateEncoderTests {
-  struct Model: Encodable {
-    var name: String
-    var count: Int
-    var flag: Bool
-    var missing: String?
-    var list: [Int]
-  }
-
-  @Test func encodesPlainTrees() throws {
-    let tree = try TemplateEncoder.encode(Model(name: "n", count: 2, flag: true, missing: nil, list: [1, 2]))
-    let dictionary = try #require(tree as? [String: Any])
-    #expect(dictionary["name"] as? String == "n")
-    #expect(dictionary["count"] as? Int == 2)
-    #expect(dictionary["flag"] as? Bool == true)
-    #expect(dictionary["missing"] as? Bool == false, "nil is present as false, so lookups do not climb")
-    #expect(dictionary["list"] as? [Int] == [1, 2])
-  }
-}
-
 @Suite struct ThemeTests {
   static let repositoryTemplates = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()

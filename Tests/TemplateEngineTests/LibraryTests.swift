@@ -87,3 +87,21 @@ struct LibraryTests {
     #expect(output.count == 0)
   }
 }
+
+@Suite struct MissingNameTests {
+  @Test func aLibraryBuiltToCheckNamesThrowsNamingEveryMissingOne() throws {
+    let library = try TemplateLibrary(
+      templates: [
+        "page": "{{title}} {{#rows}}{{nmae}}{{/rows}} {{author.email}} {{^hidden}}{{.}}{{/hidden}}"
+      ],
+      missingNames: .fail)
+    let context: TemplateDictionary = [
+      "title": "T", "rows": [["name": "a"]], "author": ["name": "x"], "hidden": false,
+    ]
+    #expect(throws: TemplateError.missingNames(template: "page", names: ["author.email", "nmae"])) {
+      try library.render("page", with: context)
+    }
+    let lenient = try TemplateLibrary(templates: ["page": "[{{nmae}}]"])
+    #expect(try lenient.render("page", with: context) == "[]")
+  }
+}
