@@ -11,10 +11,10 @@ struct TeamExport {
     "last_used", "days_open", "overdue", "status", "exception_until", "exception_approver",
   ]
 
-  /// The rows, principals in page order, each principal's items in page order.
-  var rows: [[String]] {
-    team.principals.flatMap { report in
-      (report.items + report.acceptedItems).map { item in
+  /// Calls `body` with each row, principals in page order, each principal's items in page order.
+  func forEachRow(_ body: ([String]) -> Void) {
+    for report in team.principals {
+      for item in report.items + report.acceptedItems {
         let status: String
         if item.isAccepted {
           status = "accepted"
@@ -23,50 +23,54 @@ struct TeamExport {
         } else {
           status = "open"
         }
-        return [
+        body([
           team.team.id, report.principal.arn, report.principal.name, report.principal.accountID,
           item.kind.rawValue,
           item.displayName, item.sources.names.joined(separator: "; "), item.openSince.iso,
           item.lastUsedOn?.iso ?? "", String(item.daysOpen), item.isOverdue ? "yes" : "no", status,
           item.reviewException?.expires.iso ?? "", item.reviewException?.approver ?? "",
-        ]
+        ])
       }
     }
   }
 
-  /// RFC 4180 CSV in UTF-8 with CRLF line ends; cells that a spreadsheet would run as a formula
-  /// are neutralised with a leading apostrophe.
-  var csv: String {
-    ([Self.columns] + rows).map { $0.map(Self.cell).joined(separator: ",") }.joined(separator: "\r\n")
-      + "\r\n"
-  }
-
-  static func cell(_ value: String) -> String {
-    var text = value
-    if let first = text.unicodeScalars.first, ["=", "+", "-", "@", "\t", "\r"].contains(first) {
-      text = "'" + text
-    }
-    guard text.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
-    return "\"" + text.replacing("\"", with: "\"\"") + "\""
-  }
-
-  /// The same rows as a JSON array of objects.
-  var json: String {
+  /// RFC 4180 CSV in UTF-8 with CRLF line ends, where cells that a spreadsheet would run as a
+  /// formula are neutralised with a leading apostrophe; and the same rows as a JSON array of
+  /// objects. Both from one pass: a large team has hundreds of thousands of rows.
+  var files: (csv: String, json: String) {
+    var csv = Self.columns.map(Self.cell).joined(separator: ",") + "\r\n"
     var writer = JSONWriter()
-    writer.array(rows) { json, row in
-      json.object { json in
-        for (column, value) in zip(Self.columns, row) {
-          if column == "days_open" {
-            json.member(column, Int(value) ?? 0)
-          } else if column == "overdue" {
-            json.member(column, value == "yes")
-          } else {
-            json.member(column, value.isEmpty ? nil : value)
+    writer.array { json in
+      forEachRow { row in
+        for (index, value) in row.enumerated() {
+          if index > 0 { csv += "," }
+          csv += Self.cell(value)
+        }
+        csv += "\r\n"
+        json.object { json in
+          for (column, value) in zip(Self.columns, row) {
+            if column == "days_open" {
+              json.member(column, Int(value) ?? 0)
+            } else if column == "overdue" {
+              json.member(column, value == "yes")
+            } else {
+              json.member(column, value.isEmpty ? nil : value)
+            }
           }
         }
       }
     }
-    return writer.text + "\n"
+    return (csv, writer.text + "\n")
+  }
+
+  static func cell(_ value: String) -> String {
+    // Most cells are plain: nothing to neutralise or quote, so the text is returned as it is.
+    let special = value.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
+    let risky = value.utf8.first.map { [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains($0) } ?? false
+    guard special || risky else { return value }
+    let text = risky ? "'" + value : value
+    guard special else { return text }
+    return "\"" + text.replacing("\"", with: "\"\"") + "\""
   }
 }
 

@@ -159,15 +159,36 @@ enum LineDiff {
 
   static func lines(from before: String, to after: String) -> [Line] {
     let old =
-      before.isEmpty ? [] : before.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+      before.isEmpty ? [] : before.split(separator: "\n", omittingEmptySubsequences: false)
     let new =
-      after.isEmpty ? [] : after.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-    // lengths[i][j]: the longest common subsequence of old[i...] and new[j...].
-    var lengths = Array(repeating: Array(repeating: 0, count: new.count + 1), count: old.count + 1)
+      after.isEmpty ? [] : after.split(separator: "\n", omittingEmptySubsequences: false)
+    // A policy without a few actions shares most of its lines with the original: only the part
+    // between the common beginning and end needs the quadratic comparison.
+    var prefix = 0
+    while prefix < old.count, prefix < new.count, old[prefix] == new[prefix] { prefix += 1 }
+    var suffix = 0
+    while suffix < old.count - prefix, suffix < new.count - prefix,
+      old[old.count - 1 - suffix] == new[new.count - 1 - suffix]
+    {
+      suffix += 1
+    }
+    var result = old[..<prefix].map { Line(change: .same, text: String($0)) }
+    result += middle(Array(old[prefix..<(old.count - suffix)]), Array(new[prefix..<(new.count - suffix)]))
+    result += old[(old.count - suffix)...].map { Line(change: .same, text: String($0)) }
+    return result
+  }
+
+  /// The longest-common-subsequence diff of two runs of lines.
+  private static func middle(_ old: [Substring], _ new: [Substring]) -> [Line] {
+    // lengths[i * width + j]: the longest common subsequence of old[i...] and new[j...].
+    let width = new.count + 1
+    var lengths = [Int](repeating: 0, count: (old.count + 1) * width)
     for i in stride(from: old.count - 1, through: 0, by: -1) {
       for j in stride(from: new.count - 1, through: 0, by: -1) {
-        lengths[i][j] =
-          old[i] == new[j] ? lengths[i + 1][j + 1] + 1 : max(lengths[i + 1][j], lengths[i][j + 1])
+        lengths[i * width + j] =
+          old[i] == new[j]
+          ? lengths[(i + 1) * width + j + 1] + 1
+          : max(lengths[(i + 1) * width + j], lengths[i * width + j + 1])
       }
     }
     var result: [Line] = []
@@ -175,15 +196,15 @@ enum LineDiff {
     var j = 0
     while i < old.count || j < new.count {
       if i < old.count, j < new.count, old[i] == new[j] {
-        result.append(Line(change: .same, text: old[i]))
+        result.append(Line(change: .same, text: String(old[i])))
         i += 1
         j += 1
-      } else if i < old.count, j == new.count || lengths[i + 1][j] >= lengths[i][j + 1] {
+      } else if i < old.count, j == new.count || lengths[(i + 1) * width + j] >= lengths[i * width + j + 1] {
         // On a tie the removal comes first: it reads better before the line that replaces it.
-        result.append(Line(change: .removed, text: old[i]))
+        result.append(Line(change: .removed, text: String(old[i])))
         i += 1
       } else {
-        result.append(Line(change: .added, text: new[j]))
+        result.append(Line(change: .added, text: String(new[j])))
         j += 1
       }
     }

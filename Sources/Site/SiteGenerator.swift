@@ -245,7 +245,7 @@ struct SiteRendering: Sendable {
           title: "\(team.team.name): principals, page \(number)", template: "team-principals",
           model: builder.principalList(team, page: number), section: "teams"))
     }
-    let export = TeamExport(team: team)
+    let export = TeamExport(team: team).files
     let dataPath = "data/teams/" + builder.paths.teamFolder(team.team.id).dropFirst("teams/".count)
     files.append(OutputFile(path: dataPath + ".csv", text: export.csv))
     files.append(OutputFile(path: dataPath + ".json", text: export.json))

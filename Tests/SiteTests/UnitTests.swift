@@ -133,6 +133,19 @@ import Testing
       ])
   }
 
+  @Test func commonBeginningsAndEndsStayAndOnlyTheMiddleDiffers() {
+    let before = (1...200).map { "line \($0)" }.joined(separator: "\n")
+    let after = before.replacingOccurrences(of: "line 100\nline 101\n", with: "line 100b\n")
+    let diff = LineDiff.lines(from: before, to: after)
+    #expect(diff.count == 201)
+    #expect(diff.filter { $0.change != .same }.map(\.text) == ["line 100", "line 101", "line 100b"])
+    #expect(diff.first?.text == "line 1" && diff.last?.text == "line 200")
+    #expect(
+      LineDiff.lines(from: "{\n  a,\n  b\n}", to: "{\n  b\n}").map(\.change) == [
+        .same, .removed, .same, .same,
+      ])
+  }
+
   @Test func emptySides() {
     #expect(LineDiff.lines(from: "", to: "a").map(\.change) == [.added])
     #expect(LineDiff.lines(from: "a\nb", to: "").map(\.change) == [.removed, .removed])
