@@ -84,11 +84,15 @@ enum ChangeLog {
 
   /// Newest first, then by principal and access, so pages and feeds read the same every build.
   static func sorted(_ changes: [Change]) -> [Change] {
-    changes.sorted {
-      ($1.day, $0.kind.rawValue, $0.principal.arn, $0.access) < (
-        $0.day, $1.kind.rawValue, $1.principal.arn, $1.access
+    // Positions are sorted rather than the changes themselves: each change carries a whole
+    // principal, and there may be hundreds of thousands of them to move around.
+    changes.indices.sorted { a, b in
+      let first = changes[a]
+      let second = changes[b]
+      return (second.day, first.kind.rawValue, first.principal.arn, first.access) < (
+        first.day, second.kind.rawValue, second.principal.arn, second.access
       )
-    }
+    }.map { changes[$0] }
   }
 }
 

@@ -178,36 +178,62 @@ enum LineDiff {
     return result
   }
 
-  /// The longest-common-subsequence diff of two runs of lines.
+  /// The shortest edit script between two runs of lines (Myers' O((N+M)·D) algorithm): a policy
+  /// without some actions differs from the original in a few lines, so D stays small however
+  /// long the document is. Removals are preferred over additions where both are shortest.
   private static func middle(_ old: [Substring], _ new: [Substring]) -> [Line] {
-    // lengths[i * width + j]: the longest common subsequence of old[i...] and new[j...].
-    let width = new.count + 1
-    var lengths = [Int](repeating: 0, count: (old.count + 1) * width)
-    for i in stride(from: old.count - 1, through: 0, by: -1) {
-      for j in stride(from: new.count - 1, through: 0, by: -1) {
-        lengths[i * width + j] =
-          old[i] == new[j]
-          ? lengths[(i + 1) * width + j + 1] + 1
-          : max(lengths[(i + 1) * width + j], lengths[i * width + j + 1])
+    let offset = old.count + new.count + 1
+    // furthest[k + offset]: the furthest index into `old` reached on diagonal k = x - y.
+    var furthest = [Int](repeating: 0, count: 2 * offset + 1)
+    var trace: [[Int]] = []
+    search: for distance in 0...(old.count + new.count) {
+      trace.append(furthest)
+      for diagonal in stride(from: -distance, through: distance, by: 2) {
+        let fromAbove =
+          diagonal == -distance
+          || (diagonal != distance && furthest[diagonal - 1 + offset] < furthest[diagonal + 1 + offset])
+        var x = fromAbove ? furthest[diagonal + 1 + offset] : furthest[diagonal - 1 + offset] + 1
+        var y = x - diagonal
+        while x < old.count, y < new.count, old[x] == new[y] {
+          x += 1
+          y += 1
+        }
+        furthest[diagonal + offset] = x
+        if x >= old.count, y >= new.count { break search }
       }
     }
+    return backtrack(old, new, trace: trace, offset: offset)
+  }
+
+  /// Walks the search's trace back from the end, collecting the edit script in reverse.
+  private static func backtrack(_ old: [Substring], _ new: [Substring], trace: [[Int]], offset: Int) -> [Line]
+  {
     var result: [Line] = []
-    var i = 0
-    var j = 0
-    while i < old.count || j < new.count {
-      if i < old.count, j < new.count, old[i] == new[j] {
-        result.append(Line(change: .same, text: String(old[i])))
-        i += 1
-        j += 1
-      } else if i < old.count, j == new.count || lengths[(i + 1) * width + j] >= lengths[i * width + j + 1] {
-        // On a tie the removal comes first: it reads better before the line that replaces it.
-        result.append(Line(change: .removed, text: String(old[i])))
-        i += 1
+    var x = old.count
+    var y = new.count
+    for distance in stride(from: trace.count - 1, through: 0, by: -1) {
+      let furthest = trace[distance]
+      let diagonal = x - y
+      let fromAbove =
+        diagonal == -distance
+        || (diagonal != distance && furthest[diagonal - 1 + offset] < furthest[diagonal + 1 + offset])
+      let previousDiagonal = fromAbove ? diagonal + 1 : diagonal - 1
+      let previousX = distance == 0 ? 0 : furthest[previousDiagonal + offset]
+      let previousY = previousX - previousDiagonal
+      while x > previousX, y > previousY {
+        x -= 1
+        y -= 1
+        result.append(Line(change: .same, text: String(old[x])))
+      }
+      guard distance > 0 else { break }
+      if fromAbove {
+        y -= 1
+        result.append(Line(change: .added, text: String(new[y])))
       } else {
-        result.append(Line(change: .added, text: String(new[j])))
-        j += 1
+        x -= 1
+        result.append(Line(change: .removed, text: String(old[x])))
       }
     }
-    return result
+    return result.reversed()
   }
 }

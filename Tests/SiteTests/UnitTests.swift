@@ -146,6 +146,30 @@ import Testing
       ])
   }
 
+  @Test func randomDiffsRebuildBothSidesWithTheFewestChanges() {
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<300 {
+      let old = (0..<Int.random(in: 0...12, using: &generator)).map { _ in
+        "\(Int.random(in: 0...4, using: &generator))"
+      }
+      let new = (0..<Int.random(in: 0...12, using: &generator)).map { _ in
+        "\(Int.random(in: 0...4, using: &generator))"
+      }
+      let diff = LineDiff.lines(from: old.joined(separator: "\n"), to: new.joined(separator: "\n"))
+      #expect(diff.filter { $0.change != .added }.map(\.text) == old)
+      #expect(diff.filter { $0.change != .removed }.map(\.text) == new)
+      // A shortest script keeps a longest common subsequence.
+      var lengths = Array(repeating: Array(repeating: 0, count: new.count + 1), count: old.count + 1)
+      for i in old.indices.reversed() {
+        for j in new.indices.reversed() {
+          lengths[i][j] =
+            old[i] == new[j] ? lengths[i + 1][j + 1] + 1 : max(lengths[i + 1][j], lengths[i][j + 1])
+        }
+      }
+      #expect(diff.count { $0.change == .same } == lengths[0][0], "\(old) → \(new)")
+    }
+  }
+
   @Test func emptySides() {
     #expect(LineDiff.lines(from: "", to: "a").map(\.change) == [.added])
     #expect(LineDiff.lines(from: "a\nb", to: "").map(\.change) == [.removed, .removed])
