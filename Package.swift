@@ -59,6 +59,8 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "permsite", dependencies: ["PermsiteKit"]),
+    // Times reading one snapshot folder: `swift build -c release --product IngestBench`.
+    .executableTarget(name: "IngestBench", dependencies: ["Ingest", "Model"]),
     .testTarget(name: "ModelTests", dependencies: ["Model"]),
     .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
     .testTarget(name: "IngestTests", dependencies: ["Ingest", "Model"], resources: [.copy("Fixtures")]),
