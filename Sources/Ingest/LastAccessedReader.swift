@@ -12,10 +12,10 @@ enum LastAccessedReader {
       throw record.missing("Arn")
     }
     let arn = try arnField.string
-    guard let parts = IAMARN(arn) else {
+    guard let parts = ARNParts(arn) else {
       throw arnField.error("\"\(arn.prefix(80))\" is not an IAM ARN")
     }
-    let principal = Principal(arnOnly: arn, kind: parts.kind)
+    let principal = Principal.named(arn, kind: parts.kind)
     let statusField = try record.required("JobStatus")
     let status = try statusField.string
     switch status {
