@@ -58,6 +58,13 @@ enum FileListing {
 
 /// Maps over an array on all cores, keeping the order of the results.
 enum ParallelMap {
+  /// `transform` of each element, computed in the given order of positions on all cores.
+  static func map<Element: Sendable, Result: Sendable>(
+    _ elements: [Element], order: [Int], _ transform: @Sendable (Element) -> Result
+  ) -> [Result] {
+    map(elements, order: order, state: {}, { element, _ in transform(element) })
+  }
+
   /// `transform` of each element, computed in the given order of positions by one worker per
   /// core, each taking the next position when done with one and keeping its own `State` (such as
   /// buffers to reuse) from one element to the next.

@@ -54,7 +54,7 @@ public struct SnapshotReader: Sendable {
         file, displayName: folder.relativePath + "/" + file.relativePath, context: context, buffers: buffers)
     }
     var errors: [IngestError] = []
-    var merged = FileContent()
+    var contents: [FileContent] = []
     var sources: [SourceFile] = []
     var hashes: [(path: String, hash: UInt64)] = []
     for (file, outcome) in zip(files, outcomes) {
@@ -68,7 +68,7 @@ public struct SnapshotReader: Sendable {
             sources.append(SourceFile(name: file.relativePath, kind: kind, records: records))
           }
         }
-        merged.absorb(content)
+        contents.append(content)
       }
     }
     if !errors.isEmpty { throw IngestErrors(errors) }
@@ -84,15 +84,15 @@ public struct SnapshotReader: Sendable {
         )
       ])
     }
-    let snapshot = Reconciler(content: merged).snapshot(
+    let snapshot = Reconciler(contents: contents).snapshot(
       day: folder.day, sources: sources.sorted { ($0.name, $0.kind.rawValue) < ($1.name, $1.kind.rawValue) })
     let fingerprint = SnapshotFingerprint(
       quick: try SnapshotFingerprint.quick(of: folder.url), content: SnapshotFingerprint.content(of: hashes))
-    return Result(snapshot: snapshot, warnings: merged.warnings, fingerprint: fingerprint)
+    return Result(snapshot: snapshot, warnings: contents.flatMap(\.warnings), fingerprint: fingerprint)
   }
 }
 
-/// What one file held, and, merged, what a whole folder held.
+/// What one file held.
 struct FileContent: Sendable {
   var inventory = InventoryPage()
   var namedPrincipals: [Principal] = []
@@ -110,19 +110,5 @@ struct FileContent: Sendable {
 
   mutating func count(_ kind: SourceKind, _ amount: Int = 1) {
     records[kind, default: 0] += amount
-  }
-
-  mutating func absorb(_ other: FileContent) {
-    inventory.principals += other.inventory.principals
-    inventory.managedDocuments.merge(other.inventory.managedDocuments) { first, _ in first }
-    inventory.groupPolicies.merge(other.inventory.groupPolicies) { first, _ in first }
-    inventory.userGroups.merge(other.inventory.userGroups) { first, _ in first }
-    namedPrincipals += other.namedPrincipals
-    observations += other.observations
-    recommendations += other.recommendations
-    rootAccounts += other.rootAccounts
-    notes += other.notes
-    truncated += other.truncated
-    warnings += other.warnings
   }
 }

@@ -59,6 +59,8 @@ let folder = SnapshotFolder(
   day: snapshotDay(options.folder), url: options.folder, relativePath: options.folder.lastPathComponent)
 var result: SnapshotReader.Result?
 for _ in 0..<options.repeats {
+  // The previous result would otherwise count in the next run's peak memory.
+  result = nil
   let start = DispatchTime.now()
   result = try SnapshotReader(thresholdDays: 90).read(folder)
   let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
