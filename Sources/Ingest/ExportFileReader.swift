@@ -74,6 +74,7 @@ enum ExportFileReader {
     var hash = FNV1a()
     hash.add(bytes: UnsafeRawBufferPointer(bytes))
     content.contentHash = hash.value
+    content.observationRuns = ObservationRun.runs(of: content.observations)
     return content
   }
 

@@ -11,7 +11,7 @@ struct Reconciler {
 
   func snapshot(day: Day, sources: [SourceFile]) -> Snapshot {
     // The principals are resolved on one core while the items are reconciled on the others.
-    let (observations, principals) = ObservationReconciler(contents.map(\.observations)).reconcile(
+    let (observations, principals) = ObservationReconciler(contents).reconcile(
       alongside: resolvedPrincipals)
     var recommendations: [String: PrincipalRecommendations] = [:]
     var rootAccounts: [String: RootAccount] = [:]
@@ -73,97 +73,110 @@ struct Reconciler {
 /// where Access Analyzer names the user's keys, and summaries of findings whose details exist.
 ///
 /// Works principal by principal, in ARN order: everything it decides is about one principal's
-/// items, except summaries (matched by finding id), so the principals are shared out between
-/// cores; each item's key is made once.
+/// items, except summaries (matched by finding id, across principals), so the principals are
+/// shared out between cores in one pass; each item's key is made once, and each observation is
+/// copied once, into the chunk it is kept in, then moved into the result.
 struct ObservationReconciler: @unchecked Sendable {
-  // Unchecked: the lists are only read, from several threads at once.
-  private let files: [[Observation]]
+  // Unchecked: the contents are only read, from several threads at once.
+  private let contents: [FileContent]
   private let groups: PrincipalGroups
 
-  init(_ files: [[Observation]]) {
-    self.files = files
-    groups = PrincipalGroups(files)
+  init(_ contents: [FileContent]) {
+    self.contents = contents
+    groups = PrincipalGroups(contents)
   }
 
   /// The reconciled items sorted by principal ARN and item key, and the result of `alongside`,
   /// which runs meanwhile.
   func reconcile<Other: Sendable>(alongside other: @Sendable () -> Other) -> ([Observation], Other) {
     let principals = groups.principalsInARNOrder
-    // The first pass, and `other`, in parallel: each chunk's principals with their items merged.
-    let tasks = [FirstPassTask.other] + Self.chunks(of: principals.count).map { FirstPassTask.merge($0) }
-    var otherResult: Other?
-    var firstPass: [MergedChunk] = []
-    let outcomes = ParallelMap.map(tasks, order: Array(tasks.indices)) { task -> FirstPassOutcome<Other> in
+    let summarised = summarisedFindings()
+    let tasks = [ChunkTask.other] + Self.chunks(of: principals.count).map { ChunkTask.reconcile($0) }
+    let outcomes = ParallelMap.map(tasks, order: Array(tasks.indices)) { task -> ChunkOutcome<Other> in
       switch task {
       case .other: .other(other())
-      case .merge(let range): .merged(merge(principals[range]))
+      case .reconcile(let range): .reconciled(reconcile(principals[range], summarised: summarised))
       }
     }
+    var otherResult: Other?
+    var chunks: [KeptChunk] = []
+    var detailedFindings = Set<String>()
     for outcome in outcomes {
       switch outcome {
       case .other(let result): otherResult = result
-      case .merged(let chunk): firstPass.append(chunk)
+      case .reconciled(let chunk):
+        chunks.append(chunk)
+        detailedFindings.formUnion(chunk.detailedFindings)
       }
     }
-    // Summaries of findings whose details were exported give way to them, whoever they are about.
-    var detailedFindings = Set<String>()
-    if firstPass.contains(where: \.hasUndetailedFindings) {
-      for chunk in firstPass {
-        for observation in chunk.observations
-        where observation.sources.contains(.analyzer) && !observation.findingID.isEmpty {
-          detailedFindings.insert(observation.findingID)
+    let total = chunks.reduce(0) { $0 + $1.observations.count }
+    let result = [Observation](unsafeUninitializedCapacity: total) { buffer, initialized in
+      initialized = 0
+      for chunk in chunks {
+        // Summaries of findings whose details were exported give way to them, whoever they are about.
+        initialized += chunk.observations.moveAll(to: buffer.baseAddress! + initialized) {
+          $0.access.kind == .undetailedFinding && detailedFindings.contains($0.access.detail)
         }
       }
     }
-    let kept = ParallelMap.map(firstPass, order: Array(firstPass.indices)) { [detailedFindings] chunk in
-      var result: [Observation] = []
-      result.reserveCapacity(chunk.observations.count)
-      for range in chunk.principalRanges {
-        Self.keepPrecise(chunk.observations[range], detailedFindings: detailedFindings, into: &result)
-      }
-      return result
-    }
-    var result: [Observation] = []
-    result.reserveCapacity(kept.reduce(0) { $0 + $1.count })
-    for chunk in kept { result += chunk }
     return (result, otherResult!)
+  }
+
+  /// The ids of findings known only from summaries: the files that hold summaries are few.
+  private func summarisedFindings() -> Set<String> {
+    var ids = Set<String>()
+    for content in contents where content.records[.findingSummaries] != nil {
+      for observation in content.observations where observation.access.kind == .undetailedFinding {
+        ids.insert(observation.access.detail)
+      }
+    }
+    return ids
   }
 
   /// Ranges of principals to share out: more than cores, so that none waits long for another.
   private static func chunks(of count: Int) -> [Range<Int>] {
-    let size = max(1, (count + 7) / 8)
+    let size = max(1, (count + 15) / 16)
     return stride(from: 0, to: count, by: size).map { $0..<min($0 + size, count) }
   }
 
-  private enum FirstPassTask: Sendable {
+  private enum ChunkTask: Sendable {
     case other
-    case merge(Range<Int>)
+    case reconcile(Range<Int>)
   }
 
-  private enum FirstPassOutcome<Other: Sendable>: Sendable {
+  private enum ChunkOutcome<Other: Sendable>: Sendable {
     case other(Other)
-    case merged(MergedChunk)
+    case reconciled(KeptChunk)
   }
 
-  struct MergedChunk: Sendable {
-    var observations: [Observation] = []
-    var principalRanges: [Range<Int>] = []
-    var hasUndetailedFindings = false
+  private struct KeptChunk: Sendable {
+    var observations: ObservationBuffer
+    /// Ids of summarised findings that some kept observation's details come from.
+    var detailedFindings: Set<String>
   }
 
-  private func merge(_ principals: ArraySlice<Int>) -> MergedChunk {
-    var chunk = MergedChunk()
+  private func reconcile(_ principals: ArraySlice<Int>, summarised: Set<String>) -> KeptChunk {
+    let capacity = principals.reduce(0) { $0 + groups.count(of: $1) }
+    var chunk = KeptChunk(observations: ObservationBuffer(capacity: capacity), detailedFindings: [])
     var items: [Observation] = []
+    var merged: [Observation] = []
     for principal in principals {
       items.removeAll(keepingCapacity: true)
-      for reference in groups.members(of: principal) {
-        items.append(files[reference.file][reference.index])
+      for run in groups.runs(of: principal) {
+        items += contents[run.file].observations[run.range]
       }
-      let start = chunk.observations.count
-      Self.mergeSameItems(items, into: &chunk.observations)
-      chunk.principalRanges.append(start..<chunk.observations.count)
+      merged.removeAll(keepingCapacity: true)
+      Self.mergeSameItems(items, into: &merged)
+      if !summarised.isEmpty {
+        for observation in merged
+        where observation.sources.contains(.analyzer) && !observation.findingID.isEmpty
+          && summarised.contains(observation.findingID)
+        {
+          chunk.detailedFindings.insert(observation.findingID)
+        }
+      }
+      Self.keepPrecise(merged, into: &chunk.observations)
     }
-    chunk.hasUndetailedFindings = chunk.observations.contains { $0.access.kind == .undetailedFinding }
     return chunk
   }
 
@@ -189,10 +202,9 @@ struct ObservationReconciler: @unchecked Sendable {
     }
   }
 
-  /// Appends the observations of one principal that no more precise one makes redundant.
-  private static func keepPrecise(
-    _ observations: ArraySlice<Observation>, detailedFindings: Set<String>, into result: inout [Observation]
-  ) {
+  /// Appends the observations of one principal that no more precise one of the same principal
+  /// makes redundant (summaries are left for the caller, which knows every principal's details).
+  private static func keepPrecise(_ observations: [Observation], into result: inout ObservationBuffer) {
     // A principal's services are few: a list beats hashing.
     var servicesWithActions: [String] = []
     var hasAnalyzerKeys = false
@@ -227,9 +239,7 @@ struct ObservationReconciler: @unchecked Sendable {
           && (access.detail != "*" || !servicesWithActions.contains(access.service))
       case .accessKey:
         keep = observation.sources.contains(.analyzer) || !hasAnalyzerKeys
-      case .undetailedFinding:
-        keep = !detailedFindings.contains(access.detail)
-      case .role, .password:
+      case .role, .password, .undetailedFinding:
         keep = true
       }
       if keep { result.append(observation) }
@@ -237,65 +247,126 @@ struct ObservationReconciler: @unchecked Sendable {
   }
 }
 
+/// Observations kept by one worker, to be moved (not copied) into the snapshot's list: copying a
+/// million observations and releasing the originals took as long as reconciling them.
+final class ObservationBuffer: @unchecked Sendable {
+  // Unchecked: a buffer is filled by one worker, then emptied by the thread that collects them.
+  private let storage: UnsafeMutablePointer<Observation>
+  private let capacity: Int
+  private(set) var count = 0
+
+  init(capacity: Int) {
+    self.capacity = capacity
+    storage = .allocate(capacity: max(capacity, 1))
+  }
+
+  deinit {
+    storage.deinitialize(count: count)
+    storage.deallocate()
+  }
+
+  func append(_ observation: Observation) {
+    precondition(count < capacity, "a chunk keeps no more observations than it was given")
+    (storage + count).initialize(to: observation)
+    count += 1
+  }
+
+  /// Moves every observation not `dropped` to `target` (which is uninitialized) and returns how
+  /// many; the buffer is left empty.
+  func moveAll(to target: UnsafeMutablePointer<Observation>, dropping dropped: (Observation) -> Bool) -> Int {
+    var moved = 0
+    for index in 0..<count {
+      if dropped(storage[index]) {
+        (storage + index).deinitialize(count: 1)
+      } else {
+        (target + moved).moveInitialize(from: storage + index, count: 1)
+        moved += 1
+      }
+    }
+    count = 0
+    return moved
+  }
+}
+
+/// Runs of observations of one principal as each file lists them: a record's observations come
+/// together, so a file of thousands of observations has as many runs as records.
+struct ObservationRun: Sendable {
+  var principalARN: String
+  var range: Range<Int>
+
+  /// The runs of a list of observations.
+  static func runs(of observations: [Observation]) -> [ObservationRun] {
+    var runs: [ObservationRun] = []
+    var start = 0
+    for index in observations.indices.dropFirst()
+    where observations[index].access.principalARN != observations[start].access.principalARN {
+      runs.append(ObservationRun(principalARN: observations[start].access.principalARN, range: start..<index))
+      start = index
+    }
+    if !observations.isEmpty {
+      runs.append(
+        ObservationRun(
+          principalARN: observations[start].access.principalARN, range: start..<observations.count))
+    }
+    return runs
+  }
+}
+
 /// The observations of a snapshot's files grouped by principal ARN, without moving them: for
-/// each principal, where its observations are, in the order they were read.
+/// each principal, where its runs of observations are, in the order they were read.
 struct PrincipalGroups {
-  struct Reference {
+  struct Run {
     var file: Int
-    var index: Int
+    var range: Range<Int>
   }
 
   private let arns: [String]
   private let starts: [Int]
-  private let references: [Reference]
+  private let runs: [Run]
+  private let counts: [Int]
 
-  init(_ files: [[Observation]]) {
+  init(_ contents: [FileContent]) {
     var arns: [String] = []
     var ids: [String: Int] = [:]
     var principalOf: [Int] = []
-    principalOf.reserveCapacity(files.reduce(0) { $0 + $1.count })
-    var last: (arn: String, id: Int)?
-    for observation in files.joined() {
-      let arn = observation.access.principalARN
-      // A record's observations come together: most look-ups are for the ARN just seen.
-      if let last, last.arn == arn {
-        principalOf.append(last.id)
-        continue
+    for content in contents {
+      for run in content.observationRuns {
+        if let known = ids[run.principalARN] {
+          principalOf.append(known)
+        } else {
+          ids[run.principalARN] = arns.count
+          principalOf.append(arns.count)
+          arns.append(run.principalARN)
+        }
       }
-      let id: Int
-      if let known = ids[arn] {
-        id = known
-      } else {
-        id = arns.count
-        ids[arn] = id
-        arns.append(arn)
-      }
-      principalOf.append(id)
-      last = (arn, id)
     }
-    // A counting sort: each principal's references, in reading order.
+    // A counting sort: each principal's runs, in reading order.
     var starts = Array(repeating: 0, count: arns.count + 1)
+    var counts = Array(repeating: 0, count: arns.count)
     for id in principalOf { starts[id + 1] += 1 }
     for id in arns.indices { starts[id + 1] += starts[id] }
     var next = starts
-    var references = Array(repeating: Reference(file: 0, index: 0), count: principalOf.count)
+    var runs = Array(repeating: Run(file: 0, range: 0..<0), count: principalOf.count)
     var position = 0
-    for (file, observations) in files.enumerated() {
-      for index in observations.indices {
+    for (file, content) in contents.enumerated() {
+      for run in content.observationRuns {
         let id = principalOf[position]
-        references[next[id]] = Reference(file: file, index: index)
+        runs[next[id]] = Run(file: file, range: run.range)
         next[id] += 1
+        counts[id] += run.range.count
         position += 1
       }
     }
     self.arns = arns
     self.starts = starts
-    self.references = references
+    self.runs = runs
+    self.counts = counts
   }
 
   var principalsInARNOrder: [Int] { arns.indices.sorted { arns[$0] < arns[$1] } }
 
-  func members(of principal: Int) -> ArraySlice<Reference> {
-    references[starts[principal]..<starts[principal + 1]]
-  }
+  func runs(of principal: Int) -> ArraySlice<Run> { runs[starts[principal]..<starts[principal + 1]] }
+
+  /// How many observations the principal has, before merging.
+  func count(of principal: Int) -> Int { counts[principal] }
 }

@@ -107,6 +107,8 @@ struct FileContent: Sendable {
   /// Records read per source kind (a kind absent from the file is absent here).
   var records: [SourceKind: Int] = [:]
   var warnings: [IngestWarning] = []
+  /// The observations' runs by principal, made by the worker that read the file.
+  var observationRuns: [ObservationRun] = []
 
   mutating func count(_ kind: SourceKind, _ amount: Int = 1) {
     records[kind, default: 0] += amount
