@@ -5,53 +5,91 @@ enum FileOutcome: Sendable {
   case success(FileContent)
   case failure(IngestError)
 
+  /// Reads the file at `position` of the listing with a worker's buffers.
   static func reading(
-    _ file: FileListing.Entry, displayName: String, context: ReadContext, buffers: ReadBuffers
+    _ file: FileListing.Entry, at position: Int, displayName: String, context: ReadContext,
+    buffers: ReadBuffers
   ) -> FileOutcome {
     do {
-      return .success(
-        try ExportFileReader.read(file.url, displayName: displayName, context: context, buffers: buffers))
+      let content = try ExportFileReader.read(
+        file.url, displayName: displayName, context: context, buffers: buffers)
+      buffers.keep(file: position)
+      return .success(content)
     } catch {
       return .failure(error)
     }
   }
 }
 
-/// What a worker reuses from one file to the next: the memory a file is read into and the tape
-/// it is parsed onto, so that reading thousands of files does not map or allocate thousands of
-/// fresh buffers.
-final class ReadBuffers {
-  private var storage = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+/// What a worker reuses from one file to the next: the memory files are read into and the tape
+/// they are parsed onto, so that reading thousands of files does not map or allocate thousands of
+/// fresh buffers; and the hashes of the files it read.
+///
+/// A file's bytes are kept until three more are read, then the four are hashed together: FNV-1a
+/// is a chain of dependent multiplications, and four chains side by side take the time of one.
+final class ReadBuffers: @unchecked Sendable {
+  // Unchecked: a worker's buffers are used by that worker, then by the thread that collects them.
+  private static let lanes = 4
+  private var slots = (0..<lanes).map { _ in
+    UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+  }
+  /// The slots read and kept but not hashed yet: slot, byte count, file position.
+  private var pending: [(slot: Int, count: Int, file: Int)] = []
+  private var loaded: (slot: Int, count: Int)?
   let document = JSONDocument(borrowing: UnsafeBufferPointer(start: nil, count: 0), file: "")
+  /// The content hash of each file kept, by its position in the listing.
+  private(set) var hashes: [(file: Int, hash: UInt64)] = []
 
-  deinit { storage.deallocate() }
+  deinit {
+    for slot in slots { slot.deallocate() }
+  }
 
   /// The whole content of the file, valid until the next call; nil when it cannot be read.
   func load(_ url: URL) -> UnsafeBufferPointer<UInt8>? {
+    let slot = (0..<Self.lanes).first { free in !pending.contains { $0.slot == free } }!
+    loaded = nil
     let descriptor = open(url.path, O_RDONLY)
     guard descriptor >= 0 else { return nil }
     defer { close(descriptor) }
     var status = stat()
     guard fstat(descriptor, &status) == 0 else { return nil }
     // One byte more than the size, so that reaching the end needs no second look.
-    reserve(Int(status.st_size) + 1)
+    reserve(slot, Int(status.st_size) + 1)
     var count = 0
     while true {
-      if count == storage.count { reserve(storage.count * 2) }
-      let read = Foundation.read(descriptor, storage.baseAddress! + count, storage.count - count)
+      if count == slots[slot].count { reserve(slot, slots[slot].count * 2) }
+      let read = Foundation.read(descriptor, slots[slot].baseAddress! + count, slots[slot].count - count)
       if read < 0 { return nil }
       if read == 0 { break }
       count += read
     }
-    return UnsafeBufferPointer(start: storage.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
+    loaded = (slot, count)
+    return UnsafeBufferPointer(
+      start: slots[slot].baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
   }
 
-  private func reserve(_ byteCount: Int) {
-    guard byteCount > storage.count else { return }
+  /// Keeps the bytes last loaded to be hashed as the content of the file at `file`.
+  func keep(file: Int) {
+    guard let loaded else { return }
+    pending.append((loaded.slot, loaded.count, file))
+    self.loaded = nil
+    if pending.count == Self.lanes { hashPending() }
+  }
+
+  /// Hashes what is still kept; the worker has read its last file.
+  func hashPending() {
+    let values = FNV1a.values(
+      of: pending.map { UnsafeRawBufferPointer(rebasing: slots[$0.slot][0..<$0.count]) })
+    hashes += zip(pending, values).map { ($0.file, $1) }
+    pending.removeAll()
+  }
+
+  private func reserve(_ slot: Int, _ byteCount: Int) {
+    guard byteCount > slots[slot].count else { return }
     let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: byteCount, alignment: 16)
-    larger.copyMemory(from: UnsafeRawBufferPointer(storage))
-    storage.deallocate()
-    storage = larger
+    larger.copyMemory(from: UnsafeRawBufferPointer(slots[slot]))
+    slots[slot].deallocate()
+    slots[slot] = larger
   }
 }
 
@@ -71,9 +109,6 @@ enum ExportFileReader {
     }
     buffers.document.reuse(for: bytes, file: displayName)
     var content = try read(bytes, displayName: displayName, context: context, document: buffers.document)
-    var hash = FNV1a()
-    hash.add(bytes: UnsafeRawBufferPointer(bytes))
-    content.contentHash = hash.value
     content.observationRuns = ObservationRun.runs(of: content.observations)
     return content
   }

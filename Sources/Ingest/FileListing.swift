@@ -62,26 +62,28 @@ enum ParallelMap {
   static func map<Element: Sendable, Result: Sendable>(
     _ elements: [Element], order: [Int], _ transform: @Sendable (Element) -> Result
   ) -> [Result] {
-    map(elements, order: order, state: {}, { element, _ in transform(element) })
+    map(elements, order: order, state: {}, { element, _ in transform(element) }).results
   }
 
   /// `transform` of each element, computed in the given order of positions by one worker per
   /// core, each taking the next position when done with one and keeping its own `State` (such as
-  /// buffers to reuse) from one element to the next.
-  static func map<Element: Sendable, Result: Sendable, State>(
+  /// buffers to reuse) from one element to the next; and each worker's state at the end.
+  static func map<Element: Sendable, Result: Sendable, State: Sendable>(
     _ elements: [Element], order: [Int], state makeState: @Sendable () -> State,
     _ transform: @Sendable (Element, inout State) -> Result
-  ) -> [Result] {
+  ) -> (results: [Result], states: [State]) {
     let results = ResultSlots<Result>(count: elements.count)
     let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, elements.count))
-    DispatchQueue.concurrentPerform(iterations: workers) { _ in
+    let states = ResultSlots<State>(count: workers)
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
       var state = makeState()
       while let next = results.claim() {
         let index = order[next]
         results.set(index, transform(elements[index], &state))
       }
+      states.set(worker, state)
     }
-    return results.values()
+    return (results.values(), states.values())
   }
 }
 

@@ -49,20 +49,28 @@ public struct SnapshotReader: Sendable {
     // Largest first, so that no core is left idle at the end with the others' work done.
     let sizes = files.map { FileListing.size(of: $0.url) }
     let order = files.indices.sorted { (sizes[$1], $0) < (sizes[$0], $1) }
-    let outcomes = ParallelMap.map(files, order: order, state: ReadBuffers.init) { file, buffers in
-      FileOutcome.reading(
-        file, displayName: folder.relativePath + "/" + file.relativePath, context: context, buffers: buffers)
+    let (outcomes, workers) = ParallelMap.map(Array(files.indices), order: order, state: ReadBuffers.init) {
+      position, buffers in
+      let file = files[position]
+      return FileOutcome.reading(
+        file, at: position, displayName: folder.relativePath + "/" + file.relativePath, context: context,
+        buffers: buffers)
+    }
+    var contentHashes = [UInt64](repeating: 0, count: files.count)
+    for worker in workers {
+      worker.hashPending()
+      for (position, hash) in worker.hashes { contentHashes[position] = hash }
     }
     var errors: [IngestError] = []
     var contents: [FileContent] = []
     var sources: [SourceFile] = []
     var hashes: [(path: String, hash: UInt64)] = []
-    for (file, outcome) in zip(files, outcomes) {
+    for (position, (file, outcome)) in zip(files, outcomes).enumerated() {
       switch outcome {
       case .failure(let error):
         errors.append(error)
       case .success(let content):
-        hashes.append((file.relativePath, content.contentHash))
+        hashes.append((file.relativePath, contentHashes[position]))
         for kind in SourceKind.allCases {
           if let records = content.records[kind] {
             sources.append(SourceFile(name: file.relativePath, kind: kind, records: records))
@@ -102,8 +110,6 @@ struct FileContent: Sendable {
   var notes: [String] = []
   /// Exports that say more pages exist.
   var truncated: [String] = []
-  /// The file's FNV-1a hash, for the snapshot's fingerprint.
-  var contentHash: UInt64 = 0
   /// Records read per source kind (a kind absent from the file is absent here).
   var records: [SourceKind: Int] = [:]
   var warnings: [IngestWarning] = []
