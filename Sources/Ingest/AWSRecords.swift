@@ -111,18 +111,15 @@ enum AWSRecordReader {
       case "UnusedPermission":
         // Details of other kinds may share the list; only permission details describe permissions.
         guard let permission = detail.child("unusedPermissionDetails") else { continue }
-        let service = try permission.string("serviceNamespace")
+        let service = ServicePermissions(
+          principalARN: resource, service: try permission.string("serviceNamespace"))
         let actions = try permission.optionalElements("actions")
         if actions.isEmpty {
-          observe(
-            .permission(principalARN: resource, service: service, action: nil),
-            lastUsed: try permission.optionalTimestampDay("lastAccessed"))
+          observe(service.wholeService, lastUsed: try permission.optionalTimestampDay("lastAccessed"))
         }
         for action in actions {
-          let name = try action.string("action")
-          observe(
-            .permission(principalARN: resource, service: service, action: name),
-            lastUsed: try action.optionalTimestampDay("lastAccessed"))
+          let name = try action.required("action")
+          observe(try service.action(name), lastUsed: try action.optionalTimestampDay("lastAccessed"))
         }
       case "UnusedIAMRole":
         guard let role = detail.child("unusedIamRoleDetails") else { continue }
@@ -346,5 +343,42 @@ enum AWSRecordReader {
       status == "SUCCEEDED"
       ? nil : "the recommendation for \(arn) is \(status.lowercased())\(message.map { ": \($0)" } ?? "")"
     return .recommendation(recommendations, note: note)
+  }
+}
+
+/// The unused permissions of one service of one principal, made as `UnusedAccess.permission`
+/// makes them, with the service lower-cased once rather than for each of its actions and plain
+/// action names read from their bytes.
+struct ServicePermissions {
+  let principalARN: String
+  let service: String
+  private let lowercasedService: String
+
+  init(principalARN: String, service: String) {
+    self.principalARN = principalARN
+    self.service = service
+    lowercasedService = service.lowercased()
+  }
+
+  /// The whole service, `service:*`.
+  var wholeService: UnusedAccess { make(detail: "*") }
+
+  /// The action named by the string `field`, with or without the `service:` prefix.
+  func action(_ field: JSONField) throws(IngestError) -> UnusedAccess {
+    try field.requireString()
+    guard let bytes = field.value.plainStringBytes else {
+      // Escapes or characters outside ASCII: the model splits by characters.
+      return .permission(principalARN: principalARN, service: service, action: field.value.decodedString)
+    }
+    let name =
+      bytes.firstIndex(of: UInt8(ascii: ":")).map { UnsafeBufferPointer(rebasing: bytes[($0 + 1)...]) }
+      ?? bytes
+    return make(detail: name.isEmpty ? "*" : String(decoding: name, as: UTF8.self))
+  }
+
+  private func make(detail: String) -> UnusedAccess {
+    var access = UnusedAccess(principalARN: principalARN, kind: .permission, detail: detail)
+    access.service = lowercasedService
+    return access
   }
 }

@@ -53,6 +53,10 @@ struct JSONField {
     }
   }
 
+  func requireString() throws(IngestError) {
+    guard value.kind == .string else { throw wrongType(expected: "a string") }
+  }
+
   var bool: Bool {
     get throws(IngestError) {
       switch value.kind {

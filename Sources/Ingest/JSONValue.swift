@@ -85,8 +85,25 @@ struct JSONValue {
       // Escapes or bytes outside ASCII: compare as Swift strings do, by canonical equivalence.
       return JSONValue(document: document, index: keyIndex).decodedString == key.description
     }
-    guard length == key.utf8CodeUnitCount else { return false }
-    return memcmp(document.bytes.baseAddress! + token.start + 1, key.utf8Start, length) == 0
+    return length == key.utf8CodeUnitCount
+      && Self.bytesEqual(document.bytes.baseAddress! + token.start + 1, key.utf8Start, length)
+  }
+
+  /// Whether two short byte runs are equal, compared a word at a time: member names are a few
+  /// dozen bytes, for which calling `memcmp` costs more than comparing.
+  @inline(__always)
+  static func bytesEqual(_ left: UnsafePointer<UInt8>, _ right: UnsafePointer<UInt8>, _ count: Int) -> Bool {
+    var offset = 0
+    while offset + 8 <= count {
+      let leftWord = UnsafeRawPointer(left + offset).loadUnaligned(as: UInt64.self)
+      guard leftWord == UnsafeRawPointer(right + offset).loadUnaligned(as: UInt64.self) else { return false }
+      offset += 8
+    }
+    while offset < count {
+      guard left[offset] == right[offset] else { return false }
+      offset += 1
+    }
+    return true
   }
 
   var objectMembers: [(key: String, value: JSONValue)]? {
@@ -161,7 +178,7 @@ struct JSONValue {
     if token.flags != 0 { return decodedString == text.description }
     let length = token.end - token.start - 1
     return length == text.utf8CodeUnitCount
-      && memcmp(document.bytes.baseAddress! + token.start + 1, text.utf8Start, length) == 0
+      && Self.bytesEqual(document.bytes.baseAddress! + token.start + 1, text.utf8Start, length)
   }
 
   /// The raw bytes of a string with neither escapes nor bytes outside ASCII, which are its text.
