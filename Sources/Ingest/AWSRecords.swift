@@ -252,9 +252,10 @@ enum AWSRecordReader {
 
   private static func attachedPolicies(_ entry: JSONField) throws(IngestError) -> [AttachedPolicy] {
     try entry.optionalElements("AttachedManagedPolicies").map { policy throws(IngestError) in
-      let arn = try policy.string("PolicyArn")
+      let arn = try policy.sharedString("PolicyArn")
       return AttachedPolicy(
-        name: try policy.optionalString("PolicyName") ?? ARNParts(arn)?.name ?? arn, arn: arn, document: nil)
+        name: try policy.child("PolicyName")?.sharedString ?? ARNParts(arn)?.name ?? arn, arn: arn,
+        document: nil)
     }
   }
 
@@ -267,7 +268,7 @@ enum AWSRecordReader {
     let parts = ARNParts(arn)
     var tags: [Tag] = []
     for tag in try entry.optionalElements("Tags") {
-      tags.append(Tag(key: try tag.string("Key"), value: try tag.string("Value")))
+      tags.append(Tag(key: try tag.sharedString("Key"), value: try tag.sharedString("Value")))
     }
     return Principal(
       arn: arn, kind: kind, name: try entry.optionalString(nameKey) ?? parts?.name ?? arn,
@@ -373,7 +374,8 @@ struct ServicePermissions {
     let name =
       bytes.firstIndex(of: UInt8(ascii: ":")).map { UnsafeBufferPointer(rebasing: bytes[($0 + 1)...]) }
       ?? bytes
-    return make(detail: name.isEmpty ? "*" : String(decoding: name, as: UTF8.self))
+    guard !name.isEmpty else { return make(detail: "*") }
+    return make(detail: field.value.document.interner?.string(name) ?? String(decoding: name, as: UTF8.self))
   }
 
   private func make(detail: String) -> UnusedAccess {

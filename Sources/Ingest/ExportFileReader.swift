@@ -36,7 +36,11 @@ final class ReadBuffers: @unchecked Sendable {
   /// The slots read and kept but not hashed yet: slot, byte count, file position.
   private var pending: [(slot: Int, count: Int, file: Int)] = []
   private var loaded: (slot: Int, count: Int)?
-  let document = JSONDocument(borrowing: UnsafeBufferPointer(start: nil, count: 0), file: "")
+  let document: JSONDocument = {
+    let document = JSONDocument(borrowing: UnsafeBufferPointer(start: nil, count: 0), file: "")
+    document.interner = StringInterner()
+    return document
+  }()
   /// The content hash of each file kept, by its position in the listing.
   private(set) var hashes: [(file: Int, hash: UInt64)] = []
 

@@ -59,6 +59,8 @@ final class JSONDocument {
   /// path starts the paths of this document's values, and its line is theirs, since the text's own
   /// lines are not the file's.
   var container: JSONValue?
+  /// Shares the strings that repeat across files, for the worker reading this document.
+  var interner: StringInterner?
   /// The position of the first element when the first value is an array of records: the records
   /// of a file are numbered on across the arrays it holds.
   var arrayIndexBase = 0

@@ -53,6 +53,20 @@ struct JSONField {
     }
   }
 
+  /// A string value that repeats across the organisation (an action, a tag), shared with the
+  /// equal ones read before.
+  var sharedString: String {
+    get throws(IngestError) {
+      guard let bytes = value.plainStringBytes, let interner = value.document.interner else {
+        return try string
+      }
+      return interner.string(bytes)
+    }
+  }
+
+  /// A required string member that repeats across the organisation.
+  func sharedString(_ key: StaticString) throws(IngestError) -> String { try required(key).sharedString }
+
   func requireString() throws(IngestError) {
     guard value.kind == .string else { throw wrongType(expected: "a string") }
   }

@@ -37,6 +37,7 @@ enum PolicyReader {
       try JSONParser.parseDocument(buffer, file: field.file)
     }
     value.document.container = field.value
+    value.document.interner = field.value.document.interner
     return JSONField(value)
   }
 
@@ -72,9 +73,9 @@ enum PolicyReader {
         effect = try member.string
       } else if key.isString("Action") {
         if value.kind == .string {
-          actions = [value.decodedString]
+          actions = [try member.sharedString]
         } else {
-          actions = try member.elements.map { element throws(IngestError) in try element.string }
+          actions = try member.elements.map { element throws(IngestError) in try element.sharedString }
         }
       } else {
         others.append(RawMember(key: key.decodedString, json: JSONPrinter.pretty(value)))
