@@ -44,7 +44,9 @@ struct Reconciler {
       groupPolicies.merge(content.inventory.groupPolicies) { first, _ in first }
       userGroups.merge(content.inventory.userGroups) { first, _ in first }
     }
-    var byARN: [String: Principal] = [:]
+    // Positions in one list rather than a dictionary of principals, which copied each one twice.
+    var positions: [String: Int] = [:]
+    var list: [Principal] = []
     for content in contents {
       for var principal in content.inventory.principals {
         for index in principal.policies.indices where principal.policies[index].document == nil {
@@ -55,16 +57,22 @@ struct Reconciler {
         for group in userGroups[principal.arn] ?? [] {
           principal.policies += groupPolicies[principal.accountID + "/" + group] ?? []
         }
-        byARN[principal.arn] = principal
+        if let position = positions[principal.arn] {
+          list[position] = principal
+        } else {
+          positions[principal.arn] = list.count
+          list.append(principal)
+        }
       }
     }
     for content in contents {
-      for principal in content.namedPrincipals where byARN[principal.arn] == nil {
-        byARN[principal.arn] = principal
+      for principal in content.namedPrincipals where positions[principal.arn] == nil {
+        positions[principal.arn] = list.count
+        list.append(principal)
       }
     }
-    let list = Array(byARN.values)
-    return list.indices.sorted { list[$0].arn < list[$1].arn }.map { list[$0] }
+    let arns = list.map(\.arn)
+    return arns.indices.sorted { arns[$0] < arns[$1] }.map { list[$0] }
   }
 }
 
