@@ -154,8 +154,17 @@ enum ExportFileReader {
         message: "not a JSON export (it starts with neither '{' nor '[')",
         hint: "Put only AWS CLI JSON output (--output json) in snapshot folders")
     }
+    return try readValues(&parser, document: document, context: context)
+  }
+
+  /// Reads the file's JSON values: one for a plain response or an array; several for JSON Lines
+  /// or concatenated JSON. Each value is parsed onto the tape, then its records read from it.
+  private static func readValues(_ parser: inout JSONParser, document: JSONDocument, context: ReadContext)
+    throws(IngestError) -> FileContent
+  {
+    let bytes = document.bytes
+    let displayName = document.file
     var content = FileContent()
-    // One value for a plain response or an array; several for JSON Lines or concatenated JSON.
     var recordIndex = 0
     while parser.offsetAfterWhitespace() < bytes.count {
       document.removeAllTokens()
