@@ -62,6 +62,8 @@ let package = Package(
     .target(name: "TemplateEngine"),
     // Pages per second for a realistic page: `swift build -c release --product TemplateEngineBench`.
     .executableTarget(name: "TemplateEngineBench", dependencies: ["TemplateEngine"]),
+    // Times reading one snapshot folder: `swift build -c release --product IngestBench`.
+    .executableTarget(name: "IngestBench", dependencies: ["Ingest", "Model"]),
     .testTarget(name: "ModelTests", dependencies: ["Model"]),
     .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
     .testTarget(name: "IngestTests", dependencies: ["Ingest", "Model"], resources: [.copy("Fixtures")]),
