@@ -139,7 +139,7 @@ struct AnalysisContext {
     var organisationExcepted = 0
     var organisationOverdue = 0
     var allChanges: [Change] = []
-    var allItems: [OldItem] = []
+    var oldest = OldestItems(limit: 10)
 
     // Grouped once: filtering every team's principals out of the whole list would be teams × principals.
     let reportsOfTeam = Dictionary(grouping: state.principalReports, by: \.teamID)
@@ -174,7 +174,7 @@ struct AnalysisContext {
       allChanges += changes.entries
       for report in principals {
         for item in report.items where !item.isAccepted {
-          allItems.append(OldItem(principal: report.principal, teamID: team.id, item: item))
+          oldest.offer(item, of: report.principal, teamID: team.id)
         }
       }
       var checklist = ChecklistProgress(quarter: quarters.quarters[currentQuarter], entries: [])
@@ -222,12 +222,7 @@ struct AnalysisContext {
       openOverTime: zip(snapshots, openOverTime.organisation).map { DayCount(day: $0, count: $1) },
       teams: teamReports, dataProblems: dataProblems)
     report.changes = Changes(since: reference.map { snapshots[$0] }, entries: ChangeLog.sorted(allChanges))
-    report.oldestItems = Array(
-      allItems.sorted {
-        ($1.item.daysOpen, $0.principal.arn, $0.item.displayName) < (
-          $0.item.daysOpen, $1.principal.arn, $1.item.displayName
-        )
-      }.prefix(10))
+    report.oldestItems = oldest.items
     report.freshness = FreshnessCheck.freshness(context: self, today: settings.today ?? snapshots[current])
     if current < timeline.details.count {
       let details = timeline.details[current]
@@ -449,5 +444,28 @@ private final class Pair<A: Sendable, B: Sendable>: @unchecked Sendable {
     defer { lock.unlock() }
     // concurrentPerform returns only after both iterations ran, so both are set.
     return (first!, second!)
+  }
+}
+
+/// The organisation's oldest open items, kept while items are offered one by one: the dashboard
+/// shows ten, and sorting a million to find them would be wasted.
+struct OldestItems {
+  let limit: Int
+  /// Oldest first, then by principal ARN and item name.
+  private(set) var items: [OldItem] = []
+
+  mutating func offer(_ item: OpenItem, of principal: Principal, teamID: String) {
+    if items.count == limit, let last = items.last, !Self.precedes(item, principal.arn, last) { return }
+    let candidate = OldItem(principal: principal, teamID: teamID, item: item)
+    let position = items.firstIndex { !Self.precedes($0.item, $0.principal.arn, candidate) } ?? items.count
+    items.insert(candidate, at: position)
+    if items.count > limit { items.removeLast() }
+  }
+
+  /// Whether `item` of the principal `arn` comes before `other` in the list.
+  private static func precedes(_ item: OpenItem, _ arn: String, _ other: OldItem) -> Bool {
+    (other.item.daysOpen, arn, item.displayName) < (
+      item.daysOpen, other.principal.arn, other.item.displayName
+    )
   }
 }
