@@ -7,6 +7,8 @@ struct DiffLineModel: Sendable {
   var isAdded: Bool
   var isRemoved: Bool
   var isSame: Bool
+  /// A run of unchanged lines left out; `text` says how many.
+  var isSkipped: Bool
 }
 
 /// One policy's proposed change on a principal page.
@@ -132,7 +134,7 @@ extension PageBuilder {
     let after = change.after?.json ?? ""
     let diff =
       change.kind == .unchanged || before.isEmpty
-      ? [] : LineDiff.lines(from: before, to: after)
+      ? [] : LineDiff.hunks(LineDiff.lines(from: before, to: after))
     return PolicyChangeModel(
       name: change.policyName, arn: change.policyARN ?? "", hasARN: change.policyARN != nil,
       kindLabel: kindLabel,
@@ -141,7 +143,7 @@ extension PageBuilder {
       diff: diff.map {
         DiffLineModel(
           text: $0.text, isAdded: $0.change == .added, isRemoved: $0.change == .removed,
-          isSame: $0.change == .same)
+          isSame: $0.change == .same, isSkipped: $0.change == .skipped)
       }, hasDiff: !diff.isEmpty, afterJSON: after, hasAfter: !after.isEmpty)
   }
 }
@@ -150,11 +152,44 @@ extension PageBuilder {
 enum LineDiff {
   enum Change: Equatable {
     case same, added, removed
+    /// Unchanged lines left out of a diff shown as hunks.
+    case skipped
   }
 
   struct Line: Equatable {
     var change: Change
     var text: String
+  }
+
+  /// The diff with each change shown among `context` unchanged lines on either side, and longer
+  /// runs of unchanged lines replaced by one `.skipped` line saying how many there are: a long
+  /// policy with two actions taken out reads as the two places that change.
+  static func hunks(_ lines: [Line], context: Int = 3) -> [Line] {
+    let changed = lines.indices.filter { lines[$0].change != .same }
+    guard !changed.isEmpty else { return lines }
+    var shown = [Bool](repeating: false, count: lines.count)
+    for index in changed {
+      for near in max(0, index - context)...min(lines.count - 1, index + context) { shown[near] = true }
+    }
+    var result: [Line] = []
+    var index = 0
+    while index < lines.count {
+      var end = index
+      while end < lines.count, !shown[end] { end += 1 }
+      // A single hidden line would take as much room as the line itself.
+      if end - index >= 2 {
+        result.append(
+          Line(change: .skipped, text: Format.counted(end - index, "unchanged line", "unchanged lines")))
+        index = end
+      } else if end > index {
+        result += lines[index..<end]
+        index = end
+      } else {
+        result.append(lines[index])
+        index += 1
+      }
+    }
+    return result
   }
 
   static func lines(from before: String, to after: String) -> [Line] {

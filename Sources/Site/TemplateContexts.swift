@@ -421,6 +421,7 @@ extension DiffLineModel: TemplateContext {
     case "isAdded": .bool(isAdded)
     case "isRemoved": .bool(isRemoved)
     case "isSame": .bool(isSame)
+    case "isSkipped": .bool(isSkipped)
     default: nil
     }
   }

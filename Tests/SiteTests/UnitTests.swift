@@ -170,6 +170,28 @@ import Testing
     }
   }
 
+  @Test func hunksKeepThreeLinesAroundEachChangeAndCountTheRest() {
+    let before = (1...20).map { "l\($0)" }.joined(separator: "\n")
+    let after = before.replacingOccurrences(of: "l10\n", with: "").replacingOccurrences(of: "l12\n", with: "")
+    let shown = LineDiff.hunks(LineDiff.lines(from: before, to: after)).map {
+      switch $0.change {
+      case .same: " " + $0.text
+      case .added: "+" + $0.text
+      case .removed: "-" + $0.text
+      case .skipped: "~" + $0.text
+      }
+    }
+    #expect(
+      shown == [
+        "~6 unchanged lines", " l7", " l8", " l9", "-l10", " l11", "-l12", " l13", " l14", " l15",
+        "~5 unchanged lines",
+      ])
+    // One hidden line would cost a line anyway, so it is shown.
+    let short = LineDiff.hunks(LineDiff.lines(from: "a\nb\nc\nd\ne", to: "b\nc\nd\ne"))
+    #expect(short.map(\.change) == [.removed, .same, .same, .same, .same])
+    #expect(LineDiff.hunks(LineDiff.lines(from: "a\nb", to: "a\nb")).map(\.change) == [.same, .same])
+  }
+
   @Test func emptySides() {
     #expect(LineDiff.lines(from: "", to: "a").map(\.change) == [.added])
     #expect(LineDiff.lines(from: "a\nb", to: "").map(\.change) == [.removed, .removed])
