@@ -156,20 +156,36 @@ struct AtomFeed {
       } ?? "permsite.invalid"
     var encoded = ""
     for byte in name.utf8 {
-      let character = Character(Unicode.Scalar(byte))
-      if byte < 0x80, character.isLetter || character.isNumber || "-._~:/@!$&'()*+,;=".contains(character) {
-        encoded.append(character)
+      if Self.isAllowedInTag(byte) {
+        encoded.unicodeScalars.append(Unicode.Scalar(byte))
       } else {
         encoded += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
       }
     }
     return "tag:\(host),2026:\(encoded)"
   }
+
+  /// ASCII letters and digits and `-._~:/@!$&'()*+,;=` stand for themselves in a tag URI.
+  private static func isAllowedInTag(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+      UInt8(ascii: "0")...UInt8(ascii: "9"):
+      true
+    default: "-._~:/@!$&'()*+,;=".utf8.contains(byte)
+    }
+  }
 }
 
 /// XML escaping for feeds, with the same bidi-control marks as the pages.
 enum XMLText {
   static func escape(_ text: String) -> String {
+    // Most text has nothing to escape or mark: no markup character, no control character and no
+    // D8 or E2 byte (with which the bidi controls' UTF-8 begins).
+    let plain = !text.utf8.contains {
+      $0 < 0x20 || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 == 0xD8
+        || $0 == 0xE2
+    }
+    if plain { return text }
     var result = ""
     for scalar in BidiControls.shown(text).unicodeScalars {
       switch scalar {

@@ -92,12 +92,20 @@ struct JSONWriter {
       return
     }
     if needsComma { text += "," }
-    if depth > 0 { text += "\n" + String(repeating: "  ", count: depth) }
+    if depth > 0 { newline() }
+  }
+
+  /// A line break and the indentation of the current depth, without making a string for it:
+  /// an export writes one per member of a million rows.
+  private mutating func newline() {
+    text += "\n"
+    for _ in 0..<depth { text += "  " }
   }
 
   mutating func key(_ name: String) {
     beginValue()
-    text += JSONWriter.quoted(name) + ": "
+    text += JSONWriter.quoted(name)
+    text += ": "
     afterKey = true
     needsComma = true
   }
@@ -109,7 +117,7 @@ struct JSONWriter {
     needsComma = false
     body(&self)
     depth -= 1
-    if needsComma { text += "\n" + String(repeating: "  ", count: depth) }
+    if needsComma { newline() }
     text += "}"
     needsComma = true
   }
@@ -128,7 +136,7 @@ struct JSONWriter {
     needsComma = false
     body(&self)
     depth -= 1
-    if needsComma { text += "\n" + String(repeating: "  ", count: depth) }
+    if needsComma { newline() }
     text += "]"
     needsComma = true
   }
