@@ -93,13 +93,13 @@ enum PolicyAdvisor {
       var kept: [String] = []
       for action in actions {
         let lower = action.lowercased()
-        let service = lower.split(separator: ":", maxSplits: 1).first.map(String.init) ?? lower
+        let service = lower.firstIndex(of: ":").map { String(lower[..<$0]) } ?? lower
         if lower == "*" {
           kept.append(action)
           notes.append("\"*\" allows every action: replace it with the actions in use")
         } else if unusedServices.contains(service) {
           removed.append(action)
-        } else if lower.contains("*") || lower.contains("?") {
+        } else if lower.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }) {
           kept.append(action)
           let glob = Glob(lower)
           let covered = unusedActions.filter { glob.matches($0) }.sorted()
