@@ -385,6 +385,20 @@ private final class Failures: @unchecked Sendable {
 /// Builds the layout model around each page's content.
 struct LayoutFactory {
   let input: SiteInput
+  // The same on every page: worked out once rather than for each of a hundred thousand pages.
+  private let banner: [String]
+  private let sourceAges: String
+  private let generated: String
+  private let snapshot: String
+
+  init(input: SiteInput) {
+    self.input = input
+    self.banner = Self.banner(input)
+    self.sourceAges = Self.sourceAges(input)
+    let time = String(input.generatedAt.iso.dropFirst(11).prefix(5))
+    self.generated = input.generatedAt.day.iso + " " + time + " UTC"
+    self.snapshot = input.report.snapshot?.iso ?? ""
+  }
 
   func model(page: String, title: String, body: String, section: String, feed: String?) -> LayoutModel {
     let root = SitePaths.root(from: page)
@@ -397,12 +411,10 @@ struct LayoutFactory {
           label: "\(quarter.label) checklists", href: root + "checklists/\(quarter.label).html",
           isCurrent: section == "checklists"))
     }
-    let generated = input.generatedAt
-    let time = String(generated.iso.dropFirst(11).prefix(5))
     return LayoutModel(
       siteTitle: input.config.title, pageTitle: title, root: root, bodyHTML: body,
-      snapshot: input.report.snapshot?.iso ?? "", hasSnapshot: input.report.snapshot != nil,
-      generated: generated.day.iso + " " + time + " UTC", navigation: navigation,
+      snapshot: snapshot, hasSnapshot: input.report.snapshot != nil,
+      generated: generated, navigation: navigation,
       banner: banner, hasBanner: !banner.isEmpty, sourceAges: sourceAges,
       feedHref: feed.map { root + $0 } ?? "",
       hasFeed: feed != nil)
@@ -410,7 +422,7 @@ struct LayoutFactory {
 
   /// Warnings every page carries when the data may mislead: an old snapshot, an export missing
   /// since the previous snapshot, an export cut short.
-  var banner: [String] {
+  private static func banner(_ input: SiteInput) -> [String] {
     let freshness = input.report.freshness
     var lines: [String] = []
     if freshness.isStale, let snapshot = input.report.snapshot {
@@ -428,7 +440,7 @@ struct LayoutFactory {
   }
 
   /// "Access Analyzer findings 2026-11-22, IAM inventory 2026-11-20, ..." for the page footer.
-  var sourceAges: String {
+  private static func sourceAges(_ input: SiteInput) -> String {
     input.report.freshness.sourceDays.sorted { $0.key.displayName < $1.key.displayName }
       .map { "\($0.key.displayName) \($0.value.iso)" }.joined(separator: ", ")
   }
