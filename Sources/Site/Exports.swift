@@ -37,30 +37,35 @@ struct TeamExport {
   /// RFC 4180 CSV in UTF-8 with CRLF line ends, where cells that a spreadsheet would run as a
   /// formula are neutralised with a leading apostrophe; and the same rows as a JSON array of
   /// objects. Both from one pass: a large team has hundreds of thousands of rows.
+  /// The JSON has one row object per line: a large team's export runs to hundreds of thousands of
+  /// rows, and indenting every member would double its size.
   var files: (csv: String, json: String) {
     var csv = Self.columns.map(Self.cell).joined(separator: ",") + "\r\n"
-    var writer = JSONWriter()
-    writer.array { json in
-      forEachRow { row in
-        for (index, value) in row.enumerated() {
-          if index > 0 { csv += "," }
-          csv += Self.cell(value)
-        }
-        csv += "\r\n"
-        json.object { json in
-          for (column, value) in zip(Self.columns, row) {
-            if column == "days_open" {
-              json.member(column, Int(value) ?? 0)
-            } else if column == "overdue" {
-              json.member(column, value == "yes")
-            } else {
-              json.member(column, value.isEmpty ? nil : value)
-            }
-          }
+    var json = "["
+    var isFirst = true
+    forEachRow { row in
+      for (index, value) in row.enumerated() {
+        if index > 0 { csv += "," }
+        csv += Self.cell(value)
+      }
+      csv += "\r\n"
+      json += isFirst ? "\n{" : ",\n{"
+      isFirst = false
+      for (index, (column, value)) in zip(Self.columns, row).enumerated() {
+        json += index > 0 ? ",\"" : "\""
+        json += column
+        json += "\":"
+        if column == "days_open" {
+          json += String(Int(value) ?? 0)
+        } else if column == "overdue" {
+          json += value == "yes" ? "true" : "false"
+        } else {
+          json += value.isEmpty ? "null" : JSONWriter.quoted(value)
         }
       }
+      json += "}"
     }
-    return (csv, writer.text + "\n")
+    return (csv, json + (isFirst ? "]\n" : "\n]\n"))
   }
 
   static func cell(_ value: String) -> String {

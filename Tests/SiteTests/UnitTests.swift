@@ -69,6 +69,17 @@ import Testing
   }
 }
 
+@Suite struct TeamExportTests {
+  @Test func aTeamWithoutItemsExportsAHeaderAndAnEmptyArray() throws {
+    let report = try Fixtures.report()
+    var team = try #require(report.teams.first)
+    team.principals = []
+    let files = TeamExport(team: team).files
+    #expect(files.json == "[]\n")
+    #expect(files.csv == TeamExport.columns.joined(separator: ",") + "\r\n")
+  }
+}
+
 @Suite struct ThemeTests {
   static let repositoryTemplates = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
