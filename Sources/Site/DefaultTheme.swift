@@ -514,7 +514,7 @@ table.principals .kind { font-size: 0.75rem; text-transform: uppercase; letter-s
       <td>{{account}}</td>
       <td>{{summary}}</td>
       <td><code>{{examples}}</code></td>
-      <td><time datetime="{{openSince}}">{{openSince}}</time>{{#isOverdue}} <span class="overdue">{{overdue}}</span>{{/isOverdue}}</td>
+      <td>{{#hasOpenSince}}<time datetime="{{openSince}}">{{openSince}}</time>{{/hasOpenSince}}{{^hasOpenSince}}nothing open{{/hasOpenSince}}{{#isOverdue}} <span class="overdue">{{overdue}}</span>{{/isOverdue}}</td>
     </tr>
     {{/principals}}
   </tbody>

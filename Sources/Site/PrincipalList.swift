@@ -14,6 +14,8 @@ struct PrincipalRowModel: Sendable {
   var examples: String
   /// The day the oldest of its open items was first seen.
   var openSince: String
+  /// False when only accepted exceptions are left.
+  var hasOpenSince: Bool
   /// "3 overdue", or "" when none is.
   var overdue: String
   var isOverdue: Bool
@@ -120,6 +122,7 @@ extension PageBuilder {
       } ?? "",
       kind: kindName(principal.kind), account: principal.accountID, summary: principalSummary(report),
       examples: examples, openSince: report.items.map(\.openSince).min()?.iso ?? "",
+      hasOpenSince: !report.items.isEmpty,
       overdue: overdue == 0 ? "" : "\(Format.count(overdue)) overdue", isOverdue: overdue > 0)
   }
 }

@@ -499,6 +499,7 @@ extension PrincipalRowModel: TemplateContext {
     case "summary": .string(summary)
     case "examples": .string(examples)
     case "openSince": .string(openSince)
+    case "hasOpenSince": .bool(hasOpenSince)
     case "overdue": .string(overdue)
     case "isOverdue": .bool(isOverdue)
     default: nil
