@@ -59,6 +59,8 @@ let package = Package(
       ]
     ),
     .executableTarget(name: "permsite", dependencies: ["PermsiteKit"]),
+    // Times the history store at the size of a large organisation (issue "Scale").
+    .executableTarget(name: "HistoryBench", dependencies: ["History", "Model"]),
     .testTarget(name: "ModelTests", dependencies: ["Model"]),
     .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
     .testTarget(name: "IngestTests", dependencies: ["Ingest", "Model"], resources: [.copy("Fixtures")]),
