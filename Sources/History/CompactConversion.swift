@@ -174,10 +174,17 @@ private struct PrincipalConverter {
       lastUsedOn: lastUsedDay.map(Day.init(daysSinceEpoch:)),
       isInInventory: row.int(9) != 0)
     let attached = StoredJSON.decode([AttachedPolicy].self, from: row.text(10)) ?? []
-    let ids = try attached.map { try policies.id(of: $0, db: db) }
+    var hashes: [UInt64] = []
+    var ids: [Int64] = []
+    for policy in attached {
+      writer.removeAll()
+      ValueCoding.encode(policy, into: &writer)
+      hashes.append(writer.contentHash())
+      ids.append(try policies.id(ofHash: hashes[hashes.count - 1], body: { writer.copy() }, db: db))
+    }
+    insert.bind(3, DescriptionCoding.signature(principal, policyHashes: hashes[...], writer: &writer))
     writer.removeAll()
     DescriptionCoding.encode(principal, policyIDs: ids, into: &writer)
-    insert.bind(3, writer.contentHash())
     insert.bind(4, blob: writer.bytes)
   }
 

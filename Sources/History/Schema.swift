@@ -29,8 +29,8 @@ enum Schema {
   /// A principal row (its latest description, with policy documents stored once each) and a
   /// history row holding its items and their runs (see `PrincipalHistory`); item texts are
   /// stored once each. The history is a table of its own because it is what changes every night,
-  /// and reading principals should not mean reading past it. Every query reads a table whole or finds a row by its
-  /// primary key, so no index is needed besides those.
+  /// and reading principals should not mean reading past it. Every query reads a table (or the
+  /// one index) whole or finds a row by its primary key.
   static let v4 = """
     CREATE TABLE snapshot (
       day INTEGER PRIMARY KEY,
@@ -55,6 +55,8 @@ enum Schema {
       hash INTEGER NOT NULL,
       body BLOB NOT NULL
     );
+    -- Covers reading every (id, hash) pair, which otherwise means reading every document.
+    CREATE INDEX policyHash ON policy(hash);
     CREATE TABLE principal (
       id INTEGER PRIMARY KEY,
       arn TEXT NOT NULL,

@@ -31,122 +31,138 @@ extension SnapshotWriter {
     var items: [Item] = []
   }
 
-  /// Rows are read and rewritten this many at a time.
+  /// Rows are worked on and rewritten this many at a time.
   static let batchSize = 1024
 
   mutating func recordItems() throws -> PrincipalHistory.Changes {
-    let groups = groupObservations()
-    let newItems = try findNewItems(groups)
-    let select = try RawStatement(
-      db, "SELECT principal, data FROM history WHERE principal BETWEEN ? AND ? ORDER BY principal")
-    var output = RowOutput(try RowStatements(db))
-    var batch = HistoryBatch()
-    var history = PrincipalHistory()
+    let groups = try groupObservations()
+    // Every history is read once and kept: finding new items and applying the snapshot both
+    // need them (about 600 bytes a principal).
+    var loaded = HistoryBatch()
+    try loaded.load(
+      0..<storedCount, of: stored.rows,
+      bytes: try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(length(data)), 0) FROM history") ?? 0,
+      using: try RawStatement(
+        db, "SELECT principal, data FROM history WHERE principal BETWEEN ? AND ? ORDER BY principal"))
+    let histories = loaded
+    let newItems = try findNewItems(groups, histories: histories)
+    let applier = HistoryApplier(
+      observations: snapshot.observations, groups: groups, newItems: newItems, days: days,
+      replacing: replacing,
+      hasInventory: snapshot.hasInventory, inInventory: inInventory, storedCount: storedCount)
+    let output = try RowOutput(db)
     var changes = PrincipalHistory.Changes()
     for start in stride(from: 0, to: stored.rows.count, by: Self.batchSize) {
       let end = min(start + Self.batchSize, stored.rows.count)
-      try batch.load(start..<max(start, min(end, storedCount)), of: stored.rows, using: select)
-      for row in start..<end {
-        if isNew(row) {
-          try history.decode(UnsafeRawBufferPointer(start: nil, count: 0))
-        } else {
-          try batch.withHistory(ofRow: row) { try history.decode($0) }
+      let parts = try Parallel.map(Parallel.split(start..<end)) { rows in
+        try applier.apply(rows, batch: histories)
+      }
+      for row in start..<end where isChanged[row] { try output.writePrincipal(row, of: self) }
+      for part in parts {
+        changes.started += part.changes.started
+        changes.ended += part.changes.ended
+        for (row, range) in part.changed {
+          try part.bytes.withUnsafeBytes { bytes in
+            try output.writeHistory(
+              UnsafeRawBufferPointer(rebasing: bytes[range]), of: stored.rows[row].id, isNew: isNew(row))
+          }
         }
-        try apply(to: &history, row: row, groups: groups, newItems: newItems, changes: &changes)
-        try output.write(row: row, history: history, writer: self, batch: batch)
       }
     }
     return changes
   }
 
-  /// Undoes the replaced snapshot if any, then applies this one to a principal's history.
-  private func apply(
-    to history: inout PrincipalHistory, row: Int, groups: Groups, newItems: NewItems,
-    changes: inout PrincipalHistory.Changes
-  ) throws {
-    if replacing { history.undo(days) }
-    if snapshot.hasInventory { try history.recordPresence(inInventory: inInventory[row], days) }
-    for observationIndex in groups.observations(ofRow: row) {
-      let index = Int(observationIndex)
-      let observation = snapshot.observations[index]
-      if let position = history.item(withKeyHash: groups.keyHashes[index]) {
-        try history.observe(observation, at: position, days, changes: &changes)
-      } else {
-        let given = newItems.items[Int(newItems.indexOfObservation[index])]
-        history.appendItem(
-          newItem(observation, keyHash: groups.keyHashes[index], stored: given, history: &history))
-        changes.started += 1
-      }
-    }
-    try history.closeUnobserved(days, changes: &changes)
-  }
-
-  private func newItem(
-    _ observation: Observation, keyHash: UInt64, stored: NewItems.Item, history: inout PrincipalHistory
-  ) -> PrincipalHistory.Item {
-    PrincipalHistory.Item(
-      id: stored.id, keyHash: keyHash, service: stored.service, detail: stored.detail,
-      finding: history.findingIndex(observation.findingID), sources: observation.sources.rawValue,
-      lastUsed: observation.lastUsedOn?.daysSinceEpoch, created: observation.findingCreatedOn?.daysSinceEpoch,
-      firstRun: Int32(history.runs.count), runCount: 0,
-      added: PrincipalHistory.Run(status: Codes.status(observation.status), first: days.day, last: nil),
-      kind: Codes.kind(observation.access.kind), observed: true)
-  }
-
   /// Groups observations by principal row with a counting sort. Observations of principals the
   /// snapshot does not list are left out, as they always were.
-  private func groupObservations() -> Groups {
+  private mutating func groupObservations() throws -> Groups {
     let observations = snapshot.observations
-    var rowOf = [Int32](repeating: -1, count: observations.count)
-    var keyHashes = [UInt64](repeating: 0, count: observations.count)
-    var starts = [Int](repeating: 0, count: stored.rows.count + 1)
+    let rows = stored.rows
+    let parts = try Parallel.map(Parallel.split(observations.indices)) { range in
+      Self.locate(observations, range, rows: rows)
+    }
+    var rowOf = parts.flatMap(\.rows)
+    var keyHashes = parts.flatMap(\.keyHashes)
+    // Parts give up on principals not found near the previous one; the dictionary knows them.
     var lastARN: String?
     var lastRow = -1
-    for (index, observation) in observations.enumerated() {
-      let arn = observation.access.principalARN
-      // Observations come grouped by principal, so one lookup serves many.
-      if arn != lastARN {
-        lastARN = arn
-        lastRow = indexOfARN[arn].flatMap { inSnapshot[$0] ? $0 : nil } ?? -1
+    for index in parts.flatMap(\.unresolved) {
+      if observations[index].access.principalARN != lastARN {
+        lastARN = observations[index].access.principalARN
+        lastRow = row(of: observations[index].access.principalARN, after: lastRow) ?? -1
       }
-      guard lastRow >= 0 else { continue }
       rowOf[index] = Int32(lastRow)
-      starts[lastRow + 1] += 1
-      keyHashes[index] = ItemKeyHash.of(observation.access)
+      keyHashes[index] = ItemKeyHash.of(observations[index].access)
     }
-    for row in stored.rows.indices { starts[row + 1] += starts[row] }
+    return Self.group(rowOf, keyHashes: keyHashes, inSnapshot: inSnapshot)
+  }
+
+  /// The counting sort: observation indices ordered by row, those of principals the snapshot does
+  /// not list left out.
+  private static func group(_ rowOf: [Int32], keyHashes: [UInt64], inSnapshot: [Bool]) -> Groups {
+    var starts = [Int](repeating: 0, count: inSnapshot.count + 1)
+    for row in rowOf where row >= 0 && inSnapshot[Int(row)] { starts[Int(row) + 1] += 1 }
+    for row in inSnapshot.indices { starts[row + 1] += starts[row] }
     var next = starts
-    var order = [Int32](repeating: 0, count: starts[stored.rows.count])
-    for (index, row) in rowOf.enumerated() where row >= 0 {
+    var order = [Int32](repeating: 0, count: starts[inSnapshot.count])
+    for (index, row) in rowOf.enumerated() where row >= 0 && inSnapshot[Int(row)] {
       order[next[Int(row)]] = Int32(index)
       next[Int(row)] += 1
     }
     return Groups(starts: starts, order: order, keyHashes: keyHashes)
   }
 
+  /// The rows of `observations[range]` found near one another (-1 where that failed, listed in
+  /// `unresolved`) and their key hashes. Fields are read in place: copying each observation out
+  /// would retain and release its strings.
+  ///
+  /// A part has no row to start from, so its first principals are looked for through all rows, a
+  /// few times at most.
+  private static func locate(_ observations: [Observation], _ range: Range<Int>, rows: [PrincipalRows.Row])
+    -> (
+      rows: [Int32], keyHashes: [UInt64], unresolved: [Int]
+    )
+  {
+    var found = [Int32](repeating: -1, count: range.count)
+    var keyHashes = [UInt64](repeating: 0, count: range.count)
+    var unresolved: [Int] = []
+    var lastARN: String?
+    var lastRow: Int?
+    var hint = -1
+    var scans = 8
+    for index in range {
+      // Observations come grouped by principal, so one lookup serves many.
+      if observations[index].access.principalARN != lastARN {
+        lastARN = observations[index].access.principalARN
+        lastRow = row(of: observations[index].access.principalARN, after: hint, trying: 3, in: rows)
+        if lastRow == nil, hint < 0, scans > 0 {
+          scans -= 1
+          lastRow = rows.firstIndex { $0.arn == observations[index].access.principalARN }
+        }
+        hint = lastRow ?? hint
+      }
+      guard let lastRow else {
+        unresolved.append(index)
+        continue
+      }
+      found[index - range.lowerBound] = Int32(lastRow)
+      keyHashes[index - range.lowerBound] = ItemKeyHash.of(observations[index].access)
+    }
+    return (found, keyHashes, unresolved)
+  }
+
   /// Finds the observations of items not stored yet, reading every history once, then gives them
   /// ids and term ids in snapshot order.
-  private mutating func findNewItems(_ groups: Groups) throws -> NewItems {
+  private mutating func findNewItems(_ groups: Groups, histories: HistoryBatch) throws -> NewItems {
     var isNewItem = [Bool](repeating: false, count: snapshot.observations.count)
     var hashes: [UInt64] = []
     var lookup = Set<UInt64>()
-    let select = try RawStatement(db, "SELECT principal, data FROM history ORDER BY principal")
-    var row = 0
-    while try select.step() {
-      guard row < storedCount, select.int64(0) == stored.rows[row].id else {
-        select.reset()
-        throw CorruptData("principal rows changed while recording")
+    for row in stored.rows.indices where groups.starts[row] < groups.starts[row + 1] {
+      if isNew(row) {
+        hashes.removeAll(keepingCapacity: true)
+      } else {
+        try histories.withHistory(ofRow: row) { try PrincipalHistory.keyHashes($0, into: &hashes) }
       }
-      if groups.starts[row] < groups.starts[row + 1] {
-        try PrincipalHistory.keyHashes(select.blob(1), into: &hashes)
-        Self.markNewItems(groups.observations(ofRow: row), groups, &hashes, &lookup, &isNewItem)
-      }
-      row += 1
-    }
-    select.reset()
-    for newRow in storedCount..<stored.rows.count {
-      hashes.removeAll(keepingCapacity: true)
-      Self.markNewItems(groups.observations(ofRow: newRow), groups, &hashes, &lookup, &isNewItem)
+      Self.markNewItems(groups.observations(ofRow: row), groups, &hashes, &lookup, &isNewItem)
     }
     var terms = try TermTable(db)
     var newItems = NewItems(indexOfObservation: Array(repeating: -1, count: snapshot.observations.count))
@@ -185,8 +201,8 @@ extension SnapshotWriter {
   }
 }
 
-/// The statements that write principal and history rows.
-struct RowStatements {
+/// Writes the rows of principals whose content changed.
+struct RowOutput {
   let insertPrincipal: RawStatement
   /// Sets the columns whose parameters are not NULL; the day only when parameter 6 is true.
   let updatePrincipal: RawStatement
@@ -211,39 +227,25 @@ struct RowStatements {
     insertHistory = try RawStatement(db, "INSERT INTO history (principal, data) VALUES (?, ?)")
     updateHistory = try RawStatement(db, "UPDATE history SET data = ?2 WHERE principal = ?1")
   }
-}
 
-/// Writes each principal's rows whose content changed, as soon as it is known.
-struct RowOutput {
-  let statements: RowStatements
-  var encoded = ByteWriter(capacity: 1 << 16)
-
-  init(_ statements: RowStatements) {
-    self.statements = statements
+  func writePrincipal(_ row: Int, of writer: SnapshotWriter) throws {
+    let isNew = writer.isNew(row)
+    let statement = isNew ? insertPrincipal : updatePrincipal
+    statement.bind(1, writer.stored.rows[row].id)
+    statement.bind(2, writer.signatures[row])
+    statement.bind(3, blob: writer.descriptions[row])
+    statement.bind(4, blob: writer.recommendations[row])
+    statement.bind(5, writer.recommendationDays[row])
+    let dayChanged = isNew || writer.recommendationDays[row] != writer.stored.rows[row].recommendationsDay
+    statement.bind(6, Int64(dayChanged ? 1 : 0))
+    if isNew { statement.bind(7, writer.stored.rows[row].arn) }
+    try statement.execute()
   }
 
-  mutating func write(row: Int, history: PrincipalHistory, writer: SnapshotWriter, batch: HistoryBatch) throws
-  {
-    let isNew = writer.isNew(row)
-    let id = writer.stored.rows[row].id
-    if writer.isChanged[row] {
-      let statement = isNew ? statements.insertPrincipal : statements.updatePrincipal
-      statement.bind(1, id)
-      statement.bind(2, writer.signatures[row])
-      statement.bind(3, blob: writer.descriptions[row])
-      statement.bind(4, blob: writer.recommendations[row])
-      statement.bind(5, writer.recommendationDays[row])
-      let dayChanged = isNew || writer.recommendationDays[row] != writer.stored.rows[row].recommendationsDay
-      statement.bind(6, Int64(dayChanged ? 1 : 0))
-      if isNew { statement.bind(7, writer.stored.rows[row].arn) }
-      try statement.execute()
-    }
-    encoded.removeAll()
-    history.encode(into: &encoded)
-    guard isNew || !batch.withHistory(ofRow: row, { encoded.hasSameBytes(as: $0) }) else { return }
-    let statement = isNew ? statements.insertHistory : statements.updateHistory
+  func writeHistory(_ bytes: UnsafeRawBufferPointer, of id: Int64, isNew: Bool) throws {
+    let statement = isNew ? insertHistory : updateHistory
     statement.bind(1, id)
-    statement.bind(2, blob: encoded.bytes)
+    statement.bind(2, blob: bytes)
     try statement.execute()
   }
 }

@@ -18,7 +18,8 @@ struct SnapshotWriter {
   var stored: PrincipalRows
   /// Rows before this index were stored before this recording; the rest are new principals.
   let storedCount: Int
-  var indexOfARN: [String: Int] = [:]
+  /// Rows by ARN, built on first need (see `row(of:after:)`).
+  var indexOfARN: [String: Int]?
   /// Per principal row: new column values, when they changed.
   var descriptions: [[UInt8]?] = []
   var signatures: [UInt64] = []
@@ -42,8 +43,6 @@ struct SnapshotWriter {
     self.lastItemID = lastItemID
     stored = try PrincipalRows.load(db)
     storedCount = stored.rows.count
-    indexOfARN.reserveCapacity(storedCount + snapshot.principals.count)
-    for (index, row) in stored.rows.enumerated() { indexOfARN[row.arn] = index }
     descriptions = Array(repeating: nil, count: storedCount)
     signatures = stored.rows.map(\.signature)
     recommendations = Array(repeating: nil, count: storedCount)
@@ -70,18 +69,35 @@ struct SnapshotWriter {
   /// overwrites what an inventory said about a principal.
   private mutating func recordPrincipals() throws {
     var policies = try PolicyTable(db)
-    var writer = ByteWriter(capacity: 1024)
-    for principal in snapshot.principals {
-      let index = indexOfARN[principal.arn] ?? addRow(arn: principal.arn)
+    let principals = snapshot.principals
+    // Which entries describe their principal: the first of a new one, and any inventory entry.
+    var rows = [Int](repeating: 0, count: principals.count)
+    var described = [Bool](repeating: false, count: principals.count)
+    var index = -1
+    for entry in principals.indices {
+      index = row(of: principals[entry].arn, after: index) ?? addRow(arn: principals[entry].arn)
+      rows[entry] = index
+      described[entry] = (isNew(index) && !inSnapshot[index]) || principals[entry].isInInventory
       inSnapshot[index] = true
-      inInventory[index] = inInventory[index] || principal.isInInventory
+      inInventory[index] = inInventory[index] || principals[entry].isInInventory
+    }
+    let digests = try Descriptions.compute(principals, described: described, stored: policies.storedHashes)
+    var writer = ByteWriter(capacity: 1024)
+    for entry in principals.indices where described[entry] {
+      let index = rows[entry]
       let isFirstEntry = isNew(index) && descriptions[index] == nil
-      guard isFirstEntry || principal.isInInventory else { continue }
-      let ids = try principal.policies.map { try policies.id(of: $0, db: db) }
-      writer.removeAll()
-      DescriptionCoding.encode(principal, policyIDs: ids, into: &writer)
-      let signature = writer.contentHash()
+      let signature = digests.signatures[entry]
       guard isFirstEntry || signature != signatures[index] else { continue }
+      let ids = try digests.policyHashes[digests.starts[entry]..<digests.starts[entry + 1]].map { hash in
+        try policies.id(
+          ofHash: hash,
+          body: {
+            guard let body = digests.newBodies[hash] else { throw CorruptData("a policy was not encoded") }
+            return body
+          }, db: db)
+      }
+      writer.removeAll()
+      DescriptionCoding.encode(principals[entry], policyIDs: ids, into: &writer)
       // A copy: a slice would keep the array shared, and the append below would copy it whole.
       let previous = Array(stored.policyIDs[stored.rows[index].policies])
       if !isNew(index), previous != ids {
@@ -95,13 +111,34 @@ struct SnapshotWriter {
     }
   }
 
+  /// The row of the principal with this ARN. Snapshots list principals in much the same order
+  /// every night, so the rows just after the last one found are tried before the dictionary, which
+  /// is only built when that fails.
+  mutating func row(of arn: String, after hint: Int, trying count: Int = 3) -> Int? {
+    if let found = Self.row(of: arn, after: hint, trying: count, in: stored.rows) { return found }
+    if indexOfARN == nil {
+      var rows: [String: Int] = [:]
+      rows.reserveCapacity(stored.rows.count)
+      for (index, row) in stored.rows.enumerated() { rows[row.arn] = index }
+      indexOfARN = rows
+    }
+    return indexOfARN?[arn]
+  }
+
+  /// The row among the `count` after `hint` with this ARN, if one is.
+  static func row(of arn: String, after hint: Int, trying count: Int, in rows: [PrincipalRows.Row]) -> Int? {
+    let end = min(hint + 1 + count, rows.count)
+    guard hint + 1 < end else { return nil }
+    return (hint + 1..<end).first { rows[$0].arn == arn }
+  }
+
   private mutating func addRow(arn: String) -> Int {
     let index = stored.rows.count
     let id = (stored.rows.last?.id ?? 0) + 1
     stored.rows.append(
       PrincipalRows.Row(
         id: id, arn: arn, signature: 0, policies: 0..<0, recommendations: nil, recommendationsDay: nil))
-    indexOfARN[arn] = index
+    indexOfARN?[arn] = index
     descriptions.append(nil)
     signatures.append(0)
     recommendations.append(nil)
@@ -118,8 +155,12 @@ struct SnapshotWriter {
   private mutating func recordRecommendations() throws {
     var carried = [Bool](repeating: false, count: stored.rows.count)
     var writer = ByteWriter(capacity: 1024)
+    var index = -1
     for recommendation in snapshot.recommendations {
-      guard let index = indexOfARN[recommendation.principalARN], inSnapshot[index] else { continue }
+      // Recommendations are for few principals, so the rows tried are many before the dictionary.
+      guard let found = row(of: recommendation.principalARN, after: index, trying: 64), inSnapshot[found]
+      else { continue }
+      index = found
       carried[index] = true
       writer.removeAll()
       ValueCoding.encode(recommendation, into: &writer)

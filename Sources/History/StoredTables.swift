@@ -49,10 +49,15 @@ struct HistoryBatch {
   private var ranges: [Range<Int>] = []
   private(set) var first = 0
 
-  /// Reads the histories of `rows[range]`, which must all be stored rows.
-  mutating func load(_ range: Range<Int>, of rows: [PrincipalRows.Row], using select: RawStatement) throws {
+  /// Reads the histories of `rows[range]`, which must all be stored rows; `bytes` is how many
+  /// bytes they hold, when known.
+  mutating func load(
+    _ range: Range<Int>, of rows: [PrincipalRows.Row], bytes: Int = 0, using select: RawStatement
+  ) throws {
     arena.removeAll(keepingCapacity: true)
     ranges.removeAll(keepingCapacity: true)
+    arena.reserveCapacity(bytes)
+    ranges.reserveCapacity(range.count)
     first = range.lowerBound
     guard !range.isEmpty else { return }
     select.bind(1, rows[range.lowerBound].id)
@@ -84,10 +89,6 @@ struct HistoryBatch {
 /// thousand documents an organisation has, the chance of that is below one in ten million.
 struct PolicyTable {
   private var idsByHash: [UInt64: Int64] = [:]
-  /// The last id found for a managed policy ARN, with the policy it was found for: within one
-  /// snapshot every principal carries the same copy, which compares equal at once.
-  private var managed: [String: (policy: AttachedPolicy, id: Int64)] = [:]
-  private var writer = ByteWriter(capacity: 4096)
   private let insert: RawStatement
 
   init(_ db: Database) throws {
@@ -99,24 +100,17 @@ struct PolicyTable {
     insert = try RawStatement(db, "INSERT INTO policy (hash, body) VALUES (?, ?)")
   }
 
-  /// The id of the stored copy of `policy`, storing it first when it is new.
-  mutating func id(of policy: AttachedPolicy, db: Database) throws -> Int64 {
-    if let arn = policy.arn, let known = managed[arn], known.policy == policy { return known.id }
-    writer.removeAll()
-    ValueCoding.encode(policy, into: &writer)
-    let hash = writer.contentHash()
-    let id: Int64
-    if let existing = idsByHash[hash] {
-      id = existing
-    } else {
-      insert.bind(1, hash)
-      insert.bind(2, blob: writer.bytes)
-      try insert.execute()
-      id = db.lastInsertedRowID
-      idsByHash[hash] = id
-    }
-    if let arn = policy.arn { managed[arn] = (policy, id) }
-    return id
+  /// The hashes of the stored policies, for `Descriptions`.
+  var storedHashes: [UInt64: Int64] { idsByHash }
+
+  /// The id of the policy with this content hash, storing `body` (its encoding) when it is new.
+  mutating func id(ofHash hash: UInt64, body: () throws -> [UInt8], db: Database) throws -> Int64 {
+    if let existing = idsByHash[hash] { return existing }
+    insert.bind(1, hash)
+    insert.bind(2, blob: try body())
+    try insert.execute()
+    idsByHash[hash] = db.lastInsertedRowID
+    return db.lastInsertedRowID
   }
 
   /// Deletes the given policies unless a principal still refers to them.
@@ -126,6 +120,84 @@ struct PolicyTable {
       delete.bind(1, id)
       try delete.execute()
     }
+  }
+}
+
+/// What a snapshot says about the principals it describes, worked out on both cores before
+/// anything is looked up: each policy's content hash (keeping the encoding of documents not stored
+/// yet) and a signature of each description. A night has about a hundred thousand principals, most
+/// with an inline policy of a kilobyte or so, and most unchanged: their signature alone shows it.
+struct Descriptions: Sendable {
+  /// Per snapshot entry, the signature of its description (0 for entries not described).
+  var signatures: [UInt64] = []
+  /// For entry `i`, its policies' hashes in order are `policyHashes[starts[i] ..< starts[i + 1]]`.
+  var starts: [Int] = [0]
+  var policyHashes: [UInt64] = []
+  /// The encoded documents whose hash is not stored yet.
+  var newBodies: [UInt64: [UInt8]] = [:]
+
+  /// Works out the entries with `described` set; `stored` has the hash of every stored policy.
+  static func compute(_ principals: [Principal], described: [Bool], stored: [UInt64: Int64]) throws
+    -> Descriptions
+  {
+    let parts = try Parallel.map(Parallel.split(principals.indices)) { range in
+      var part = Descriptions()
+      var work = Work()
+      for index in range {
+        part.add(principals[index], described: described[index], stored: stored, work: &work)
+      }
+      return part
+    }
+    var all = Descriptions()
+    for part in parts {
+      let offset = all.policyHashes.count
+      all.signatures.append(contentsOf: part.signatures)
+      all.starts.append(contentsOf: part.starts.dropFirst().map { $0 + offset })
+      all.policyHashes.append(contentsOf: part.policyHashes)
+      all.newBodies.merge(part.newBodies) { first, _ in first }
+    }
+    return all
+  }
+
+  /// A part's scratch: a writer, and the hashes of managed policies by the address of their
+  /// document's statements. Within one snapshot every principal with a managed policy carries the
+  /// same copy, which compares equal at once, so it is encoded once rather than once a principal.
+  private struct Work {
+    var writer = ByteWriter(capacity: 4096)
+    var managed: [Int: (policy: AttachedPolicy, hash: UInt64)] = [:]
+  }
+
+  private mutating func add(
+    _ principal: Principal, described: Bool, stored: [UInt64: Int64], work: inout Work
+  ) {
+    defer { starts.append(policyHashes.count) }
+    guard described else {
+      signatures.append(0)
+      return
+    }
+    let first = policyHashes.count
+    for policy in principal.policies.indices {
+      policyHashes.append(
+        Self.hash(principal.policies[policy], stored: stored, into: &newBodies, work: &work))
+    }
+    signatures.append(
+      DescriptionCoding.signature(principal, policyHashes: policyHashes[first...], writer: &work.writer))
+  }
+
+  private static func hash(
+    _ policy: AttachedPolicy, stored: [UInt64: Int64], into newBodies: inout [UInt64: [UInt8]],
+    work: inout Work
+  ) -> UInt64 {
+    let address =
+      policy.arn == nil
+      ? nil : policy.document?.statements.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) }
+    if let address, let known = work.managed[address], known.policy == policy { return known.hash }
+    work.writer.removeAll()
+    ValueCoding.encode(policy, into: &work.writer)
+    let hash = work.writer.contentHash()
+    if stored[hash] == nil, newBodies[hash] == nil { newBodies[hash] = work.writer.copy() }
+    if let address { work.managed[address] = (policy, hash) }
+    return hash
   }
 }
 

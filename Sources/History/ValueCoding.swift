@@ -31,22 +31,26 @@ enum ValueCoding {
     return AttachedPolicy(name: name, arn: arn, document: document)
   }
 
+  /// Loops run over indices: reading fields in place spares a retain and release of every string
+  /// of every statement, which showed in profiles of a night's hundred thousand inline documents.
   static func encode(_ document: PolicyDocument, into writer: inout ByteWriter) {
     writer.byte(document.version == nil ? 0 : 1)
     if let version = document.version { writer.string(version) }
-    writer.varint(document.statements.count)
-    for statement in document.statements {
-      writer.byte((statement.sid == nil ? 0 : 1) | (statement.actions == nil ? 0 : 2))
-      if let sid = statement.sid { writer.string(sid) }
-      writer.string(statement.effect)
-      if let actions = statement.actions {
+    let statements = document.statements
+    writer.varint(statements.count)
+    for index in statements.indices {
+      writer.byte((statements[index].sid == nil ? 0 : 1) | (statements[index].actions == nil ? 0 : 2))
+      if let sid = statements[index].sid { writer.string(sid) }
+      writer.string(statements[index].effect)
+      if let actions = statements[index].actions {
         writer.varint(actions.count)
-        for action in actions { writer.string(action) }
+        for action in actions.indices { writer.string(actions[action]) }
       }
-      writer.varint(statement.otherMembers.count)
-      for member in statement.otherMembers {
-        writer.string(member.key)
-        writer.string(member.json)
+      let members = statements[index].otherMembers
+      writer.varint(members.count)
+      for member in members.indices {
+        writer.string(members[member].key)
+        writer.string(members[member].json)
       }
     }
   }
@@ -176,6 +180,18 @@ enum DescriptionCoding {
     }
     if let day = principal.createdOn { writer.signed(day.daysSinceEpoch) }
     if let day = principal.lastUsedOn { writer.signed(day.daysSinceEpoch) }
+  }
+
+  /// What tells a changed description from an unchanged one: a content hash of the description
+  /// with its policies' content hashes in place of their ids, so it can be worked out before the
+  /// ids are known, and does not depend on them.
+  static func signature(
+    _ principal: Principal, policyHashes: ArraySlice<UInt64>, writer: inout ByteWriter
+  ) -> UInt64 {
+    writer.removeAll()
+    encode(principal, policyIDs: [], into: &writer)
+    for hash in policyHashes { writer.word(hash) }
+    return writer.contentHash()
   }
 
   static func policyIDs(_ reader: inout ByteReader) throws(CorruptData) -> [Int64] {

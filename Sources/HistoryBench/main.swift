@@ -81,9 +81,15 @@ func removeStore(_ path: String) {
   for suffix in ["", "-wal", "-shm", "-journal"] { try? files.removeItem(atPath: path + suffix) }
 }
 
+/// Copies a store and waits until the copy is on disk: a store that has sat there since the last
+/// build has no pages waiting to be written, and the recording's own flushes should not write the
+/// copy's.
 func copyStore(_ source: String, to target: String) throws {
   removeStore(target)
   try files.copyItem(atPath: source, toPath: target)
+  let file = open(target, O_RDONLY)
+  fsync(file)
+  close(file)
 }
 
 if options.loadOnly {

@@ -219,10 +219,14 @@ import Testing
     #expect(statistics["item"] == expected.items.count)
     #expect(statistics["run"] == expected.intervals.count)
     #expect(statistics["presence"] == expected.presence.count)
-    let tables = try DatabaseQueue(path: url.path).read { db in
-      try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name")
+    let (tables, pageSize) = try DatabaseQueue(path: url.path).read { db in
+      (
+        try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name"),
+        try Int.fetchOne(db, sql: "PRAGMA page_size")
+      )
     }
     #expect(tables == ["counter", "grdb_migrations", "history", "policy", "principal", "snapshot", "term"])
+    #expect(pageSize == 65_536)
 
     // Recording on top of the converted store goes on exactly as on a store made by this version.
     let fresh = try HistoryStore()
