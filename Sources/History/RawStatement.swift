@@ -8,15 +8,35 @@ import GRDBSQLite
 /// Use one only inside the `Database` access that made it; GRDB's own `execute` is never called on
 /// it, so the two never disagree about its state.
 struct RawStatement {
-  private let statement: Statement
+  private let handle: OpaquePointer
   private let connection: OpaquePointer?
+  private let sql: String
+  /// What keeps the statement alive: GRDB's `Statement`, or an `OwnedStatement`.
+  private let owner: AnyObject
 
   init(_ db: Database, _ sql: String) throws {
-    statement = try db.makeStatement(sql: sql)
+    let statement = try db.makeStatement(sql: sql)
+    handle = statement.sqliteStatement
     connection = db.sqliteConnection
+    self.sql = sql
+    owner = statement
   }
 
-  private var handle: OpaquePointer { statement.sqliteStatement }
+  /// A statement on a connection opened outside GRDB (see `ReadConnection`).
+  init(connection: OpaquePointer, _ sql: String) throws {
+    var prepared: OpaquePointer?
+    let code = sqlite3_prepare_v2(connection, sql, -1, &prepared, nil)
+    guard code == SQLITE_OK, let prepared else {
+      sqlite3_finalize(prepared)
+      throw DatabaseError(
+        resultCode: ResultCode(rawValue: code), message: String(cString: sqlite3_errmsg(connection)), sql: sql
+      )
+    }
+    handle = prepared
+    self.connection = connection
+    self.sql = sql
+    owner = OwnedStatement(prepared)
+  }
 
   func bind(_ index: Int32, _ value: Int64) {
     sqlite3_bind_int64(handle, index, value)
@@ -69,7 +89,7 @@ struct RawStatement {
     case let code:
       let message = connection.map { String(cString: sqlite3_errmsg($0)) }
       sqlite3_reset(handle)
-      throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: statement.sql)
+      throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message, sql: sql)
     }
   }
 
@@ -110,6 +130,50 @@ struct RawStatement {
     let pointer = sqlite3_column_blob(handle, column)
     return UnsafeRawBufferPointer(start: pointer, count: Int(sqlite3_column_bytes(handle, column)))
   }
+}
+
+/// Finalizes a statement prepared outside GRDB when the last `RawStatement` using it goes.
+private final class OwnedStatement {
+  let handle: OpaquePointer
+
+  init(_ handle: OpaquePointer) {
+    self.handle = handle
+  }
+
+  deinit { sqlite3_finalize(handle) }
+}
+
+/// A read-only connection of its own, for reading one table on another core while the store's
+/// connection reads others. In WAL mode it sees the last committed snapshot, as the store does.
+final class ReadConnection {
+  let handle: OpaquePointer
+
+  init(path: String) throws {
+    var opened: OpaquePointer?
+    let code = sqlite3_open_v2(path, &opened, SQLITE_OPEN_READONLY, nil)
+    guard code == SQLITE_OK, let opened else {
+      let message = opened.map { String(cString: sqlite3_errmsg($0)) }
+      sqlite3_close(opened)
+      throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
+    }
+    handle = opened
+  }
+
+  // Closes once the last statement made on it is finalized, whatever order they go in.
+  deinit { sqlite3_close_v2(handle) }
+}
+
+/// Where `RawStatement`s come from: the store's GRDB connection or a `ReadConnection`.
+protocol StatementSource {
+  func statement(_ sql: String) throws -> RawStatement
+}
+
+extension Database: StatementSource {
+  func statement(_ sql: String) throws -> RawStatement { try RawStatement(self, sql) }
+}
+
+extension ReadConnection: StatementSource {
+  func statement(_ sql: String) throws -> RawStatement { try RawStatement(connection: handle, sql) }
 }
 
 /// SQLite copies a value bound with this destructor before the bind returns.

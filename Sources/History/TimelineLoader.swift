@@ -3,43 +3,28 @@ import Model
 
 /// Reads the whole store into a `Timeline`, turning days into snapshot indices.
 enum TimelineLoader {
-  static func load(_ db: Database) throws -> Timeline {
+  /// `principals` gives the principals; it is asked once histories are read, so a caller can
+  /// read principals meanwhile on another core.
+  static func load(_ db: Database, principals: () throws -> LoadedPrincipals) throws -> Timeline {
     let (days, details) = try snapshots(db)
-    guard let newestDay = days.last else { return .empty }
-    var builder = Builder(days: days, terms: try terms(db), lastItemID: try HistoryStore.lastItemID(db))
-    let policies = try self.policies(db)
+    guard !days.isEmpty else { return .empty }
+    let terms = try terms(db)
+    var builder = Builder(days: days, terms: terms, lastItemID: try HistoryStore.lastItemID(db))
     var history = PrincipalHistory()
-    // Ordered by id: a principal's index in the timeline is its rank by id.
-    let select = try RawStatement(
-      db, "SELECT id, arn, description, recommendations, recommendationsDay FROM principal ORDER BY id")
+    var ids: [Int64] = []
+    // Every principal has a history row, so a row's rank is its principal's index.
     let histories = try RawStatement(db, "SELECT principal, data FROM history ORDER BY principal")
-    var hasHistory = try histories.step()
-    while try select.step() {
-      let id = select.int64(0)
-      var reader = ByteReader(select.blob(2))
-      var (principal, ids) = try DescriptionCoding.decode(arn: select.text(1), &reader)
-      principal.policies = try ids.map { id throws(CorruptData) in
-        guard let policy = policies[id] else { throw CorruptData("policy \(id) is missing") }
-        return policy
-      }
-      if !select.isNull(3) {
-        var reader = ByteReader(select.blob(3))
-        builder.recommendations[builder.principals.count] = DatedRecommendations(
-          day: Day(daysSinceEpoch: select.optionalInt(4) ?? newestDay),
-          recommendations: try ValueCoding.decodeRecommendations(&reader))
-      }
-      while hasHistory, histories.int64(0) < id { hasHistory = try histories.step() }
-      if hasHistory, histories.int64(0) == id {
-        try history.decode(histories.blob(1))
-      } else {
-        try history.decode(UnsafeRawBufferPointer(start: nil, count: 0))
-      }
-      try builder.add(principal, history)
+    while try histories.step() {
+      ids.append(histories.int64(0))
+      try history.decode(histories.blob(1))
+      try builder.add(history)
     }
-    select.reset()
     histories.reset()
-    var timeline = try builder.timeline()
+    let loaded = try principals()
+    guard loaded.ids == ids else { throw CorruptData("principals and histories do not match") }
+    var timeline = try builder.timeline(principals: loaded.principals)
     timeline.details = details
+    timeline.recommendations = loaded.recommendations
     return timeline
   }
 
@@ -76,17 +61,6 @@ enum TimelineLoader {
     return terms
   }
 
-  /// Every stored policy, decoded once however many principals have it.
-  private static func policies(_ db: Database) throws -> [Int64: AttachedPolicy] {
-    var policies: [Int64: AttachedPolicy] = [:]
-    let select = try RawStatement(db, "SELECT id, body FROM policy")
-    while try select.step() {
-      var reader = ByteReader(select.blob(1))
-      policies[select.int64(0)] = try ValueCoding.decodePolicy(&reader)
-    }
-    select.reset()
-    return policies
-  }
 }
 
 /// Collects principals, items and runs in the order `Timeline` lists them: principals by id,
@@ -104,9 +78,9 @@ private struct Builder {
   var indexOfDay: [Int32]
   let terms: [String]
   let snapshots: [Day]
-  var principals: [Principal] = []
+  /// How many principals were added.
+  var principalCount = 0
   var presence: [PresenceInterval] = []
-  var recommendations: [Int: DatedRecommendations] = [:]
   var items: [TrackedItem]
   var filled: [Bool]
   /// Each item's runs, in `runs[itemRuns[i] ..< itemRuns[i] + runCounts[i]]`.
@@ -125,6 +99,8 @@ private struct Builder {
     items = Array(
       repeating: TrackedItem(principal: 0, kind: .permission, service: "", detail: ""), count: count)
     filled = Array(repeating: false, count: count)
+    // Items have about one and a half runs each; reserving spares copying as the array grows.
+    runs.reserveCapacity(count * 2)
     itemRuns = Array(repeating: 0, count: count)
     runCounts = Array(repeating: 0, count: count)
   }
@@ -135,9 +111,9 @@ private struct Builder {
     return Int(indexOfDay[offset])
   }
 
-  mutating func add(_ principal: Principal, _ history: PrincipalHistory) throws(CorruptData) {
-    let principalIndex = principals.count
-    principals.append(principal)
+  mutating func add(_ history: PrincipalHistory) throws(CorruptData) {
+    let principalIndex = principalCount
+    principalCount += 1
     let findings = history.findings
     for item in history.items {
       let position = Int(item.id) - 1
@@ -172,7 +148,7 @@ private struct Builder {
   }
 
   /// The timeline; item ids never given (none, unless the store was edited) leave no gap.
-  mutating func timeline() throws(CorruptData) -> Timeline {
+  mutating func timeline(principals: [Principal]) throws(CorruptData) -> Timeline {
     if filled.contains(false) { compact() }
     var intervals: [StatusInterval] = []
     intervals.reserveCapacity(runs.count)
@@ -184,10 +160,8 @@ private struct Builder {
       }
     }
     runs = []
-    var timeline = Timeline(
+    return Timeline(
       snapshots: snapshots, principals: principals, items: items, intervals: intervals, presence: presence)
-    timeline.recommendations = recommendations
-    return timeline
   }
 
   private mutating func compact() {
