@@ -137,7 +137,10 @@ public final class HistoryStore: Sendable {
   /// older than the newest recorded one is refused, since runs after it would be wrong.
   @discardableResult
   public func record(_ snapshot: Snapshot, fingerprint: String) throws -> RecordingOutcome {
-    try readable {
+    // Policy hashes and description signatures need nothing from the store: another core works
+    // them out while this one reads it.
+    let digests = BackgroundWork { Descriptions(snapshot.principals) }
+    return try readable {
       try database.write { db in
         let days = try Int.fetchAll(db, sql: "SELECT day FROM snapshot ORDER BY day")
         let day = snapshot.day.daysSinceEpoch
@@ -153,7 +156,7 @@ public final class HistoryStore: Sendable {
           try db.execute(sql: "DELETE FROM snapshot WHERE day = ?", arguments: [day])
         }
         var writer = try SnapshotWriter(
-          db: db, snapshot: snapshot,
+          db: db, snapshot: snapshot, digests: digests,
           days: PrincipalHistory.Days(day: day, previous: replacing ? days.dropLast().last : days.last),
           replacing: replacing, lastItemID: try Self.lastItemID(db))
         let (started, ended, lastItemID) = try writer.record()

@@ -34,17 +34,18 @@ extension SnapshotWriter {
   /// Rows are worked on and rewritten this many at a time.
   static let batchSize = 1024
 
-  mutating func recordItems() throws -> PrincipalHistory.Changes {
-    let groups = try groupObservations()
-    // Every history is read once and kept: finding new items and applying the snapshot both
-    // need them (about 600 bytes a principal).
-    var loaded = HistoryBatch()
-    try loaded.load(
+  /// Every history, read once and kept: finding new items and applying the snapshot both need
+  /// them (about 600 bytes a principal).
+  func readHistories() throws -> HistoryBatch {
+    var histories = HistoryBatch()
+    try histories.load(
       0..<storedCount, of: stored.rows,
-      bytes: try Int.fetchOne(db, sql: "SELECT COALESCE(SUM(length(data)), 0) FROM history") ?? 0,
       using: try RawStatement(
         db, "SELECT principal, data FROM history WHERE principal BETWEEN ? AND ? ORDER BY principal"))
-    let histories = loaded
+    return histories
+  }
+
+  mutating func recordItems(_ groups: Groups, histories: HistoryBatch) throws -> PrincipalHistory.Changes {
     let newItems = try findNewItems(groups, histories: histories)
     let applier = HistoryApplier(
       observations: snapshot.observations, groups: groups, newItems: newItems, days: days,
@@ -74,18 +75,15 @@ extension SnapshotWriter {
 
   /// Groups observations by principal row with a counting sort. Observations of principals the
   /// snapshot does not list are left out, as they always were.
-  private mutating func groupObservations() throws -> Groups {
+  mutating func groupObservations() throws -> Groups {
     let observations = snapshot.observations
-    let rows = stored.rows
-    let parts = try Parallel.map(Parallel.split(observations.indices)) { range in
-      Self.locate(observations, range, rows: rows)
-    }
-    var rowOf = parts.flatMap(\.rows)
-    var keyHashes = parts.flatMap(\.keyHashes)
+    let located = Self.locate(observations, observations.indices, rows: stored.rows)
+    var rowOf = located.rows
+    var keyHashes = located.keyHashes
     // Parts give up on principals not found near the previous one; the dictionary knows them.
     var lastARN: String?
     var lastRow = -1
-    for index in parts.flatMap(\.unresolved) {
+    for index in located.unresolved {
       if observations[index].access.principalARN != lastARN {
         lastARN = observations[index].access.principalARN
         lastRow = row(of: observations[index].access.principalARN, after: lastRow) ?? -1

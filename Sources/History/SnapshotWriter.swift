@@ -19,7 +19,7 @@ struct SnapshotWriter {
   /// Rows before this index were stored before this recording; the rest are new principals.
   let storedCount: Int
   /// Rows by ARN, built on first need (see `row(of:after:)`).
-  var indexOfARN: [String: Int]?
+  var indexOfARN: TextIndex?
   /// Per principal row: new column values, when they changed.
   var descriptions: [[UInt8]?] = []
   var signatures: [UInt64] = []
@@ -33,10 +33,15 @@ struct SnapshotWriter {
   /// Policies that changed principals no longer refer to.
   var droppedPolicies = Set<Int64>()
 
-  init(db: Database, snapshot: Snapshot, days: PrincipalHistory.Days, replacing: Bool, lastItemID: Int64)
-    throws
-  {
+  /// Policy hashes and description signatures, being worked out on another core.
+  let digests: BackgroundWork<Descriptions>
+
+  init(
+    db: Database, snapshot: Snapshot, digests: BackgroundWork<Descriptions>, days: PrincipalHistory.Days,
+    replacing: Bool, lastItemID: Int64
+  ) throws {
     self.db = db
+    self.digests = digests
     self.snapshot = snapshot
     self.days = days
     self.replacing = replacing
@@ -53,10 +58,16 @@ struct SnapshotWriter {
   }
 
   /// Records everything; returns the runs started and ended and the highest item id now given.
+  ///
+  /// What needs the digests comes last among the early steps, so that reading the store overlaps
+  /// their working out.
   mutating func record() throws -> (started: Int, ended: Int, lastItemID: Int64) {
-    try recordPrincipals()
+    let (entryRows, described) = mapPrincipals()
+    let groups = try groupObservations()
+    let histories = try readHistories()
+    try describePrincipals(entryRows, described: described)
     try recordRecommendations()
-    let changes = try recordItems()
+    let changes = try recordItems(groups, histories: histories)
     try collectPolicies()
     return (changes.started, changes.ended, lastItemID)
   }
@@ -65,12 +76,12 @@ struct SnapshotWriter {
 
   // MARK: Principals
 
-  /// Adds new principals and refreshes those whose inventory entry changed. A finding alone never
-  /// overwrites what an inventory said about a principal.
-  private mutating func recordPrincipals() throws {
-    var policies = try PolicyTable(db)
+  /// Finds or adds each entry's row, and notes which principals the snapshot lists and which it
+  /// lists as inventory entries. Returns each entry's row and whether it describes its principal:
+  /// the first entry of a new principal does, and any inventory entry does (a finding alone never
+  /// overwrites what an inventory said about a principal).
+  private mutating func mapPrincipals() -> (rows: [Int], described: [Bool]) {
     let principals = snapshot.principals
-    // Which entries describe their principal: the first of a new one, and any inventory entry.
     var rows = [Int](repeating: 0, count: principals.count)
     var described = [Bool](repeating: false, count: principals.count)
     var index = -1
@@ -81,20 +92,30 @@ struct SnapshotWriter {
       inSnapshot[index] = true
       inInventory[index] = inInventory[index] || principals[entry].isInInventory
     }
-    let digests = try Descriptions.compute(principals, described: described, stored: policies.storedHashes)
+    return (rows, described)
+  }
+
+  /// Stores the descriptions whose signature changed, with any policy documents not stored yet.
+  private mutating func describePrincipals(_ entryRows: [Int], described: [Bool]) throws {
+    var policies = try PolicyTable(db)
+    let principals = snapshot.principals
+    let digests = try self.digests.result()
     var writer = ByteWriter(capacity: 1024)
     for entry in principals.indices where described[entry] {
-      let index = rows[entry]
+      let index = entryRows[entry]
       let isFirstEntry = isNew(index) && descriptions[index] == nil
       let signature = digests.signatures[entry]
       guard isFirstEntry || signature != signatures[index] else { continue }
-      let ids = try digests.policyHashes[digests.starts[entry]..<digests.starts[entry + 1]].map { hash in
-        try policies.id(
-          ofHash: hash,
-          body: {
-            guard let body = digests.newBodies[hash] else { throw CorruptData("a policy was not encoded") }
-            return body
-          }, db: db)
+      var ids: [Int64] = []
+      for (policy, hash) in zip(principals[entry].policies, digests.policyHashes(ofEntry: entry)) {
+        ids.append(
+          try policies.id(
+            ofHash: hash,
+            body: {
+              writer.removeAll()
+              ValueCoding.encode(policy, into: &writer)
+              return writer.copy()
+            }, db: db))
       }
       writer.removeAll()
       DescriptionCoding.encode(principals[entry], policyIDs: ids, into: &writer)
@@ -117,19 +138,19 @@ struct SnapshotWriter {
   mutating func row(of arn: String, after hint: Int, trying count: Int = 3) -> Int? {
     if let found = Self.row(of: arn, after: hint, trying: count, in: stored.rows) { return found }
     if indexOfARN == nil {
-      var rows: [String: Int] = [:]
-      rows.reserveCapacity(stored.rows.count)
-      for (index, row) in stored.rows.enumerated() { rows[row.arn] = index }
-      indexOfARN = rows
+      var index = TextIndex(capacity: stored.rows.count)
+      for row in stored.rows { index.append(row.arn) }
+      indexOfARN = index
     }
-    return indexOfARN?[arn]
+    return indexOfARN?.number(of: arn)
   }
 
   /// The row among the `count` after `hint` with this ARN, if one is.
   static func row(of arn: String, after hint: Int, trying count: Int, in rows: [PrincipalRows.Row]) -> Int? {
     let end = min(hint + 1 + count, rows.count)
     guard hint + 1 < end else { return nil }
-    return (hint + 1..<end).first { rows[$0].arn == arn }
+    // Compared in place: copying each row out would retain and release its ARN.
+    return rows.withUnsafeBufferPointer { rows in (hint + 1..<end).first { rows[$0].arn == arn } }
   }
 
   private mutating func addRow(arn: String) -> Int {
@@ -138,7 +159,7 @@ struct SnapshotWriter {
     stored.rows.append(
       PrincipalRows.Row(
         id: id, arn: arn, signature: 0, policies: 0..<0, recommendations: nil, recommendationsDay: nil))
-    indexOfARN?[arn] = index
+    indexOfARN?.append(arn)
     descriptions.append(nil)
     signatures.append(0)
     recommendations.append(nil)
@@ -157,8 +178,8 @@ struct SnapshotWriter {
     var writer = ByteWriter(capacity: 1024)
     var index = -1
     for recommendation in snapshot.recommendations {
-      // Recommendations are for few principals, so the rows tried are many before the dictionary.
-      guard let found = row(of: recommendation.principalARN, after: index, trying: 64), inSnapshot[found]
+      // Recommendations are for some principals only, so a few more rows are tried.
+      guard let found = row(of: recommendation.principalARN, after: index, trying: 8), inSnapshot[found]
       else { continue }
       index = found
       carried[index] = true

@@ -100,9 +100,6 @@ struct PolicyTable {
     insert = try RawStatement(db, "INSERT INTO policy (hash, body) VALUES (?, ?)")
   }
 
-  /// The hashes of the stored policies, for `Descriptions`.
-  var storedHashes: [UInt64: Int64] { idsByHash }
-
   /// The id of the policy with this content hash, storing `body` (its encoding) when it is new.
   mutating func id(ofHash hash: UInt64, body: () throws -> [UInt8], db: Database) throws -> Int64 {
     if let existing = idsByHash[hash] { return existing }
@@ -123,87 +120,63 @@ struct PolicyTable {
   }
 }
 
-/// What a snapshot says about the principals it describes, worked out on both cores before
-/// anything is looked up: each policy's content hash (keeping the encoding of documents not stored
-/// yet) and a signature of each description. A night has about a hundred thousand principals, most
-/// with an inline policy of a kilobyte or so, and most unchanged: their signature alone shows it.
+/// What a snapshot says about its principals that needs nothing from the store, worked out on
+/// another core while the store is read: each policy's content hash and a signature of each
+/// description. A night has about a hundred thousand principals, most with an inline policy of a
+/// kilobyte or so, and most unchanged: their signature alone shows it.
 struct Descriptions: Sendable {
-  /// Per snapshot entry, the signature of its description (0 for entries not described).
+  /// Per snapshot entry, the signature of its description.
   var signatures: [UInt64] = []
   /// For entry `i`, its policies' hashes in order are `policyHashes[starts[i] ..< starts[i + 1]]`.
   var starts: [Int] = [0]
   var policyHashes: [UInt64] = []
-  /// The encoded documents whose hash is not stored yet.
-  var newBodies: [UInt64: [UInt8]] = [:]
 
-  /// Works out the entries with `described` set; `stored` has the hash of every stored policy.
-  static func compute(_ principals: [Principal], described: [Bool], stored: [UInt64: Int64]) throws
-    -> Descriptions
-  {
-    let parts = try Parallel.map(Parallel.split(principals.indices)) { range in
-      var part = Descriptions()
-      var work = Work()
-      for index in range {
-        part.add(principals[index], described: described[index], stored: stored, work: &work)
-      }
-      return part
-    }
-    var all = Descriptions()
-    for part in parts {
-      let offset = all.policyHashes.count
-      all.signatures.append(contentsOf: part.signatures)
-      all.starts.append(contentsOf: part.starts.dropFirst().map { $0 + offset })
-      all.policyHashes.append(contentsOf: part.policyHashes)
-      all.newBodies.merge(part.newBodies) { first, _ in first }
-    }
-    return all
-  }
+  init() {}
 
-  /// A part's scratch: a writer, and the hashes of managed policies by the address of their
-  /// document's statements. Within one snapshot every principal with a managed policy carries the
-  /// same copy, which compares equal at once, so it is encoded once rather than once a principal.
-  private struct Work {
+  init(_ principals: [Principal]) {
+    signatures.reserveCapacity(principals.count)
+    starts.reserveCapacity(principals.count + 1)
     var writer = ByteWriter(capacity: 4096)
+    // Managed policies by the address of their document's statements: within one snapshot every
+    // principal with a managed policy carries the same copy, which compares equal at once, so it
+    // is encoded once rather than once a principal.
     var managed: [Int: (policy: AttachedPolicy, hash: UInt64)] = [:]
-  }
-
-  private mutating func add(
-    _ principal: Principal, described: Bool, stored: [UInt64: Int64], work: inout Work
-  ) {
-    defer { starts.append(policyHashes.count) }
-    guard described else {
-      signatures.append(0)
-      return
+    for index in principals.indices {
+      let first = policyHashes.count
+      for policy in principals[index].policies.indices {
+        policyHashes.append(Self.hash(principals[index].policies[policy], writer: &writer, managed: &managed))
+      }
+      starts.append(policyHashes.count)
+      signatures.append(
+        DescriptionCoding.signature(principals[index], policyHashes: policyHashes[first...], writer: &writer))
     }
-    let first = policyHashes.count
-    for policy in principal.policies.indices {
-      policyHashes.append(
-        Self.hash(principal.policies[policy], stored: stored, into: &newBodies, work: &work))
-    }
-    signatures.append(
-      DescriptionCoding.signature(principal, policyHashes: policyHashes[first...], writer: &work.writer))
   }
 
   private static func hash(
-    _ policy: AttachedPolicy, stored: [UInt64: Int64], into newBodies: inout [UInt64: [UInt8]],
-    work: inout Work
+    _ policy: AttachedPolicy, writer: inout ByteWriter,
+    managed: inout [Int: (policy: AttachedPolicy, hash: UInt64)]
   ) -> UInt64 {
     let address =
       policy.arn == nil
       ? nil : policy.document?.statements.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) }
-    if let address, let known = work.managed[address], known.policy == policy { return known.hash }
-    work.writer.removeAll()
-    ValueCoding.encode(policy, into: &work.writer)
-    let hash = work.writer.contentHash()
-    if stored[hash] == nil, newBodies[hash] == nil { newBodies[hash] = work.writer.copy() }
-    if let address { work.managed[address] = (policy, hash) }
+    if let address, let known = managed[address], known.policy == policy { return known.hash }
+    writer.removeAll()
+    ValueCoding.encode(policy, into: &writer)
+    let hash = writer.contentHash()
+    if let address { managed[address] = (policy, hash) }
     return hash
+  }
+
+  /// The hashes of entry `index`'s policies.
+  func policyHashes(ofEntry index: Int) -> ArraySlice<UInt64> {
+    policyHashes[starts[index]..<starts[index + 1]]
   }
 }
 
 /// Service names, action names and other item details, stored once each and referred to by id.
 struct TermTable {
-  private var ids: [String: Int32]?
+  /// Texts numbered by id; read on first use.
+  private var index: TextIndex?
   private let insert: RawStatement
 
   init(_ db: Database) throws {
@@ -213,23 +186,28 @@ struct TermTable {
   /// The id of `text`, adding it when new. The table is read on first use: most nights add few
   /// items, and only new items need term ids.
   mutating func id(of text: String, db: Database) throws -> Int32 {
-    if ids == nil {
-      var loaded: [String: Int32] = [:]
-      let select = try RawStatement(db, "SELECT id, text FROM term")
-      while try select.step() {
-        let id = select.int64(0)
-        guard id > 0, id <= Int32.max else { throw CorruptData("term id \(id)") }
-        loaded[select.text(1)] = Int32(id)
-      }
-      select.reset()
-      ids = loaded
-    }
-    if let id = ids?[text] { return id }
+    if index == nil { index = try Self.load(db) }
+    if let id = index?.number(of: text) { return Int32(id) }
     insert.bind(1, text)
     try insert.execute()
-    guard db.lastInsertedRowID <= Int32.max else { throw CorruptData("too many terms") }
-    let id = Int32(db.lastInsertedRowID)
-    ids?[text] = id
-    return id
+    guard Int(db.lastInsertedRowID) == index?.next, db.lastInsertedRowID <= Int32.max else {
+      throw CorruptData("term ids are not consecutive")
+    }
+    index?.append(text)
+    return Int32(db.lastInsertedRowID)
+  }
+
+  private static func load(_ db: Database) throws -> TextIndex {
+    // Ids start at 1 and go up by one: terms are never deleted.
+    var index = TextIndex(first: 1)
+    let select = try RawStatement(db, "SELECT id, text FROM term ORDER BY id")
+    while try select.step() {
+      guard select.int64(0) == index.next, index.next < Int32.max else {
+        throw CorruptData("term ids are not consecutive")
+      }
+      index.append(select.text(1))
+    }
+    select.reset()
+    return index
   }
 }

@@ -58,6 +58,18 @@ func peakResidentMB() -> Double {
   #endif
 }
 
+/// User and system CPU time of every thread so far, in seconds.
+func cpuSeconds() -> Double {
+  var usage = rusage()
+  #if os(Linux)
+    getrusage(__rusage_who_t(RUSAGE_SELF.rawValue), &usage)
+  #else
+    getrusage(RUSAGE_SELF, &usage)
+  #endif
+  let user = Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+  return user + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
+}
+
 func median(_ values: [Double]) -> Double {
   let sorted = values.sorted()
   return sorted.isEmpty ? 0 : sorted[sorted.count / 2]
@@ -94,9 +106,10 @@ func copyStore(_ source: String, to target: String) throws {
 
 if options.loadOnly {
   let start = DispatchTime.now()
+  let cpu = cpuSeconds()
   let timeline = try HistoryStore(url: URL(fileURLWithPath: work)).timeline()
   print(
-    "timeline: \(format(seconds(since: start))) s, \(timeline.items.count) items, "
+    "timeline: \(format(seconds(since: start))) s (CPU \(format(cpuSeconds() - cpu)) s), \(timeline.items.count) items, "
       + "\(timeline.intervals.count) runs, peak RSS \(Int(peakResidentMB())) MB")
   exit(0)
 }
@@ -147,9 +160,10 @@ if options.recordOnly {
   try copyStore(primed, to: work)
   let store = try HistoryStore(url: URL(fileURLWithPath: work))
   let start = DispatchTime.now()
+  let cpu = cpuSeconds()
   let outcome = try store.record(newest, fingerprint: "newest")
   print(
-    "record newest: \(format(seconds(since: start))) s, \(outcome.runsStarted) started, "
+    "record newest: \(format(seconds(since: start))) s (CPU \(format(cpuSeconds() - cpu)) s), \(outcome.runsStarted) started, "
       + "\(outcome.runsEnded) ended; peak RSS \(Int(peakResidentMB())) MB (\(Int(beforeRecord)) MB before)")
   exit(0)
 }

@@ -176,4 +176,17 @@ import Testing
       try [UInt8]([2, 0, 0, 0, 0]).withUnsafeBytes { buffer throws in try history.decode(buffer) }
     }
   }
+
+  @Test func textIndexNumbersTextsFromItsFirstNumber() {
+    var index = TextIndex(first: 1)
+    for text in ["", "s3", "GetObject", "getobject", "arn:aws:iam::111122223333:role/a-long-enough-name"] {
+      index.append(text)
+    }
+    #expect(index.number(of: "") == 1)
+    #expect(index.number(of: "GetObject") == 3)
+    #expect(index.number(of: "getobject") == 4)
+    #expect(index.number(of: "arn:aws:iam::111122223333:role/a-long-enough-name") == 5)
+    #expect(index.number(of: "ec2") == nil)
+    #expect(index.next == 6)
+  }
 }
