@@ -31,7 +31,11 @@ let package = Package(
     // The SQLite store of snapshot history.
     .target(
       name: "History",
-      dependencies: ["Model", .product(name: "GRDB", package: "GRDB.swift")]
+      dependencies: [
+        "Model", .product(name: "GRDB", package: "GRDB.swift"),
+        // SQLite's C API, to bind and read values without boxing them (GRDB's own dependency).
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
+      ]
     ),
     // Metrics computed from the timeline.
     .target(name: "Analysis", dependencies: ["Model"]),
@@ -64,10 +68,13 @@ let package = Package(
     .executableTarget(name: "TemplateEngineBench", dependencies: ["TemplateEngine"]),
     // Times reading one snapshot folder: `swift build -c release --product IngestBench`.
     .executableTarget(name: "IngestBench", dependencies: ["Ingest", "Model"]),
+    // Times the history store at the size of a large organisation (issue "Scale").
+    .executableTarget(name: "HistoryBench", dependencies: ["History", "Model"]),
     .testTarget(name: "ModelTests", dependencies: ["Model"]),
     .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
     .testTarget(name: "IngestTests", dependencies: ["Ingest", "Model"], resources: [.copy("Fixtures")]),
-    .testTarget(name: "HistoryTests", dependencies: ["History", "Model"]),
+    .testTarget(
+      name: "HistoryTests", dependencies: ["History", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Model"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts"], resources: [.copy("Golden")]),
     .testTarget(name: "SiteTests", dependencies: ["Site", "Analysis", "Model"], exclude: ["Golden"]),

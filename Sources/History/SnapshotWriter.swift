@@ -1,329 +1,212 @@
-import Foundation
 import GRDB
 import Model
 
-/// Writes one snapshot on top of the stored history, touching only what changed.
+/// Writes one snapshot on top of the stored history, rewriting only the principal rows whose
+/// description, history or recommendations changed.
+///
+/// Item ids are given in observation order, as they always were, so a store rebuilt from the same
+/// snapshot folders lists its items in the same order.
 struct SnapshotWriter {
-  private let db: Database
-  private let snapshot: Snapshot
-  private let day: Int
-  /// The newest recorded day before this snapshot: where runs that stop now end.
-  private let previousDay: Int?
-  private var principalIDs: [String: Int64] = [:]
+  let db: Database
+  let snapshot: Snapshot
+  let days: PrincipalHistory.Days
+  /// Whether the snapshot replaces the newest recorded one (same day).
+  let replacing: Bool
+  /// The highest item id given so far.
+  var lastItemID: Int64
 
-  init(db: Database, snapshot: Snapshot) throws {
+  var stored: PrincipalRows
+  /// Rows before this index were stored before this recording; the rest are new principals.
+  let storedCount: Int
+  /// Rows by ARN, built on first need (see `row(of:after:)`).
+  var indexOfARN: TextIndex?
+  /// Per principal row: new column values, when they changed.
+  var descriptions: [[UInt8]?] = []
+  var signatures: [UInt64] = []
+  var recommendations: [[UInt8]?] = []
+  var recommendationDays: [Int?] = []
+  /// Whether the description, recommendations or their day changed (the history is compared later).
+  var isChanged: [Bool] = []
+  /// Per principal row: whether this snapshot lists it, and whether as an inventory entry.
+  var inSnapshot: [Bool] = []
+  var inInventory: [Bool] = []
+  /// Policies that changed principals no longer refer to.
+  var droppedPolicies = Set<Int64>()
+
+  /// Policy hashes and description signatures, being worked out on another core.
+  let digests: BackgroundWork<Descriptions>
+
+  init(
+    db: Database, snapshot: Snapshot, digests: BackgroundWork<Descriptions>, days: PrincipalHistory.Days,
+    replacing: Bool, lastItemID: Int64
+  ) throws {
     self.db = db
+    self.digests = digests
     self.snapshot = snapshot
-    self.day = snapshot.day.daysSinceEpoch
-    self.previousDay = try Int.fetchOne(
-      db, sql: "SELECT MAX(day) FROM snapshot WHERE day < ?", arguments: [day])
+    self.days = days
+    self.replacing = replacing
+    self.lastItemID = lastItemID
+    stored = try PrincipalRows.load(db)
+    storedCount = stored.rows.count
+    descriptions = Array(repeating: nil, count: storedCount)
+    signatures = stored.rows.map(\.signature)
+    recommendations = Array(repeating: nil, count: storedCount)
+    recommendationDays = stored.rows.map(\.recommendationsDay)
+    isChanged = Array(repeating: false, count: storedCount)
+    inSnapshot = isChanged
+    inInventory = isChanged
   }
 
-  /// Adds new principals, refreshes those whose inventory entry changed, and records who is in
-  /// the inventory (only when the snapshot has an inventory export; otherwise it carries on).
-  mutating func recordPrincipals() throws {
-    var stored: [String: (id: Int64, signature: String)] = [:]
-    let rows = try Row.fetchCursor(
-      db,
-      sql: """
-        SELECT id, arn, kind, name, account, path, tags, createdDay, lastUsedDay, inInventory, policies
-        FROM principal
-        """)
-    while let row = try rows.next() {
-      stored[row[1]] = (row[0], Self.signature(of: row))
+  /// Records everything; returns the runs started and ended and the highest item id now given.
+  ///
+  /// What needs the digests comes last among the early steps, so that reading the store overlaps
+  /// their working out.
+  mutating func record() throws -> (started: Int, ended: Int, lastItemID: Int64) {
+    let (entryRows, described) = mapPrincipals()
+    let groups = try groupObservations()
+    let histories = try readHistories()
+    try describePrincipals(entryRows, described: described)
+    try recordRecommendations()
+    let changes = try recordItems(groups, histories: histories)
+    try collectPolicies()
+    return (changes.started, changes.ended, lastItemID)
+  }
+
+  func isNew(_ row: Int) -> Bool { row >= storedCount }
+
+  // MARK: Principals
+
+  /// Finds or adds each entry's row, and notes which principals the snapshot lists and which it
+  /// lists as inventory entries. Returns each entry's row and whether it describes its principal:
+  /// the first entry of a new principal does, and any inventory entry does (a finding alone never
+  /// overwrites what an inventory said about a principal).
+  private mutating func mapPrincipals() -> (rows: [Int], described: [Bool]) {
+    let principals = snapshot.principals
+    var rows = [Int](repeating: 0, count: principals.count)
+    var described = [Bool](repeating: false, count: principals.count)
+    var index = -1
+    for entry in principals.indices {
+      index = row(of: principals[entry].arn, after: index) ?? addRow(arn: principals[entry].arn)
+      rows[entry] = index
+      described[entry] = (isNew(index) && !inSnapshot[index]) || principals[entry].isInInventory
+      inSnapshot[index] = true
+      inInventory[index] = inInventory[index] || principals[entry].isInInventory
     }
-    let insert = try db.makeStatement(
-      sql: """
-        INSERT INTO principal (arn, kind, name, account, path, tags, createdDay, lastUsedDay, inInventory, policies)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """)
-    let update = try db.makeStatement(
-      sql: """
-        UPDATE principal SET kind = ?, name = ?, account = ?, path = ?, tags = ?, createdDay = ?,
-        lastUsedDay = ?, inInventory = ?, policies = ? WHERE id = ?
-        """)
-    for principal in snapshot.principals {
-      let values = Self.columns(of: principal)
-      if let existing = stored[principal.arn] {
-        principalIDs[principal.arn] = existing.id
-        // A finding alone never overwrites what an inventory said about the principal.
-        if principal.isInInventory, existing.signature != Self.signature(of: values) {
-          try update.execute(arguments: StatementArguments(Array(values.dropFirst()) + [existing.id]))
-        }
-      } else {
-        try insert.execute(arguments: StatementArguments(values))
-        principalIDs[principal.arn] = db.lastInsertedRowID
+    return (rows, described)
+  }
+
+  /// Stores the descriptions whose signature changed, with any policy documents not stored yet.
+  private mutating func describePrincipals(_ entryRows: [Int], described: [Bool]) throws {
+    var policies = try PolicyTable(db)
+    let principals = snapshot.principals
+    let digests = try self.digests.result()
+    var writer = ByteWriter(capacity: 1024)
+    for entry in principals.indices where described[entry] {
+      let index = entryRows[entry]
+      let isFirstEntry = isNew(index) && descriptions[index] == nil
+      let signature = digests.signatures[entry]
+      guard isFirstEntry || signature != signatures[index] else { continue }
+      var ids: [Int64] = []
+      for (policy, hash) in zip(principals[entry].policies, digests.policyHashes(ofEntry: entry)) {
+        ids.append(
+          try policies.id(
+            ofHash: hash,
+            body: {
+              writer.removeAll()
+              ValueCoding.encode(policy, into: &writer)
+              return writer.copy()
+            }, db: db))
       }
-    }
-    guard snapshot.hasInventory else { return }
-    let open = Set(try Int64.fetchAll(db, sql: "SELECT principal FROM presence WHERE lastDay IS NULL"))
-    let present = Set(snapshot.principals.filter(\.isInInventory).compactMap { principalIDs[$0.arn] })
-    let start = try db.makeStatement(
-      sql: "INSERT INTO presence (principal, firstDay, lastDay) VALUES (?, ?, NULL)")
-    for id in present.subtracting(open).sorted() {
-      try start.execute(arguments: [id, day])
-    }
-    let end = try db.makeStatement(
-      sql: "UPDATE presence SET lastDay = ? WHERE principal = ? AND lastDay IS NULL")
-    for id in open.subtracting(present).sorted() {
-      try end.execute(arguments: [previousDay, id])
+      writer.removeAll()
+      DescriptionCoding.encode(principals[entry], policyIDs: ids, into: &writer)
+      // A copy: a slice would keep the array shared, and the append below would copy it whole.
+      let previous = Array(stored.policyIDs[stored.rows[index].policies])
+      if !isNew(index), previous != ids {
+        droppedPolicies.formUnion(Set(previous).subtracting(ids))
+      }
+      stored.rows[index].policies = stored.policyIDs.count..<(stored.policyIDs.count + ids.count)
+      stored.policyIDs.append(contentsOf: ids)
+      descriptions[index] = writer.copy()
+      signatures[index] = signature
+      isChanged[index] = true
     }
   }
 
-  /// Keeps each principal's latest Access Analyzer recommendations, with the day they came with.
-  func recordRecommendations() throws {
-    let update = try db.makeStatement(
-      sql: "UPDATE principal SET recommendations = ?, recommendationsDay = ? WHERE id = ?")
+  /// The row of the principal with this ARN. Snapshots list principals in much the same order
+  /// every night, so the rows just after the last one found are tried before the dictionary, which
+  /// is only built when that fails.
+  mutating func row(of arn: String, after hint: Int, trying count: Int = 3) -> Int? {
+    if let found = Self.row(of: arn, after: hint, trying: count, in: stored.rows) { return found }
+    if indexOfARN == nil {
+      var index = TextIndex(capacity: stored.rows.count)
+      for row in stored.rows { index.append(row.arn) }
+      indexOfARN = index
+    }
+    return indexOfARN?.number(of: arn)
+  }
+
+  /// The row among the `count` after `hint` with this ARN, if one is.
+  static func row(of arn: String, after hint: Int, trying count: Int, in rows: [PrincipalRows.Row]) -> Int? {
+    let end = min(hint + 1 + count, rows.count)
+    guard hint + 1 < end else { return nil }
+    // Compared in place: copying each row out would retain and release its ARN.
+    return rows.withUnsafeBufferPointer { rows in (hint + 1..<end).first { rows[$0].arn == arn } }
+  }
+
+  private mutating func addRow(arn: String) -> Int {
+    let index = stored.rows.count
+    let id = (stored.rows.last?.id ?? 0) + 1
+    stored.rows.append(
+      PrincipalRows.Row(
+        id: id, arn: arn, signature: 0, policies: 0..<0, recommendations: nil, recommendationsDay: nil))
+    indexOfARN?.append(arn)
+    descriptions.append(nil)
+    signatures.append(0)
+    recommendations.append(nil)
+    recommendationDays.append(nil)
+    isChanged.append(true)
+    inSnapshot.append(false)
+    inInventory.append(false)
+    return index
+  }
+
+  /// Keeps each principal's latest Access Analyzer recommendations, with the day they came with:
+  /// a day column left empty means "the newest snapshot", so unchanged recommendations cost no
+  /// write, and only those that stop arriving get their last day written.
+  private mutating func recordRecommendations() throws {
+    var carried = [Bool](repeating: false, count: stored.rows.count)
+    var writer = ByteWriter(capacity: 1024)
+    var index = -1
     for recommendation in snapshot.recommendations {
-      guard let id = principalIDs[recommendation.principalARN] else { continue }
-      try update.execute(arguments: [StoredJSON.encode(recommendation), day, id])
-    }
-  }
-
-  /// Adds new items, refreshes changed details, and starts and ends status runs.
-  /// Returns how many runs started and ended.
-  mutating func recordItems() throws -> (started: Int, ended: Int) {
-    struct StoredItem {
-      var id: Int64
-      var lastUsedDay: Int?
-      var findingID: String
-      var findingCreatedDay: Int?
-      var sources: Int
-    }
-    var items: [String: StoredItem] = [:]
-    let rows = try Row.fetchCursor(
-      db, sql: "SELECT id, principal, itemKey, lastUsedDay, findingID, findingCreatedDay, sources FROM item")
-    while let row = try rows.next() {
-      let principal: Int64 = row[1]
-      let key: String = row[2]
-      items["\(principal) \(key)"] = StoredItem(
-        id: row[0], lastUsedDay: row[3], findingID: row[4], findingCreatedDay: row[5], sources: row[6])
-    }
-    var openRuns: [Int64: String] = [:]
-    let openRows = try Row.fetchCursor(db, sql: "SELECT item, status FROM run WHERE lastDay IS NULL")
-    while let row = try openRows.next() {
-      openRuns[row[0]] = row[1]
-    }
-    let insertItem = try db.makeStatement(
-      sql: """
-        INSERT INTO item (
-          principal, kind, service, detail, itemKey, lastUsedDay, findingID, findingCreatedDay, sources)
-        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
-        """)
-    let updateItem = try db.makeStatement(
-      sql: "UPDATE item SET lastUsedDay = ?, findingID = ?, findingCreatedDay = ?, sources = ? WHERE id = ?")
-    let startRun = try db.makeStatement(
-      sql: "INSERT INTO run (item, status, firstDay, lastDay) VALUES (?, ?, ?, NULL)")
-    let endRun = try db.makeStatement(sql: "UPDATE run SET lastDay = ? WHERE item = ? AND lastDay IS NULL")
-    var observed = Set<Int64>()
-    var started = 0
-    var ended = 0
-    for observation in snapshot.observations {
-      let access = observation.access
-      guard let principal = principalIDs[access.principalARN] else { continue }
-      let key = access.key
-      let lastUsed = observation.lastUsedOn?.daysSinceEpoch
-      let created = observation.findingCreatedOn?.daysSinceEpoch
-      let itemID: Int64
-      if let stored = items["\(principal) \(key)"] {
-        itemID = stored.id
-        // The earliest finding date is kept: a finding re-created later does not make it younger.
-        let earliest = [stored.findingCreatedDay, created].compactMap { $0 }.min()
-        let sources = observation.sources.rawValue
-        if stored.lastUsedDay != lastUsed || stored.findingID != observation.findingID
-          || stored.findingCreatedDay != earliest || stored.sources != sources
-        {
-          try updateItem.execute(arguments: [lastUsed, observation.findingID, earliest, sources, itemID])
-        }
-      } else {
-        try insertItem.execute(arguments: [
-          principal, access.kind.rawValue, access.service, access.detail, key, lastUsed,
-          observation.findingID, created, observation.sources.rawValue,
-        ])
-        itemID = db.lastInsertedRowID
-      }
-      observed.insert(itemID)
-      let status = observation.status.rawValue
-      if let current = openRuns[itemID] {
-        if current == status { continue }
-        try endRun.execute(arguments: [previousDay, itemID])
-        ended += 1
-      }
-      try startRun.execute(arguments: [itemID, status, day])
-      started += 1
-    }
-    // Items no source reported any more are absent from now on.
-    for itemID in openRuns.keys.sorted() where !observed.contains(itemID) {
-      try endRun.execute(arguments: [previousDay, itemID])
-      ended += 1
-    }
-    return (started, ended)
-  }
-
-  private static func columns(of principal: Principal) -> [(any DatabaseValueConvertible)?] {
-    [
-      principal.arn, principal.kind.rawValue, principal.name, principal.accountID, principal.path,
-      TagCoding.encode(principal.tags), principal.createdOn?.daysSinceEpoch,
-      principal.lastUsedOn?.daysSinceEpoch,
-      principal.isInInventory, StoredJSON.encode(principal.policies),
-    ]
-  }
-
-  private static func signature(of values: [(any DatabaseValueConvertible)?]) -> String {
-    values.map { $0?.databaseValue.description ?? "NULL" }.joined(separator: "\u{1F}")
-  }
-
-  private static func signature(of row: Row) -> String {
-    // Columns 1... match `columns(of:)` in order.
-    (1..<row.count).map { (row[$0] as DatabaseValue).description }.joined(separator: "\u{1F}")
-  }
-}
-
-/// Stores tags in one column. AWS tag keys and values cannot contain control characters, so the
-/// ASCII unit and record separators cannot clash with their text.
-enum TagCoding {
-  static func encode(_ tags: [Tag]) -> String {
-    tags.map { $0.key + "\u{1F}" + $0.value }.joined(separator: "\u{1E}")
-  }
-
-  static func decode(_ text: String) -> [Tag] {
-    guard !text.isEmpty else { return [] }
-    return text.split(separator: "\u{1E}", omittingEmptySubsequences: false).map { pair in
-      let parts = pair.split(separator: "\u{1F}", maxSplits: 1, omittingEmptySubsequences: false)
-      return Tag(key: String(parts[0]), value: parts.count > 1 ? String(parts[1]) : "")
-    }
-  }
-}
-
-/// Reads the whole store into a `Timeline`, turning days into snapshot indices.
-enum TimelineLoader {
-  static func load(_ db: Database) throws -> Timeline {
-    let snapshotRows = try Row.fetchAll(
-      db, sql: "SELECT day, sources, rootAccounts, notes, truncated FROM snapshot ORDER BY day")
-    guard !snapshotRows.isEmpty else { return .empty }
-    let days: [Int] = snapshotRows.map { $0[0] }
-    let details = snapshotRows.map { row in
-      SnapshotDetails(
-        sources: SourceCoding.decode(row[1]),
-        rootAccounts: StoredJSON.decode([RootAccount].self, from: row[2]) ?? [],
-        notes: (row[3] as String).split(separator: "\n").map(String.init),
-        truncated: (row[4] as String).split(separator: "\n").map(String.init))
-    }
-    var indexOfDay: [Int: Int] = [:]
-    for (index, day) in days.enumerated() { indexOfDay[day] = index }
-    let lastIndex = days.count - 1
-
-    var principals: [Principal] = []
-    var principalIndex: [Int64: Int] = [:]
-    let principalRows = try Row.fetchCursor(
-      db,
-      sql: """
-        SELECT id, arn, kind, name, account, path, tags, createdDay, lastUsedDay, inInventory, policies,
-          recommendations, recommendationsDay
-        FROM principal ORDER BY id
-        """)
-    var recommendations: [Int: DatedRecommendations] = [:]
-    while let row = try principalRows.next() {
-      principalIndex[row[0]] = principals.count
-      let createdDay: Int? = row[7]
-      let lastUsedDay: Int? = row[8]
-      var principal = Principal(
-        arn: row[1], kind: PrincipalKind(rawValue: row[2]) ?? .other, name: row[3], accountID: row[4],
-        path: row[5], tags: TagCoding.decode(row[6]), createdOn: createdDay.map(Day.init(daysSinceEpoch:)),
-        lastUsedOn: lastUsedDay.map(Day.init(daysSinceEpoch:)), isInInventory: row[9])
-      principal.policies = StoredJSON.decode([AttachedPolicy].self, from: row[10]) ?? []
-      let recommendationsDay: Int? = row[12]
-      if let day = recommendationsDay,
-        let stored = StoredJSON.decode(PrincipalRecommendations.self, from: row[11])
-      {
-        recommendations[principals.count] = DatedRecommendations(
-          day: Day(daysSinceEpoch: day), recommendations: stored)
-      }
-      principals.append(principal)
-    }
-
-    var items: [TrackedItem] = []
-    var itemIndex: [Int64: Int] = [:]
-    let itemRows = try Row.fetchCursor(
-      db,
-      sql: """
-        SELECT id, principal, kind, service, detail, lastUsedDay, findingID, findingCreatedDay, sources
-        FROM item ORDER BY id
-        """)
-    while let row = try itemRows.next() {
-      guard let principal = principalIndex[row[1]], let kind = UnusedAccessKind(rawValue: row[2]) else {
-        continue
-      }
-      itemIndex[row[0]] = items.count
-      let lastUsed: Int? = row[5]
-      let created: Int? = row[7]
-      items.append(
-        TrackedItem(
-          principal: principal, kind: kind, service: row[3], detail: row[4],
-          lastUsedOn: lastUsed.map(Day.init(daysSinceEpoch:)), findingID: row[6],
-          findingCreatedOn: created.map(Day.init(daysSinceEpoch:)), sources: SourceSet(rawValue: row[8])))
-    }
-
-    var intervals: [StatusInterval] = []
-    let runRows = try Row.fetchCursor(
-      db, sql: "SELECT item, status, firstDay, lastDay FROM run ORDER BY item, firstDay")
-    while let row = try runRows.next() {
-      let lastDay: Int? = row[3]
-      guard let item = itemIndex[row[0]], let status = FindingStatus(rawValue: row[1]),
-        let first = indexOfDay[row[2]]
+      // Recommendations are for some principals only, so a few more rows are tried.
+      guard let found = row(of: recommendation.principalARN, after: index, trying: 8), inSnapshot[found]
       else { continue }
-      intervals.append(
-        StatusInterval(
-          item: item, status: status, first: first, last: lastDay.flatMap { indexOfDay[$0] } ?? lastIndex))
-    }
-
-    var presence: [PresenceInterval] = []
-    let presenceRows = try Row.fetchCursor(
-      db, sql: "SELECT principal, firstDay, lastDay FROM presence ORDER BY principal, firstDay")
-    while let row = try presenceRows.next() {
-      let lastDay: Int? = row[2]
-      guard let principal = principalIndex[row[0]], let first = indexOfDay[row[1]] else { continue }
-      presence.append(
-        PresenceInterval(
-          principal: principal, first: first, last: lastDay.flatMap { indexOfDay[$0] } ?? lastIndex))
-    }
-    // Items are loaded in id order and runs sorted by item id, so runs are sorted by item index too.
-    var timeline = Timeline(
-      snapshots: days.map(Day.init(daysSinceEpoch:)), principals: principals, items: items,
-      intervals: intervals,
-      presence: presence)
-    timeline.details = details
-    timeline.recommendations = recommendations
-    return timeline
-  }
-}
-
-/// Values stored as JSON text in one column: deterministic (sorted keys), empty for empty values.
-enum StoredJSON {
-  static func encode<Value: Encodable>(_ value: Value) -> String {
-    let encoder = JSONEncoder()
-    encoder.outputFormatting = [.sortedKeys]
-    guard let data = try? encoder.encode(value) else { return "" }
-    let text = String(decoding: data, as: UTF8.self)
-    return text == "[]" ? "" : text
-  }
-
-  static func decode<Value: Decodable>(_ type: Value.Type, from text: String) -> Value? {
-    guard !text.isEmpty else { return nil }
-    return try? JSONDecoder().decode(type, from: Data(text.utf8))
-  }
-}
-
-/// Reads back the `sources` column of the snapshot table: one `kind TAB records TAB name` line a file.
-enum SourceCoding {
-  static func decode(_ text: String) -> [SourceFile] {
-    text.split(separator: "\n").compactMap { line in
-      let parts = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
-      guard parts.count == 3, let kind = SourceKind(rawValue: String(parts[0])), let records = Int(parts[1])
-      else {
-        return nil
+      index = found
+      carried[index] = true
+      writer.removeAll()
+      ValueCoding.encode(recommendation, into: &writer)
+      let hash = writer.contentHash()
+      if recommendationDays[index] != nil || stored.rows[index].recommendations != hash {
+        recommendations[index] = writer.copy()
+        stored.rows[index].recommendations = hash
+        recommendationDays[index] = nil
+        isChanged[index] = true
       }
-      return SourceFile(name: String(parts[2]), kind: kind, records: records)
     }
+    // Replacing the newest snapshot leaves the day the same, so nothing is carried over.
+    guard !replacing, let previous = days.previous else { return }
+    for index in stored.rows.indices where !carried[index] && recommendationDays[index] == nil {
+      guard stored.rows[index].recommendations != nil else { continue }
+      recommendationDays[index] = previous
+      isChanged[index] = true
+    }
+  }
+
+  /// Deletes policies that changed principals dropped, unless another principal still has them.
+  private func collectPolicies() throws {
+    guard !droppedPolicies.isEmpty else { return }
+    var referenced = Set<Int64>()
+    for row in stored.rows { referenced.formUnion(stored.policyIDs[row.policies]) }
+    try PolicyTable.deleteUnreferenced(droppedPolicies, referenced: referenced, db: db)
   }
 }
