@@ -238,6 +238,19 @@ struct AnalysisContext {
 extension AnalysisContext {
   /// Match rules in teams.yml that no principal ever recorded satisfies: most often a typo.
   func unmatchedRules() -> [DataProblem] {
+    let rules = settings.teams.flatMap(\.rules)
+    var matched = Set<MatchRule>()
+    let accounts = Set(timeline.principals.map(\.accountID))
+    let tags = Set(timeline.principals.flatMap(\.tags))
+    for rule in Set(rules) {
+      switch rule {
+      case .account(let id): if accounts.contains(id) { matched.insert(rule) }
+      case .tag(let key, let value): if tags.contains(Tag(key: key, value: value)) { matched.insert(rule) }
+      // Patterns are tried against principals until one matches: usually the first few.
+      case .arn(let glob):
+        if timeline.principals.contains(where: { glob.matches($0.arn) }) { matched.insert(rule) }
+      }
+    }
     var problems: [DataProblem] = []
     for (teamIndex, team) in settings.teams.enumerated() {
       var counters: [String: Int] = [:]
@@ -250,7 +263,7 @@ extension AnalysisContext {
           }
         let position = counters[key, default: 0]
         counters[key] = position + 1
-        guard !timeline.principals.contains(where: rule.matches) else { continue }
+        guard !matched.contains(rule) else { continue }
         problems.append(
           DataProblem(
             file: "teams.yml",
