@@ -147,7 +147,8 @@ public struct BuildPipeline {
     let start = DispatchTime.now()
     do {
       let (value, note) = try body()
-      logger.info("\(name): \(note) (\(milliseconds(since: start)) ms)")
+      logger.info(
+        "\(name): \(note) (\(milliseconds(since: start)) ms, peak memory \(peakMemoryMegabytes()) MB)")
       return value
     } catch let error as BuildError {
       throw error
@@ -212,4 +213,21 @@ extension SnapshotRecorder {
 /// Whole milliseconds elapsed since `start`, for log lines.
 private func milliseconds(since start: DispatchTime) -> UInt64 {
   (DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000
+}
+
+/// The most memory the process has held so far, in megabytes: each step's log line carries it, so
+/// a large organisation's build shows which step needs the most.
+private func peakMemoryMegabytes() -> Int {
+  var usage = rusage()
+  #if canImport(Darwin)
+    guard getrusage(RUSAGE_SELF, &usage) == 0 else { return 0 }
+  #else
+    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+  #endif
+  // Linux reports kilobytes, macOS bytes.
+  #if canImport(Darwin)
+    return Int(usage.ru_maxrss) / 1_048_576
+  #else
+    return Int(usage.ru_maxrss) / 1024
+  #endif
 }
