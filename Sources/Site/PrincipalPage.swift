@@ -142,7 +142,7 @@ extension PageBuilder {
       hasRemoved: !change.removedActions.isEmpty, notes: change.notes, hasNotes: !change.notes.isEmpty,
       diff: diff.map {
         DiffLineModel(
-          text: $0.text, isAdded: $0.change == .added, isRemoved: $0.change == .removed,
+          text: String($0.text), isAdded: $0.change == .added, isRemoved: $0.change == .removed,
           isSame: $0.change == .same, isSkipped: $0.change == .skipped)
       }, hasDiff: !diff.isEmpty, afterJSON: after, hasAfter: !after.isEmpty)
   }
@@ -158,7 +158,9 @@ enum LineDiff {
 
   struct Line: Equatable {
     var change: Change
-    var text: String
+    /// The line, sharing the document's storage: most lines of a long policy are left out of the
+    /// hunks shown, and need no string of their own.
+    var text: Substring
   }
 
   /// The diff with each change shown among `context` unchanged lines on either side, and longer
@@ -179,7 +181,9 @@ enum LineDiff {
       // A single hidden line would take as much room as the line itself.
       if end - index >= 2 {
         result.append(
-          Line(change: .skipped, text: Format.counted(end - index, "unchanged line", "unchanged lines")))
+          Line(
+            change: .skipped,
+            text: Substring(Format.counted(end - index, "unchanged line", "unchanged lines"))))
         index = end
       } else if end > index {
         result += lines[index..<end]
@@ -207,9 +211,9 @@ enum LineDiff {
     {
       suffix += 1
     }
-    var result = old[..<prefix].map { Line(change: .same, text: String($0)) }
+    var result = old[..<prefix].map { Line(change: .same, text: $0) }
     result += middle(Array(old[prefix..<(old.count - suffix)]), Array(new[prefix..<(new.count - suffix)]))
-    result += old[(old.count - suffix)...].map { Line(change: .same, text: String($0)) }
+    result += old[(old.count - suffix)...].map { Line(change: .same, text: $0) }
     return result
   }
 
@@ -258,15 +262,15 @@ enum LineDiff {
       while x > previousX, y > previousY {
         x -= 1
         y -= 1
-        result.append(Line(change: .same, text: String(old[x])))
+        result.append(Line(change: .same, text: old[x]))
       }
       guard distance > 0 else { break }
       if fromAbove {
         y -= 1
-        result.append(Line(change: .added, text: String(new[y])))
+        result.append(Line(change: .added, text: new[y]))
       } else {
         x -= 1
-        result.append(Line(change: .removed, text: String(old[x])))
+        result.append(Line(change: .removed, text: old[x]))
       }
     }
     return result.reversed()

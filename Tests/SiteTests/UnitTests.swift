@@ -167,8 +167,8 @@ import Testing
         "\(Int.random(in: 0...4, using: &generator))"
       }
       let diff = LineDiff.lines(from: old.joined(separator: "\n"), to: new.joined(separator: "\n"))
-      #expect(diff.filter { $0.change != .added }.map(\.text) == old)
-      #expect(diff.filter { $0.change != .removed }.map(\.text) == new)
+      #expect(diff.filter { $0.change != .added }.map { String($0.text) } == old)
+      #expect(diff.filter { $0.change != .removed }.map { String($0.text) } == new)
       // A shortest script keeps a longest common subsequence.
       var lengths = Array(repeating: Array(repeating: 0, count: new.count + 1), count: old.count + 1)
       for i in old.indices.reversed() {
