@@ -13,6 +13,8 @@ struct TeamExport {
 
   /// Calls `body` with each row, principals in page order, each principal's items in page order.
   func forEachRow(_ body: ([String]) -> Void) {
+    // A handful of source combinations name every row: joined once each.
+    var sourceNames: [SourceSet: String] = [:]
     for report in team.principals {
       for item in report.items + report.acceptedItems {
         let status: String
@@ -26,7 +28,13 @@ struct TeamExport {
         body([
           team.team.id, report.principal.arn, report.principal.name, report.principal.accountID,
           item.kind.rawValue,
-          item.displayName, item.sources.names.joined(separator: "; "), item.openSince.iso,
+          item.displayName,
+          sourceNames[item.sources]
+            ?? {
+              let names = item.sources.names.joined(separator: "; ")
+              sourceNames[item.sources] = names
+              return names
+            }(), item.openSince.iso,
           item.lastUsedOn?.iso ?? "", String(item.daysOpen), item.isOverdue ? "yes" : "no", status,
           item.reviewException?.expires.iso ?? "", item.reviewException?.approver ?? "",
         ])

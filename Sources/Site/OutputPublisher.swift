@@ -305,6 +305,9 @@ enum FileBytes {
       }
       count = offset
     }
-    return existing == bytes
+    guard existing.count == bytes.count else { return false }
+    return existing.withUnsafeBytes { old in
+      bytes.withUnsafeBytes { new in memcmp(old.baseAddress!, new.baseAddress!, new.count) == 0 }
+    }
   }
 }

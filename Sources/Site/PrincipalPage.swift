@@ -197,10 +197,8 @@ enum LineDiff {
   }
 
   static func lines(from before: String, to after: String) -> [Line] {
-    let old =
-      before.isEmpty ? [] : before.split(separator: "\n", omittingEmptySubsequences: false)
-    let new =
-      after.isEmpty ? [] : after.split(separator: "\n", omittingEmptySubsequences: false)
+    let old = lineSlices(of: before)
+    let new = lineSlices(of: after)
     // A policy without a few actions shares most of its lines with the original: only the part
     // between the common beginning and end needs the quadratic comparison.
     var prefix = 0
@@ -215,6 +213,20 @@ enum LineDiff {
     result += middle(Array(old[prefix..<(old.count - suffix)]), Array(new[prefix..<(new.count - suffix)]))
     result += old[(old.count - suffix)...].map { Line(change: .same, text: $0) }
     return result
+  }
+
+  /// The lines of a text as slices of it, split at newline bytes: splitting a String at a
+  /// Character would look for grapheme clusters in every byte of every policy.
+  private static func lineSlices(of text: String) -> [Substring] {
+    guard !text.isEmpty else { return [] }
+    var lines: [Substring] = []
+    var start = text.utf8.startIndex
+    for index in text.utf8.indices where text.utf8[index] == UInt8(ascii: "\n") {
+      lines.append(Substring(text.utf8[start..<index]))
+      start = text.utf8.index(after: index)
+    }
+    lines.append(Substring(text.utf8[start...]))
+    return lines
   }
 
   /// The shortest edit script between two runs of lines (Myers' O((N+M)·D) algorithm): a policy
