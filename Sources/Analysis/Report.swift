@@ -120,7 +120,13 @@ public struct OpenItem: Hashable, Sendable {
   /// Which sources reported it.
   public var sources: SourceSet
   /// The exception a review file records for it, if any.
-  public var reviewException: ReviewException? = nil
+  public var reviewException: ReviewException? {
+    get { exceptionStorage?.value }
+    set { exceptionStorage = newValue.map(ExceptionBox.init) }
+  }
+  // Boxed: few items have an exception, and a million items each carrying room for one inline
+  // would hold a hundred megabytes of nothing.
+  var exceptionStorage: ExceptionBox? = nil
   /// Whether that exception has expired (so the item is outstanding again).
   public var exceptionExpired = false
 
@@ -360,4 +366,17 @@ public enum Ratio {
   public static func of(_ part: Int, _ whole: Int) -> Double {
     whole == 0 ? 0 : Double(part) / Double(whole)
   }
+}
+
+/// A review exception held by reference, so an item without one spends a pointer on it.
+final class ExceptionBox: Hashable, Sendable {
+  let value: ReviewException
+
+  init(_ value: ReviewException) {
+    self.value = value
+  }
+
+  static func == (lhs: ExceptionBox, rhs: ExceptionBox) -> Bool { lhs.value == rhs.value }
+
+  func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }

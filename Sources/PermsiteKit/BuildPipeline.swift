@@ -99,8 +99,14 @@ public struct BuildPipeline {
       logger.info("up to date: nothing the site is built from changed since it was published")
       return BuildSummary(recorded: [], files: 0, report: nil)
     }
-    let report = try step("analyse") {
+    let timeline = try step("load history") {
       let timeline = try store.timeline()
+      return (
+        timeline,
+        "\(timeline.snapshots.count) snapshots, \(timeline.principals.count) principals, \(timeline.items.count) items"
+      )
+    }
+    let report = try step("analyse") {
       let report = try Analyzer.report(
         from: timeline,
         settings: AnalysisSettings(
