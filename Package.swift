@@ -77,7 +77,8 @@ let package = Package(
       name: "HistoryTests", dependencies: ["History", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Model"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts"], resources: [.copy("Golden")]),
-    .testTarget(name: "SiteTests", dependencies: ["Site", "Analysis", "Model"], exclude: ["Golden"]),
+    .testTarget(
+      name: "SiteTests", dependencies: ["Site", "Analysis", "Model", "TemplateEngine"], exclude: ["Golden"]),
     .testTarget(name: "SampleTests", dependencies: ["Sample", "Model"]),
     .testTarget(name: "TemplateEngineTests", dependencies: ["TemplateEngine"], resources: [.copy("Spec")]),
     .testTarget(

@@ -19,6 +19,11 @@ struct VisibleBidiEscaper: TemplateEscaper {
     of text: UnsafeBufferPointer<UInt8>, into output: inout TemplateOutput,
     _ append: (UnsafeBufferPointer<UInt8>, inout TemplateOutput) -> Void
   ) {
+    // Nearly all text is ASCII, which holds no control: checked eight bytes at a time.
+    if Self.isASCII(text) {
+      append(text, &output)
+      return
+    }
     var runStart = 0
     var index = 0
     while index < text.count {
@@ -35,6 +40,23 @@ struct VisibleBidiEscaper: TemplateEscaper {
       runStart = index
     }
     append(UnsafeBufferPointer(rebasing: text[runStart..<text.count]), &output)
+  }
+
+  /// Whether every byte is below 0x80.
+  private static func isASCII(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = text.baseAddress else { return true }
+    let raw = UnsafeRawPointer(base)
+    var offset = 0
+    var high: UInt64 = 0
+    while offset + 8 <= text.count {
+      high |= raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+      offset += 8
+    }
+    while offset < text.count {
+      high |= UInt64(text[offset])
+      offset += 1
+    }
+    return high & 0x8080_8080_8080_8080 == 0
   }
 
   /// The code point of the bidirectional control starting at `index`, if one does.

@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import TemplateEngine
 import Testing
 
 @testable import Site
@@ -206,5 +207,21 @@ import Testing
   @Test func emptySides() {
     #expect(LineDiff.lines(from: "", to: "a").map(\.change) == [.added])
     #expect(LineDiff.lines(from: "a\nb", to: "").map(\.change) == [.removed, .removed])
+  }
+}
+
+@Suite struct VisibleBidiEscaperTests {
+  @Test func controlsAnywhereInLongTextBecomeMarksAndTheRestIsEscaped() throws {
+    let library = try TemplateLibrary(
+      templates: ["page": "{{text}}|{{{text}}}"], escaper: VisibleBidiEscaper())
+    for prefix in ["", "a", "abcdefg", "abcdefgh", String(repeating: "x", count: 37)] {
+      let text = prefix + "<\u{202E}b\u{061C}é\u{2066}"
+      let expected = prefix + "&lt;[U+202E]b[U+061C]é[U+2066]|" + prefix + "<[U+202E]b[U+061C]é[U+2066]"
+      #expect(try library.render("page", with: TemplateDictionary(["text": .string(text)])) == expected)
+    }
+    let ascii = String(repeating: "plain & simple ", count: 9)
+    #expect(
+      try library.render("page", with: TemplateDictionary(["text": .string(ascii)]))
+        == ascii.replacingOccurrences(of: "&", with: "&amp;") + "|" + ascii)
   }
 }
