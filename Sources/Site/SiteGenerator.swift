@@ -247,8 +247,8 @@ struct SiteRendering: Sendable {
     }
     let export = TeamExport(team: team).files
     let dataPath = "data/teams/" + builder.paths.teamFolder(team.team.id).dropFirst("teams/".count)
-    files.append(OutputFile(path: dataPath + ".csv", text: export.csv))
-    files.append(OutputFile(path: dataPath + ".json", text: export.json))
+    files.append(OutputFile(path: dataPath + ".csv", contents: export.csv))
+    files.append(OutputFile(path: dataPath + ".json", contents: export.json))
     files.append(
       OutputFile(
         path: builder.feedPath(team),

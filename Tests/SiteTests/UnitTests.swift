@@ -76,8 +76,8 @@ import Testing
     var team = try #require(report.teams.first)
     team.principals = []
     let files = TeamExport(team: team).files
-    #expect(files.json == "[]\n")
-    #expect(files.csv == TeamExport.columns.joined(separator: ",") + "\r\n")
+    #expect(String(decoding: files.json, as: UTF8.self) == "[]\n")
+    #expect(String(decoding: files.csv, as: UTF8.self) == TeamExport.columns.joined(separator: ",") + "\r\n")
   }
 }
 
