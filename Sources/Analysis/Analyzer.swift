@@ -170,8 +170,7 @@ struct AnalysisContext {
       if let reference {
         teamChanges += ChangeLog.newlyOverdue(principals, teamID: team.id, since: snapshots[reference])
       }
-      let changes = Changes(since: reference.map { snapshots[$0] }, entries: ChangeLog.sorted(teamChanges))
-      allChanges += changes.entries
+      allChanges += teamChanges
       for report in principals {
         for item in report.items where !item.isAccepted {
           oldest.offer(item, of: report.principal, teamID: team.id)
@@ -205,7 +204,7 @@ struct AnalysisContext {
           team: team, totals: totals, quarters: flow.metrics(team: index, ranges: quarters),
           openOverTime: zip(snapshots, openOverTime.byTeam[index]).map { DayCount(day: $0, count: $1) },
           byService: state.byService(team: index), principals: principals, checklist: checklist,
-          previousChecklist: previousChecklist, changes: changes))
+          previousChecklist: previousChecklist))
     }
     var totals = state.totals(team: nil)
     totals.identifiedThisQuarter = flow.identified.last![currentQuarter]
@@ -221,7 +220,14 @@ struct AnalysisContext {
       quarters: flow.metrics(team: nil, ranges: quarters),
       openOverTime: zip(snapshots, openOverTime.organisation).map { DayCount(day: $0, count: $1) },
       teams: teamReports, dataProblems: dataProblems)
-    report.changes = Changes(since: reference.map { snapshots[$0] }, entries: ChangeLog.sorted(allChanges))
+    // Sorted once for everyone; each team's share keeps that order.
+    let since = reference.map { snapshots[$0] }
+    report.changes = Changes(since: since, entries: ChangeLog.sorted(allChanges))
+    let changesOfTeam = Dictionary(grouping: report.changes.entries, by: \.teamID)
+    for index in report.teams.indices {
+      report.teams[index].changes = Changes(
+        since: since, entries: changesOfTeam[report.teams[index].team.id] ?? [])
+    }
     report.oldestItems = oldest.items
     report.freshness = FreshnessCheck.freshness(context: self, today: settings.today ?? snapshots[current])
     if current < timeline.details.count {
