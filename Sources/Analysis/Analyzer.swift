@@ -135,76 +135,28 @@ struct AnalysisContext {
           reference.map { ChangeLog.changes(context: self, since: $0) } ?? [:]
         )
       })
+    // Grouped once: filtering every team's principals out of the whole list would be teams × principals.
+    let shared = TeamInputs(
+      state: state, flow: flow, openOverTime: openOverTime, changesByTeam: changesByTeam,
+      reportsOfTeam: Dictionary(grouping: state.principalReports, by: \.teamID),
+      previousReportsOfTeam: previousState.map { Dictionary(grouping: $0.principalReports, by: \.teamID) },
+      previousSnapshot: previousSnapshot, reference: reference)
+    // Teams are independent of one another: both cores take teams, and the results are gathered in
+    // file order.
+    let outcomes = Concurrently.map(count: teams.count) { teamOutcome($0, shared) }
     var dataProblems = settings.problems
     var organisationExcepted = 0
     var organisationOverdue = 0
     var allChanges: [Change] = []
     var oldest = OldestItems(limit: 10)
-
-    // Grouped once: filtering every team's principals out of the whole list would be teams × principals.
-    let reportsOfTeam = Dictionary(grouping: state.principalReports, by: \.teamID)
-    let previousReportsOfTeam = previousState.map { Dictionary(grouping: $0.principalReports, by: \.teamID) }
     var teamReports: [TeamReport] = []
-    for (index, team) in teams.enumerated() {
-      let isUnowned = index == teams.count - 1
-      let exceptions =
-        isUnowned
-        ? []
-        : ReviewExceptions.exceptions(
-          team: team.id, upTo: quarters.quarters[currentQuarter], reviews: settings.reviews)
-      let principals = ReviewExceptions.apply(
-        exceptions, to: reportsOfTeam[team.id] ?? [], on: snapshots[current])
-      if isUnowned && principals.isEmpty && state.inventoryCount[index].principals == 0 { continue }
-      var totals = state.totals(team: index)
-      totals.identifiedThisQuarter = flow.identified[index][currentQuarter]
-      totals.removedThisQuarter = flow.removed[index][currentQuarter]
-      totals.exceptedPermissions =
-        principals.flatMap(\.items).filter {
-          $0.kind == .permission && !$0.isAccepted && !$0.isOutstanding
-        }.count
-      organisationExcepted += totals.exceptedPermissions
-      totals.overduePermissions =
-        principals.flatMap(\.items).filter { $0.kind == .permission && $0.isOverdue }.count
-      organisationOverdue += totals.overduePermissions
-      var teamChanges = changesByTeam[index] ?? []
-      if let reference {
-        teamChanges += ChangeLog.newlyOverdue(principals, teamID: team.id, since: snapshots[reference])
-      }
-      allChanges += teamChanges
-      for report in principals {
-        for item in report.items where !item.isAccepted {
-          oldest.offer(item, of: report.principal, teamID: team.id)
-        }
-      }
-      var checklist = ChecklistProgress(quarter: quarters.quarters[currentQuarter], entries: [])
-      var previousChecklist: ChecklistProgress?
-      // Nobody reviews the unowned group: it has no champion and so no checklist.
-      if !isUnowned {
-        if let previousReportsOfTeam, let previousSnapshot {
-          let quarter = quarters.quarters[currentQuarter - 1]
-          let earlier = ReviewExceptions.apply(
-            ReviewExceptions.exceptions(team: team.id, upTo: quarter, reviews: settings.reviews),
-            to: previousReportsOfTeam[team.id] ?? [],
-            on: snapshots[previousSnapshot])
-          var ignored: [DataProblem] = []
-          previousChecklist = ChecklistBuilder.progress(
-            .init(
-              team: team, quarter: quarter, principals: earlier, day: snapshots[previousSnapshot],
-              previous: nil),
-            settings: settings, problems: &ignored)
-        }
-        checklist = ChecklistBuilder.progress(
-          .init(
-            team: team, quarter: quarters.quarters[currentQuarter], principals: principals,
-            day: snapshots[current],
-            previous: previousChecklist), settings: settings, problems: &dataProblems)
-      }
-      teamReports.append(
-        TeamReport(
-          team: team, totals: totals, quarters: flow.metrics(team: index, ranges: quarters),
-          openOverTime: zip(snapshots, openOverTime.byTeam[index]).map { DayCount(day: $0, count: $1) },
-          byService: state.byService(team: index), principals: principals, checklist: checklist,
-          previousChecklist: previousChecklist))
+    for outcome in outcomes.compactMap({ $0 }) {
+      teamReports.append(outcome.report)
+      organisationExcepted += outcome.report.totals.exceptedPermissions
+      organisationOverdue += outcome.report.totals.overduePermissions
+      allChanges += outcome.changes
+      dataProblems += outcome.problems
+      for item in outcome.oldest.items { oldest.offer(item.item, of: item.principal, teamID: item.teamID) }
     }
     var totals = state.totals(team: nil)
     totals.identifiedThisQuarter = flow.identified.last![currentQuarter]
@@ -239,6 +191,101 @@ struct AnalysisContext {
     return report
   }
 
+}
+
+/// What every team's share of the report is worked out from.
+struct TeamInputs: Sendable {
+  let state: CurrentState
+  let flow: QuarterFlow
+  let openOverTime: OpenOverTime
+  let changesByTeam: [Int: [Change]]
+  let reportsOfTeam: [String: [PrincipalReport]]
+  let previousReportsOfTeam: [String: [PrincipalReport]]?
+  let previousSnapshot: Int?
+  let reference: Int?
+}
+
+/// One team's share of the report, and what it adds to the organisation's.
+struct TeamOutcome: Sendable {
+  var report: TeamReport
+  var changes: [Change]
+  var oldest: OldestItems
+  var problems: [DataProblem]
+}
+
+extension AnalysisContext {
+  /// The report of the team at `index` (the unowned group last); nil for an empty unowned group.
+  func teamOutcome(_ index: Int, _ inputs: TeamInputs) -> TeamOutcome? {
+    let team = teams[index]
+    let currentQuarter = quarters.quarters.count - 1
+    let isUnowned = index == teams.count - 1
+    let exceptions =
+      isUnowned
+      ? []
+      : ReviewExceptions.exceptions(
+        team: team.id, upTo: quarters.quarters[currentQuarter], reviews: settings.reviews)
+    let principals = ReviewExceptions.apply(
+      exceptions, to: inputs.reportsOfTeam[team.id] ?? [], on: snapshots[current])
+    if isUnowned && principals.isEmpty && inputs.state.inventoryCount[index].principals == 0 { return nil }
+    var totals = inputs.state.totals(team: index)
+    totals.identifiedThisQuarter = inputs.flow.identified[index][currentQuarter]
+    totals.removedThisQuarter = inputs.flow.removed[index][currentQuarter]
+    var oldest = OldestItems(limit: 10)
+    for report in principals {
+      for item in report.items where item.kind == .permission {
+        if !item.isAccepted && !item.isOutstanding { totals.exceptedPermissions += 1 }
+        if item.isOverdue { totals.overduePermissions += 1 }
+      }
+      for item in report.items where !item.isAccepted {
+        oldest.offer(item, of: report.principal, teamID: team.id)
+      }
+    }
+    var changes = inputs.changesByTeam[index] ?? []
+    if let reference = inputs.reference {
+      changes += ChangeLog.newlyOverdue(principals, teamID: team.id, since: snapshots[reference])
+    }
+    var problems: [DataProblem] = []
+    let (checklist, previousChecklist) = checklists(
+      of: team, isUnowned: isUnowned, principals, inputs, &problems)
+    let report = TeamReport(
+      team: team, totals: totals, quarters: inputs.flow.metrics(team: index, ranges: quarters),
+      openOverTime: zip(snapshots, inputs.openOverTime.byTeam[index]).map { DayCount(day: $0, count: $1) },
+      byService: inputs.state.byService(team: index), principals: principals, checklist: checklist,
+      previousChecklist: previousChecklist)
+    return TeamOutcome(report: report, changes: changes, oldest: oldest, problems: problems)
+  }
+
+  /// The team's checklist for the current quarter and, when there was one, the previous; nobody
+  /// reviews the unowned group, which has no champion and so no checklist.
+  private func checklists(
+    of team: Team, isUnowned: Bool, _ principals: [PrincipalReport], _ inputs: TeamInputs,
+    _ problems: inout [DataProblem]
+  ) -> (ChecklistProgress, ChecklistProgress?) {
+    let currentQuarter = quarters.quarters.count - 1
+    guard !isUnowned else {
+      return (ChecklistProgress(quarter: quarters.quarters[currentQuarter], entries: []), nil)
+    }
+    var previousChecklist: ChecklistProgress?
+    if let previousReportsOfTeam = inputs.previousReportsOfTeam,
+      let previousSnapshot = inputs.previousSnapshot
+    {
+      let quarter = quarters.quarters[currentQuarter - 1]
+      let earlier = ReviewExceptions.apply(
+        ReviewExceptions.exceptions(team: team.id, upTo: quarter, reviews: settings.reviews),
+        to: previousReportsOfTeam[team.id] ?? [], on: snapshots[previousSnapshot])
+      var ignored: [DataProblem] = []
+      previousChecklist = ChecklistBuilder.progress(
+        .init(
+          team: team, quarter: quarter, principals: earlier, day: snapshots[previousSnapshot], previous: nil),
+        settings: settings, problems: &ignored)
+    }
+    let checklist = ChecklistBuilder.progress(
+      .init(
+        team: team, quarter: quarters.quarters[currentQuarter], principals: principals,
+        day: snapshots[current],
+        previous: previousChecklist), settings: settings, problems: &problems)
+    return (checklist, previousChecklist)
+  }
 }
 
 extension AnalysisContext {
@@ -437,6 +484,37 @@ enum Concurrently {
       if index == 0 { results.set(first: first()) } else { results.set(second: second()) }
     }
     return results.values
+  }
+}
+
+extension Concurrently {
+  /// `transform` of every index in `0..<count`, computed on all cores, in index order.
+  static func map<T: Sendable>(count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+    let slots = Slots<T>(count: count)
+    DispatchQueue.concurrentPerform(iterations: count) { slots.set($0, transform($0)) }
+    return slots.values
+  }
+}
+
+/// Results filled in by several threads, one slot each; the lock makes each write visible.
+private final class Slots<T: Sendable>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var slots: [T?]
+
+  init(count: Int) {
+    slots = Array(repeating: nil, count: count)
+  }
+
+  func set(_ index: Int, _ value: T) {
+    lock.lock()
+    slots[index] = value
+    lock.unlock()
+  }
+
+  var values: [T] {
+    lock.lock()
+    defer { lock.unlock() }
+    return slots.map { $0! }
   }
 }
 
