@@ -11,72 +11,126 @@ struct TeamExport {
     "last_used", "days_open", "overdue", "status", "exception_until", "exception_approver",
   ]
 
-  /// Calls `body` with each row, principals in page order, each principal's items in page order.
-  func forEachRow(_ body: ([String]) -> Void) {
-    // A handful of source combinations name every row: joined once each.
-    var sourceNames: [SourceSet: String] = [:]
-    for report in team.principals {
-      for item in report.items + report.acceptedItems {
-        let status: String
-        if item.isAccepted {
-          status = "accepted"
-        } else if item.reviewException != nil {
-          status = item.exceptionExpired ? "exception expired" : "kept on purpose"
-        } else {
-          status = "open"
-        }
-        body([
-          team.team.id, report.principal.arn, report.principal.name, report.principal.accountID,
-          item.kind.rawValue,
-          item.displayName,
-          sourceNames[item.sources]
-            ?? {
-              let names = item.sources.names.joined(separator: "; ")
-              sourceNames[item.sources] = names
-              return names
-            }(), item.openSince.iso,
-          item.lastUsedOn?.iso ?? "", String(item.daysOpen), item.isOverdue ? "yes" : "no", status,
-          item.reviewException?.expires.iso ?? "", item.reviewException?.approver ?? "",
-        ])
-      }
-    }
-  }
-
   /// RFC 4180 CSV in UTF-8 with CRLF line ends, where cells that a spreadsheet would run as a
   /// formula are neutralised with a leading apostrophe; and the same rows as a JSON array of
-  /// objects. Both from one pass: a large team has hundreds of thousands of rows.
-  /// The JSON has one row object per line: a large team's export runs to hundreds of thousands of
-  /// rows, and indenting every member would double its size.
+  /// objects, one row object per line (indenting every member would double the size). Rows go
+  /// principal by principal in page order, each principal's items in page order.
   var files: (csv: [UInt8], json: [UInt8]) {
-    // Bytes rather than strings: the exports are the largest files of the site, and a string
-    // would be copied once more on its way to the disk.
+    // Bytes rather than strings, and each principal's own cells encoded once for all its rows: a
+    // large organisation's exports hold a million rows and are the largest files of the site.
     var csv = Array((Self.columns.map(Self.cell).joined(separator: ",") + "\r\n").utf8)
     var json: [UInt8] = [UInt8(ascii: "[")]
     var isFirst = true
-    forEachRow { row in
-      for (index, value) in row.enumerated() {
-        if index > 0 { csv.append(UInt8(ascii: ",")) }
-        csv.append(contentsOf: Self.cell(value).utf8)
+    // A handful of source combinations name every row: encoded once each.
+    var sourceCells: [SourceSet: (csv: [UInt8], json: [UInt8])] = [:]
+    for report in team.principals {
+      var csvPrefix: [UInt8] = []
+      var jsonPrefix: [UInt8] = []
+      let principal = report.principal
+      for (column, value) in zip(
+        Self.columns, [team.team.id, principal.arn, principal.name, principal.accountID])
+      {
+        Self.appendCSV(value, to: &csvPrefix)
+        csvPrefix.append(UInt8(ascii: ","))
+        Self.appendJSONMember(column, value, first: column == "team", to: &jsonPrefix)
       }
-      csv.append(contentsOf: "\r\n".utf8)
-      json.append(contentsOf: (isFirst ? "\n{" : ",\n{").utf8)
-      isFirst = false
-      for (index, (column, value)) in zip(Self.columns, row).enumerated() {
-        json.append(contentsOf: (index > 0 ? ",\"" : "\"").utf8)
-        json.append(contentsOf: column.utf8)
-        json.append(contentsOf: "\":".utf8)
-        if column == "days_open" {
-          json.append(contentsOf: String(Int(value) ?? 0).utf8)
-        } else if column == "overdue" {
-          json.append(contentsOf: (value == "yes" ? "true" : "false").utf8)
-        } else {
-          json.append(contentsOf: (value.isEmpty ? "null" : JSONWriter.quoted(value)).utf8)
+      for items in [report.items, report.acceptedItems] {
+        for item in items {
+          let sources =
+            sourceCells[item.sources]
+            ?? {
+              let names = item.sources.names.joined(separator: "; ")
+              var cells: (csv: [UInt8], json: [UInt8]) = ([], [])
+              Self.appendCSV(names, to: &cells.csv)
+              Self.appendJSONMember("sources", names, first: false, to: &cells.json)
+              sourceCells[item.sources] = cells
+              return cells
+            }()
+          let status: String
+          if item.isAccepted {
+            status = "accepted"
+          } else if item.reviewException != nil {
+            status = item.exceptionExpired ? "exception expired" : "kept on purpose"
+          } else {
+            status = "open"
+          }
+          let firstSeen = item.openSince.iso
+          let lastUsed = item.lastUsedOn?.iso ?? ""
+          let days = String(item.daysOpen)
+          let exceptionUntil = item.reviewException?.expires.iso ?? ""
+          let approver = item.reviewException?.approver ?? ""
+
+          csv.append(contentsOf: csvPrefix)
+          Self.appendCSV(item.kind.rawValue, to: &csv)
+          csv.append(UInt8(ascii: ","))
+          Self.appendCSV(item.displayName, to: &csv)
+          csv.append(UInt8(ascii: ","))
+          csv.append(contentsOf: sources.csv)
+          for value in [
+            firstSeen, lastUsed, days, item.isOverdue ? "yes" : "no", status, exceptionUntil, approver,
+          ] {
+            csv.append(UInt8(ascii: ","))
+            Self.appendCSV(value, to: &csv)
+          }
+          csv.append(contentsOf: "\r\n".utf8)
+
+          json.append(contentsOf: (isFirst ? "\n{" : ",\n{").utf8)
+          isFirst = false
+          json.append(contentsOf: jsonPrefix)
+          Self.appendJSONMember("kind", item.kind.rawValue, first: false, to: &json)
+          Self.appendJSONMember("permission", item.displayName, first: false, to: &json)
+          json.append(contentsOf: sources.json)
+          Self.appendJSONMember("first_seen", firstSeen, first: false, to: &json)
+          Self.appendJSONMember("last_used", lastUsed, first: false, to: &json)
+          json.append(contentsOf: ",\"days_open\":".utf8)
+          json.append(contentsOf: days.utf8)
+          json.append(contentsOf: (item.isOverdue ? ",\"overdue\":true" : ",\"overdue\":false").utf8)
+          Self.appendJSONMember("status", status, first: false, to: &json)
+          Self.appendJSONMember("exception_until", exceptionUntil, first: false, to: &json)
+          Self.appendJSONMember("exception_approver", approver, first: false, to: &json)
+          json.append(UInt8(ascii: "}"))
         }
       }
-      json.append(UInt8(ascii: "}"))
     }
     json.append(contentsOf: (isFirst ? "]\n" : "\n]\n").utf8)
     return (csv, json)
+  }
+
+  /// A cell as `cell(_:)` makes it, appended without building a string for the plain case.
+  private static func appendCSV(_ value: String, to bytes: inout [UInt8]) {
+    var isPlain = true
+    for byte in value.utf8 where byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D {
+      isPlain = false
+      break
+    }
+    if isPlain, let first = value.utf8.first {
+      isPlain = !(first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09)
+    }
+    if isPlain {
+      bytes.append(contentsOf: value.utf8)
+    } else {
+      bytes.append(contentsOf: cell(value).utf8)
+    }
+  }
+
+  /// `"column":"value"` (or `null` for an empty value), preceded by a comma unless it is the first.
+  private static func appendJSONMember(
+    _ column: String, _ value: String, first: Bool, to bytes: inout [UInt8]
+  ) {
+    bytes.append(contentsOf: (first ? "\"" : ",\"").utf8)
+    bytes.append(contentsOf: column.utf8)
+    bytes.append(contentsOf: "\":".utf8)
+    if value.isEmpty {
+      bytes.append(contentsOf: "null".utf8)
+    } else if value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0xE2 }
+    ) {
+      bytes.append(contentsOf: JSONWriter.quoted(value).utf8)
+    } else {
+      // What `JSONWriter.quoted` gives for text with nothing to escape, without the string.
+      bytes.append(UInt8(ascii: "\""))
+      bytes.append(contentsOf: value.utf8)
+      bytes.append(UInt8(ascii: "\""))
+    }
   }
 
   static func cell(_ value: String) -> String {
