@@ -126,12 +126,12 @@ struct AnalysisContext {
     let reference = ChangeLog.reference(context: self)
     // Each of these passes reads the whole timeline and none needs another: one core takes the
     // current state, the other everything else.
-    let (state, (flow, openOverTime, previousState, changesByTeam)) = Concurrently.both(
+    let (state, (flow, openOverTime, previousChecklists, changesByTeam)) = Concurrently.both(
       { CurrentState.compute(context: self, at: current) },
       {
         (
           QuarterFlow.compute(context: self), OpenOverTime.compute(context: self),
-          previousSnapshot.map { CurrentState.compute(context: self, at: $0) },
+          previousSnapshot.map { checklistsOfPreviousQuarter(at: $0) },
           reference.map { ChangeLog.changes(context: self, since: $0) } ?? [:]
         )
       })
@@ -139,8 +139,7 @@ struct AnalysisContext {
     let shared = TeamInputs(
       state: state, flow: flow, openOverTime: openOverTime, changesByTeam: changesByTeam,
       reportsOfTeam: Dictionary(grouping: state.principalReports, by: \.teamID),
-      previousReportsOfTeam: previousState.map { Dictionary(grouping: $0.principalReports, by: \.teamID) },
-      previousSnapshot: previousSnapshot, reference: reference)
+      previousChecklists: previousChecklists, reference: reference)
     // Teams are independent of one another: both cores take teams, and the results are gathered in
     // file order.
     let outcomes = Concurrently.map(count: teams.count) { teamOutcome($0, shared) }
@@ -175,6 +174,9 @@ struct AnalysisContext {
     // Sorted once for everyone; each team's share keeps that order.
     let since = reference.map { snapshots[$0] }
     report.changes = Changes(since: since, entries: ChangeLog.sorted(allChanges))
+    // Hundreds of thousands of changes at the size of a large organisation: the unsorted copy goes
+    // before the teams' shares are made.
+    allChanges = []
     let changesOfTeam = Dictionary(grouping: report.changes.entries, by: \.teamID)
     for index in report.teams.indices {
       report.teams[index].changes = Changes(
@@ -200,8 +202,8 @@ struct TeamInputs: Sendable {
   let openOverTime: OpenOverTime
   let changesByTeam: [Int: [Change]]
   let reportsOfTeam: [String: [PrincipalReport]]
-  let previousReportsOfTeam: [String: [PrincipalReport]]?
-  let previousSnapshot: Int?
+  /// Each team's checklist of the previous quarter, by team index; nil when there was none.
+  let previousChecklists: [ChecklistProgress?]?
   let reference: Int?
 }
 
@@ -246,7 +248,7 @@ extension AnalysisContext {
     }
     var problems: [DataProblem] = []
     let (checklist, previousChecklist) = checklists(
-      of: team, isUnowned: isUnowned, principals, inputs, &problems)
+      of: team, at: index, isUnowned: isUnowned, principals, inputs, &problems)
     let report = TeamReport(
       team: team, totals: totals, quarters: inputs.flow.metrics(team: index, ranges: quarters),
       openOverTime: zip(snapshots, inputs.openOverTime.byTeam[index]).map { DayCount(day: $0, count: $1) },
@@ -258,33 +260,44 @@ extension AnalysisContext {
   /// The team's checklist for the current quarter and, when there was one, the previous; nobody
   /// reviews the unowned group, which has no champion and so no checklist.
   private func checklists(
-    of team: Team, isUnowned: Bool, _ principals: [PrincipalReport], _ inputs: TeamInputs,
+    of team: Team, at index: Int, isUnowned: Bool, _ principals: [PrincipalReport], _ inputs: TeamInputs,
     _ problems: inout [DataProblem]
   ) -> (ChecklistProgress, ChecklistProgress?) {
     let currentQuarter = quarters.quarters.count - 1
     guard !isUnowned else {
       return (ChecklistProgress(quarter: quarters.quarters[currentQuarter], entries: []), nil)
     }
-    var previousChecklist: ChecklistProgress?
-    if let previousReportsOfTeam = inputs.previousReportsOfTeam,
-      let previousSnapshot = inputs.previousSnapshot
-    {
-      let quarter = quarters.quarters[currentQuarter - 1]
-      let earlier = ReviewExceptions.apply(
-        ReviewExceptions.exceptions(team: team.id, upTo: quarter, reviews: settings.reviews),
-        to: previousReportsOfTeam[team.id] ?? [], on: snapshots[previousSnapshot])
-      var ignored: [DataProblem] = []
-      previousChecklist = ChecklistBuilder.progress(
-        .init(
-          team: team, quarter: quarter, principals: earlier, day: snapshots[previousSnapshot], previous: nil),
-        settings: settings, problems: &ignored)
-    }
+    let previousChecklist = inputs.previousChecklists?[index] ?? nil
     let checklist = ChecklistBuilder.progress(
       .init(
         team: team, quarter: quarters.quarters[currentQuarter], principals: principals,
         day: snapshots[current],
         previous: previousChecklist), settings: settings, problems: &problems)
     return (checklist, previousChecklist)
+  }
+}
+
+extension AnalysisContext {
+  /// Every team's checklist of the previous quarter, by team index (nil for the unowned group),
+  /// from the state at that quarter's last snapshot. The state is dropped as soon as they are
+  /// made: it holds as many items as the current one, and keeping both to the end of the analysis
+  /// was the largest part of a large organisation's peak memory.
+  func checklistsOfPreviousQuarter(at snapshot: Int) -> [ChecklistProgress?] {
+    let state = CurrentState.compute(context: self, at: snapshot)
+    let reportsOfTeam = Dictionary(grouping: state.principalReports, by: \.teamID)
+    let quarter = quarters.quarters[quarters.quarters.count - 2]
+    return teams.indices.map { index in
+      guard index < teams.count - 1 else { return nil }
+      let team = teams[index]
+      let principals = ReviewExceptions.apply(
+        ReviewExceptions.exceptions(team: team.id, upTo: quarter, reviews: settings.reviews),
+        to: reportsOfTeam[team.id] ?? [], on: snapshots[snapshot])
+      // Problems in the previous quarter's sign-offs were reported when it was current.
+      var ignored: [DataProblem] = []
+      return ChecklistBuilder.progress(
+        .init(team: team, quarter: quarter, principals: principals, day: snapshots[snapshot], previous: nil),
+        settings: settings, problems: &ignored)
+    }
   }
 }
 

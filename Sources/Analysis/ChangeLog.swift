@@ -20,6 +20,8 @@ enum ChangeLog {
     let timeline = context.timeline
     let current = context.current
     var byTeam: [Int: [Change]] = [:]
+    var holders = [PrincipalHolder?](repeating: nil, count: timeline.principals.count)
+    var names = DisplayNames()
     var position = 0
     let intervals = timeline.intervals
     while position < intervals.count {
@@ -31,12 +33,14 @@ enum ChangeLog {
       if tracked.kind == .permission {
         let runs = intervals[position..<end].filter { $0.first <= current }
         let principal = timeline.principals[tracked.principal]
+        let holder = holders[tracked.principal] ?? PrincipalHolder(principal)
+        holders[tracked.principal] = holder
         let team = context.teamOfPrincipal[tracked.principal]
-        let access = tracked.access(principalARN: principal.arn).displayName
+        let access = names.name(of: tracked, principalARN: principal.arn)
         func record(_ kind: Change.Kind, at snapshot: Int) {
           byTeam[team, default: []].append(
             Change(
-              kind: kind, principal: principal, teamID: context.teams[team].id, access: access,
+              kind: kind, holder: holder, teamID: context.teams[team].id, access: access,
               day: context.snapshots[snapshot]))
         }
         // Whether an earlier open run ended in a removal (resolved or gone, not accepted).
@@ -74,9 +78,11 @@ enum ChangeLog {
   static func newlyOverdue(_ principals: [PrincipalReport], teamID: String, since reference: Day) -> [Change]
   {
     principals.flatMap { report in
-      report.items.filter { $0.isOverdue && $0.overdueOn > reference }.map {
+      let overdue = report.items.filter { $0.isOverdue && $0.overdueOn > reference }
+      let holder = overdue.isEmpty ? nil : PrincipalHolder(report.principal)
+      return overdue.map {
         Change(
-          kind: .overdue, principal: report.principal, teamID: teamID, access: $0.displayName,
+          kind: .overdue, holder: holder!, teamID: teamID, access: $0.displayName,
           day: $0.overdueOn)
       }
     }
@@ -84,8 +90,8 @@ enum ChangeLog {
 
   /// Newest first, then by principal and access, so pages and feeds read the same every build.
   static func sorted(_ changes: [Change]) -> [Change] {
-    // Positions are sorted rather than the changes themselves: each change carries a whole
-    // principal, and there may be hundreds of thousands of them to move around.
+    // Positions are sorted rather than the changes themselves: there may be hundreds of thousands
+    // of them to move around.
     changes.indices.sorted { a, b in
       let first = changes[a]
       let second = changes[b]

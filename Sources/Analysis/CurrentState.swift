@@ -76,6 +76,7 @@ struct CurrentState {
     let timeline = context.timeline
     let today = context.snapshots[current]
     var itemsOfPrincipal = [[OpenItem]](repeating: [], count: timeline.principals.count)
+    var names = DisplayNames()
     for run in timeline.intervals where run.first <= current && run.last >= current && run.status != .resolved
     {
       let item = timeline.items[run.item]
@@ -86,7 +87,7 @@ struct CurrentState {
       itemsOfPrincipal[item.principal].append(
         OpenItem(
           kind: item.kind, service: item.service, detail: item.detail,
-          displayName: item.access(principalARN: principal.arn).displayName, lastUsedOn: item.lastUsedOn,
+          displayName: names.name(of: item, principalARN: principal.arn), lastUsedOn: item.lastUsedOn,
           openSince: openSince, daysOpen: today.days(since: openSince), isAccepted: run.status == .archived,
           findingID: item.findingID, principalKind: principal.kind, sources: item.sources,
           daysPastDeadline: today.days(since: openSince) - context.settings.removalDeadlineDays))
@@ -168,5 +169,25 @@ extension Totals {
     unusedPasswords += counts.unusedPasswords
     findingsWithoutDetails += counts.findingsWithoutDetails
     acceptedPermissions += counts.acceptedPermissions
+  }
+}
+
+/// Display names made once per distinct permission: a large organisation's million open items name
+/// a few thousand distinct permissions, and a string of their own for each cost tens of megabytes.
+struct DisplayNames {
+  private struct Permission: Hashable {
+    let service: String
+    let detail: String
+  }
+  private var names: [Permission: String] = [:]
+
+  /// The item's `UnusedAccess.displayName`, shared with every other item naming the same permission.
+  mutating func name(of item: TrackedItem, principalARN: String) -> String {
+    guard item.kind == .permission else { return item.access(principalARN: principalARN).displayName }
+    let permission = Permission(service: item.service, detail: item.detail)
+    if let name = names[permission] { return name }
+    let name = item.access(principalARN: principalARN).displayName
+    names[permission] = name
+    return name
   }
 }

@@ -314,13 +314,49 @@ public struct Change: Hashable, Sendable {
   /// What happened.
   public var kind: Kind
   /// The principal holding the permission.
-  public var principal: Principal
+  public var principal: Principal {
+    get { holder.principal }
+    set { holder = PrincipalHolder(newValue) }
+  }
+  // Shared by every change of one principal: a large organisation has hundreds of thousands of
+  // changes, and a whole principal inside each made them three times the size.
+  var holder: PrincipalHolder
   /// The owning team's id.
   public var teamID: String
   /// `s3:GetObject`, `access key AKIA...`, ...
   public var access: String
   /// The snapshot day it happened on (for overdue: the day the deadline passed).
   public var day: Day
+
+  /// A change with every field given.
+  public init(kind: Kind, principal: Principal, teamID: String, access: String, day: Day) {
+    self.init(kind: kind, holder: PrincipalHolder(principal), teamID: teamID, access: access, day: day)
+  }
+
+  init(kind: Kind, holder: PrincipalHolder, teamID: String, access: String, day: Day) {
+    self.kind = kind
+    self.holder = holder
+    self.teamID = teamID
+    self.access = access
+    self.day = day
+  }
+}
+
+/// A principal kept once and shared by the changes that name it; compared by value.
+final class PrincipalHolder: Hashable, Sendable {
+  let principal: Principal
+
+  init(_ principal: Principal) {
+    self.principal = principal
+  }
+
+  static func == (a: PrincipalHolder, b: PrincipalHolder) -> Bool {
+    a === b || a.principal == b.principal
+  }
+
+  func hash(into hasher: inout Hasher) {
+    hasher.combine(principal)
+  }
 }
 
 /// What changed since a reference snapshot.
