@@ -45,9 +45,25 @@ enum FileListing {
   }
 
   private static func collect(_ folder: URL, prefix: String, into entries: inout [Entry]) throws {
-    for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where !name.hasPrefix(".") {
-      let url = folder.appendingPathComponent(name)
-      if isFolder(url) {
+    // `readdir` names each entry's type, so most need no `stat` of their own: every build lists
+    // every snapshot folder, tens of thousands of files in a large organisation.
+    guard let handle = opendir(folder.path) else {
+      _ = try FileManager.default.contentsOfDirectory(atPath: folder.path)  // for Foundation's error
+      return
+    }
+    defer { closedir(handle) }
+    while let entry = readdir(handle) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) {
+        String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+      }
+      guard !name.hasPrefix(".") else { continue }
+      let type = Int32(entry.pointee.d_type)
+      // Links and file systems that do not tell the type are looked at, following links.
+      let isFolder =
+        type == DT_DIR
+        || ((type == DT_LNK || type == DT_UNKNOWN) && Self.isFolder(folder.appendingPathComponent(name)))
+      let url = folder.appendingPathComponent(name, isDirectory: isFolder)
+      if isFolder {
         try collect(url, prefix: prefix + name + "/", into: &entries)
       } else {
         entries.append(Entry(url: url, relativePath: prefix + name))
