@@ -70,39 +70,63 @@ public struct PolicyDocument: Hashable, Sendable, Codable {
   }
 
   private static func appendStatement(_ statement: PolicyStatement, indent: String, to text: inout String) {
-    let inner = indent + "  "
-    text += indent + "{\n"
+    // Pieces appended one by one rather than joined first: a large organisation's pages print
+    // millions of these lines.
+    text += indent
+    text += "{\n"
     if let sid = statement.sid {
-      text += inner + "\"Sid\": "
+      appendLineStart(indent, to: &text)
+      text += "\"Sid\": "
       appendQuoted(sid, to: &text)
       text += ",\n"
     }
-    text += inner + "\"Effect\": "
+    appendLineStart(indent, to: &text)
+    text += "\"Effect\": "
     appendQuoted(statement.effect, to: &text)
     if let actions = statement.actions {
-      text += ",\n" + inner + "\"Action\": "
+      text += ",\n"
+      appendLineStart(indent, to: &text)
+      text += "\"Action\": "
       if actions.count == 1 {
         appendQuoted(actions[0], to: &text)
       } else {
         text += "[\n"
         for (index, action) in actions.enumerated() {
-          text += index > 0 ? ",\n" + inner + "  " : inner + "  "
+          if index > 0 { text += ",\n" }
+          appendLineStart(indent, to: &text)
+          text += "  "
           appendQuoted(action, to: &text)
         }
-        text += "\n" + inner + "]"
+        text += "\n"
+        appendLineStart(indent, to: &text)
+        text += "]"
       }
     }
     for member in statement.otherMembers {
-      text += ",\n" + inner
+      text += ",\n"
+      appendLineStart(indent, to: &text)
       appendQuoted(member.key, to: &text)
       text += ": "
-      // Raw members are pretty-printed from column 0; shift their continuation lines in.
-      for (index, line) in member.json.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-        if index > 0 { text += "\n" + inner }
-        text += line
+      // Raw members are pretty-printed from column 0; their continuation lines are shifted in.
+      // Split at newline bytes: most members are one line, and a Character split is slow.
+      var lineStart = member.json.utf8.startIndex
+      for index in member.json.utf8.indices where member.json.utf8[index] == UInt8(ascii: "\n") {
+        text += Substring(member.json.utf8[lineStart..<index])
+        text += "\n"
+        appendLineStart(indent, to: &text)
+        lineStart = member.json.utf8.index(after: index)
       }
+      text += Substring(member.json.utf8[lineStart...])
     }
-    text += "\n" + indent + "}"
+    text += "\n"
+    text += indent
+    text += "}"
+  }
+
+  /// The indentation of a statement's members: two spaces more than the statement's own.
+  private static func appendLineStart(_ indent: String, to text: inout String) {
+    text += indent
+    text += "  "
   }
 
   /// Appends `text` as a JSON string literal.

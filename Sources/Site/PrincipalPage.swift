@@ -1,4 +1,5 @@
 import Analysis
+import Foundation
 import Model
 
 /// One line of a before/after policy diff.
@@ -202,10 +203,10 @@ enum LineDiff {
     // A policy without a few actions shares most of its lines with the original: only the part
     // between the common beginning and end needs the quadratic comparison.
     var prefix = 0
-    while prefix < old.count, prefix < new.count, old[prefix] == new[prefix] { prefix += 1 }
+    while prefix < old.count, prefix < new.count, same(old[prefix], new[prefix]) { prefix += 1 }
     var suffix = 0
     while suffix < old.count - prefix, suffix < new.count - prefix,
-      old[old.count - 1 - suffix] == new[new.count - 1 - suffix]
+      same(old[old.count - 1 - suffix], new[new.count - 1 - suffix])
     {
       suffix += 1
     }
@@ -213,6 +214,19 @@ enum LineDiff {
     result += middle(Array(old[prefix..<(old.count - suffix)]), Array(new[prefix..<(new.count - suffix)]))
     result += old[(old.count - suffix)...].map { Line(change: .same, text: $0) }
     return result
+  }
+
+  /// Whether two lines hold the same bytes. Policy lines are compared by the thousand on every
+  /// page, and `==` on strings checks for Unicode equivalence, which JSON lines made by the same
+  /// printer do not need.
+  private static func same(_ a: Substring, _ b: Substring) -> Bool {
+    let answer = a.utf8.withContiguousStorageIfAvailable { first in
+      b.utf8.withContiguousStorageIfAvailable { second in
+        first.count == second.count
+          && (first.isEmpty || memcmp(first.baseAddress!, second.baseAddress!, first.count) == 0)
+      }
+    }
+    return (answer ?? nil) ?? (a == b)
   }
 
   /// The lines of a text as slices of it, split at newline bytes: splitting a String at a
@@ -245,7 +259,7 @@ enum LineDiff {
           || (diagonal != distance && furthest[diagonal - 1 + offset] < furthest[diagonal + 1 + offset])
         var x = fromAbove ? furthest[diagonal + 1 + offset] : furthest[diagonal - 1 + offset] + 1
         var y = x - diagonal
-        while x < old.count, y < new.count, old[x] == new[y] {
+        while x < old.count, y < new.count, same(old[x], new[y]) {
           x += 1
           y += 1
         }

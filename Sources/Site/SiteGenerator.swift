@@ -101,12 +101,12 @@ struct PageRenderer: Sendable {
 
   /// The page's own template rendered, then wrapped in the layout built around it.
   func render(
-    template: String, model: some TemplateContext, page: String, layout: (String) -> LayoutModel
+    template: String, model: some TemplateContext, page: String, layout: ([UInt8]) -> LayoutModel
   ) throws -> [UInt8] {
     do {
       var output = TemplateOutput(capacity: 32_768)
       try theme.library.render(template, with: model, into: &output)
-      let body = output.string
+      let body = output.bytes
       output.removeAll()
       try theme.library.render("layout", with: layout(body), into: &output)
       return output.bytes
@@ -400,7 +400,7 @@ struct LayoutFactory {
     self.snapshot = input.report.snapshot?.iso ?? ""
   }
 
-  func model(page: String, title: String, body: String, section: String, feed: String?) -> LayoutModel {
+  func model(page: String, title: String, body: [UInt8], section: String, feed: String?) -> LayoutModel {
     let root = SitePaths.root(from: page)
     var navigation = [
       NavigationLink(label: "Dashboard", href: root + "index.html", isCurrent: section == "dashboard")

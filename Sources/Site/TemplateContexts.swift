@@ -9,7 +9,7 @@ extension LayoutModel: TemplateContext {
     case "siteTitle": .string(siteTitle)
     case "pageTitle": .string(pageTitle)
     case "root": .string(root)
-    case "bodyHTML": .string(bodyHTML)
+    case "bodyHTML": .utf8(bodyHTML)
     case "snapshot": .string(snapshot)
     case "hasSnapshot": .bool(hasSnapshot)
     case "generated": .string(generated)

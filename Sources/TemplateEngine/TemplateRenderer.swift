@@ -186,6 +186,9 @@ struct TemplateRenderer {
       // The string is this function's own: `withUTF8` reads a native one in place.
       let escaper = self.escaper
       text.withUTF8 { escaper.append($0, escaped: escaped, to: &output) }
+    case .utf8(let bytes):
+      let escaper = self.escaper
+      bytes.withUnsafeBufferPointer { escaper.append($0, escaped: escaped, to: &output) }
     case .int(let number):
       output.appendDecimal(number)
     case .double(let number):

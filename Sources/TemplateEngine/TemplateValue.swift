@@ -28,6 +28,10 @@ public protocol TemplateContext: Sendable {
 public enum TemplateValue: Sendable {
   /// Text, HTML-escaped by `{{name}}` and printed as is by `{{{name}}}` and `{{&name}}`.
   case string(String)
+  /// Text given as UTF-8 bytes, treated exactly as `.string`: for text already rendered to bytes,
+  /// such as a page's body placed in its layout, which would otherwise be checked and copied into
+  /// a string only to be written out again. The bytes must be valid UTF-8.
+  case utf8([UInt8])
   /// A flag; prints as `true` or `false`.
   case bool(Bool)
   /// A whole number; prints in decimal.
@@ -79,7 +83,7 @@ public enum TemplateValue: Sendable {
     case .bool(let flag): flag
     case .null: false
     case .list(let elements): elements.count > 0
-    case .string, .int, .double, .object: true
+    case .string, .utf8, .int, .double, .object: true
     }
   }
 }

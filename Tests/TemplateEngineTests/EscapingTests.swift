@@ -33,6 +33,14 @@ struct EscapingTests {
     #expect(try render("raw", "<b>&'\"</b>") == "[<b>&'\"</b>|<b>&'\"</b>]")
   }
 
+  @Test func textGivenAsBytesIsEscapedAndPrintedLikeAString() throws {
+    let bytes = TemplateDictionary(["text": .utf8(Array("<b>Zoë & co</b>".utf8))])
+    #expect(try library.render("escaped", with: bytes) == "[&lt;b&gt;Zoë &amp; co&lt;/b&gt;]")
+    #expect(try library.render("raw", with: bytes) == "[<b>Zoë & co</b>|<b>Zoë & co</b>]")
+    let sections = try TemplateLibrary(templates: ["t": "{{#text}}yes{{/text}}{{^text}}no{{/text}}"])
+    #expect(try sections.render("t", with: TemplateDictionary(["text": .utf8([])])) == "yes")
+  }
+
   /// The fast path looks at eight bytes at a time: specials at every position of long and
   /// short texts must come out as a byte-by-byte escaper would write them.
   @Test func escapesSpecialsAtEveryPosition() throws {
