@@ -72,9 +72,9 @@ struct TeamExport {
             csv.append(UInt8(ascii: ","))
             Self.appendCSV(value, to: &csv)
           }
-          csv.append(contentsOf: "\r\n".utf8)
+          csv.appendUTF8("\r\n")
 
-          json.append(contentsOf: (isFirst ? "\n{" : ",\n{").utf8)
+          json.appendUTF8(isFirst ? "\n{" : ",\n{")
           isFirst = false
           json.append(contentsOf: jsonPrefix)
           Self.appendJSONMember("kind", item.kind.rawValue, first: false, to: &json)
@@ -82,9 +82,9 @@ struct TeamExport {
           json.append(contentsOf: sources.json)
           Self.appendJSONMember("first_seen", firstSeen, first: false, to: &json)
           Self.appendJSONMember("last_used", lastUsed, first: false, to: &json)
-          json.append(contentsOf: ",\"days_open\":".utf8)
-          json.append(contentsOf: days.utf8)
-          json.append(contentsOf: (item.isOverdue ? ",\"overdue\":true" : ",\"overdue\":false").utf8)
+          json.appendUTF8(",\"days_open\":")
+          json.appendUTF8(days)
+          json.appendUTF8(item.isOverdue ? ",\"overdue\":true" : ",\"overdue\":false")
           Self.appendJSONMember("status", status, first: false, to: &json)
           Self.appendJSONMember("exception_until", exceptionUntil, first: false, to: &json)
           Self.appendJSONMember("exception_approver", approver, first: false, to: &json)
@@ -92,7 +92,7 @@ struct TeamExport {
         }
       }
     }
-    json.append(contentsOf: (isFirst ? "]\n" : "\n]\n").utf8)
+    json.appendUTF8(isFirst ? "]\n" : "\n]\n")
     return (csv, json)
   }
 
@@ -107,9 +107,9 @@ struct TeamExport {
       isPlain = !(first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09)
     }
     if isPlain {
-      bytes.append(contentsOf: value.utf8)
+      bytes.appendUTF8(value)
     } else {
-      bytes.append(contentsOf: cell(value).utf8)
+      bytes.appendUTF8(cell(value))
     }
   }
 
@@ -117,18 +117,18 @@ struct TeamExport {
   private static func appendJSONMember(
     _ column: String, _ value: String, first: Bool, to bytes: inout [UInt8]
   ) {
-    bytes.append(contentsOf: (first ? "\"" : ",\"").utf8)
-    bytes.append(contentsOf: column.utf8)
-    bytes.append(contentsOf: "\":".utf8)
+    bytes.appendUTF8(first ? "\"" : ",\"")
+    bytes.appendUTF8(column)
+    bytes.appendUTF8("\":")
     if value.isEmpty {
-      bytes.append(contentsOf: "null".utf8)
+      bytes.appendUTF8("null")
     } else if value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0xE2 }
     ) {
-      bytes.append(contentsOf: JSONWriter.quoted(value).utf8)
+      bytes.appendUTF8(JSONWriter.quoted(value))
     } else {
       // What `JSONWriter.quoted` gives for text with nothing to escape, without the string.
       bytes.append(UInt8(ascii: "\""))
-      bytes.append(contentsOf: value.utf8)
+      bytes.appendUTF8(value)
       bytes.append(UInt8(ascii: "\""))
     }
   }
@@ -281,5 +281,14 @@ extension String {
   /// The string with zeros in front up to `width` characters.
   func leftPadded(to width: Int) -> String {
     count >= width ? self : String(repeating: "0", count: width - count) + self
+  }
+}
+
+extension [UInt8] {
+  /// Appends the UTF-8 of `text` with one copy: appending a string's `utf8` view goes byte by
+  /// byte, and the exports append millions of short strings.
+  mutating func appendUTF8(_ text: String) {
+    var text = text
+    text.withUTF8 { append(contentsOf: $0) }
   }
 }

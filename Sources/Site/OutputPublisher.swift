@@ -157,10 +157,25 @@ public struct OutputPublisher: Sendable {
 
   /// Paths come from slugs, but a wrong one must never escape the output folder.
   static func checkPath(_ path: String) throws {
-    let components = path.split(separator: "/", omittingEmptySubsequences: false)
-    guard !path.hasPrefix("/"), !path.contains("\0"),
-      !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
-    else {
+    // Byte by byte rather than split into components: every file of the site passes here.
+    var isSafe = !path.isEmpty
+    var componentStart = 0
+    var dots = 0
+    var position = 0
+    for byte in path.utf8 {
+      if byte == 0 { isSafe = false }
+      if byte == UInt8(ascii: "/") {
+        // An empty component (a leading, doubled or trailing slash), `.` or `..`.
+        if position == componentStart || dots == position - componentStart && dots <= 2 { isSafe = false }
+        componentStart = position + 1
+        dots = 0
+      } else if byte == UInt8(ascii: ".") {
+        dots += 1
+      }
+      position += 1
+    }
+    if position == componentStart || dots == position - componentStart && dots <= 2 { isSafe = false }
+    guard isSafe else {
       throw SiteError.writeFailed(path: path, reason: "not a safe relative path")
     }
   }

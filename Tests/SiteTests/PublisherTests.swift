@@ -136,7 +136,9 @@ import Testing
   @Test func pathsThatEscapeAreRefusedBeforeAnythingIsWritten() throws {
     let root = try Self.folder()
     defer { try? FileManager.default.removeItem(at: root) }
-    for path in ["../x.html", "/etc/passwd", "a//b.html", "a/./b.html", "a\0b"] {
+    for path in [
+      "../x.html", "/etc/passwd", "a//b.html", "a/./b.html", "a\0b", "", "a/", "a/..", ".", "a/../b",
+    ] {
       #expect(throws: SiteError.self) {
         try OutputPublisher(output: root.appendingPathComponent("output")).publish([
           OutputFile(path: path, text: "x")
@@ -158,6 +160,12 @@ import Testing
     #expect(outcome == .init(written: 2000, unchanged: 0, removed: 0))
     for index in [0, 49, 50, 1999] {
       #expect(try Self.read(output, "teams/t\(index % 50)/p\(index).html") == "page \(index)")
+    }
+  }
+
+  @Test func namesWithDotsThatAreNotDotOrDotDotAreSafe() throws {
+    for path in ["...", "a/.../b.html", ".well-known/x", "a/b..c/.d"] {
+      #expect(throws: Never.self) { try OutputPublisher.checkPath(path) }
     }
   }
 
