@@ -250,9 +250,11 @@ enum LineDiff {
     let offset = old.count + new.count + 1
     // furthest[k + offset]: the furthest index into `old` reached on diagonal k = x - y.
     var furthest = [Int](repeating: 0, count: 2 * offset + 1)
+    // Step d reads diagonals -d-1 ... d+1 of the step before: only that window is kept, so the
+    // trace grows with the square of the (small) distance rather than with the documents' length.
     var trace: [[Int]] = []
     search: for distance in 0...(old.count + new.count) {
-      trace.append(furthest)
+      trace.append(Array(furthest[(offset - distance - 1)...(offset + distance + 1)]))
       for diagonal in stride(from: -distance, through: distance, by: 2) {
         let fromAbove =
           diagonal == -distance
@@ -267,23 +269,24 @@ enum LineDiff {
         if x >= old.count, y >= new.count { break search }
       }
     }
-    return backtrack(old, new, trace: trace, offset: offset)
+    return backtrack(old, new, trace: trace)
   }
 
   /// Walks the search's trace back from the end, collecting the edit script in reverse.
-  private static func backtrack(_ old: [Substring], _ new: [Substring], trace: [[Int]], offset: Int) -> [Line]
-  {
+  private static func backtrack(_ old: [Substring], _ new: [Substring], trace: [[Int]]) -> [Line] {
     var result: [Line] = []
     var x = old.count
     var y = new.count
     for distance in stride(from: trace.count - 1, through: 0, by: -1) {
-      let furthest = trace[distance]
+      // The window kept for this step starts at diagonal -distance-1.
+      let window = trace[distance]
+      func furthest(_ diagonal: Int) -> Int { window[diagonal + distance + 1] }
       let diagonal = x - y
       let fromAbove =
         diagonal == -distance
-        || (diagonal != distance && furthest[diagonal - 1 + offset] < furthest[diagonal + 1 + offset])
+        || (diagonal != distance && furthest(diagonal - 1) < furthest(diagonal + 1))
       let previousDiagonal = fromAbove ? diagonal + 1 : diagonal - 1
-      let previousX = distance == 0 ? 0 : furthest[previousDiagonal + offset]
+      let previousX = distance == 0 ? 0 : furthest(previousDiagonal)
       let previousY = previousX - previousDiagonal
       while x > previousX, y > previousY {
         x -= 1
