@@ -162,19 +162,19 @@ struct AtomFeed {
   static let limit = 500
 
   var xml: String {
-    var lines = [
-      #"<?xml version="1.0" encoding="utf-8"?>"#,
-      #"<feed xmlns="http://www.w3.org/2005/Atom">"#,
-      "  <title>\(XMLText.escape(title))</title>",
-      "  <id>\(XMLText.escape(tag("feed/" + path)))</id>",
-      "  <updated>\(updated.iso)T00:00:00Z</updated>",
-      "  <author><name>permsite</name></author>",
-      #"  <link rel="alternate" type="text/html" href="\#(XMLText.escape(link(pagePath)))"/>"#,
-    ]
+    // One string appended to, rather than lines joined: two hundred teams' feeds of 500 entries.
+    var xml = #"<?xml version="1.0" encoding="utf-8"?>"# + "\n"
+    xml.reserveCapacity(1_024 * min(changes.count, Self.limit) + 1_024)
+    xml += #"<feed xmlns="http://www.w3.org/2005/Atom">"# + "\n"
+    xml += "  <title>" + XMLText.escape(title) + "</title>\n"
+    xml += "  <id>" + XMLText.escape(tag("feed/" + path)) + "</id>\n"
+    xml += "  <updated>" + updated.iso + "T00:00:00Z</updated>\n"
+    xml += "  <author><name>permsite</name></author>\n"
+    xml += #"  <link rel="alternate" type="text/html" href=""# + XMLText.escape(link(pagePath)) + "\"/>\n"
     if baseURL != nil {
-      lines.append(#"  <link rel="self" type="application/atom+xml" href="\#(XMLText.escape(link(path)))"/>"#)
+      xml += #"  <link rel="self" type="application/atom+xml" href=""# + XMLText.escape(link(path)) + "\"/>\n"
     }
-    let events = changes.filter { $0.kind != .resolved }.prefix(Self.limit)
+    let events = changes.lazy.filter { $0.kind != .resolved }.prefix(Self.limit)
     for change in events {
       let what: String =
         switch change.kind {
@@ -183,29 +183,30 @@ struct AtomFeed {
         case .overdue: "Overdue"
         case .resolved: "Removed"
         }
+      let principal = change.principal
       let summary: String =
         switch change.kind {
         case .new:
-          "\(change.principal.name) (\(change.principal.accountID)) has \(change.access), unused, since the snapshot of \(change.day.iso)."
+          "\(principal.name) (\(principal.accountID)) has \(change.access), unused, since the snapshot of \(change.day.iso)."
         case .regressed:
-          "\(change.access) of \(change.principal.name) (\(change.principal.accountID)) was removed, and is granted and unused again since \(change.day.iso)."
+          "\(change.access) of \(principal.name) (\(principal.accountID)) was removed, and is granted and unused again since \(change.day.iso)."
         case .overdue:
-          "\(change.access) of \(change.principal.name) (\(change.principal.accountID)) passed its removal deadline on \(change.day.iso)."
-        case .resolved: "\(change.access) of \(change.principal.name) was removed."
+          "\(change.access) of \(principal.name) (\(principal.accountID)) passed its removal deadline on \(change.day.iso)."
+        case .resolved: "\(change.access) of \(principal.name) was removed."
         }
-      let page = principalPage(change.principal.arn) ?? pagePath
-      lines += [
-        "  <entry>",
-        "    <title>\(XMLText.escape("\(what): \(change.access) on \(change.principal.name)"))</title>",
-        "    <id>\(XMLText.escape(tag("\(change.kind.rawValue)/\(change.principal.arn)/\(change.access.lowercased())/\(change.day.iso)")))</id>",
-        "    <updated>\(change.day.iso)T00:00:00Z</updated>",
-        #"    <link rel="alternate" type="text/html" href="\#(XMLText.escape(link(page)))"/>"#,
-        "    <summary>\(XMLText.escape(summary))</summary>",
-        "  </entry>",
-      ]
+      let page = principalPage(principal.arn) ?? pagePath
+      let day = change.day.iso
+      xml += "  <entry>\n    <title>"
+      xml += XMLText.escape(what + ": " + change.access + " on " + principal.name)
+      xml += "</title>\n    <id>"
+      xml += XMLText.escape(
+        tag(change.kind.rawValue + "/" + principal.arn + "/" + change.access.lowercased() + "/" + day))
+      xml += "</id>\n    <updated>" + day + "T00:00:00Z</updated>\n"
+      xml += #"    <link rel="alternate" type="text/html" href=""# + XMLText.escape(link(page)) + "\"/>\n"
+      xml += "    <summary>" + XMLText.escape(summary) + "</summary>\n  </entry>\n"
     }
-    lines.append("</feed>")
-    return lines.joined(separator: "\n") + "\n"
+    xml += "</feed>\n"
+    return xml
   }
 
   /// A link to a site path: absolute under `base_url` when set, else relative to the feed.
