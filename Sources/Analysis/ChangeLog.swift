@@ -88,18 +88,29 @@ enum ChangeLog {
     }
   }
 
-  /// Newest first, then by principal and access, so pages and feeds read the same every build.
+  /// Newest first, then by kind, principal and access, so pages and feeds read the same every build.
   static func sorted(_ changes: [Change]) -> [Change] {
-    // Positions are sorted rather than the changes themselves: there may be hundreds of thousands
-    // of them to move around.
-    changes.indices.sorted { a, b in
-      let first = changes[a]
-      let second = changes[b]
-      return (second.day, first.kind.rawValue, first.principal.arn, first.access) < (
-        first.day, second.kind.rawValue, second.principal.arn, second.access
-      )
+    // Positions are sorted rather than the changes themselves, with day and kind read out first
+    // and the strings compared in place: there may be hundreds of thousands of changes, and
+    // copying one out for each comparison retained and released all its strings.
+    let days = changes.map(\.day.daysSinceEpoch)
+    let kinds = changes.map { kindOrder[$0.kind]! }
+    return changes.indices.sorted { a, b in
+      if days[a] != days[b] { return days[a] > days[b] }
+      if kinds[a] != kinds[b] { return kinds[a] < kinds[b] }
+      let firstARN = changes[a].holder.principal.arn
+      let secondARN = changes[b].holder.principal.arn
+      if firstARN != secondARN { return firstARN < secondARN }
+      return changes[a].access < changes[b].access
     }.map { changes[$0] }
   }
+
+  /// Kinds in the order of their names, as the changes have always been sorted.
+  private static let kindOrder: [Change.Kind: Int] = {
+    let kinds: [Change.Kind] = [.new, .regressed, .resolved, .overdue]
+    let names = kinds.map(\.rawValue).sorted()
+    return Dictionary(uniqueKeysWithValues: kinds.map { ($0, names.firstIndex(of: $0.rawValue)!) })
+  }()
 }
 
 /// How current the data is: the snapshot's age, each export kind's latest day, files that went

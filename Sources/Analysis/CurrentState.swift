@@ -40,8 +40,9 @@ struct CurrentState {
     for (principalIndex, items) in itemsOfPrincipal.enumerated() where !items.isEmpty {
       let principal = timeline.principals[principalIndex]
       let team = context.teamOfPrincipal[principalIndex]
-      let open = items.filter { !$0.isAccepted }.sorted(by: Self.pageOrder)
-      let accepted = items.filter(\.isAccepted).sorted(by: Self.pageOrder)
+      // Already in page order (see `openItems`).
+      let open = items.filter { !$0.isAccepted }
+      let accepted = items.filter(\.isAccepted)
       let permissions = open.filter { $0.kind == .permission }
       var counts = Totals()
       counts.unusedPermissions = permissions.count
@@ -71,32 +72,52 @@ struct CurrentState {
     return state
   }
 
-  /// The items open or accepted at snapshot `current`, by principal index.
+  /// The items open or accepted at snapshot `current`, by principal index, each principal's in
+  /// page order.
   private static func openItems(context: AnalysisContext, at current: Int) -> [[OpenItem]] {
     let timeline = context.timeline
     let today = context.snapshots[current]
-    var itemsOfPrincipal = [[OpenItem]](repeating: [], count: timeline.principals.count)
+    // The runs are put in page order before any item is made: sorting the items themselves moved a
+    // million structs holding five references each, retaining and releasing at every move.
+    var runsOfPrincipal = [[Int]](repeating: [], count: timeline.principals.count)
+    for (index, run) in timeline.intervals.enumerated()
+    where run.first <= current && run.last >= current && run.status != .resolved {
+      runsOfPrincipal[timeline.items[run.item].principal].append(index)
+    }
     var names = DisplayNames()
-    for run in timeline.intervals where run.first <= current && run.last >= current && run.status != .resolved
-    {
-      let item = timeline.items[run.item]
-      let principal = timeline.principals[item.principal]
-      var openSince = context.snapshots[run.first]
-      // Before the first snapshot history knows nothing; the finding's own date is the better guess.
-      if run.first == 0, let created = item.findingCreatedOn, created < openSince { openSince = created }
-      itemsOfPrincipal[item.principal].append(
-        OpenItem(
+    return runsOfPrincipal.map { runs in
+      let ordered =
+        runs.count < 2
+        ? runs
+        : runs.sorted { a, b in
+          let first = timeline.items[timeline.intervals[a].item]
+          let second = timeline.items[timeline.intervals[b].item]
+          return precedes(
+            (first.kind, first.service, first.detail), (second.kind, second.service, second.detail))
+        }
+      return ordered.map { index in
+        let run = timeline.intervals[index]
+        let item = timeline.items[run.item]
+        let principal = timeline.principals[item.principal]
+        var openSince = context.snapshots[run.first]
+        // Before the first snapshot history knows nothing; the finding's own date is the better guess.
+        if run.first == 0, let created = item.findingCreatedOn, created < openSince { openSince = created }
+        return OpenItem(
           kind: item.kind, service: item.service, detail: item.detail,
           displayName: names.name(of: item, principalARN: principal.arn), lastUsedOn: item.lastUsedOn,
           openSince: openSince, daysOpen: today.days(since: openSince), isAccepted: run.status == .archived,
           findingID: item.findingID, principalKind: principal.kind, sources: item.sources,
-          daysPastDeadline: today.days(since: openSince) - context.settings.removalDeadlineDays))
+          daysPastDeadline: today.days(since: openSince) - context.settings.removalDeadlineDays)
+      }
     }
-    return itemsOfPrincipal
   }
 
-  /// Permissions by service and action, then the role, keys and password.
-  static func pageOrder(_ a: OpenItem, _ b: OpenItem) -> Bool {
+  /// Page order of two items given by kind, service and detail: permissions by service and
+  /// action, then the role, keys and password.
+  static func precedes(
+    _ a: (kind: UnusedAccessKind, service: String, detail: String),
+    _ b: (kind: UnusedAccessKind, service: String, detail: String)
+  ) -> Bool {
     if a.kind != b.kind { return a.kind < b.kind }
     if a.service != b.service { return a.service < b.service }
     return Self.lowercasedPrecedes(a.detail, b.detail)
