@@ -68,11 +68,17 @@ extension PageBuilder {
     let principal = report.principal
     var groups: [ItemGroupModel] = []
     let permissions = report.items.filter { $0.kind == .permission }
-    for (service, items) in Dictionary(grouping: permissions, by: \.service).sorted(by: { $0.key < $1.key }) {
+    // The items come in page order, by service: each service's items are one run of them.
+    var start = permissions.startIndex
+    while start < permissions.endIndex {
+      let service = permissions[start].service
+      var end = start + 1
+      while end < permissions.endIndex, permissions[end].service == service { end += 1 }
       groups.append(
         ItemGroupModel(
-          title: service, count: Format.counted(items.count, "unused permission", "unused permissions"),
-          items: items.map(itemModel)))
+          title: service, count: Format.counted(end - start, "unused permission", "unused permissions"),
+          items: permissions[start..<end].map(itemModel)))
+      start = end
     }
     let others = report.items.filter { $0.kind != .permission }
     if !others.isEmpty {
