@@ -125,14 +125,19 @@ struct AnalysisContext {
       currentQuarter > 0 ? quarters.quarterOfSnapshot.lastIndex(of: currentQuarter - 1) : nil
     let reference = ChangeLog.reference(context: self)
     // Each of these passes reads the whole timeline and none needs another: one core takes the
-    // current state, the other everything else.
-    let (state, (flow, openOverTime, previousChecklists, changesByTeam)) = Concurrently.both(
-      { CurrentState.compute(context: self, at: current) },
+    // current state and the changes, the other the previous quarter's state and the trends (the
+    // two states cost about the same).
+    let ((state, changesByTeam), (flow, openOverTime, previousChecklists)) = Concurrently.both(
+      {
+        (
+          CurrentState.compute(context: self, at: current),
+          reference.map { ChangeLog.changes(context: self, since: $0) } ?? [:]
+        )
+      },
       {
         (
           QuarterFlow.compute(context: self), OpenOverTime.compute(context: self),
-          previousSnapshot.map { checklistsOfPreviousQuarter(at: $0) },
-          reference.map { ChangeLog.changes(context: self, since: $0) } ?? [:]
+          previousSnapshot.map { checklistsOfPreviousQuarter(at: $0) }
         )
       })
     // Grouped once: filtering every team's principals out of the whole list would be teams × principals.

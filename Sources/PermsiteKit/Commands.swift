@@ -89,6 +89,7 @@ struct Build: ParsableCommand {
       date: date.flatMap { Day(iso: $0) }, now: Clock.now(environment: ProcessInfo.processInfo.environment))
     // Limits are checked against a fresh analysis, so only a build without them may keep the site.
     options.reusesUnchangedSite = failOn.isEmpty
+    options.keepsDataUntilExit = true
     do {
       let summary = try BuildPipeline(options: options, logger: logger).run()
       guard let report = summary.report else { return }

@@ -346,17 +346,57 @@ enum TreeSums {
   /// The list, or nothing when it is missing or damaged: every file is then written again.
   static func read(_ url: URL) -> [String: FileSum] {
     guard let data = FileManager.default.contents(atPath: url.path) else { return [:] }
-    var sums: [String: FileSum] = [:]
-    for line in data.split(separator: UInt8(ascii: "\n")) {
-      let fields = line.split(separator: UInt8(ascii: " "), maxSplits: 3)
-      guard fields.count == 4,
-        let high = UInt64(String(decoding: fields[0], as: UTF8.self), radix: 16),
-        let low = UInt64(String(decoding: fields[1], as: UTF8.self), radix: 16),
-        let size = Int(String(decoding: fields[2], as: UTF8.self))
-      else { return [:] }
-      sums[String(decoding: fields[3], as: UTF8.self)] = FileSum(size: size, high: high, low: low)
+    // Parsed byte by byte: the list has a line per file of the site, and it is read before the
+    // first page is written, while the other core waits.
+    return data.withUnsafeBytes { raw -> [String: FileSum] in
+      let bytes = raw.bindMemory(to: UInt8.self)
+      var sums: [String: FileSum] = [:]
+      sums.reserveCapacity(bytes.count / 80)
+      var position = 0
+      func hex() -> UInt64? {
+        var value: UInt64 = 0
+        var digits = 0
+        while position < bytes.count, bytes[position] != UInt8(ascii: " ") {
+          let byte = bytes[position]
+          let digit: UInt8
+          switch byte {
+          case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+          case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+          default: return nil
+          }
+          value = value << 4 | UInt64(digit)
+          digits += 1
+          position += 1
+        }
+        guard digits > 0, digits <= 16, position < bytes.count else { return nil }
+        position += 1
+        return value
+      }
+      func decimal() -> Int? {
+        var value = 0
+        var digits = 0
+        while position < bytes.count, bytes[position] != UInt8(ascii: " ") {
+          let byte = bytes[position]
+          guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 18 else { return nil }
+          value = value * 10 + Int(byte - UInt8(ascii: "0"))
+          digits += 1
+          position += 1
+        }
+        guard digits > 0, position < bytes.count else { return nil }
+        position += 1
+        return value
+      }
+      while position < bytes.count {
+        guard let high = hex(), let low = hex(), let size = decimal() else { return [:] }
+        let start = position
+        while position < bytes.count, bytes[position] != UInt8(ascii: "\n") { position += 1 }
+        guard position > start else { return [:] }
+        let path = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        sums[path] = FileSum(size: size, high: high, low: low)
+        position += 1
+      }
+      return sums
     }
-    return sums
   }
 
   /// Writes the list through a temporary file, so a killed build never leaves half a list.

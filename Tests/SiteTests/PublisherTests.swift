@@ -169,6 +169,25 @@ import Testing
     }
   }
 
+  @Test func theListOfDigestsReadsBackWhatWasWrittenAndNothingWhenDamaged() throws {
+    let root = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let url = root.appendingPathComponent("tree.sums")
+    let sums = [
+      "index.html": FileSum(size: 0, high: 0, low: .max),
+      "teams/a b/p.html": FileSum(size: 1_234_567, high: 0xdead_beef, low: 1),
+    ]
+    try TreeSums.write(sums, to: url)
+    #expect(
+      try Self.read(root, "tree.sums")
+        == "0 ffffffffffffffff 0 index.html\ndeadbeef 1 1234567 teams/a b/p.html\n")
+    #expect(TreeSums.read(url) == sums)
+    for damaged in ["0 1 2\n", "0 1 x index.html\n", "g 1 2 index.html\n", "0 1 2 \n", "0 1"] {
+      try Data(damaged.utf8).write(to: url)
+      #expect(TreeSums.read(url).isEmpty, "\(damaged)")
+    }
+  }
+
   @Test func aFileGeneratedTwiceIsAnError() throws {
     let root = try Self.folder()
     defer { try? FileManager.default.removeItem(at: root) }
