@@ -90,19 +90,43 @@ enum ChangeLog {
 
   /// Newest first, then by kind, principal and access, so pages and feeds read the same every build.
   static func sorted(_ changes: [Change]) -> [Change] {
-    // Positions are sorted rather than the changes themselves, with day and kind read out first
-    // and the strings compared in place: there may be hundreds of thousands of changes, and
-    // copying one out for each comparison retained and released all its strings.
+    // Positions are sorted rather than the changes themselves, on numbers worked out first: the
+    // day, the kind, and the principal's place among the principals sorted by ARN. Nearly every
+    // comparison reaches the principal, and ARNs share long prefixes: sorting the few distinct
+    // principals once and comparing their places took a sixth of the string comparisons.
     let days = changes.map(\.day.daysSinceEpoch)
     let kinds = changes.map { kindOrder[$0.kind]! }
+    let principals = principalPlaces(changes)
     return changes.indices.sorted { a, b in
       if days[a] != days[b] { return days[a] > days[b] }
       if kinds[a] != kinds[b] { return kinds[a] < kinds[b] }
-      let firstARN = changes[a].holder.principal.arn
-      let secondARN = changes[b].holder.principal.arn
-      if firstARN != secondARN { return firstARN < secondARN }
+      if principals[a] != principals[b] { return principals[a] < principals[b] }
       return changes[a].access < changes[b].access
     }.map { changes[$0] }
+  }
+
+  /// For each change, the place of its principal's ARN among the distinct ARNs, sorted; equal
+  /// ARNs share a place.
+  private static func principalPlaces(_ changes: [Change]) -> [Int] {
+    var slotOfHolder: [ObjectIdentifier: Int] = [:]
+    var holders: [PrincipalHolder] = []
+    let slots = changes.map { change in
+      let id = ObjectIdentifier(change.holder)
+      if let slot = slotOfHolder[id] { return slot }
+      slotOfHolder[id] = holders.count
+      holders.append(change.holder)
+      return holders.count - 1
+    }
+    let byARN = holders.indices.sorted { holders[$0].principal.arn < holders[$1].principal.arn }
+    var place = [Int](repeating: 0, count: holders.count)
+    var current = 0
+    for (position, slot) in byARN.enumerated() {
+      if position > 0, holders[slot].principal.arn != holders[byARN[position - 1]].principal.arn {
+        current += 1
+      }
+      place[slot] = current
+    }
+    return slots.map { place[$0] }
   }
 
   /// Kinds in the order of their names, as the changes have always been sorted.
