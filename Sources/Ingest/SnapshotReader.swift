@@ -39,6 +39,8 @@ public struct SnapshotReader: Sendable {
     public var warnings: [IngestWarning]
     /// The folder's fingerprint, hashed from the bytes as they were read.
     public var fingerprint: SnapshotFingerprint
+    /// The size of every file read, for the reading speed in the log.
+    public var bytesRead: Int
   }
 
   /// Reads every file of the folder, on all cores, and merges them into one snapshot.
@@ -96,7 +98,9 @@ public struct SnapshotReader: Sendable {
       day: folder.day, sources: sources.sorted { ($0.name, $0.kind.rawValue) < ($1.name, $1.kind.rawValue) })
     let fingerprint = SnapshotFingerprint(
       quick: try SnapshotFingerprint.quick(of: folder.url), content: SnapshotFingerprint.content(of: hashes))
-    return Result(snapshot: snapshot, warnings: contents.flatMap(\.warnings), fingerprint: fingerprint)
+    return Result(
+      snapshot: snapshot, warnings: contents.flatMap(\.warnings), fingerprint: fingerprint,
+      bytesRead: sizes.reduce(0, +))
   }
 }
 

@@ -201,25 +201,11 @@ struct SnapshotRecorder {
       let outcome = try store.record(result.snapshot, fingerprint: result.fingerprint.description)
       // The split between reading and recording is what the benchmark (scripts/bench) reports.
       logger.info(
-        "recorded \(folder.day.iso): \(result.snapshot.observations.count) items, \(outcome.runsStarted) changes started, \(outcome.runsEnded) ended (read \(Self.bytes(in: folder.url)) bytes in \(readTime) ms, recorded in \(milliseconds(since: recordStart)) ms)"
+        "recorded \(folder.day.iso): \(result.snapshot.observations.count) items, \(outcome.runsStarted) changes started, \(outcome.runsEnded) ended (read \(result.bytesRead) bytes in \(readTime) ms, recorded in \(milliseconds(since: recordStart)) ms)"
       )
       recorded.append(folder.day)
     }
     return recorded
-  }
-}
-
-extension SnapshotRecorder {
-  /// The size of every file under a folder, for the reading speed in the log.
-  static func bytes(in folder: URL) -> Int {
-    guard
-      let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.fileSizeKey])
-    else { return 0 }
-    var total = 0
-    for case let url as URL in enumerator {
-      total += (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
-    }
-    return total
   }
 }
 
