@@ -71,19 +71,6 @@ public struct OutputPublisher: Sendable {
   /// `.NAME.key` beside the trees: which tree a key describes, and the key.
   private var keyFile: URL { parent.appendingPathComponent(".\(name).key") }
 
-  /// Starts reading ahead, on a thread of its own, what overwriting the unpublished tree will need
-  /// from the disk: each file's inode and its last, partly filled page, which the kernel must read
-  /// before a write can change part of it. A tree written two nights ago is out of the page cache,
-  /// and without this the writes wait for those reads one by one; started early, the reads overlap
-  /// the analysis, when the disk is idle. Stop it with `finish()` before publishing.
-  public func startWarmingUnpublishedTree() -> TreeWarming {
-    guard let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: output.path) else {
-      return TreeWarming(root: nil, files: [:])
-    }
-    let target = destination == tree("a").lastPathComponent ? tree("b") : tree("a")
-    return TreeWarming(root: target.path, files: TreeSums.read(sumsFile(of: target)))
-  }
-
   /// Lets `generate` write the site into the unpublished tree, file by file and from several
   /// threads at once, then deletes what it did not write and publishes the tree, recording `key`
   /// (what the site was built from) with it. Nothing is published when `generate` throws.
@@ -300,53 +287,6 @@ final class TreeSync: OutputSink, @unchecked Sendable {
         files.append(child)
       }
     }
-  }
-}
-
-/// Reads the ends of a tree's files into the page cache on a thread of its own (see
-/// `OutputPublisher.startWarmingUnpublishedTree()`).
-public final class TreeWarming: @unchecked Sendable {
-  private let lock = NSLock()
-  private var isStopped = false
-  private let done = DispatchSemaphore(value: 0)
-  private let hasThread: Bool
-
-  init(root: String?, files: [String: FileSum]) {
-    hasThread = root != nil && !files.isEmpty
-    guard let root, hasThread else { return }
-    let thread = Thread { [self] in
-      var count = 0
-      for (path, sum) in files where sum.size > 0 {
-        count += 1
-        if count % 1_000 == 0, stopped { break }
-        let descriptor = open(root + "/" + path, O_RDONLY)
-        guard descriptor >= 0 else { continue }
-        // Only a page the new contents do not cover whole is read before a write; advising reads
-        // them without waiting, and opening the file has already brought its inode in.
-        let lastPage = off_t((sum.size - 1) / 4_096 * 4_096)
-        _ = posix_fadvise(descriptor, lastPage, 4_096, Int32(POSIX_FADV_WILLNEED))
-        close(descriptor)
-      }
-      done.signal()
-    }
-    thread.name = "permsite: read ahead the unpublished tree"
-    thread.start()
-  }
-
-  private var stopped: Bool {
-    lock.lock()
-    defer { lock.unlock() }
-    return isStopped
-  }
-
-  /// Stops reading ahead and waits for the thread to end; may be called more than once.
-  public func finish() {
-    guard hasThread else { return }
-    lock.lock()
-    isStopped = true
-    lock.unlock()
-    done.wait()
-    done.signal()
   }
 }
 

@@ -188,22 +188,6 @@ import Testing
     }
   }
 
-  @Test func readingAheadTheUnpublishedTreeChangesNothingAndStopsWhenAsked() throws {
-    let root = try Self.folder()
-    defer { try? FileManager.default.removeItem(at: root) }
-    let output = root.appendingPathComponent("output")
-    let publisher = OutputPublisher(output: output)
-    publisher.startWarmingUnpublishedTree().finish()  // nothing published yet
-    try publisher.publish((0..<3000).map { OutputFile(path: "p\($0).html", text: "one \($0)") })
-    try publisher.publish([OutputFile(path: "index.html", text: "two")])
-    let warming = publisher.startWarmingUnpublishedTree()
-    warming.finish()
-    warming.finish()
-    let outcome = try publisher.publish([OutputFile(path: "p1.html", text: "one 1")])
-    #expect(outcome == .init(written: 0, unchanged: 1, removed: 2999))
-    #expect(try Self.read(output, "p1.html") == "one 1")
-  }
-
   @Test func aFileGeneratedTwiceIsAnError() throws {
     let root = try Self.folder()
     defer { try? FileManager.default.removeItem(at: root) }
