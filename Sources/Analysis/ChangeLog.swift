@@ -29,8 +29,16 @@ enum ChangeLog {
       let item = intervals[position].item
       var end = position
       while end < intervals.count && intervals[end].item == item { end += 1 }
-      let tracked = timeline.items[item]
-      if tracked.kind == .permission {
+      // Most items changed nothing since the reference: they are passed over without copying
+      // the item or its principal. A change needs an open run that starts after the reference and
+      // lasts to the current snapshot, or one that ended after the reference.
+      let mayHaveChanged = intervals[position..<end].contains { run in
+        guard run.status == .active, run.first <= current else { return false }
+        let last = min(run.last, current)
+        return (last == current && run.first > reference) || (last < current && last >= reference)
+      }
+      if mayHaveChanged, timeline.items[item].kind == .permission {
+        let tracked = timeline.items[item]
         let runs = intervals[position..<end].filter { $0.first <= current }
         let principal = timeline.principals[tracked.principal]
         let holder = holders[tracked.principal] ?? PrincipalHolder(principal)

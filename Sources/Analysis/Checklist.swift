@@ -128,11 +128,11 @@ enum ChecklistBuilder {
   /// "Remove 12 unused permissions from payments-api (111122223333), or record an exception"; nil
   /// when nothing but credentials or excepted items is outstanding.
   static func principalText(for report: PrincipalReport) -> String? {
-    let outstanding = report.items.filter(\.isOutstanding)
+    // Counted in place: this runs for every principal of every team, twice a quarter.
+    let permissions = report.items.count { $0.isOutstanding && $0.kind == .permission }
     let name = report.principal.name + " (" + report.principal.accountID + ")"
-    let permissions = outstanding.filter { $0.kind == .permission }.count
     let noun = permissions == 1 ? "unused permission" : "unused permissions"
-    if outstanding.contains(where: { $0.kind == .role }) {
+    if report.items.contains(where: { $0.isOutstanding && $0.kind == .role }) {
       let extra = permissions > 0 ? " (it also has \(permissions) \(noun))" : ""
       return "Delete the unused role \(name)\(extra), or record an exception"
     }

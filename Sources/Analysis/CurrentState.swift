@@ -38,15 +38,17 @@ struct CurrentState {
     }
 
     for (principalIndex, items) in itemsOfPrincipal.enumerated() where !items.isEmpty {
-      let principal = timeline.principals[principalIndex]
       let team = context.teamOfPrincipal[principalIndex]
-      // Already in page order (see `openItems`).
-      let open = items.filter { !$0.isAccepted }
-      let accepted = items.filter(\.isAccepted)
-      let permissions = open.filter { $0.kind == .permission }
+      // Already in page order (see `openItems`). Most principals have nothing accepted: their
+      // items are used as they are rather than copied out by a filter.
+      let hasAccepted = items.contains(where: \.isAccepted)
+      let open = hasAccepted ? items.filter { !$0.isAccepted } : items
+      let accepted = hasAccepted ? items.filter(\.isAccepted) : []
+      let permissionCount = open.count { $0.kind == .permission }
       var counts = Totals()
-      counts.unusedPermissions = permissions.count
-      counts.rolesWithUnused = principal.kind == .role && !permissions.isEmpty ? 1 : 0
+      counts.unusedPermissions = permissionCount
+      counts.rolesWithUnused =
+        timeline.principals[principalIndex].kind == .role && permissionCount > 0 ? 1 : 0
       for item in open {
         switch item.kind {
         case .role: counts.unusedRoles += 1
@@ -59,11 +61,14 @@ struct CurrentState {
       counts.acceptedPermissions = accepted.count { $0.kind == .permission }
       for row in [team, organisation] {
         state.teamTotals[row].add(counts)
-        for item in permissions { state.serviceCounts[row][item.service, default: 0] += 1 }
+        for item in open where item.kind == .permission {
+          state.serviceCounts[row][item.service, default: 0] += 1
+        }
       }
       state.principalReports.append(
         PrincipalReport(
-          principal: principal, items: open, acceptedItems: accepted, unusedPermissions: permissions.count,
+          principal: timeline.principals[principalIndex], items: open, acceptedItems: accepted,
+          unusedPermissions: permissionCount,
           teamID: context.teams[team].id, recommendations: timeline.recommendations[principalIndex]))
     }
     state.principalReports.sort {
@@ -86,19 +91,23 @@ struct CurrentState {
     }
     var names = DisplayNames()
     return runsOfPrincipal.map { runs in
+      // The sort keys are read out once: reading them from the timeline in every comparison
+      // copied whole items, retaining and releasing their strings each time.
       let ordered =
         runs.count < 2
         ? runs
-        : runs.sorted { a, b in
-          let first = timeline.items[timeline.intervals[a].item]
-          let second = timeline.items[timeline.intervals[b].item]
-          return precedes(
-            (first.kind, first.service, first.detail), (second.kind, second.service, second.detail))
-        }
+        : runs.map { index -> (Int, PageKey) in
+          let item = timeline.intervals[index].item
+          return (
+            index, (timeline.items[item].kind, timeline.items[item].service, timeline.items[item].detail)
+          )
+        }.sorted { precedes($0.1, $1.1) }.map(\.0)
       return ordered.map { index in
         let run = timeline.intervals[index]
         let item = timeline.items[run.item]
-        let principal = timeline.principals[item.principal]
+        let principal = (
+          arn: timeline.principals[item.principal].arn, kind: timeline.principals[item.principal].kind
+        )
         var openSince = context.snapshots[run.first]
         // Before the first snapshot history knows nothing; the finding's own date is the better guess.
         if run.first == 0, let created = item.findingCreatedOn, created < openSince { openSince = created }
@@ -112,12 +121,12 @@ struct CurrentState {
     }
   }
 
+  /// What places an item on its principal's page.
+  typealias PageKey = (kind: UnusedAccessKind, service: String, detail: String)
+
   /// Page order of two items given by kind, service and detail: permissions by service and
   /// action, then the role, keys and password.
-  static func precedes(
-    _ a: (kind: UnusedAccessKind, service: String, detail: String),
-    _ b: (kind: UnusedAccessKind, service: String, detail: String)
-  ) -> Bool {
+  static func precedes(_ a: PageKey, _ b: PageKey) -> Bool {
     if a.kind != b.kind { return a.kind < b.kind }
     if a.service != b.service { return a.service < b.service }
     return Self.lowercasedPrecedes(a.detail, b.detail)

@@ -16,8 +16,15 @@ extension PageBuilder {
       (.overdue, "Past their removal deadline"), (.resolved, "Removed"),
     ]
     let groups = kinds.map { kind, title in
-      let entries = changes.of(kind)
-      let rows = entries.prefix(limit).map { change in
+      // One pass counting them and keeping the first few: the organisation's changes number in
+      // the hundreds of thousands, and copying them out per kind only to count them showed.
+      var count = 0
+      var shown: [Change] = []
+      for change in changes.entries where change.kind == kind {
+        count += 1
+        if shown.count < limit { shown.append(change) }
+      }
+      let rows = shown.map { change in
         ChangeRow(
           day: change.day.iso, principal: change.principal.name,
           href: root
@@ -25,9 +32,9 @@ extension PageBuilder {
           access: change.access,
           team: report.teams.first { $0.team.id == change.teamID }?.team.name ?? change.teamID)
       }
-      let hidden = entries.count - rows.count
+      let hidden = count - rows.count
       return ChangeGroup(
-        title: title, count: Format.count(entries.count), rows: rows, hasRows: !rows.isEmpty,
+        title: title, count: Format.count(count), rows: rows, hasRows: !rows.isEmpty,
         more: hidden > 0
           ? "and \(Format.count(hidden)) more on the team pages, in the feeds and in the exports" : "",
         hasMore: hidden > 0)
