@@ -26,7 +26,18 @@ public enum UnusedAccessKind: String, Sendable, Hashable, CaseIterable, Comparab
 
   /// Orders kinds as pages list them: permissions first.
   public static func < (lhs: UnusedAccessKind, rhs: UnusedAccessKind) -> Bool {
-    allCases.firstIndex(of: lhs)! < allCases.firstIndex(of: rhs)!
+    lhs.order < rhs.order
+  }
+
+  /// The place in `allCases`, without building that array for every comparison of a sort.
+  private var order: Int {
+    switch self {
+    case .permission: 0
+    case .role: 1
+    case .accessKey: 2
+    case .password: 3
+    case .undetailedFinding: 4
+    }
   }
 }
 

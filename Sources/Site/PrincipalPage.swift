@@ -67,8 +67,10 @@ extension PageBuilder {
   func principalPage(_ report: PrincipalReport, team: TeamReport) -> PrincipalPageModel {
     let principal = report.principal
     var groups: [ItemGroupModel] = []
-    let permissions = report.items.filter { $0.kind == .permission }
-    // The items come in page order, by service: each service's items are one run of them.
+    // The items come in page order: permissions first, by service, so each service's items are
+    // one run of them, and the role and credentials follow. Slices, so nothing is copied.
+    let firstOther = report.items.firstIndex { $0.kind != .permission } ?? report.items.endIndex
+    let permissions = report.items[..<firstOther]
     var start = permissions.startIndex
     while start < permissions.endIndex {
       let service = permissions[start].service
@@ -80,7 +82,7 @@ extension PageBuilder {
           items: permissions[start..<end].map(itemModel)))
       start = end
     }
-    let others = report.items.filter { $0.kind != .permission }
+    let others = report.items[firstOther...]
     if !others.isEmpty {
       groups.append(
         ItemGroupModel(

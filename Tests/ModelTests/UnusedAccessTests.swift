@@ -145,3 +145,14 @@ import Testing
     #expect(neither.findingID == "x")
   }
 }
+
+@Suite struct UnusedAccessKindOrderTests {
+  @Test func kindsSortAsTheyAreDeclared() {
+    #expect(UnusedAccessKind.allCases.shuffled().sorted() == UnusedAccessKind.allCases)
+    for (index, kind) in UnusedAccessKind.allCases.enumerated() {
+      for (otherIndex, other) in UnusedAccessKind.allCases.enumerated() {
+        #expect((kind < other) == (index < otherIndex))
+      }
+    }
+  }
+}
