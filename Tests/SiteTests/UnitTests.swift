@@ -219,6 +219,16 @@ import Testing
       let expected = prefix + "&lt;[U+202E]b[U+061C]é[U+2066]|" + prefix + "<[U+202E]b[U+061C]é[U+2066]"
       #expect(try library.render("page", with: TemplateDictionary(["text": .string(text)])) == expected)
     }
+    // Words of eight bytes are skipped when they hold no D8 or E2 byte: controls, lookalikes
+    // (› is E2 80 BA, ؠ is D8 A0) and other non-ASCII text at every offset.
+    for offset in 0..<24 {
+      let filler = String(repeating: "é", count: offset % 3) + String(repeating: "x", count: offset)
+      let text = filler + "›\u{200F}ؠ" + filler + "\u{2069}–" + filler
+      let marked = filler + "›[U+200F]ؠ" + filler + "[U+2069]–" + filler
+      #expect(
+        try library.render("page", with: TemplateDictionary(["text": .utf8(Array(text.utf8))]))
+          == marked + "|" + marked, "offset \(offset)")
+    }
     let ascii = String(repeating: "plain & simple ", count: 9)
     #expect(
       try library.render("page", with: TemplateDictionary(["text": .string(ascii)]))
