@@ -108,7 +108,9 @@ enum PolicyAdvisor {
       var kept: [String] = []
       for action in actions {
         let lower = action.lowercased()
-        let service = lower.firstIndex(of: ":").map { String(lower[..<$0]) } ?? lower
+        // The service is cut out only when some whole service is unused, which is rare.
+        let service =
+          unusedServices.isEmpty ? "" : lower.firstIndex(of: ":").map { String(lower[..<$0]) } ?? lower
         if lower == "*" {
           kept.append(action)
           notes.append("\"*\" allows every action: replace it with the actions in use")
