@@ -26,9 +26,11 @@ enum Schema {
 
   static let v4Identifier = "v4: compact"
 
-  /// A principal row (its latest description, with policy documents stored once each) and a
-  /// history row holding its items and their runs (see `PrincipalHistory`); item texts are
-  /// stored once each. The history is a table of its own because it is what changes every night,
+  /// A principal row (its latest description, referring to managed policy documents stored once
+  /// each, however many principals have them), a row of its inline policies when it has any (a
+  /// night replaces most of them as unused access is removed, so they are not shared: a shared
+  /// row would be inserted and another deleted), and a history row holding its items and their
+  /// runs (see `PrincipalHistory`); item texts are stored once each. The history is a table of its own because it is what changes every night,
   /// and reading principals should not mean reading past it. Every query reads a table (or the
   /// one index) whole or finds a row by its primary key.
   static let v4 = """
@@ -64,6 +66,10 @@ enum Schema {
       description BLOB NOT NULL,
       recommendations BLOB,
       recommendationsDay INTEGER
+    );
+    CREATE TABLE inlinePolicies (
+      principal INTEGER PRIMARY KEY,
+      policies BLOB NOT NULL
     );
     CREATE TABLE history (
       principal INTEGER PRIMARY KEY,

@@ -124,14 +124,16 @@ import Testing
     let encoded = Self.bytes { writer in
       ValueCoding.encode(recommendations, into: &writer)
       ValueCoding.encode(accounts, into: &writer)
-      DescriptionCoding.encode(principal, policyIDs: [3, 1 << 40], into: &writer)
+      DescriptionCoding.encode(
+        principal, references: [.managed(id: 3), .inline(index: 0), .managed(id: 1 << 40)], inlineHash: 7,
+        into: &writer)
     }
     try Self.reading(encoded) { reader throws in
       #expect(try ValueCoding.decodeRecommendations(&reader) == recommendations)
       #expect(try ValueCoding.decodeRootAccounts(&reader) == accounts)
-      let (decoded, ids) = try DescriptionCoding.decode(arn: principal.arn, &reader)
+      let (decoded, references) = try DescriptionCoding.decode(arn: principal.arn, &reader)
       #expect(decoded == principal)
-      #expect(ids == [3, 1 << 40])
+      #expect(references == [.managed(id: 3), .inline(index: 0), .managed(id: 1 << 40)])
       #expect(reader.isAtEnd)
     }
   }
