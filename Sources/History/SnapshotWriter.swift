@@ -34,10 +34,10 @@ struct SnapshotWriter {
   var droppedPolicies = Set<Int64>()
 
   /// Policy hashes and description signatures, being worked out on another core.
-  let digests: BackgroundWork<Descriptions>
+  let digests: DescriptionWork
 
   init(
-    db: Database, snapshot: Snapshot, digests: BackgroundWork<Descriptions>, days: PrincipalHistory.Days,
+    db: Database, snapshot: Snapshot, digests: DescriptionWork, days: PrincipalHistory.Days,
     replacing: Bool, lastItemID: Int64
   ) throws {
     self.db = db
@@ -99,7 +99,7 @@ struct SnapshotWriter {
   /// stored yet, and the inline policies of those whose inline policies changed.
   private mutating func describePrincipals(_ entryRows: [Int], described: [Bool]) throws {
     let principals = snapshot.principals
-    let digests = try self.digests.result()
+    let digests = self.digests.result()
     let changes = planDescriptions(entryRows, described: described, digests: digests)
     var policies = try PolicyStore(db)
     var writer = ByteWriter(capacity: 1 << 16)
@@ -138,7 +138,7 @@ struct SnapshotWriter {
   /// The entries whose description differs from the stored one (every first entry of a new
   /// principal, and later entries of a principal listed twice when they differ from the first),
   /// noting the new signatures and inline hashes.
-  private mutating func planDescriptions(_ entryRows: [Int], described: [Bool], digests: Descriptions)
+  private mutating func planDescriptions(_ entryRows: [Int], described: [Bool], digests: ChunkedDescriptions)
     -> [DescriptionChange]
   {
     var changes: [DescriptionChange] = []
@@ -147,13 +147,14 @@ struct SnapshotWriter {
     for entry in entryRows.indices where described[entry] {
       let row = entryRows[entry]
       let isFirstEntry = isNew(row) && seen.insert(row).inserted
-      guard isFirstEntry || digests.signatures[entry] != signatures[row] else { continue }
-      let inlineHash = digests.inlineHashes[entry]
+      let signature = digests.signature(ofEntry: entry)
+      guard isFirstEntry || signature != signatures[row] else { continue }
+      let inlineHash = digests.inlineHash(ofEntry: entry)
       changes.append(
         DescriptionChange(
           entry: entry, row: row, inlineHash: inlineHash,
           inlineChanged: isNew(row) || inlineHash != inlineHashes[row]))
-      signatures[row] = digests.signatures[entry]
+      signatures[row] = signature
       inlineHashes[row] = inlineHash
       stored.rows[row].inlineHash = inlineHash
     }

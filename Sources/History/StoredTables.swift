@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import Model
 
@@ -123,9 +124,9 @@ struct PolicyTable {
   }
 }
 
-/// What a snapshot says about its principals that needs nothing from the store, worked out on
-/// another core while the store is read: each policy's content hash, a signature of each
-/// description, and each principal's inline policies encoded as `InlineCoding` stores them.
+/// What a snapshot says about some of its principals that needs nothing from the store: each
+/// policy's content hash, a signature of each description, and each principal's inline policies
+/// encoded as `InlineCoding` stores them. See `DescriptionWork`.
 ///
 /// A night has about a hundred thousand principals, most with an inline policy of a kilobyte or
 /// so, and most unchanged: their signature alone shows it. Removing unused access edits inline
@@ -143,15 +144,14 @@ struct Descriptions: Sendable {
   private var inline: [UInt8] = []
   private var inlineRanges: [Range<Int>] = []
 
-  init() {}
-
-  init(_ principals: [Principal]) {
-    signatures.reserveCapacity(principals.count)
-    inlineHashes.reserveCapacity(principals.count)
-    inlineRanges.reserveCapacity(principals.count)
-    starts.reserveCapacity(principals.count + 1)
+  /// Works out `principals[range]`; entries are then numbered from 0.
+  init(_ principals: [Principal], _ range: Range<Int>) {
+    signatures.reserveCapacity(range.count)
+    inlineHashes.reserveCapacity(range.count)
+    inlineRanges.reserveCapacity(range.count)
+    starts.reserveCapacity(range.count + 1)
     var work = Work()
-    for index in principals.indices {
+    for index in range {
       let first = policyHashes.count
       let start = inline.count
       add(principals[index].policies, work: &work)
@@ -220,6 +220,85 @@ struct Descriptions: Sendable {
     let range = inlineRanges[index]
     guard !range.isEmpty else { return try body(nil) }
     return try inline.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+  }
+}
+
+/// Works out `Descriptions` a chunk of principals at a time: a thread started with the recording
+/// takes chunks while the recording's own thread reads the store, and that thread takes the rest
+/// when it needs them, so neither core waits for the other.
+final class DescriptionWork: @unchecked Sendable {
+  static let chunkSize = 2048
+  private let principals: [Principal]
+  private let lock = NSLock()
+  private let finished = DispatchGroup()
+  // Guarded by `lock`: the next chunk to take, and each chunk's result once worked out.
+  private var next = 0
+  private var chunks: [Descriptions?]
+
+  init(_ principals: [Principal]) {
+    self.principals = principals
+    chunks = Array(repeating: nil, count: (principals.count + Self.chunkSize - 1) / Self.chunkSize)
+    DispatchQueue.global().async { self.help() }
+  }
+
+  private func claim() -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard next < chunks.count else { return nil }
+    finished.enter()
+    next += 1
+    return next - 1
+  }
+
+  private func help() {
+    while let chunk = claim() {
+      let start = chunk * Self.chunkSize
+      let descriptions = Descriptions(principals, start..<min(start + Self.chunkSize, principals.count))
+      lock.lock()
+      chunks[chunk] = descriptions
+      lock.unlock()
+      finished.leave()
+    }
+  }
+
+  /// Takes what chunks are left, waits for the others, and returns them all.
+  func result() -> ChunkedDescriptions {
+    help()
+    finished.wait()
+    lock.lock()
+    defer { lock.unlock() }
+    return ChunkedDescriptions(chunks: chunks.compactMap { $0 })
+  }
+}
+
+/// Every entry's `Descriptions`, found by entry number through the chunk that holds it.
+struct ChunkedDescriptions {
+  let chunks: [Descriptions]
+
+  private func locate(_ entry: Int) -> (chunk: Int, local: Int) {
+    (entry / DescriptionWork.chunkSize, entry % DescriptionWork.chunkSize)
+  }
+
+  func signature(ofEntry entry: Int) -> UInt64 {
+    let (chunk, local) = locate(entry)
+    return chunks[chunk].signatures[local]
+  }
+
+  func inlineHash(ofEntry entry: Int) -> UInt64 {
+    let (chunk, local) = locate(entry)
+    return chunks[chunk].inlineHashes[local]
+  }
+
+  func policyHashes(ofEntry entry: Int) -> ArraySlice<UInt64> {
+    let (chunk, local) = locate(entry)
+    return chunks[chunk].policyHashes(ofEntry: local)
+  }
+
+  func withInline<Result>(ofEntry entry: Int, _ body: (UnsafeRawBufferPointer?) throws -> Result) rethrows
+    -> Result
+  {
+    let (chunk, local) = locate(entry)
+    return try chunks[chunk].withInline(ofEntry: local, body)
   }
 }
 

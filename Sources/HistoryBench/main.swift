@@ -160,15 +160,25 @@ func recordNewest() throws -> (record: Double, replace: Double, outcome: History
   return (record, seconds(since: start), outcome)
 }
 
-if options.recordOnly {
+/// Records the newest snapshot once, then closes the store, which waits for the write-ahead log
+/// to be folded into the file (the store does that on another core after each recording).
+func recordOnce() throws {
   try copyStore(primed, to: work)
-  let store = try HistoryStore(url: URL(fileURLWithPath: work))
+  var store: HistoryStore? = try HistoryStore(url: URL(fileURLWithPath: work))
   let start = DispatchTime.now()
   let cpu = cpuSeconds()
-  let outcome = try store.record(newest, fingerprint: "newest")
+  let outcome = try store?.record(newest, fingerprint: "newest")
+  let recorded = seconds(since: start)
+  let recordCPU = cpuSeconds() - cpu
+  store = nil
   print(
-    "record newest: \(format(seconds(since: start))) s (CPU \(format(cpuSeconds() - cpu)) s), \(outcome.runsStarted) started, "
-      + "\(outcome.runsEnded) ended; peak RSS \(Int(peakResidentMB())) MB (\(Int(beforeRecord)) MB before)")
+    "record newest: \(format(recorded)) s (CPU \(format(recordCPU)) s), \(outcome?.runsStarted ?? 0) started, "
+      + "\(outcome?.runsEnded ?? 0) ended; closed, log folded in, after \(format(seconds(since: start))) s; "
+      + "peak RSS \(Int(peakResidentMB())) MB (\(Int(beforeRecord)) MB before)")
+}
+
+if options.recordOnly {
+  try recordOnce()
   exit(0)
 }
 

@@ -191,4 +191,42 @@ import Testing
     #expect(index.number(of: "ec2") == nil)
     #expect(index.next == 6)
   }
+
+  @Test func itemsCopiedFromTheStoredBlobGiveTheBytesEncodingGives() throws {
+    var history = PrincipalHistory()
+    history.findings = ["f-1", "f-2"]
+    for (number, finding) in [(1, 0), (4, 1), (9, 0)] {
+      history.runs.append(PrincipalHistory.Run(status: 1, first: 20_119, last: nil))
+      history.appendItem(
+        PrincipalHistory.Item(
+          id: Int64(number), keyHash: UInt64(number), service: 1, detail: Int32(number),
+          finding: Int32(finding),
+          sources: 1, lastUsed: nil, created: 20_100, firstRun: Int32(history.runs.count - 1), runCount: 1,
+          kind: 0))
+    }
+    let stored = Self.bytes { history.encode(into: &$0) }
+    let observation = Observation(
+      access: .permission(principalARN: "a", service: "s3", action: "X"), status: .resolved,
+      lastUsedOn: Day(iso: "2025-02-01"), findingID: "f-3")
+    let days = PrincipalHistory.Days(day: 20_147, previous: 20_119)
+    func recorded(copying: Bool) throws -> [UInt8] {
+      var decoded = PrincipalHistory()
+      try stored.withUnsafeBytes { buffer throws in try decoded.decode(buffer) }
+      var changes = PrincipalHistory.Changes()
+      // Item 0 is reported unchanged (copied), item 1 changes (and brings a new finding), item 2
+      // is no longer reported (its run ends).
+      decoded.items[0].observed = true
+      try decoded.observe(observation, at: 1, days, changes: &changes)
+      try decoded.closeUnobserved(days, changes: &changes)
+      return try stored.withUnsafeBytes { buffer throws in
+        Self.bytes { decoded.encode(into: &$0, source: copying ? buffer : nil) }
+      }
+    }
+    #expect(try recorded(copying: true) == recorded(copying: false))
+    var unchanged = PrincipalHistory()
+    try stored.withUnsafeBytes { buffer throws in try unchanged.decode(buffer) }
+    #expect(
+      stored.withUnsafeBytes { buffer in Self.bytes { unchanged.encode(into: &$0, source: buffer) } }
+        == stored)
+  }
 }
