@@ -1,3 +1,5 @@
+import Dispatch
+import Foundation
 import Model
 
 /// What analysis needs besides the timeline.
@@ -116,88 +118,49 @@ struct AnalysisContext {
   func teamOfItem(_ item: Int) -> Int { teamOfPrincipal[timeline.items[item].principal] }
 
   func report() -> OrganisationReport {
-    let flow = QuarterFlow.compute(context: self)
-    let state = CurrentState.compute(context: self, at: current)
-    let openOverTime = OpenOverTime.compute(context: self)
     let currentQuarter = quarters.quarters.count - 1
     // The previous quarter's checklists tell which items carry over; they are computed at that
     // quarter's latest snapshot.
     let previousSnapshot =
       currentQuarter > 0 ? quarters.quarterOfSnapshot.lastIndex(of: currentQuarter - 1) : nil
-    let previousState = previousSnapshot.map { CurrentState.compute(context: self, at: $0) }
+    let reference = ChangeLog.reference(context: self)
+    // Each of these passes reads the whole timeline and none needs another: one core takes the
+    // current state and the changes, the other the previous quarter's state and the trends (the
+    // two states cost about the same).
+    let ((state, changesByTeam), (flow, openOverTime, previousChecklists)) = Concurrently.both(
+      {
+        (
+          CurrentState.compute(context: self, at: current),
+          reference.map { ChangeLog.changes(context: self, since: $0) } ?? [:]
+        )
+      },
+      {
+        (
+          QuarterFlow.compute(context: self), OpenOverTime.compute(context: self),
+          previousSnapshot.map { checklistsOfPreviousQuarter(at: $0) }
+        )
+      })
+    // Grouped once: filtering every team's principals out of the whole list would be teams × principals.
+    let shared = TeamInputs(
+      state: state, flow: flow, openOverTime: openOverTime, changesByTeam: changesByTeam,
+      reportsOfTeam: Dictionary(grouping: state.principalReports, by: \.teamID),
+      previousChecklists: previousChecklists, reference: reference)
+    // Teams are independent of one another: both cores take teams, and the results are gathered in
+    // file order.
+    let outcomes = Concurrently.map(count: teams.count) { teamOutcome($0, shared) }
     var dataProblems = settings.problems
     var organisationExcepted = 0
     var organisationOverdue = 0
-    let reference = ChangeLog.reference(context: self)
-    let changesByTeam = reference.map { ChangeLog.changes(context: self, since: $0) } ?? [:]
     var allChanges: [Change] = []
-    var allItems: [OldItem] = []
-
-    // Grouped once: filtering every team's principals out of the whole list would be teams × principals.
-    let reportsOfTeam = Dictionary(grouping: state.principalReports, by: \.teamID)
-    let previousReportsOfTeam = previousState.map { Dictionary(grouping: $0.principalReports, by: \.teamID) }
+    var oldest = OldestItems(limit: 10)
     var teamReports: [TeamReport] = []
-    for (index, team) in teams.enumerated() {
-      let isUnowned = index == teams.count - 1
-      let exceptions =
-        isUnowned
-        ? []
-        : ReviewExceptions.exceptions(
-          team: team.id, upTo: quarters.quarters[currentQuarter], reviews: settings.reviews)
-      let principals = ReviewExceptions.apply(
-        exceptions, to: reportsOfTeam[team.id] ?? [], on: snapshots[current])
-      if isUnowned && principals.isEmpty && state.inventoryCount[index].principals == 0 { continue }
-      var totals = state.totals(team: index)
-      totals.identifiedThisQuarter = flow.identified[index][currentQuarter]
-      totals.removedThisQuarter = flow.removed[index][currentQuarter]
-      totals.exceptedPermissions =
-        principals.flatMap(\.items).filter {
-          $0.kind == .permission && !$0.isAccepted && !$0.isOutstanding
-        }.count
-      organisationExcepted += totals.exceptedPermissions
-      totals.overduePermissions =
-        principals.flatMap(\.items).filter { $0.kind == .permission && $0.isOverdue }.count
-      organisationOverdue += totals.overduePermissions
-      var teamChanges = changesByTeam[index] ?? []
-      if let reference {
-        teamChanges += ChangeLog.newlyOverdue(principals, teamID: team.id, since: snapshots[reference])
-      }
-      let changes = Changes(since: reference.map { snapshots[$0] }, entries: ChangeLog.sorted(teamChanges))
-      allChanges += changes.entries
-      for report in principals {
-        for item in report.items where !item.isAccepted {
-          allItems.append(OldItem(principal: report.principal, teamID: team.id, item: item))
-        }
-      }
-      var checklist = ChecklistProgress(quarter: quarters.quarters[currentQuarter], entries: [])
-      var previousChecklist: ChecklistProgress?
-      // Nobody reviews the unowned group: it has no champion and so no checklist.
-      if !isUnowned {
-        if let previousReportsOfTeam, let previousSnapshot {
-          let quarter = quarters.quarters[currentQuarter - 1]
-          let earlier = ReviewExceptions.apply(
-            ReviewExceptions.exceptions(team: team.id, upTo: quarter, reviews: settings.reviews),
-            to: previousReportsOfTeam[team.id] ?? [],
-            on: snapshots[previousSnapshot])
-          var ignored: [DataProblem] = []
-          previousChecklist = ChecklistBuilder.progress(
-            .init(
-              team: team, quarter: quarter, principals: earlier, day: snapshots[previousSnapshot],
-              previous: nil),
-            settings: settings, problems: &ignored)
-        }
-        checklist = ChecklistBuilder.progress(
-          .init(
-            team: team, quarter: quarters.quarters[currentQuarter], principals: principals,
-            day: snapshots[current],
-            previous: previousChecklist), settings: settings, problems: &dataProblems)
-      }
-      teamReports.append(
-        TeamReport(
-          team: team, totals: totals, quarters: flow.metrics(team: index, ranges: quarters),
-          openOverTime: zip(snapshots, openOverTime.byTeam[index]).map { DayCount(day: $0, count: $1) },
-          byService: state.byService(team: index), principals: principals, checklist: checklist,
-          previousChecklist: previousChecklist, changes: changes))
+    for outcome in outcomes.compactMap({ $0 }) {
+      teamReports.append(outcome.report)
+      organisationExcepted += outcome.report.totals.exceptedPermissions
+      organisationOverdue += outcome.report.totals.overduePermissions
+      allChanges += outcome.changes
+      dataProblems += outcome.problems
+      for item in outcome.oldest.items { oldest.offer(item.item, of: item.principal, teamID: item.teamID) }
     }
     var totals = state.totals(team: nil)
     totals.identifiedThisQuarter = flow.identified.last![currentQuarter]
@@ -213,13 +176,18 @@ struct AnalysisContext {
       quarters: flow.metrics(team: nil, ranges: quarters),
       openOverTime: zip(snapshots, openOverTime.organisation).map { DayCount(day: $0, count: $1) },
       teams: teamReports, dataProblems: dataProblems)
-    report.changes = Changes(since: reference.map { snapshots[$0] }, entries: ChangeLog.sorted(allChanges))
-    report.oldestItems = Array(
-      allItems.sorted {
-        ($1.item.daysOpen, $0.principal.arn, $0.item.displayName) < (
-          $0.item.daysOpen, $1.principal.arn, $1.item.displayName
-        )
-      }.prefix(10))
+    // Sorted once for everyone; each team's share keeps that order.
+    let since = reference.map { snapshots[$0] }
+    report.changes = Changes(since: since, entries: ChangeLog.sorted(allChanges))
+    // Hundreds of thousands of changes at the size of a large organisation: the unsorted copy goes
+    // before the teams' shares are made.
+    allChanges = []
+    let changesOfTeam = Dictionary(grouping: report.changes.entries, by: \.teamID)
+    for index in report.teams.indices {
+      report.teams[index].changes = Changes(
+        since: since, entries: changesOfTeam[report.teams[index].team.id] ?? [])
+    }
+    report.oldestItems = oldest.items
     report.freshness = FreshnessCheck.freshness(context: self, today: settings.today ?? snapshots[current])
     if current < timeline.details.count {
       let details = timeline.details[current]
@@ -232,9 +200,128 @@ struct AnalysisContext {
 
 }
 
+/// What every team's share of the report is worked out from.
+struct TeamInputs: Sendable {
+  let state: CurrentState
+  let flow: QuarterFlow
+  let openOverTime: OpenOverTime
+  let changesByTeam: [Int: [Change]]
+  let reportsOfTeam: [String: [PrincipalReport]]
+  /// Each team's checklist of the previous quarter, by team index; nil when there was none.
+  let previousChecklists: [ChecklistProgress?]?
+  let reference: Int?
+}
+
+/// One team's share of the report, and what it adds to the organisation's.
+struct TeamOutcome: Sendable {
+  var report: TeamReport
+  var changes: [Change]
+  var oldest: OldestItems
+  var problems: [DataProblem]
+}
+
+extension AnalysisContext {
+  /// The report of the team at `index` (the unowned group last); nil for an empty unowned group.
+  func teamOutcome(_ index: Int, _ inputs: TeamInputs) -> TeamOutcome? {
+    let team = teams[index]
+    let currentQuarter = quarters.quarters.count - 1
+    let isUnowned = index == teams.count - 1
+    let exceptions =
+      isUnowned
+      ? []
+      : ReviewExceptions.exceptions(
+        team: team.id, upTo: quarters.quarters[currentQuarter], reviews: settings.reviews)
+    let principals = ReviewExceptions.apply(
+      exceptions, to: inputs.reportsOfTeam[team.id] ?? [], on: snapshots[current])
+    if isUnowned && principals.isEmpty && inputs.state.inventoryCount[index].principals == 0 { return nil }
+    var totals = inputs.state.totals(team: index)
+    totals.identifiedThisQuarter = inputs.flow.identified[index][currentQuarter]
+    totals.removedThisQuarter = inputs.flow.removed[index][currentQuarter]
+    var oldest = OldestItems(limit: 10)
+    for report in principals {
+      for item in report.items where item.kind == .permission {
+        if !item.isAccepted && !item.isOutstanding { totals.exceptedPermissions += 1 }
+        if item.isOverdue { totals.overduePermissions += 1 }
+      }
+      for item in report.items where !item.isAccepted {
+        oldest.offer(item, of: report.principal, teamID: team.id)
+      }
+    }
+    var changes = inputs.changesByTeam[index] ?? []
+    if let reference = inputs.reference {
+      changes += ChangeLog.newlyOverdue(principals, teamID: team.id, since: snapshots[reference])
+    }
+    var problems: [DataProblem] = []
+    let (checklist, previousChecklist) = checklists(
+      of: team, at: index, isUnowned: isUnowned, principals, inputs, &problems)
+    let report = TeamReport(
+      team: team, totals: totals, quarters: inputs.flow.metrics(team: index, ranges: quarters),
+      openOverTime: zip(snapshots, inputs.openOverTime.byTeam[index]).map { DayCount(day: $0, count: $1) },
+      byService: inputs.state.byService(team: index), principals: principals, checklist: checklist,
+      previousChecklist: previousChecklist)
+    return TeamOutcome(report: report, changes: changes, oldest: oldest, problems: problems)
+  }
+
+  /// The team's checklist for the current quarter and, when there was one, the previous; nobody
+  /// reviews the unowned group, which has no champion and so no checklist.
+  private func checklists(
+    of team: Team, at index: Int, isUnowned: Bool, _ principals: [PrincipalReport], _ inputs: TeamInputs,
+    _ problems: inout [DataProblem]
+  ) -> (ChecklistProgress, ChecklistProgress?) {
+    let currentQuarter = quarters.quarters.count - 1
+    guard !isUnowned else {
+      return (ChecklistProgress(quarter: quarters.quarters[currentQuarter], entries: []), nil)
+    }
+    let previousChecklist = inputs.previousChecklists?[index] ?? nil
+    let checklist = ChecklistBuilder.progress(
+      .init(
+        team: team, quarter: quarters.quarters[currentQuarter], principals: principals,
+        day: snapshots[current],
+        previous: previousChecklist), settings: settings, problems: &problems)
+    return (checklist, previousChecklist)
+  }
+}
+
+extension AnalysisContext {
+  /// Every team's checklist of the previous quarter, by team index (nil for the unowned group),
+  /// from the state at that quarter's last snapshot. The state is dropped as soon as they are
+  /// made: it holds as many items as the current one, and keeping both to the end of the analysis
+  /// was the largest part of a large organisation's peak memory.
+  func checklistsOfPreviousQuarter(at snapshot: Int) -> [ChecklistProgress?] {
+    let state = CurrentState.compute(context: self, at: snapshot)
+    let reportsOfTeam = Dictionary(grouping: state.principalReports, by: \.teamID)
+    let quarter = quarters.quarters[quarters.quarters.count - 2]
+    return teams.indices.map { index in
+      guard index < teams.count - 1 else { return nil }
+      let team = teams[index]
+      let principals = ReviewExceptions.apply(
+        ReviewExceptions.exceptions(team: team.id, upTo: quarter, reviews: settings.reviews),
+        to: reportsOfTeam[team.id] ?? [], on: snapshots[snapshot])
+      // Problems in the previous quarter's sign-offs were reported when it was current.
+      var ignored: [DataProblem] = []
+      return ChecklistBuilder.progress(
+        .init(team: team, quarter: quarter, principals: principals, day: snapshots[snapshot], previous: nil),
+        settings: settings, problems: &ignored)
+    }
+  }
+}
+
 extension AnalysisContext {
   /// Match rules in teams.yml that no principal ever recorded satisfies: most often a typo.
   func unmatchedRules() -> [DataProblem] {
+    let rules = settings.teams.flatMap(\.rules)
+    var matched = Set<MatchRule>()
+    let accounts = Set(timeline.principals.map(\.accountID))
+    let tags = Set(timeline.principals.flatMap(\.tags))
+    for rule in Set(rules) {
+      switch rule {
+      case .account(let id): if accounts.contains(id) { matched.insert(rule) }
+      case .tag(let key, let value): if tags.contains(Tag(key: key, value: value)) { matched.insert(rule) }
+      // Patterns are tried against principals until one matches: usually the first few.
+      case .arn(let glob):
+        if timeline.principals.contains(where: { glob.matches($0.arn) }) { matched.insert(rule) }
+      }
+    }
     var problems: [DataProblem] = []
     for (teamIndex, team) in settings.teams.enumerated() {
       var counters: [String: Int] = [:]
@@ -247,7 +334,7 @@ extension AnalysisContext {
           }
         let position = counters[key, default: 0]
         counters[key] = position + 1
-        guard !timeline.principals.contains(where: rule.matches) else { continue }
+        guard !matched.contains(rule) else { continue }
         problems.append(
           DataProblem(
             file: "teams.yml",
@@ -401,5 +488,99 @@ struct OpenOverTime {
       byTeam.append(series)
     }
     return OpenOverTime(byTeam: byTeam, organisation: organisation)
+  }
+}
+
+/// Runs independent computations on both cores.
+enum Concurrently {
+  /// Computes `first` and `second` at the same time and returns both results.
+  static func both<A: Sendable, B: Sendable>(_ first: @Sendable () -> A, _ second: @Sendable () -> B) -> (
+    A, B
+  ) {
+    let results = Pair<A, B>()
+    DispatchQueue.concurrentPerform(iterations: 2) { index in
+      if index == 0 { results.set(first: first()) } else { results.set(second: second()) }
+    }
+    return results.values
+  }
+}
+
+extension Concurrently {
+  /// `transform` of every index in `0..<count`, computed on all cores, in index order.
+  static func map<T: Sendable>(count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+    let slots = Slots<T>(count: count)
+    DispatchQueue.concurrentPerform(iterations: count) { slots.set($0, transform($0)) }
+    return slots.values
+  }
+}
+
+/// Results filled in by several threads, one slot each; the lock makes each write visible.
+private final class Slots<T: Sendable>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var slots: [T?]
+
+  init(count: Int) {
+    slots = Array(repeating: nil, count: count)
+  }
+
+  func set(_ index: Int, _ value: T) {
+    lock.lock()
+    slots[index] = value
+    lock.unlock()
+  }
+
+  var values: [T] {
+    lock.lock()
+    defer { lock.unlock() }
+    return slots.map { $0! }
+  }
+}
+
+/// Two results filled in by two threads; the lock makes each write visible to the reader.
+private final class Pair<A: Sendable, B: Sendable>: @unchecked Sendable {
+  private let lock = NSLock()
+  private var first: A?
+  private var second: B?
+
+  func set(first value: A) {
+    lock.lock()
+    first = value
+    lock.unlock()
+  }
+
+  func set(second value: B) {
+    lock.lock()
+    second = value
+    lock.unlock()
+  }
+
+  var values: (A, B) {
+    lock.lock()
+    defer { lock.unlock() }
+    // concurrentPerform returns only after both iterations ran, so both are set.
+    return (first!, second!)
+  }
+}
+
+/// The organisation's oldest open items, kept while items are offered one by one: the dashboard
+/// shows ten, and sorting a million to find them would be wasted.
+struct OldestItems {
+  let limit: Int
+  /// Oldest first, then by principal ARN and item name.
+  private(set) var items: [OldItem] = []
+
+  mutating func offer(_ item: OpenItem, of principal: Principal, teamID: String) {
+    if items.count == limit, let last = items.last, !Self.precedes(item, principal.arn, last) { return }
+    let candidate = OldItem(principal: principal, teamID: teamID, item: item)
+    let position = items.firstIndex { !Self.precedes($0.item, $0.principal.arn, candidate) } ?? items.count
+    items.insert(candidate, at: position)
+    if items.count > limit { items.removeLast() }
+  }
+
+  /// Whether `item` of the principal `arn` comes before `other` in the list.
+  private static func precedes(_ item: OpenItem, _ arn: String, _ other: OldItem) -> Bool {
+    (other.item.daysOpen, arn, item.displayName) < (
+      item.daysOpen, other.principal.arn, other.item.displayName
+    )
   }
 }

@@ -20,6 +20,8 @@ enum ChangeLog {
     let timeline = context.timeline
     let current = context.current
     var byTeam: [Int: [Change]] = [:]
+    var holders = [PrincipalHolder?](repeating: nil, count: timeline.principals.count)
+    var names = DisplayNames()
     var position = 0
     let intervals = timeline.intervals
     while position < intervals.count {
@@ -31,12 +33,14 @@ enum ChangeLog {
       if tracked.kind == .permission {
         let runs = intervals[position..<end].filter { $0.first <= current }
         let principal = timeline.principals[tracked.principal]
+        let holder = holders[tracked.principal] ?? PrincipalHolder(principal)
+        holders[tracked.principal] = holder
         let team = context.teamOfPrincipal[tracked.principal]
-        let access = tracked.access(principalARN: principal.arn).displayName
+        let access = names.name(of: tracked, principalARN: principal.arn)
         func record(_ kind: Change.Kind, at snapshot: Int) {
           byTeam[team, default: []].append(
             Change(
-              kind: kind, principal: principal, teamID: context.teams[team].id, access: access,
+              kind: kind, holder: holder, teamID: context.teams[team].id, access: access,
               day: context.snapshots[snapshot]))
         }
         // Whether an earlier open run ended in a removal (resolved or gone, not accepted).
@@ -74,22 +78,63 @@ enum ChangeLog {
   static func newlyOverdue(_ principals: [PrincipalReport], teamID: String, since reference: Day) -> [Change]
   {
     principals.flatMap { report in
-      report.items.filter { $0.isOverdue && $0.overdueOn > reference }.map {
+      let overdue = report.items.filter { $0.isOverdue && $0.overdueOn > reference }
+      let holder = overdue.isEmpty ? nil : PrincipalHolder(report.principal)
+      return overdue.map {
         Change(
-          kind: .overdue, principal: report.principal, teamID: teamID, access: $0.displayName,
+          kind: .overdue, holder: holder!, teamID: teamID, access: $0.displayName,
           day: $0.overdueOn)
       }
     }
   }
 
-  /// Newest first, then by principal and access, so pages and feeds read the same every build.
+  /// Newest first, then by kind, principal and access, so pages and feeds read the same every build.
   static func sorted(_ changes: [Change]) -> [Change] {
-    changes.sorted {
-      ($1.day, $0.kind.rawValue, $0.principal.arn, $0.access) < (
-        $0.day, $1.kind.rawValue, $1.principal.arn, $1.access
-      )
-    }
+    // Positions are sorted rather than the changes themselves, on numbers worked out first: the
+    // day, the kind, and the principal's place among the principals sorted by ARN. Nearly every
+    // comparison reaches the principal, and ARNs share long prefixes: sorting the few distinct
+    // principals once and comparing their places took a sixth of the string comparisons.
+    let days = changes.map(\.day.daysSinceEpoch)
+    let kinds = changes.map { kindOrder[$0.kind]! }
+    let principals = principalPlaces(changes)
+    return changes.indices.sorted { a, b in
+      if days[a] != days[b] { return days[a] > days[b] }
+      if kinds[a] != kinds[b] { return kinds[a] < kinds[b] }
+      if principals[a] != principals[b] { return principals[a] < principals[b] }
+      return changes[a].access < changes[b].access
+    }.map { changes[$0] }
   }
+
+  /// For each change, the place of its principal's ARN among the distinct ARNs, sorted; equal
+  /// ARNs share a place.
+  private static func principalPlaces(_ changes: [Change]) -> [Int] {
+    var slotOfHolder: [ObjectIdentifier: Int] = [:]
+    var holders: [PrincipalHolder] = []
+    let slots = changes.map { change in
+      let id = ObjectIdentifier(change.holder)
+      if let slot = slotOfHolder[id] { return slot }
+      slotOfHolder[id] = holders.count
+      holders.append(change.holder)
+      return holders.count - 1
+    }
+    let byARN = holders.indices.sorted { holders[$0].principal.arn < holders[$1].principal.arn }
+    var place = [Int](repeating: 0, count: holders.count)
+    var current = 0
+    for (position, slot) in byARN.enumerated() {
+      if position > 0, holders[slot].principal.arn != holders[byARN[position - 1]].principal.arn {
+        current += 1
+      }
+      place[slot] = current
+    }
+    return slots.map { place[$0] }
+  }
+
+  /// Kinds in the order of their names, as the changes have always been sorted.
+  private static let kindOrder: [Change.Kind: Int] = {
+    let kinds: [Change.Kind] = [.new, .regressed, .resolved, .overdue]
+    let names = kinds.map(\.rawValue).sorted()
+    return Dictionary(uniqueKeysWithValues: kinds.map { ($0, names.firstIndex(of: $0.rawValue)!) })
+  }()
 }
 
 /// How current the data is: the snapshot's age, each export kind's latest day, files that went

@@ -11,31 +11,11 @@ struct CurrentState {
 
   static func compute(context: AnalysisContext, at current: Int) -> CurrentState {
     let timeline = context.timeline
-    let today = context.snapshots[current]
-    var itemsOfPrincipal: [Int: [OpenItem]] = [:]
-    for run in timeline.intervals where run.first <= current && run.last >= current && run.status != .resolved
-    {
-      let item = timeline.items[run.item]
-      let principal = timeline.principals[item.principal]
-      var openSince = context.snapshots[run.first]
-      // Before the first snapshot history knows nothing; the finding's own date is the better guess.
-      if run.first == 0, let created = item.findingCreatedOn, created < openSince { openSince = created }
-      let isAccepted = run.status == .archived
-      itemsOfPrincipal[item.principal, default: []].append(
-        OpenItem(
-          kind: item.kind, service: item.service, detail: item.detail,
-          displayName: item.access(principalARN: principal.arn).displayName, lastUsedOn: item.lastUsedOn,
-          openSince: openSince, daysOpen: today.days(since: openSince), isAccepted: isAccepted,
-          findingID: item.findingID,
-          recommendation: isAccepted
-            ? "Accepted as an exception (archived in Access Analyzer)"
-            : Recommendation.text(for: item, principalKind: principal.kind), sources: item.sources,
-          daysPastDeadline: today.days(since: openSince) - context.settings.removalDeadlineDays))
-    }
-
-    var present = Set<Int>()
+    let itemsOfPrincipal = openItems(context: context, at: current)
+    // Arrays by principal index rather than sets and dictionaries: there may be 100,000 principals.
+    var present = [Bool](repeating: false, count: timeline.principals.count)
     for run in timeline.presence where run.first <= current && run.last >= current {
-      present.insert(run.principal)
+      present[run.principal] = true
     }
 
     let teamCount = context.teams.count
@@ -44,11 +24,10 @@ struct CurrentState {
       teamTotals: Array(repeating: Totals(), count: teamCount + 1),
       serviceCounts: Array(repeating: [:], count: teamCount + 1))
     let organisation = teamCount
-    for principal in present.union(itemsOfPrincipal.keys) {
+    for principal in timeline.principals.indices {
       let team = context.teamOfPrincipal[principal]
       let isRole = timeline.principals[principal].kind == .role
-      let counted =
-        present.contains(principal) || itemsOfPrincipal[principal]?.contains { !$0.isAccepted } == true
+      let counted = present[principal] || itemsOfPrincipal[principal].contains { !$0.isAccepted }
       guard counted else { continue }
       state.inventoryCount[team].principals += 1
       state.inventoryCount[team].roles += isRole ? 1 : 0
@@ -58,22 +37,28 @@ struct CurrentState {
       }
     }
 
-    for (principalIndex, items) in itemsOfPrincipal {
+    for (principalIndex, items) in itemsOfPrincipal.enumerated() where !items.isEmpty {
       let principal = timeline.principals[principalIndex]
       let team = context.teamOfPrincipal[principalIndex]
-      let open = items.filter { !$0.isAccepted }.sorted(by: Self.pageOrder)
-      let accepted = items.filter(\.isAccepted).sorted(by: Self.pageOrder)
+      // Already in page order (see `openItems`).
+      let open = items.filter { !$0.isAccepted }
+      let accepted = items.filter(\.isAccepted)
       let permissions = open.filter { $0.kind == .permission }
+      var counts = Totals()
+      counts.unusedPermissions = permissions.count
+      counts.rolesWithUnused = principal.kind == .role && !permissions.isEmpty ? 1 : 0
+      for item in open {
+        switch item.kind {
+        case .role: counts.unusedRoles += 1
+        case .accessKey: counts.unusedAccessKeys += 1
+        case .password: counts.unusedPasswords += 1
+        case .undetailedFinding: counts.findingsWithoutDetails += 1
+        case .permission: break
+        }
+      }
+      counts.acceptedPermissions = accepted.count { $0.kind == .permission }
       for row in [team, organisation] {
-        var totals = state.teamTotals[row]
-        totals.unusedPermissions += permissions.count
-        totals.rolesWithUnused += principal.kind == .role && !permissions.isEmpty ? 1 : 0
-        totals.unusedRoles += open.filter { $0.kind == .role }.count
-        totals.unusedAccessKeys += open.filter { $0.kind == .accessKey }.count
-        totals.unusedPasswords += open.filter { $0.kind == .password }.count
-        totals.findingsWithoutDetails += open.filter { $0.kind == .undetailedFinding }.count
-        totals.acceptedPermissions += accepted.filter { $0.kind == .permission }.count
-        state.teamTotals[row] = totals
+        state.teamTotals[row].add(counts)
         for item in permissions { state.serviceCounts[row][item.service, default: 0] += 1 }
       }
       state.principalReports.append(
@@ -87,9 +72,74 @@ struct CurrentState {
     return state
   }
 
-  /// Permissions by service and action, then the role, keys and password.
-  static func pageOrder(_ a: OpenItem, _ b: OpenItem) -> Bool {
-    (a.kind, a.service, a.detail.lowercased()) < (b.kind, b.service, b.detail.lowercased())
+  /// The items open or accepted at snapshot `current`, by principal index, each principal's in
+  /// page order.
+  private static func openItems(context: AnalysisContext, at current: Int) -> [[OpenItem]] {
+    let timeline = context.timeline
+    let today = context.snapshots[current]
+    // The runs are put in page order before any item is made: sorting the items themselves moved a
+    // million structs holding five references each, retaining and releasing at every move.
+    var runsOfPrincipal = [[Int]](repeating: [], count: timeline.principals.count)
+    for (index, run) in timeline.intervals.enumerated()
+    where run.first <= current && run.last >= current && run.status != .resolved {
+      runsOfPrincipal[timeline.items[run.item].principal].append(index)
+    }
+    var names = DisplayNames()
+    return runsOfPrincipal.map { runs in
+      let ordered =
+        runs.count < 2
+        ? runs
+        : runs.sorted { a, b in
+          let first = timeline.items[timeline.intervals[a].item]
+          let second = timeline.items[timeline.intervals[b].item]
+          return precedes(
+            (first.kind, first.service, first.detail), (second.kind, second.service, second.detail))
+        }
+      return ordered.map { index in
+        let run = timeline.intervals[index]
+        let item = timeline.items[run.item]
+        let principal = timeline.principals[item.principal]
+        var openSince = context.snapshots[run.first]
+        // Before the first snapshot history knows nothing; the finding's own date is the better guess.
+        if run.first == 0, let created = item.findingCreatedOn, created < openSince { openSince = created }
+        return OpenItem(
+          kind: item.kind, service: item.service, detail: item.detail,
+          displayName: names.name(of: item, principalARN: principal.arn), lastUsedOn: item.lastUsedOn,
+          openSince: openSince, daysOpen: today.days(since: openSince), isAccepted: run.status == .archived,
+          findingID: item.findingID, principalKind: principal.kind, sources: item.sources,
+          daysPastDeadline: today.days(since: openSince) - context.settings.removalDeadlineDays)
+      }
+    }
+  }
+
+  /// Page order of two items given by kind, service and detail: permissions by service and
+  /// action, then the role, keys and password.
+  static func precedes(
+    _ a: (kind: UnusedAccessKind, service: String, detail: String),
+    _ b: (kind: UnusedAccessKind, service: String, detail: String)
+  ) -> Bool {
+    if a.kind != b.kind { return a.kind < b.kind }
+    if a.service != b.service { return a.service < b.service }
+    return Self.lowercasedPrecedes(a.detail, b.detail)
+  }
+
+  /// `a.lowercased() < b.lowercased()`, without making two strings for each of the comparisons a
+  /// sort of a million items does: action names are ASCII, compared byte by byte.
+  static func lowercasedPrecedes(_ a: String, _ b: String) -> Bool {
+    var first = a.utf8.makeIterator()
+    var second = b.utf8.makeIterator()
+    while true {
+      switch (first.next(), second.next()) {
+      case (nil, nil): return false
+      case (nil, _): return true
+      case (_, nil): return false
+      case (let x?, let y?):
+        if x >= 0x80 || y >= 0x80 { return a.lowercased() < b.lowercased() }
+        let lowerX = x >= 0x41 && x <= 0x5A ? x + 0x20 : x
+        let lowerY = y >= 0x41 && y <= 0x5A ? y + 0x20 : y
+        if lowerX != lowerY { return lowerX < lowerY }
+      }
+    }
   }
 
   /// The totals of one team, or of the organisation when `team` is nil (quarter counts not set).
@@ -107,23 +157,58 @@ struct CurrentState {
 
 /// The next step for an open item, in one sentence.
 enum Recommendation {
-  static func text(for item: TrackedItem, principalKind: PrincipalKind) -> String {
+  static func text(kind: UnusedAccessKind, service: String, detail: String, principalKind: PrincipalKind)
+    -> String
+  {
     let owner = principalKind == .user ? "the user's" : "the role's"
-    switch item.kind {
+    switch kind {
     case .permission:
-      if item.detail == "*" {
-        return "Remove all \(item.service) actions (\(item.service):*) from \(owner) policies"
+      if detail == "*" {
+        return "Remove all \(service) actions (\(service):*) from \(owner) policies"
       }
-      return "Remove \(item.service):\(item.detail) from \(owner) policies"
+      return "Remove \(service):\(detail) from \(owner) policies"
     case .role:
       return "Delete the role if nothing needs it, or record an exception"
     case .accessKey:
-      return "Deactivate access key \(item.detail), then delete it"
+      return "Deactivate access key \(detail), then delete it"
     case .password:
       return "Remove the console password (delete the login profile)"
     case .undetailedFinding:
       return
-        "Export `aws accessanalyzer get-finding-v2` for finding \(item.detail) to see which permissions are unused"
+        "Export `aws accessanalyzer get-finding-v2` for finding \(detail) to see which permissions are unused"
     }
+  }
+}
+
+extension Totals {
+  /// Adds one principal's counts of open and accepted items.
+  fileprivate mutating func add(_ counts: Totals) {
+    unusedPermissions += counts.unusedPermissions
+    rolesWithUnused += counts.rolesWithUnused
+    unusedRoles += counts.unusedRoles
+    unusedAccessKeys += counts.unusedAccessKeys
+    unusedPasswords += counts.unusedPasswords
+    findingsWithoutDetails += counts.findingsWithoutDetails
+    acceptedPermissions += counts.acceptedPermissions
+  }
+}
+
+/// Display names made once per distinct permission: a large organisation's million open items name
+/// a few thousand distinct permissions, and a string of their own for each cost tens of megabytes.
+struct DisplayNames {
+  private struct Permission: Hashable {
+    let service: String
+    let detail: String
+  }
+  private var names: [Permission: String] = [:]
+
+  /// The item's `UnusedAccess.displayName`, shared with every other item naming the same permission.
+  mutating func name(of item: TrackedItem, principalARN: String) -> String {
+    guard item.kind == .permission else { return item.access(principalARN: principalARN).displayName }
+    let permission = Permission(service: item.service, detail: item.detail)
+    if let name = names[permission] { return name }
+    let name = item.access(principalARN: principalARN).displayName
+    names[permission] = name
+    return name
   }
 }

@@ -49,6 +49,8 @@ enum PolicyAdvisor {
     guard !permissions.isEmpty else { return [] }
     let steps =
       recommendations.map { $0.recommendations.status == "SUCCEEDED" ? $0.recommendations.steps : [] } ?? []
+    // Worked out once for all the principal's policies.
+    let unused = UnusedPermissions(permissions)
     return policies.compactMap { policy in
       if let step = steps.first(where: {
         $0.existingPolicyID == policy.arn || $0.existingPolicyID == policy.name
@@ -57,7 +59,7 @@ enum PolicyAdvisor {
       {
         return recommended(policy, step: step, day: day)
       }
-      return computed(policy, unused: permissions)
+      return computed(policy, unused: unused)
     }
   }
 
@@ -75,11 +77,24 @@ enum PolicyAdvisor {
       removedActions: removed, notes: managedNote(policy))
   }
 
-  static func computed(_ policy: AttachedPolicy, unused: [OpenItem]) -> PolicyChange? {
+  /// A principal's unused permissions as the policy edit looks them up.
+  struct UnusedPermissions {
+    /// `service:action`, lower-case.
+    var actions: Set<String>
+    /// Services whose every action is unused (`service:*` findings).
+    var services: Set<String>
+
+    init(_ permissions: [OpenItem]) {
+      actions = Set(
+        permissions.filter { $0.detail != "*" }.map { ($0.service + ":" + $0.detail).lowercased() })
+      services = Set(permissions.filter { $0.detail == "*" }.map(\.service))
+    }
+  }
+
+  static func computed(_ policy: AttachedPolicy, unused: UnusedPermissions) -> PolicyChange? {
     guard let before = policy.document else { return nil }
-    let unusedActions = Set(
-      unused.filter { $0.detail != "*" }.map { ($0.service + ":" + $0.detail).lowercased() })
-    let unusedServices = Set(unused.filter { $0.detail == "*" }.map(\.service))
+    let unusedActions = unused.actions
+    let unusedServices = unused.services
     var removed: [String] = []
     var notes: [String] = []
     var statements: [PolicyStatement] = []
@@ -93,13 +108,13 @@ enum PolicyAdvisor {
       var kept: [String] = []
       for action in actions {
         let lower = action.lowercased()
-        let service = lower.split(separator: ":", maxSplits: 1).first.map(String.init) ?? lower
+        let service = lower.firstIndex(of: ":").map { String(lower[..<$0]) } ?? lower
         if lower == "*" {
           kept.append(action)
           notes.append("\"*\" allows every action: replace it with the actions in use")
         } else if unusedServices.contains(service) {
           removed.append(action)
-        } else if lower.contains("*") || lower.contains("?") {
+        } else if lower.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }) {
           kept.append(action)
           let glob = Glob(lower)
           let covered = unusedActions.filter { glob.matches($0) }.sorted()

@@ -115,17 +115,31 @@ public struct OpenItem: Hashable, Sendable {
   public var isAccepted: Bool
   /// The Access Analyzer finding that reported it.
   public var findingID: String
-  /// What to do, in one sentence.
-  public var recommendation: String
+  /// Whether a role or a user holds it, for the wording of what to do.
+  public var principalKind: PrincipalKind
   /// Which sources reported it.
   public var sources: SourceSet
   /// The exception a review file records for it, if any.
-  public var reviewException: ReviewException? = nil
+  public var reviewException: ReviewException? {
+    get { exceptionStorage?.value }
+    set { exceptionStorage = newValue.map(ExceptionBox.init) }
+  }
+  // Boxed: few items have an exception, and a million items each carrying room for one inline
+  // would hold a hundred megabytes of nothing.
+  var exceptionStorage: ExceptionBox? = nil
   /// Whether that exception has expired (so the item is outstanding again).
   public var exceptionExpired = false
 
   /// Days past the removal deadline (negative: days left).
   public var daysPastDeadline = 0
+
+  /// What to do, in one sentence. Worded when asked: a million open items need no sentence each
+  /// until a page shows them.
+  public var recommendation: String {
+    isAccepted
+      ? "Accepted as an exception (archived in Access Analyzer)"
+      : Recommendation.text(kind: kind, service: service, detail: detail, principalKind: principalKind)
+  }
 
   /// Whether the team still has to act on it: open, and not covered by a current exception.
   public var isOutstanding: Bool {
@@ -300,13 +314,49 @@ public struct Change: Hashable, Sendable {
   /// What happened.
   public var kind: Kind
   /// The principal holding the permission.
-  public var principal: Principal
+  public var principal: Principal {
+    get { holder.principal }
+    set { holder = PrincipalHolder(newValue) }
+  }
+  // Shared by every change of one principal: a large organisation has hundreds of thousands of
+  // changes, and a whole principal inside each made them three times the size.
+  var holder: PrincipalHolder
   /// The owning team's id.
   public var teamID: String
   /// `s3:GetObject`, `access key AKIA...`, ...
   public var access: String
   /// The snapshot day it happened on (for overdue: the day the deadline passed).
   public var day: Day
+
+  /// A change with every field given.
+  public init(kind: Kind, principal: Principal, teamID: String, access: String, day: Day) {
+    self.init(kind: kind, holder: PrincipalHolder(principal), teamID: teamID, access: access, day: day)
+  }
+
+  init(kind: Kind, holder: PrincipalHolder, teamID: String, access: String, day: Day) {
+    self.kind = kind
+    self.holder = holder
+    self.teamID = teamID
+    self.access = access
+    self.day = day
+  }
+}
+
+/// A principal kept once and shared by the changes that name it; compared by value.
+final class PrincipalHolder: Hashable, Sendable {
+  let principal: Principal
+
+  init(_ principal: Principal) {
+    self.principal = principal
+  }
+
+  static func == (a: PrincipalHolder, b: PrincipalHolder) -> Bool {
+    a === b || a.principal == b.principal
+  }
+
+  func hash(into hasher: inout Hasher) {
+    hasher.combine(principal)
+  }
 }
 
 /// What changed since a reference snapshot.
@@ -352,4 +402,17 @@ public enum Ratio {
   public static func of(_ part: Int, _ whole: Int) -> Double {
     whole == 0 ? 0 : Double(part) / Double(whole)
   }
+}
+
+/// A review exception held by reference, so an item without one spends a pointer on it.
+final class ExceptionBox: Hashable, Sendable {
+  let value: ReviewException
+
+  init(_ value: ReviewException) {
+    self.value = value
+  }
+
+  static func == (lhs: ExceptionBox, rhs: ExceptionBox) -> Bool { lhs.value == rhs.value }
+
+  func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }

@@ -61,6 +61,10 @@ public final class HistoryStore: Sendable {
       // WAL: a snapshot's pages are appended and committed at once, rather than each old page being
       // copied to a rollback journal first; a killed build still leaves the last commit intact.
       configuration.journalMode = .wal
+      // The store is read through a second connection at the same time (see `timeline()`); when
+      // one of them briefly holds a lock (opening the log, a checkpoint), the other waits for it
+      // instead of failing the build with "database is locked".
+      configuration.busyMode = .timeout(30)
       configuration.prepareDatabase { db in
         // Large pages: a night rewrites most history rows, and writing and checkpointing a
         // sixteenth as many pages took a third less time than with 4 KiB ones. Only a new file

@@ -158,6 +158,8 @@ final class ReadConnection {
       throw DatabaseError(resultCode: ResultCode(rawValue: code), message: message)
     }
     handle = opened
+    // As the store's own connection does: wait for a lock another connection holds briefly.
+    sqlite3_busy_timeout(opened, 30_000)
   }
 
   // Closes once the last statement made on it is finalized, whatever order they go in.

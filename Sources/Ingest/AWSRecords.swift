@@ -51,12 +51,12 @@ enum AWSRecord {
 /// Recognises a record by the members it has (never by file name) and reads it.
 enum AWSRecordReader {
   static func read(_ record: JSONField, context: ReadContext) throws(IngestError) -> AWSRecord {
-    guard let members = record.value.objectMembers else {
+    guard record.isObject else {
       throw record.error(
         "expected an object (an AWS CLI response), found \(record.value.typeDescription)",
         hint: "Each record must be a response printed by the AWS CLI with --output json")
     }
-    func has(_ key: String) -> Bool { members.contains { $0.key == key } }
+    func has(_ key: StaticString) -> Bool { record.value.hasMember(key) }
     if has("findingType") || has("findingDetails") {
       return try readFinding(record)
     }
@@ -75,7 +75,7 @@ enum AWSRecordReader {
     if has("Content") && has("ReportFormat") {
       return .credentialReport(try CredentialReportReader.read(jsonResponse: record, context: context))
     }
-    let keys = members.prefix(5).map(\.key).joined(separator: ", ")
+    let keys = (record.value.objectMembers ?? []).prefix(5).map(\.key).joined(separator: ", ")
     throw record.error(
       "not a recognised AWS export (members: \(keys))",
       hint: "Expected the JSON printed by `aws accessanalyzer get-finding-v2`, `list-findings-v2`, "
@@ -111,18 +111,15 @@ enum AWSRecordReader {
       case "UnusedPermission":
         // Details of other kinds may share the list; only permission details describe permissions.
         guard let permission = detail.child("unusedPermissionDetails") else { continue }
-        let service = try permission.string("serviceNamespace")
+        let service = ServicePermissions(
+          principalARN: resource, service: try permission.string("serviceNamespace"))
         let actions = try permission.optionalElements("actions")
         if actions.isEmpty {
-          observe(
-            .permission(principalARN: resource, service: service, action: nil),
-            lastUsed: try permission.optionalTimestampDay("lastAccessed"))
+          observe(service.wholeService, lastUsed: try permission.optionalTimestampDay("lastAccessed"))
         }
         for action in actions {
-          let name = try action.string("action")
-          observe(
-            .permission(principalARN: resource, service: service, action: name),
-            lastUsed: try action.optionalTimestampDay("lastAccessed"))
+          let name = try action.required("action")
+          observe(try service.action(name), lastUsed: try action.optionalTimestampDay("lastAccessed"))
         }
       case "UnusedIAMRole":
         guard let role = detail.child("unusedIamRoleDetails") else { continue }
@@ -147,21 +144,37 @@ enum AWSRecordReader {
   /// The finding type (nil for findings about other than unused access) and status.
   static func findingTypeAndStatus(_ record: JSONField) throws(IngestError) -> (String?, FindingStatus) {
     let typeField = try record.required("findingType")
-    let type = try typeField.string
-    guard findingTypes.contains(type) || otherFindingTypes.contains(type) else {
+    guard let type = knownFindingType(typeField) else {
+      let text = try typeField.string
+      if otherFindingTypes.contains(text) { return (nil, .active) }
       throw typeField.error(
-        "unknown finding type \"\(type.prefix(60))\"",
+        "unknown finding type \"\(text.prefix(60))\"",
         hint: "Expected one of " + (findingTypes + otherFindingTypes).joined(separator: ", "))
     }
-    // Findings about external or internal access are not read any further.
-    if otherFindingTypes.contains(type) { return (nil, .active) }
     let statusField = try record.required("status")
-    let statusText = try statusField.string
-    guard let status = FindingStatus(rawValue: statusText) else {
+    guard let status = knownStatus(statusField) else {
+      let statusText = try statusField.string
       throw statusField.error(
         "unknown finding status \"\(statusText.prefix(60))\"", hint: "Expected ACTIVE, ARCHIVED or RESOLVED")
     }
     return (type, status)
+  }
+
+  /// The type of an unused-access finding, recognised from its bytes: the same few strings come in
+  /// every record. Nil for anything else, which the caller looks at more closely.
+  private static func knownFindingType(_ field: JSONField) -> String? {
+    if field.isString("UnusedPermission") { return "UnusedPermission" }
+    if field.isString("UnusedIAMRole") { return "UnusedIAMRole" }
+    if field.isString("UnusedIAMUserAccessKey") { return "UnusedIAMUserAccessKey" }
+    if field.isString("UnusedIAMUserPassword") { return "UnusedIAMUserPassword" }
+    return nil
+  }
+
+  private static func knownStatus(_ field: JSONField) -> FindingStatus? {
+    if field.isString("ACTIVE") { return .active }
+    if field.isString("ARCHIVED") { return .archived }
+    if field.isString("RESOLVED") { return .resolved }
+    return nil
   }
 
   /// The principal a finding is about, known from its ARN and resource type only.
@@ -172,7 +185,7 @@ enum AWSRecordReader {
       case "AWS::IAM::User": .user
       default: .other
       }
-    var principal = Principal(arnOnly: resource, kind: kind)
+    var principal = Principal.named(resource, kind: kind)
     if let account = try record.optionalString("resourceOwnerAccount"), principal.accountID.isEmpty {
       principal.accountID = account
     }
@@ -205,7 +218,7 @@ enum AWSRecordReader {
       let arn = try group.string("Arn")
       let name = try group.string("GroupName")
       let policies = try inlinePolicies(group, key: "GroupPolicyList") + attachedPolicies(group)
-      page.groupPolicies[(IAMARN(arn)?.accountID ?? "") + "/" + name] = policies.map {
+      page.groupPolicies[(ARNParts(arn)?.accountID ?? "") + "/" + name] = policies.map {
         AttachedPolicy(name: "\($0.name) (group \(name))", arn: $0.arn, document: $0.document)
       }
     }
@@ -225,7 +238,8 @@ enum AWSRecordReader {
     return page
   }
 
-  private static func inlinePolicies(_ entry: JSONField, key: String) throws(IngestError) -> [AttachedPolicy]
+  private static func inlinePolicies(_ entry: JSONField, key: StaticString) throws(IngestError)
+    -> [AttachedPolicy]
   {
     try entry.optionalElements(key).map { policy throws(IngestError) in
       AttachedPolicy(
@@ -238,22 +252,23 @@ enum AWSRecordReader {
 
   private static func attachedPolicies(_ entry: JSONField) throws(IngestError) -> [AttachedPolicy] {
     try entry.optionalElements("AttachedManagedPolicies").map { policy throws(IngestError) in
-      let arn = try policy.string("PolicyArn")
+      let arn = try policy.sharedString("PolicyArn")
       return AttachedPolicy(
-        name: try policy.optionalString("PolicyName") ?? IAMARN(arn)?.name ?? arn, arn: arn, document: nil)
+        name: try policy.child("PolicyName")?.sharedString ?? ARNParts(arn)?.name ?? arn, arn: arn,
+        document: nil)
     }
   }
 
-  private static func readPrincipal(_ entry: JSONField, nameKey: String, kind: PrincipalKind)
+  private static func readPrincipal(_ entry: JSONField, nameKey: StaticString, kind: PrincipalKind)
     throws(IngestError)
     -> Principal
   {
     try entry.requireObject()
     let arn = try entry.string("Arn")
-    let parts = IAMARN(arn)
+    let parts = ARNParts(arn)
     var tags: [Tag] = []
     for tag in try entry.optionalElements("Tags") {
-      tags.append(Tag(key: try tag.string("Key"), value: try tag.string("Value")))
+      tags.append(Tag(key: try tag.sharedString("Key"), value: try tag.sharedString("Value")))
     }
     return Principal(
       arn: arn, kind: kind, name: try entry.optionalString(nameKey) ?? parts?.name ?? arn,
@@ -329,5 +344,43 @@ enum AWSRecordReader {
       status == "SUCCEEDED"
       ? nil : "the recommendation for \(arn) is \(status.lowercased())\(message.map { ": \($0)" } ?? "")"
     return .recommendation(recommendations, note: note)
+  }
+}
+
+/// The unused permissions of one service of one principal, made as `UnusedAccess.permission`
+/// makes them, with the service lower-cased once rather than for each of its actions and plain
+/// action names read from their bytes.
+struct ServicePermissions {
+  let principalARN: String
+  let service: String
+  private let lowercasedService: String
+
+  init(principalARN: String, service: String) {
+    self.principalARN = principalARN
+    self.service = service
+    lowercasedService = service.lowercased()
+  }
+
+  /// The whole service, `service:*`.
+  var wholeService: UnusedAccess { make(detail: "*") }
+
+  /// The action named by the string `field`, with or without the `service:` prefix.
+  func action(_ field: JSONField) throws(IngestError) -> UnusedAccess {
+    try field.requireString()
+    guard let bytes = field.value.plainStringBytes else {
+      // Escapes or characters outside ASCII: the model splits by characters.
+      return .permission(principalARN: principalARN, service: service, action: field.value.decodedString)
+    }
+    let name =
+      bytes.firstIndex(of: UInt8(ascii: ":")).map { UnsafeBufferPointer(rebasing: bytes[($0 + 1)...]) }
+      ?? bytes
+    guard !name.isEmpty else { return make(detail: "*") }
+    return make(detail: field.value.document.interner?.string(name) ?? String(decoding: name, as: UTF8.self))
+  }
+
+  private func make(detail: String) -> UnusedAccess {
+    var access = UnusedAccess(principalARN: principalARN, kind: .permission, detail: detail)
+    access.service = lowercasedService
+    return access
   }
 }

@@ -88,7 +88,7 @@ enum CredentialReportReader {
         }
         report.rootAccounts.append(
           RootAccount(
-            accountID: IAMARN(arn)?.accountID ?? "", passwordLastUsed: try date("password_last_used"),
+            accountID: ARNParts(arn)?.accountID ?? "", passwordLastUsed: try date("password_last_used"),
             mfaActive: cell("mfa_active").lowercased() == "true", activeAccessKeys: keys.count,
             accessKeyLastUsed: [
               try date("access_key_1_last_used_date"), try date("access_key_2_last_used_date"),
@@ -96,8 +96,10 @@ enum CredentialReportReader {
             .compactMap { $0 }.max()))
         continue
       }
-      guard IAMARN(arn) != nil else { throw error(number, "arn", "\"\(arn.prefix(80))\" is not an IAM ARN") }
-      var principal = Principal(arnOnly: arn, kind: .user)
+      guard ARNParts(arn) != nil else {
+        throw error(number, "arn", "\"\(arn.prefix(80))\" is not an IAM ARN")
+      }
+      var principal = Principal.named(arn, kind: .user)
       principal.createdOn = try date("user_creation_time")
       report.principals.append(principal)
       // Something created within the window has not had the chance to be used yet.

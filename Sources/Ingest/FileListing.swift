@@ -32,6 +32,12 @@ enum FileListing {
       .sorted()
   }
 
+  /// The size of a file in bytes (0 when it cannot be told).
+  static func size(of url: URL) -> Int {
+    var status = stat()
+    return stat(url.path, &status) == 0 ? Int(status.st_size) : 0
+  }
+
   static func isFolder(_ url: URL) -> Bool {
     var isDirectory: ObjCBool = false
     return FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
@@ -39,9 +45,25 @@ enum FileListing {
   }
 
   private static func collect(_ folder: URL, prefix: String, into entries: inout [Entry]) throws {
-    for name in try FileManager.default.contentsOfDirectory(atPath: folder.path) where !name.hasPrefix(".") {
-      let url = folder.appendingPathComponent(name)
-      if isFolder(url) {
+    // `readdir` names each entry's type, so most need no `stat` of their own: every build lists
+    // every snapshot folder, tens of thousands of files in a large organisation.
+    guard let handle = opendir(folder.path) else {
+      _ = try FileManager.default.contentsOfDirectory(atPath: folder.path)  // for Foundation's error
+      return
+    }
+    defer { closedir(handle) }
+    while let entry = readdir(handle) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) {
+        String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
+      }
+      guard !name.hasPrefix(".") else { continue }
+      let type = Int32(entry.pointee.d_type)
+      // Links and file systems that do not tell the type are looked at, following links.
+      let isFolder =
+        type == DT_DIR
+        || ((type == DT_LNK || type == DT_UNKNOWN) && Self.isFolder(folder.appendingPathComponent(name)))
+      let url = folder.appendingPathComponent(name, isDirectory: isFolder)
+      if isFolder {
         try collect(url, prefix: prefix + name + "/", into: &entries)
       } else {
         entries.append(Entry(url: url, relativePath: prefix + name))
@@ -52,24 +74,52 @@ enum FileListing {
 
 /// Maps over an array on all cores, keeping the order of the results.
 enum ParallelMap {
+  /// `transform` of each element, computed in the given order of positions on all cores.
   static func map<Element: Sendable, Result: Sendable>(
-    _ elements: [Element], _ transform: @Sendable (Element) -> Result
+    _ elements: [Element], order: [Int], _ transform: @Sendable (Element) -> Result
   ) -> [Result] {
+    map(elements, order: order, state: {}, { element, _ in transform(element) }).results
+  }
+
+  /// `transform` of each element, computed in the given order of positions by one worker per
+  /// core, each taking the next position when done with one and keeping its own `State` (such as
+  /// buffers to reuse) from one element to the next; and each worker's state at the end.
+  static func map<Element: Sendable, Result: Sendable, State: Sendable>(
+    _ elements: [Element], order: [Int], state makeState: @Sendable () -> State,
+    _ transform: @Sendable (Element, inout State) -> Result
+  ) -> (results: [Result], states: [State]) {
     let results = ResultSlots<Result>(count: elements.count)
-    DispatchQueue.concurrentPerform(iterations: elements.count) { index in
-      results.set(index, transform(elements[index]))
+    let workers = max(1, min(ProcessInfo.processInfo.activeProcessorCount, elements.count))
+    let states = ResultSlots<State>(count: workers)
+    DispatchQueue.concurrentPerform(iterations: workers) { worker in
+      var state = makeState()
+      while let next = results.claim() {
+        let index = order[next]
+        results.set(index, transform(elements[index], &state))
+      }
+      states.set(worker, state)
     }
-    return results.values()
+    return (results.values(), states.values())
   }
 }
 
 /// Slots written by concurrent workers, one slot per index; the lock makes each write visible.
 private final class ResultSlots<Value: Sendable>: @unchecked Sendable {
   private var slots: [Value?]
+  private var claimed = 0
   private let lock = NSLock()
 
   init(count: Int) {
     slots = Array(repeating: nil, count: count)
+  }
+
+  /// The next position of the order to work on, nil when all are taken.
+  func claim() -> Int? {
+    lock.lock()
+    defer { lock.unlock() }
+    guard claimed < slots.count else { return nil }
+    claimed += 1
+    return claimed - 1
   }
 
   func set(_ index: Int, _ value: Value) {

@@ -1,52 +1,35 @@
-/// A parsed JSON value that remembers the line it started on, so errors can name it.
+/// One value of a parsed JSON text as the parser records it on a tape, in document order: what it
+/// is, where it starts, and where it ends.
 ///
-/// Objects keep their members in order as an array: the AWS shapes have a dozen keys at most, where
-/// a linear scan beats hashing, and duplicate keys resolve to the first as most readers do.
-struct JSONValue: Sendable {
-  indirect enum Storage: Sendable {
-    case null
-    case bool(Bool)
-    case number(String)
-    case string(String)
-    case array([JSONValue])
-    case object([(key: String, value: JSONValue)])
+/// A tape instead of a tree of values: an export of hundreds of megabytes holds millions of values
+/// of which the readers look at a few, so nothing is allocated per value; strings are decoded only
+/// when read, and a value that is never read is skipped by jumping to its end.
+struct JSONToken {
+  enum Kind: UInt8 {
+    case null, `true`, `false`, number, string, array, object
   }
 
-  var storage: Storage
-  /// 1-based line in the file where the value starts.
-  var line: Int
+  /// A string holding a backslash escape, to be decoded rather than read as it is.
+  static let escaped: UInt8 = 1
+  /// A string holding bytes outside ASCII, which cannot be compared with a key byte for byte.
+  static let nonASCII: UInt8 = 2
 
-  /// The JSON type name used in error messages: "a string", "an object", ...
-  var typeDescription: String {
-    switch storage {
-    case .null: "null"
-    case .bool: "a boolean"
-    case .number: "a number"
-    case .string: "a string"
-    case .array: "an array"
-    case .object: "an object"
-    }
+  /// The offset of the value's first byte (the quote of a string, the bracket of a container).
+  var start: Int
+  /// `end << 16 | flags << 8 | kind`, where `end` is the offset just past the value, except for a
+  /// string (the offset of its closing quote) and a container (the index of the token after it).
+  private var packed: UInt64
+
+  init(kind: Kind, start: Int, end: Int = 0, flags: UInt8 = 0) {
+    self.start = start
+    packed = UInt64(end) << 16 | UInt64(flags) << 8 | UInt64(kind.rawValue)
   }
 
-  /// The member named `key` when this is an object.
-  subscript(key: String) -> JSONValue? {
-    guard case .object(let members) = storage else { return nil }
-    return members.first { $0.key == key }?.value
-  }
-
-  var objectMembers: [(key: String, value: JSONValue)]? {
-    if case .object(let members) = storage { return members }
-    return nil
-  }
-
-  var arrayElements: [JSONValue]? {
-    if case .array(let elements) = storage { return elements }
-    return nil
-  }
-
-  var stringValue: String? {
-    if case .string(let text) = storage { return text }
-    return nil
+  var kind: Kind { Kind(rawValue: UInt8(truncatingIfNeeded: packed))! }
+  var flags: UInt8 { UInt8(truncatingIfNeeded: packed >> 8) }
+  var end: Int {
+    get { Int(packed >> 16) }
+    set { packed = UInt64(newValue) << 16 | packed & 0xFFFF }
   }
 }
 
@@ -57,40 +40,188 @@ struct JSONSyntaxError: Error, Sendable {
   var message: String
 }
 
-/// A strict JSON parser (RFC 8259) over UTF-8 bytes that tracks line numbers.
+/// A JSON text and the tape of its values, plus what an error message says about where it came
+/// from: the file, the path of the text's first value, and how lines are counted.
+///
+/// A document refers to bytes it does not always own (a mapped export file): it must not outlive
+/// them. The tape is refilled for each value of a file with several (JSON Lines).
+final class JSONDocument {
+  private(set) var bytes: UnsafeBufferPointer<UInt8>
+  /// Keeps `bytes` alive when the document made its own copy.
+  private let ownedBytes: UnsafeMutableBufferPointer<UInt8>?
+  private(set) var tokens: UnsafeMutablePointer<JSONToken>
+  private(set) var count = 0
+  private var capacity: Int
+
+  /// The file named in error messages.
+  var file: String
+  /// The string member of another document that held this one's text (a URL-encoded policy): its
+  /// path starts the paths of this document's values, and its line is theirs, since the text's own
+  /// lines are not the file's.
+  var container: JSONValue?
+  /// Shares the strings that repeat across files, for the worker reading this document.
+  var interner: StringInterner?
+  /// The position of the first element when the first value is an array of records: the records
+  /// of a file are numbered on across the arrays it holds.
+  var arrayIndexBase = 0
+  /// Where counting lines starts, and the number of that line.
+  var lineStart = 0
+  var firstLine = 1
+
+  /// A document over bytes owned by the caller, who keeps them alive longer than the document.
+  init(borrowing bytes: UnsafeBufferPointer<UInt8>, file: String) {
+    self.bytes = bytes
+    ownedBytes = nil
+    self.file = file
+    capacity = max(64, bytes.count / 16)
+    tokens = .allocate(capacity: capacity)
+  }
+
+  /// Reads another file's bytes onto this document's tape.
+  func reuse(for bytes: UnsafeBufferPointer<UInt8>, file: String) {
+    precondition(ownedBytes == nil, "only a document over borrowed bytes is reused")
+    self.bytes = bytes
+    self.file = file
+    count = 0
+    container = nil
+    arrayIndexBase = 0
+  }
+
+  /// A document over its own copy of `bytes`.
+  init(copying source: some Collection<UInt8>, file: String) {
+    let copy = UnsafeMutableBufferPointer<UInt8>.allocate(capacity: source.count)
+    _ = copy.initialize(from: source)
+    ownedBytes = copy
+    bytes = UnsafeBufferPointer(copy)
+    self.file = file
+    capacity = max(16, copy.count / 8)
+    tokens = .allocate(capacity: capacity)
+  }
+
+  deinit {
+    tokens.deallocate()
+    ownedBytes?.deallocate()
+  }
+
+  subscript(index: Int) -> JSONToken {
+    _read { yield tokens[index] }
+  }
+
+  /// Forgets the tape, to parse the next value of the file into it.
+  func removeAllTokens() { count = 0 }
+
+  func append(_ token: JSONToken) -> Int {
+    if count == capacity { grow() }
+    tokens[count] = token
+    count += 1
+    return count - 1
+  }
+
+  func setEnd(of index: Int, to end: Int) {
+    tokens[index].end = end
+  }
+
+  private func grow() {
+    let larger = UnsafeMutablePointer<JSONToken>.allocate(capacity: capacity * 2)
+    larger.moveInitialize(from: tokens, count: count)
+    tokens.deallocate()
+    tokens = larger
+    capacity *= 2
+  }
+
+  /// The index of the token after the value at `index` and everything inside it.
+  func skip(_ index: Int) -> Int {
+    let token = tokens[index]
+    switch token.kind {
+    case .array, .object: return token.end
+    default: return index + 1
+    }
+  }
+
+  /// The raw bytes of a string token, between its quotes.
+  func rawString(_ index: Int) -> UnsafeBufferPointer<UInt8> {
+    let token = tokens[index]
+    return UnsafeBufferPointer(rebasing: bytes[(token.start + 1)..<token.end])
+  }
+
+  /// The path of the value at `index` as error messages give it (`findingDetails[0].actions`),
+  /// found by walking down from the first value: paths are only needed for errors.
+  func path(to target: Int) -> String {
+    var path = container.map { $0.document.path(to: $0.index) } ?? ""
+    var current = 0
+    while current < target {
+      if tokens[current].kind == .array {
+        var child = current + 1
+        var position = current == 0 ? arrayIndexBase : 0
+        while skip(child) <= target {
+          child = skip(child)
+          position += 1
+        }
+        path += "[\(position)]"
+        current = child
+      } else {
+        var key = current + 1
+        while skip(key + 1) <= target { key = skip(key + 1) }
+        let name = JSONValue(document: self, index: key).decodedString
+        path += path.isEmpty ? name : "." + name
+        current = key + 1
+      }
+    }
+    return path
+  }
+
+  /// The line a value starts on.
+  func line(of index: Int) -> Int {
+    if let container { return container.line }
+    let offset = tokens[index].start
+    var line = firstLine
+    for position in lineStart..<offset where bytes[position] == UInt8(ascii: "\n") { line += 1 }
+    return line
+  }
+}
+
+/// A strict JSON parser (RFC 8259) over UTF-8 bytes, writing the values of one JSON text onto the
+/// tape of a `JSONDocument`.
 ///
 /// Written here rather than using Foundation because `JSONDecoder` reports neither the line of a
-/// wrong field nor, for JSON Lines, which record it was in, and is slow on large exports.
+/// wrong field nor, for JSON Lines, which record it was in, and is slow on large exports. Lines are
+/// counted only when an error is reported: newlines outside strings are the only ones JSON allows.
 struct JSONParser {
+  private let document: JSONDocument
   private let bytes: UnsafeBufferPointer<UInt8>
   private var index: Int
-  private var line: Int
-  private var lineStart: Int
+  private let start: Int
+  private let firstLine: Int
   private let end: Int
   private var depth = 0
 
-  /// A parser over `bytes[start..<end]`; `line` is the line number of `start`.
-  init(bytes: UnsafeBufferPointer<UInt8>, start: Int = 0, end: Int? = nil, line: Int = 1) {
-    self.bytes = bytes
+  /// A parser over `document.bytes[start..<end]`; `line` is the line number of `start`.
+  init(document: JSONDocument, start: Int = 0, end: Int? = nil, line: Int = 1) {
+    self.document = document
+    self.bytes = document.bytes
     self.index = start
-    self.end = end ?? bytes.count
-    self.line = line
-    self.lineStart = start
+    self.start = start
+    self.end = end ?? document.bytes.count
+    self.firstLine = line
+    document.lineStart = start
+    document.firstLine = line
   }
 
-  /// Parses one value and requires that only whitespace follows it.
+  /// Parses one value and requires that only whitespace follows it; the document owns a copy of
+  /// the bytes.
   static func parseDocument(
-    _ bytes: UnsafeBufferPointer<UInt8>, start: Int = 0, end: Int? = nil, line: Int = 1
+    _ bytes: UnsafeBufferPointer<UInt8>, start: Int = 0, end: Int? = nil, line: Int = 1, file: String = ""
   )
     throws(JSONSyntaxError) -> JSONValue
   {
-    var parser = JSONParser(bytes: bytes, start: start, end: end, line: line)
-    let value = try parser.parseValue()
+    let document = JSONDocument(copying: bytes, file: file)
+    var parser = JSONParser(document: document, start: start, end: end, line: line)
+    let root = try parser.parseValue()
     parser.skipWhitespace()
     if parser.index < parser.end {
       throw parser.error("unexpected text after the end of the JSON value")
     }
-    return value
+    return JSONValue(document: document, index: root)
   }
 
   /// Where the parser stands: the offset of the next unread byte, after skipping whitespace.
@@ -100,41 +231,43 @@ struct JSONParser {
   }
 
   /// The line of the next unread byte.
-  var currentLine: Int { line }
+  var currentLine: Int { position(countingLinesBefore: index).line }
 
-  mutating func parseValue() throws(JSONSyntaxError) -> JSONValue {
+  /// Parses one value onto the tape and returns the index of its token.
+  mutating func parseValue() throws(JSONSyntaxError) -> Int {
     skipWhitespace()
     guard index < end else { throw error("the file ends where a value should start (is it truncated?)") }
-    let startLine = line
+    let valueStart = index
     switch bytes[index] {
-    case UInt8(ascii: "{"): return JSONValue(storage: try parseObject(), line: startLine)
-    case UInt8(ascii: "["): return JSONValue(storage: try parseArray(), line: startLine)
-    case UInt8(ascii: "\""): return JSONValue(storage: .string(try parseString()), line: startLine)
+    case UInt8(ascii: "{"): return try parseObject()
+    case UInt8(ascii: "["): return try parseArray()
+    case UInt8(ascii: "\""):
+      let (close, flags) = try scanString()
+      return document.append(JSONToken(kind: .string, start: valueStart, end: close, flags: flags))
     case UInt8(ascii: "t"):
       try expectLiteral("true")
-      return JSONValue(storage: .bool(true), line: startLine)
+      return document.append(JSONToken(kind: .true, start: valueStart, end: index))
     case UInt8(ascii: "f"):
       try expectLiteral("false")
-      return JSONValue(storage: .bool(false), line: startLine)
+      return document.append(JSONToken(kind: .false, start: valueStart, end: index))
     case UInt8(ascii: "n"):
       try expectLiteral("null")
-      return JSONValue(storage: .null, line: startLine)
+      return document.append(JSONToken(kind: .null, start: valueStart, end: index))
     case UInt8(ascii: "-"), UInt8(ascii: "0")...UInt8(ascii: "9"):
-      return JSONValue(storage: .number(try parseNumber()), line: startLine)
+      try scanNumber()
+      return document.append(JSONToken(kind: .number, start: valueStart, end: index))
     default:
       throw error("unexpected \(describe(bytes[index])) where a value should start")
     }
   }
 
-  private mutating func parseObject() throws(JSONSyntaxError) -> JSONValue.Storage {
+  private mutating func parseObject() throws(JSONSyntaxError) -> Int {
     try enterNesting()
+    let object = document.append(JSONToken(kind: .object, start: index))
     index += 1
-    var members: [(key: String, value: JSONValue)] = []
     skipWhitespace()
     if index < end, bytes[index] == UInt8(ascii: "}") {
-      index += 1
-      depth -= 1
-      return .object(members)
+      return closeContainer(object)
     }
     while true {
       skipWhitespace()
@@ -142,53 +275,56 @@ struct JSONParser {
       guard bytes[index] == UInt8(ascii: "\"") else {
         throw error("expected a quoted member name, found \(describe(bytes[index]))")
       }
-      let key = try parseString()
+      let keyStart = index
+      let (close, flags) = try scanString()
+      let key = document.append(JSONToken(kind: .string, start: keyStart, end: close, flags: flags))
       skipWhitespace()
       guard index < end else { throw error("the file ends inside an object (is it truncated?)") }
       guard bytes[index] == UInt8(ascii: ":") else {
-        throw error("expected ':' after member name \"\(key)\", found \(describe(bytes[index]))")
+        let name = JSONValue(document: document, index: key).decodedString
+        throw error("expected ':' after member name \"\(name)\", found \(describe(bytes[index]))")
       }
       index += 1
-      let value = try parseValue()
-      members.append((key, value))
+      _ = try parseValue()
       skipWhitespace()
       guard index < end else { throw error("the file ends inside an object (is it truncated?)") }
       if bytes[index] == UInt8(ascii: ",") {
         index += 1
       } else if bytes[index] == UInt8(ascii: "}") {
-        index += 1
-        depth -= 1
-        return .object(members)
+        return closeContainer(object)
       } else {
         throw error("expected ',' or '}' in an object, found \(describe(bytes[index]))")
       }
     }
   }
 
-  private mutating func parseArray() throws(JSONSyntaxError) -> JSONValue.Storage {
+  private mutating func parseArray() throws(JSONSyntaxError) -> Int {
     try enterNesting()
+    let array = document.append(JSONToken(kind: .array, start: index))
     index += 1
-    var elements: [JSONValue] = []
     skipWhitespace()
     if index < end, bytes[index] == UInt8(ascii: "]") {
-      index += 1
-      depth -= 1
-      return .array(elements)
+      return closeContainer(array)
     }
     while true {
-      elements.append(try parseValue())
+      _ = try parseValue()
       skipWhitespace()
       guard index < end else { throw error("the file ends inside an array (is it truncated?)") }
       if bytes[index] == UInt8(ascii: ",") {
         index += 1
       } else if bytes[index] == UInt8(ascii: "]") {
-        index += 1
-        depth -= 1
-        return .array(elements)
+        return closeContainer(array)
       } else {
         throw error("expected ',' or ']' in an array, found \(describe(bytes[index]))")
       }
     }
+  }
+
+  private mutating func closeContainer(_ container: Int) -> Int {
+    index += 1
+    depth -= 1
+    document.setEnd(of: container, to: document.count)
+    return container
   }
 
   private mutating func enterNesting() throws(JSONSyntaxError) {
@@ -197,97 +333,50 @@ struct JSONParser {
     if depth > 512 { throw error("values nested more than 512 levels deep") }
   }
 
-  private mutating func parseString() throws(JSONSyntaxError) -> String {
+  /// Checks a string from its opening quote and returns the offset of its closing quote and what
+  /// decoding it will need.
+  private mutating func scanString() throws(JSONSyntaxError) -> (close: Int, flags: UInt8) {
     index += 1
-    let start = index
-    // Fast path: most strings have no escapes and can be decoded straight from the buffer.
-    while index < end {
+    var flags: UInt8 = 0
+    while true {
+      index = JSONScan.stringSpan(bytes, from: index, to: end, flags: &flags)
+      guard index < end else { throw error("the file ends inside a string (is it truncated?)") }
       let byte = bytes[index]
       if byte == UInt8(ascii: "\"") {
-        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
         index += 1
-        return text
+        return (index - 1, flags)
       }
-      if byte == UInt8(ascii: "\\") { break }
       if byte < 0x20 { throw error("a control character inside a string (a string must end on its line)") }
+      // A backslash: the escape is checked here and decoded when the string is read.
+      flags |= JSONToken.escaped
       index += 1
-    }
-    var buffer = Array(UnsafeBufferPointer(rebasing: bytes[start..<index]))
-    while index < end {
-      let byte = bytes[index]
-      switch byte {
-      case UInt8(ascii: "\""):
-        index += 1
-        return String(decoding: buffer, as: UTF8.self)
-      case UInt8(ascii: "\\"):
-        index += 1
-        guard index < end else { break }
-        let escape = bytes[index]
-        index += 1
-        switch escape {
-        case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"): buffer.append(escape)
-        case UInt8(ascii: "b"): buffer.append(0x08)
-        case UInt8(ascii: "f"): buffer.append(0x0C)
-        case UInt8(ascii: "n"): buffer.append(0x0A)
-        case UInt8(ascii: "r"): buffer.append(0x0D)
-        case UInt8(ascii: "t"): buffer.append(0x09)
-        case UInt8(ascii: "u"): appendUTF8(of: try parseUnicodeEscape(), to: &buffer)
-        default: throw error("invalid escape \\\(describe(escape)) in a string")
-        }
+      guard index < end else { throw error("the file ends inside a string (is it truncated?)") }
+      let escape = bytes[index]
+      index += 1
+      switch escape {
+      case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "/"), UInt8(ascii: "b"), UInt8(ascii: "f"),
+        UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
+        continue
+      case UInt8(ascii: "u"):
+        try checkHex4()
       default:
-        if byte < 0x20 { throw error("a control character inside a string (a string must end on its line)") }
-        buffer.append(byte)
-        index += 1
+        // Counted as the old line-tracking parser did: an escaped newline did not start a line.
+        throw error("invalid escape \\\(describe(escape)) in a string", linesBefore: index - 1)
       }
     }
-    throw error("the file ends inside a string (is it truncated?)")
   }
 
-  private mutating func parseUnicodeEscape() throws(JSONSyntaxError) -> UInt32 {
-    let high = try parseHex4()
-    guard (0xD800...0xDBFF).contains(high) else {
-      return (0xDC00...0xDFFF).contains(high) ? 0xFFFD : high
-    }
-    // A high surrogate must be followed by an escaped low surrogate; otherwise it stands alone.
-    guard index + 1 < end, bytes[index] == UInt8(ascii: "\\"), bytes[index + 1] == UInt8(ascii: "u") else {
-      return 0xFFFD
-    }
-    let escapeStart = index
-    index += 2
-    let low = try parseHex4()
-    guard (0xDC00...0xDFFF).contains(low) else {
-      // Not a low surrogate: the lone high one is replaced and the next escape read on its own.
-      index = escapeStart
-      return 0xFFFD
-    }
-    return 0x10000 + ((high - 0xD800) << 10) + (low - 0xDC00)
-  }
-
-  private mutating func parseHex4() throws(JSONSyntaxError) -> UInt32 {
+  private mutating func checkHex4() throws(JSONSyntaxError) {
     guard index + 4 <= end else { throw error("the file ends inside a \\u escape") }
-    var value: UInt32 = 0
     for _ in 0..<4 {
-      let byte = bytes[index]
-      let digit: UInt32
-      switch byte {
-      case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = UInt32(byte - UInt8(ascii: "0"))
-      case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = UInt32(byte - UInt8(ascii: "a") + 10)
-      case UInt8(ascii: "A")...UInt8(ascii: "F"): digit = UInt32(byte - UInt8(ascii: "A") + 10)
-      default: throw error("invalid hexadecimal digit in a \\u escape")
+      guard JSONScan.hexDigit(bytes[index]) != nil else {
+        throw error("invalid hexadecimal digit in a \\u escape")
       }
-      value = value << 4 | digit
       index += 1
     }
-    return value
   }
 
-  private func appendUTF8(of scalarValue: UInt32, to buffer: inout [UInt8]) {
-    let scalar = Unicode.Scalar(scalarValue) ?? "\u{FFFD}"
-    buffer.append(contentsOf: Array(String(Character(scalar)).utf8))
-  }
-
-  private mutating func parseNumber() throws(JSONSyntaxError) -> String {
-    let start = index
+  private mutating func scanNumber() throws(JSONSyntaxError) {
     if bytes[index] == UInt8(ascii: "-") { index += 1 }
     guard index < end, isDigit(bytes[index]) else { throw error("a number without digits") }
     if bytes[index] == UInt8(ascii: "0") {
@@ -306,7 +395,6 @@ struct JSONParser {
       guard index < end, isDigit(bytes[index]) else { throw error("a number with an empty exponent") }
       while index < end, isDigit(bytes[index]) { index += 1 }
     }
-    return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
   }
 
   private func isDigit(_ byte: UInt8) -> Bool { byte >= UInt8(ascii: "0") && byte <= UInt8(ascii: "9") }
@@ -321,24 +409,97 @@ struct JSONParser {
   }
 
   mutating func skipWhitespace() {
-    while index < end {
-      switch bytes[index] {
-      case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\r"): index += 1
-      case UInt8(ascii: "\n"):
-        index += 1
-        line += 1
-        lineStart = index
-      default: return
-      }
-    }
+    index = JSONScan.whitespaceSpan(bytes, from: index, to: end)
   }
 
-  private func error(_ message: String) -> JSONSyntaxError {
-    JSONSyntaxError(line: line, column: index - lineStart + 1, message: message)
+  /// The line of `limit` and the offset where that line starts.
+  private func position(countingLinesBefore limit: Int) -> (line: Int, lineStart: Int) {
+    var line = firstLine
+    var lineStart = start
+    for offset in start..<limit where bytes[offset] == UInt8(ascii: "\n") {
+      line += 1
+      lineStart = offset + 1
+    }
+    return (line, lineStart)
+  }
+
+  private func error(_ message: String, linesBefore limit: Int? = nil) -> JSONSyntaxError {
+    let (line, lineStart) = position(countingLinesBefore: limit ?? index)
+    return JSONSyntaxError(line: line, column: index - lineStart + 1, message: message)
   }
 
   private func describe(_ byte: UInt8) -> String {
     if byte >= 0x20 && byte < 0x7F { return "'\(Character(Unicode.Scalar(byte)))'" }
     return "byte 0x" + String(byte, radix: 16, uppercase: true)
+  }
+}
+
+/// The byte loops of the parser, eight bytes at a time where the text allows.
+enum JSONScan {
+  private static let ones: UInt64 = 0x0101_0101_0101_0101
+  private static let highBits: UInt64 = 0x8080_8080_8080_8080
+
+  /// The offset of the first byte from `index` on that is a quote, a backslash or a control
+  /// character (or `end`); `flags` gains `nonASCII` when a byte on the way is outside ASCII.
+  @inline(__always)
+  static func stringSpan(
+    _ bytes: UnsafeBufferPointer<UInt8>, from index: Int, to end: Int, flags: inout UInt8
+  )
+    -> Int
+  {
+    var index = index
+    let base = UnsafeRawPointer(bytes.baseAddress!)
+    var high: UInt64 = 0
+    while index + 8 <= end {
+      let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
+      let quote = word ^ (ones &* 0x22)
+      let backslash = word ^ (ones &* 0x5C)
+      // A byte is zero in `quote` or `backslash`, or below 0x20 in `word`, when the test has its
+      // high bit set (the classic "has a zero byte" and "has a byte less than n" tricks).
+      let special =
+        ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (word &- ones &* 0x20) & ~word)
+        & highBits
+      // The byte loop below takes over at this word, and sees its bytes outside ASCII itself.
+      if special != 0 { break }
+      high |= word
+      index += 8
+    }
+    if high & highBits != 0 { flags |= JSONToken.nonASCII }
+    while index < end {
+      let byte = bytes[index]
+      if byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") || byte < 0x20 { return index }
+      if byte >= 0x80 { flags |= JSONToken.nonASCII }
+      index += 1
+    }
+    return index
+  }
+
+  /// The offset of the first byte from `index` on that is not JSON whitespace (or `end`).
+  @inline(__always)
+  static func whitespaceSpan(_ bytes: UnsafeBufferPointer<UInt8>, from index: Int, to end: Int) -> Int {
+    var index = index
+    while index < end {
+      switch bytes[index] {
+      case UInt8(ascii: " "):
+        // Indentation comes in runs: skip whole words of spaces.
+        let base = UnsafeRawPointer(bytes.baseAddress!)
+        while index + 8 <= end, base.loadUnaligned(fromByteOffset: index, as: UInt64.self) == ones &* 0x20 {
+          index += 8
+        }
+        while index < end, bytes[index] == UInt8(ascii: " ") { index += 1 }
+      case UInt8(ascii: "\t"), UInt8(ascii: "\r"), UInt8(ascii: "\n"): index += 1
+      default: return index
+      }
+    }
+    return index
+  }
+
+  static func hexDigit(_ byte: UInt8) -> UInt32? {
+    switch byte {
+    case UInt8(ascii: "0")...UInt8(ascii: "9"): UInt32(byte - UInt8(ascii: "0"))
+    case UInt8(ascii: "a")...UInt8(ascii: "f"): UInt32(byte - UInt8(ascii: "a") + 10)
+    case UInt8(ascii: "A")...UInt8(ascii: "F"): UInt32(byte - UInt8(ascii: "A") + 10)
+    default: nil
+    }
   }
 }

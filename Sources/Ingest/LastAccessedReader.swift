@@ -12,10 +12,10 @@ enum LastAccessedReader {
       throw record.missing("Arn")
     }
     let arn = try arnField.string
-    guard let parts = IAMARN(arn) else {
+    guard let parts = ARNParts(arn) else {
       throw arnField.error("\"\(arn.prefix(80))\" is not an IAM ARN")
     }
-    let principal = Principal(arnOnly: arn, kind: parts.kind)
+    let principal = Principal.named(arn, kind: parts.kind)
     let statusField = try record.required("JobStatus")
     let status = try statusField.string
     switch status {
@@ -39,11 +39,9 @@ enum LastAccessedReader {
     var observations: [Observation] = []
     var latestUse: Day?
     var services = 0
-    func unused(_ service: String, _ action: String?, lastUsed: Day?) {
+    func unused(_ access: UnusedAccess, lastUsed: Day?) {
       observations.append(
-        Observation(
-          access: .permission(principalARN: arn, service: service, action: action), status: .active,
-          lastUsedOn: lastUsed, sources: .lastAccessed))
+        Observation(access: access, status: .active, lastUsedOn: lastUsed, sources: .lastAccessed))
     }
     for service in try record.required("ServicesLastAccessed").elements {
       try service.requireObject()
@@ -51,17 +49,18 @@ enum LastAccessedReader {
       if let used = try service.optionalTimestampDay("LastAuthenticated") {
         latestUse = max(latestUse ?? used, used)
       }
-      let namespace = try service.string("ServiceNamespace")
+      let permissions = ServicePermissions(principalARN: arn, service: try service.string("ServiceNamespace"))
       let tracked = try service.optionalElements("TrackedActionsLastAccessed")
       if tracked.isEmpty {
         let lastUsed = try service.optionalTimestampDay("LastAuthenticated")
-        if context.isUnused(lastUsed: lastUsed) { unused(namespace, nil, lastUsed: lastUsed) }
+        if context.isUnused(lastUsed: lastUsed) { unused(permissions.wholeService, lastUsed: lastUsed) }
         continue
       }
       for action in tracked {
-        let name = try action.string("ActionName")
+        let name = try action.required("ActionName")
+        try name.requireString()
         let lastUsed = try action.optionalTimestampDay("LastAccessedTime")
-        if context.isUnused(lastUsed: lastUsed) { unused(namespace, name, lastUsed: lastUsed) }
+        if context.isUnused(lastUsed: lastUsed) { unused(try permissions.action(name), lastUsed: lastUsed) }
       }
     }
     // A role that used none of its services within the window is an unused role, as Access

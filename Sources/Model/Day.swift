@@ -42,7 +42,22 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
   /// `YYYY-MM-DD`.
   public var iso: String {
     let (y, m, d) = components
-    return Day.pad(y, 4) + "-" + Day.pad(m, 2) + "-" + Day.pad(d, 2)
+    guard (0...9999).contains(y) else { return Day.pad(y, 4) + "-" + Day.pad(m, 2) + "-" + Day.pad(d, 2) }
+    // Ten ASCII digits and dashes written in place: pages and exports print millions of days.
+    return String(unsafeUninitializedCapacity: 10) { buffer in
+      func digit(_ value: Int) -> UInt8 { UInt8(truncatingIfNeeded: 0x30 + value) }
+      buffer[0] = digit(y / 1000)
+      buffer[1] = digit(y / 100 % 10)
+      buffer[2] = digit(y / 10 % 10)
+      buffer[3] = digit(y % 10)
+      buffer[4] = 0x2D
+      buffer[5] = digit(m / 10)
+      buffer[6] = digit(m % 10)
+      buffer[7] = 0x2D
+      buffer[8] = digit(d / 10)
+      buffer[9] = digit(d % 10)
+      return 10
+    }
   }
 
   /// The same as `iso`.

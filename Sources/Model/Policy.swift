@@ -49,43 +49,96 @@ public struct PolicyDocument: Hashable, Sendable, Codable {
 
   /// The document as pretty-printed JSON with two-space indentation, members in IAM's usual order.
   public var json: String {
-    var lines = ["{"]
-    var members: [String] = []
-    if let version { members.append("  \"Version\": " + PolicyDocument.quoted(version)) }
-    var statementText = "  \"Statement\": ["
-    if statements.isEmpty {
-      statementText += "]"
-    } else {
-      statementText +=
-        "\n" + statements.map { PolicyDocument.statementJSON($0, indent: "    ") }.joined(separator: ",\n")
-        + "\n  ]"
+    // Written into one string: every principal page prints its policies before and after.
+    var text = "{\n"
+    if let version {
+      text += "  \"Version\": "
+      PolicyDocument.appendQuoted(version, to: &text)
+      text += ",\n"
     }
-    members.append(statementText)
-    lines.append(members.joined(separator: ",\n"))
-    lines.append("}")
-    return lines.joined(separator: "\n")
+    text += "  \"Statement\": ["
+    if !statements.isEmpty {
+      text += "\n"
+      for (index, statement) in statements.enumerated() {
+        if index > 0 { text += ",\n" }
+        PolicyDocument.appendStatement(statement, indent: "    ", to: &text)
+      }
+      text += "\n  "
+    }
+    text += "]\n}"
+    return text
   }
 
-  private static func statementJSON(_ statement: PolicyStatement, indent: String) -> String {
-    var members: [String] = []
-    let inner = indent + "  "
-    if let sid = statement.sid { members.append(inner + "\"Sid\": " + quoted(sid)) }
-    members.append(inner + "\"Effect\": " + quoted(statement.effect))
+  private static func appendStatement(_ statement: PolicyStatement, indent: String, to text: inout String) {
+    // Pieces appended one by one rather than joined first: a large organisation's pages print
+    // millions of these lines.
+    text += indent
+    text += "{\n"
+    if let sid = statement.sid {
+      appendLineStart(indent, to: &text)
+      text += "\"Sid\": "
+      appendQuoted(sid, to: &text)
+      text += ",\n"
+    }
+    appendLineStart(indent, to: &text)
+    text += "\"Effect\": "
+    appendQuoted(statement.effect, to: &text)
     if let actions = statement.actions {
+      text += ",\n"
+      appendLineStart(indent, to: &text)
+      text += "\"Action\": "
       if actions.count == 1 {
-        members.append(inner + "\"Action\": " + quoted(actions[0]))
+        appendQuoted(actions[0], to: &text)
       } else {
-        let list = actions.map { inner + "  " + quoted($0) }.joined(separator: ",\n")
-        members.append(inner + "\"Action\": [\n" + list + "\n" + inner + "]")
+        text += "[\n"
+        for (index, action) in actions.enumerated() {
+          if index > 0 { text += ",\n" }
+          appendLineStart(indent, to: &text)
+          text += "  "
+          appendQuoted(action, to: &text)
+        }
+        text += "\n"
+        appendLineStart(indent, to: &text)
+        text += "]"
       }
     }
     for member in statement.otherMembers {
-      // Raw members are pretty-printed from column 0; shift their continuation lines in.
-      let shifted = member.json.split(separator: "\n", omittingEmptySubsequences: false)
-        .enumerated().map { $0 == 0 ? String($1) : inner + $1 }.joined(separator: "\n")
-      members.append(inner + quoted(member.key) + ": " + shifted)
+      text += ",\n"
+      appendLineStart(indent, to: &text)
+      appendQuoted(member.key, to: &text)
+      text += ": "
+      // Raw members are pretty-printed from column 0; their continuation lines are shifted in.
+      // Split at newline bytes: most members are one line, and a Character split is slow.
+      var lineStart = member.json.utf8.startIndex
+      for index in member.json.utf8.indices where member.json.utf8[index] == UInt8(ascii: "\n") {
+        text += Substring(member.json.utf8[lineStart..<index])
+        text += "\n"
+        appendLineStart(indent, to: &text)
+        lineStart = member.json.utf8.index(after: index)
+      }
+      text += Substring(member.json.utf8[lineStart...])
     }
-    return indent + "{\n" + members.joined(separator: ",\n") + "\n" + indent + "}"
+    text += "\n"
+    text += indent
+    text += "}"
+  }
+
+  /// The indentation of a statement's members: two spaces more than the statement's own.
+  private static func appendLineStart(_ indent: String, to text: inout String) {
+    text += indent
+    text += "  "
+  }
+
+  /// Appends `text` as a JSON string literal.
+  private static func appendQuoted(_ value: String, to text: inout String) {
+    // Most names and actions need no escaping at all.
+    if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
+      text += "\""
+      text += value
+      text += "\""
+    } else {
+      text += quoted(value)
+    }
   }
 
   /// A JSON string literal.

@@ -4,27 +4,40 @@ public enum Slug {
   /// leading and trailing hyphens are dropped, and the result is cut to `maxLength`. Never empty:
   /// text with nothing usable gives `fallback`.
   public static func make(_ text: String, maxLength: Int = 64, fallback: String = "item") -> String {
-    var result = ""
+    var result: [UInt8] = []
     var pendingHyphen = false
     for scalar in text.unicodeScalars {
-      let lower = scalar.properties.lowercaseMapping
-      if lower.unicodeScalars.count == 1, let only = lower.unicodeScalars.first, only.isASCII,
-        (only >= "a" && only <= "z") || (only >= "0" && only <= "9")
-      {
-        let hyphen = pendingHyphen && !result.isEmpty
-        if result.unicodeScalars.count + (hyphen ? 2 : 1) > maxLength { break }
-        if hyphen { result.append("-") }
-        pendingHyphen = false
-        result.unicodeScalars.append(only)
-      } else {
+      guard let kept = keptCharacter(scalar) else {
         pendingHyphen = true
+        continue
       }
+      let hyphen = pendingHyphen && !result.isEmpty
+      if result.count + (hyphen ? 2 : 1) > maxLength { break }
+      if hyphen { result.append(UInt8(ascii: "-")) }
+      pendingHyphen = false
+      result.append(kept)
     }
-    while result.hasSuffix("-") { result.removeLast() }
+    while result.last == UInt8(ascii: "-") { result.removeLast() }
     if result.isEmpty { return fallback }
+    let slug = String(decoding: result, as: UTF8.self)
     // Names some file systems reserve for devices cannot be file or folder names there.
-    if reservedNames.contains(result) { return result + "-" + fallback }
-    return result
+    if reservedNames.contains(slug) { return slug + "-" + fallback }
+    return slug
+  }
+
+  /// The lower-case ASCII letter or digit a character stands for in a slug, if any. ASCII is
+  /// mapped directly; other characters by their Unicode lower-case mapping (the Kelvin sign is a
+  /// `k`), which is slow but rare.
+  private static func keptCharacter(_ scalar: Unicode.Scalar) -> UInt8? {
+    var lower: Unicode.Scalar = scalar
+    if !scalar.isASCII {
+      let mapping = scalar.properties.lowercaseMapping.unicodeScalars
+      guard mapping.count == 1, let only = mapping.first, only.isASCII else { return nil }
+      lower = only
+    } else if scalar >= "A" && scalar <= "Z" {
+      lower = Unicode.Scalar(UInt8(scalar.value + 0x20))
+    }
+    return (lower >= "a" && lower <= "z") || (lower >= "0" && lower <= "9") ? UInt8(lower.value) : nil
   }
 
   /// Windows device names, which cannot name a file whatever its extension.

@@ -109,23 +109,55 @@ public struct TeamDirectory: Sendable {
   public let teams: [Team]
   /// Tag keys whose value names the owning team's id.
   public let ownerTagKeys: [String]
+  // The first team of each account, tag and owner value, and the ARN patterns in team order:
+  // looking these up costs the same whether there are 5 teams or 500.
+  private let teamOfAccount: [String: Int]
+  private let teamOfTag: [Tag: Int]
+  private let teamOfID: [String: Int]
+  private let patterns: [(team: Int, glob: Glob)]
 
   /// A directory over the teams of `teams.yml`.
   public init(teams: [Team], ownerTagKeys: [String]) {
     self.teams = teams
     self.ownerTagKeys = ownerTagKeys
-  }
-
-  /// The index in `teams` of the team that owns the principal, or nil when none does.
-  public func teamIndex(for principal: Principal) -> Int? {
+    var teamOfAccount: [String: Int] = [:]
+    var teamOfTag: [Tag: Int] = [:]
+    var teamOfID: [String: Int] = [:]
+    var patterns: [(team: Int, glob: Glob)] = []
     for (index, team) in teams.enumerated() {
-      if team.rules.contains(where: { $0.matches(principal) }) { return index }
-      for key in ownerTagKeys {
-        if let value = principal.tagValue(key), value.lowercased() == team.id.lowercased() {
-          return index
+      teamOfID[team.id.lowercased()] = teamOfID[team.id.lowercased()] ?? index
+      for rule in team.rules {
+        switch rule {
+        case .account(let id): teamOfAccount[id] = teamOfAccount[id] ?? index
+        case .tag(let key, let value):
+          let tag = Tag(key: key, value: value)
+          teamOfTag[tag] = teamOfTag[tag] ?? index
+        case .arn(let glob): patterns.append((index, glob))
         }
       }
     }
-    return nil
+    self.teamOfAccount = teamOfAccount
+    self.teamOfTag = teamOfTag
+    self.teamOfID = teamOfID
+    self.patterns = patterns
+  }
+
+  /// The index in `teams` of the team that owns the principal, or nil when none does: the first
+  /// team, in file order, with a rule that matches it or whose id its owner tag names.
+  public func teamIndex(for principal: Principal) -> Int? {
+    var first = teamOfAccount[principal.accountID] ?? Int.max
+    for tag in principal.tags {
+      if let team = teamOfTag[tag], team < first { first = team }
+    }
+    for key in ownerTagKeys {
+      if let value = principal.tagValue(key), let team = teamOfID[value.lowercased()], team < first {
+        first = team
+      }
+    }
+    for pattern in patterns where pattern.team < first && pattern.glob.matches(principal.arn) {
+      first = pattern.team
+      break
+    }
+    return first == Int.max ? nil : first
   }
 }

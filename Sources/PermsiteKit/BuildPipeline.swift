@@ -27,6 +27,15 @@ public struct BuildOptions: Sendable {
   public var date: Day?
   /// The time shown as the build time.
   public var now: Timestamp
+  /// Whether a build that records nothing new may keep the published site when nothing it is
+  /// built from changed (see `BuildKey`); the build then analyses and renders nothing.
+  public var reusesUnchangedSite = false
+  /// Whether the report stays in memory until the process ends instead of being freed when the
+  /// build returns: for a command that exits right after building, since freeing a large
+  /// organisation's report object by object took half a second of one core and the system takes
+  /// the memory back at once at exit. Off for callers that build repeatedly. (The history is freed
+  /// as usual: keeping it too raised the peak memory by more than it saved.)
+  public var keepsDataUntilExit = false
 
   /// Options with every field given; `output` defaults to `site/output`.
   public init(site: URL, output: URL? = nil, date: Day? = nil, now: Timestamp) {
@@ -43,8 +52,8 @@ public struct BuildSummary: Sendable {
   public var recorded: [Day]
   /// Files written.
   public var files: Int
-  /// The report the site was built from.
-  public var report: OrganisationReport
+  /// The report the site was built from; nil when the published site was up to date and kept.
+  public var report: OrganisationReport?
 }
 
 /// `permsite build` as a list of named steps in execution order: read the site folder, load the
@@ -88,8 +97,22 @@ public struct BuildPipeline {
         recorded, recorded.isEmpty ? "nothing new" : "recorded " + recorded.map(\.iso).joined(separator: ", ")
       )
     }
-    let report = try step("analyse") {
+    let key = BuildKey.of(
+      site: options.site, recorded: try store.recordedSnapshots(), date: options.date, today: options.now.day)
+    if options.reusesUnchangedSite, recorded.isEmpty,
+      OutputPublisher(output: options.output).publishedKey() == key.text
+    {
+      logger.info("up to date: nothing the site is built from changed since it was published")
+      return BuildSummary(recorded: [], files: 0, report: nil)
+    }
+    let timeline = try step("load history") {
       let timeline = try store.timeline()
+      return (
+        timeline,
+        "\(timeline.snapshots.count) snapshots, \(timeline.principals.count) principals, \(timeline.items.count) items"
+      )
+    }
+    let report = try step("analyse") {
       let report = try Analyzer.report(
         from: timeline,
         settings: AnalysisSettings(
@@ -111,6 +134,7 @@ public struct BuildPipeline {
         "snapshot \(report.snapshot?.iso ?? "none"): \(report.totals.unusedPermissions) open unused permissions"
       )
     }
+    if options.keepsDataUntilExit { KeptUntilExit.keep(report) }
     let outcome = try step("write site") {
       let input = SiteInput(
         config: folder.config, report: report,
@@ -120,7 +144,7 @@ public struct BuildPipeline {
             isQuarterlyChecklist: $0.isQuarterlyChecklist)
         }, generatedAt: options.now)
       let generator = SiteGenerator(theme: theme)
-      let outcome = try OutputPublisher(output: options.output).publish { sink in
+      let outcome = try OutputPublisher(output: options.output).publish(key: key.text) { sink in
         try generator.generate(for: input, into: sink)
       }
       return (
@@ -136,7 +160,8 @@ public struct BuildPipeline {
     let start = DispatchTime.now()
     do {
       let (value, note) = try body()
-      logger.info("\(name): \(note) (\(milliseconds(since: start)) ms)")
+      logger.info(
+        "\(name): \(note) (\(milliseconds(since: start)) ms, peak memory \(peakMemoryMegabytes()) MB)")
       return value
     } catch let error as BuildError {
       throw error
@@ -176,7 +201,7 @@ struct SnapshotRecorder {
       let outcome = try store.record(result.snapshot, fingerprint: result.fingerprint.description)
       // The split between reading and recording is what the benchmark (scripts/bench) reports.
       logger.info(
-        "recorded \(folder.day.iso): \(result.snapshot.observations.count) items, \(outcome.runsStarted) changes started, \(outcome.runsEnded) ended (read \(Self.bytes(in: folder.url)) bytes in \(readTime) ms, recorded in \(milliseconds(since: recordStart)) ms)"
+        "recorded \(folder.day.iso): \(result.snapshot.observations.count) items, \(outcome.runsStarted) changes started, \(outcome.runsEnded) ended (read \(result.bytesRead) bytes in \(readTime) ms, recorded in \(milliseconds(since: recordStart)) ms)"
       )
       recorded.append(folder.day)
     }
@@ -184,21 +209,37 @@ struct SnapshotRecorder {
   }
 }
 
-extension SnapshotRecorder {
-  /// The size of every file under a folder, for the reading speed in the log.
-  static func bytes(in folder: URL) -> Int {
-    guard
-      let enumerator = FileManager.default.enumerator(at: folder, includingPropertiesForKeys: [.fileSizeKey])
-    else { return 0 }
-    var total = 0
-    for case let url as URL in enumerator {
-      total += (try? url.resourceValues(forKeys: [.fileSizeKey]).fileSize) ?? 0
-    }
-    return total
-  }
-}
-
 /// Whole milliseconds elapsed since `start`, for log lines.
 private func milliseconds(since start: DispatchTime) -> UInt64 {
   (DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1_000_000
+}
+
+/// The most memory the process has held so far, in megabytes: each step's log line carries it, so
+/// a large organisation's build shows which step needs the most.
+private func peakMemoryMegabytes() -> Int {
+  var usage = rusage()
+  #if canImport(Darwin)
+    guard getrusage(RUSAGE_SELF, &usage) == 0 else { return 0 }
+  #else
+    guard getrusage(RUSAGE_SELF.rawValue, &usage) == 0 else { return 0 }
+  #endif
+  // Linux reports kilobytes, macOS bytes.
+  #if canImport(Darwin)
+    return Int(usage.ru_maxrss) / 1_048_576
+  #else
+    return Int(usage.ru_maxrss) / 1024
+  #endif
+}
+
+/// Values kept alive until the process exits (see `BuildOptions.keepsDataUntilExit`).
+enum KeptUntilExit {
+  private static let lock = NSLock()
+  nonisolated(unsafe) private static var values: [Any] = []
+
+  /// Keeps `value` until the process exits.
+  static func keep(_ value: Any) {
+    lock.lock()
+    values.append(value)
+    lock.unlock()
+  }
 }

@@ -84,17 +84,21 @@ struct Build: ParsableCommand {
 
   func run() throws {
     let logger = logging.makeLogger()
-    let options = BuildOptions(
+    var options = BuildOptions(
       site: URL(fileURLWithPath: site), output: output.map { URL(fileURLWithPath: $0) },
       date: date.flatMap { Day(iso: $0) }, now: Clock.now(environment: ProcessInfo.processInfo.environment))
+    // Limits are checked against a fresh analysis, so only a build without them may keep the site.
+    options.reusesUnchangedSite = failOn.isEmpty
+    options.keepsDataUntilExit = true
     do {
       let summary = try BuildPipeline(options: options, logger: logger).run()
+      guard let report = summary.report else { return }
       logger.info("built \(summary.files) files into \(options.output.path)")
-      let crossed = failOn.compactMap(Threshold.init).filter { $0.isCrossed(by: summary.report) }
+      let crossed = failOn.compactMap(Threshold.init).filter { $0.isCrossed(by: report) }
       if !crossed.isEmpty {
         for threshold in crossed {
           logger.error(
-            "--fail-on \(threshold): \(threshold.metric.rawValue) is \(threshold.value(in: summary.report)); the site was built"
+            "--fail-on \(threshold): \(threshold.metric.rawValue) is \(threshold.value(in: report)); the site was built"
           )
         }
         throw ExitCode(4)

@@ -215,6 +215,7 @@ pre.diff, pre.json { background: var(--surface); border: 1px solid var(--border)
 pre.diff del, pre.diff ins, pre.diff span { display: block; text-decoration: none; }
 pre.diff del { background: var(--diff-removed); }
 pre.diff ins { background: var(--diff-added); }
+pre.diff .skipped { color: var(--muted); font-style: italic; }
 :root { --diff-removed: #ffebe9; --diff-added: #dafbe1; }
 @media (prefers-color-scheme: dark) { :root { --diff-removed: #3d1f20; --diff-added: #12301c; } }
 @media print { pre.diff del, pre.diff ins { background: none; } pre.diff, pre.json { white-space: pre-wrap; } }
@@ -513,7 +514,7 @@ table.principals .kind { font-size: 0.75rem; text-transform: uppercase; letter-s
       <td>{{account}}</td>
       <td>{{summary}}</td>
       <td><code>{{examples}}</code></td>
-      <td><time datetime="{{openSince}}">{{openSince}}</time>{{#isOverdue}} <span class="overdue">{{overdue}}</span>{{/isOverdue}}</td>
+      <td>{{#hasOpenSince}}<time datetime="{{openSince}}">{{openSince}}</time>{{/hasOpenSince}}{{^hasOpenSince}}nothing open{{/hasOpenSince}}{{#isOverdue}} <span class="overdue">{{overdue}}</span>{{/isOverdue}}</td>
     </tr>
     {{/principals}}
   </tbody>
@@ -649,8 +650,8 @@ table.principals .kind { font-size: 0.75rem; text-transform: uppercase; letter-s
     {{#hasRemoved}}<p>Removes: <code>{{removed}}</code></p>{{/hasRemoved}}
     {{#hasNotes}}<ul class="notes">{{#notes}}<li>{{.}}</li>{{/notes}}</ul>{{/hasNotes}}
     {{#hasDiff}}
-    <p class="visually-hidden">In the changes below, lines starting with a minus sign are removed and lines starting with a plus sign are added.</p>
-    <pre class="diff" tabindex="0">{{#diff}}{{#isRemoved}}<del>- {{text}}</del>{{/isRemoved}}{{#isAdded}}<ins>+ {{text}}</ins>{{/isAdded}}{{#isSame}}<span>  {{text}}</span>{{/isSame}}{{/diff}}</pre>
+    <p class="visually-hidden">In the changes below, lines starting with a minus sign are removed and lines starting with a plus sign are added; long stretches of unchanged lines are left out and counted.</p>
+    <pre class="diff" tabindex="0">{{#diff}}{{#isRemoved}}<del>- {{text}}</del>{{/isRemoved}}{{#isAdded}}<ins>+ {{text}}</ins>{{/isAdded}}{{#isSame}}<span>  {{text}}</span>{{/isSame}}{{#isSkipped}}<span class="skipped">  ⋯ {{text}}</span>{{/isSkipped}}{{/diff}}</pre>
     {{/hasDiff}}
     {{#hasAfter}}
     <details>

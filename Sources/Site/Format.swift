@@ -4,13 +4,15 @@ import Model
 enum Format {
   /// `12,345`.
   static func count(_ value: Int) -> String {
-    let digits = String(value.magnitude)
-    var result = ""
+    // Most counts on a page are below a thousand and need no separator.
+    if value > -1000 && value < 1000 { return String(value) }
+    let digits = Array(String(value.magnitude).utf8)
+    var result: [UInt8] = value < 0 ? [UInt8(ascii: "-")] : []
     for (index, digit) in digits.enumerated() {
-      if index > 0 && (digits.count - index) % 3 == 0 { result.append(",") }
+      if index > 0 && (digits.count - index) % 3 == 0 { result.append(UInt8(ascii: ",")) }
       result.append(digit)
     }
-    return value < 0 ? "-" + result : result
+    return String(decoding: result, as: UTF8.self)
   }
 
   /// A share as a whole percentage, `45%`; shares that round to 0 or 100 but are not say `<1%` or `>99%`.

@@ -13,8 +13,12 @@ import Foundation
 /// build brings the tree that is not published up to date (writing only files whose content
 /// changed, deleting files no longer generated) and then switches the link with one atomic
 /// `rename`. Files whose content did not change keep their modification time, so `rsync` copies
-/// only what changed. The first build over an existing output folder turns that folder into one
-/// of the two trees.
+/// only what changed. Which bytes each tree's files hold is read from a list of digests kept beside
+/// the tree (`.NAME.a.sums`), never from the files: on a large site the trees are out of the page
+/// cache by the next night, and reading them back cost more than writing. Changed files are
+/// overwritten in place rather than deleted and created again, because freeing and allocating
+/// blocks is what costs most on a disk mounted with `discard` (see the README's performance notes).
+/// The first build over an existing output folder turns that folder into one of the two trees.
 public struct OutputPublisher: Sendable {
   /// The output path, e.g. `SITE/output`.
   public let output: URL
@@ -28,15 +32,19 @@ public struct OutputPublisher: Sendable {
   public struct Outcome: Hashable, Sendable {
     /// Files written because they are new or their content changed.
     public var written: Int
-    /// Files left as they were.
+    /// Files whose bytes are those already published (linked, not written).
     public var unchanged: Int
-    /// Files removed because the site no longer has them.
+    /// Files of the published site that the new one no longer has.
     public var removed: Int
   }
 
   private var parent: URL { output.deletingLastPathComponent() }
   private var name: String { output.lastPathComponent }
   private func tree(_ letter: String) -> URL { parent.appendingPathComponent(".\(name).\(letter)") }
+  /// Where the digests of a tree's files are kept: beside the tree, so a web server never serves them.
+  private func sumsFile(of tree: URL) -> URL {
+    parent.appendingPathComponent(tree.lastPathComponent + ".sums")
+  }
 
   /// Writes `files` into the unpublished tree and publishes it.
   @discardableResult
@@ -47,11 +55,27 @@ public struct OutputPublisher: Sendable {
     }
   }
 
+  /// The key recorded with the published site (see `publish(key:_:)`), when the output link still
+  /// points at the tree it was recorded for.
+  public func publishedKey() -> String? {
+    guard let text = try? String(contentsOf: keyFile, encoding: .utf8) else { return nil }
+    let parts = text.split(separator: " ", maxSplits: 1)
+    guard parts.count == 2,
+      let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: output.path),
+      destination == parts[0],
+      FileManager.default.fileExists(atPath: parent.appendingPathComponent(destination).path)
+    else { return nil }
+    return String(parts[1]).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  /// `.NAME.key` beside the trees: which tree a key describes, and the key.
+  private var keyFile: URL { parent.appendingPathComponent(".\(name).key") }
+
   /// Lets `generate` write the site into the unpublished tree, file by file and from several
-  /// threads at once, then deletes what it did not write and publishes the tree. Nothing is
-  /// published when `generate` throws.
+  /// threads at once, then deletes what it did not write and publishes the tree, recording `key`
+  /// (what the site was built from) with it. Nothing is published when `generate` throws.
   @discardableResult
-  public func publish(_ generate: (any OutputSink) throws -> Void) throws -> Outcome {
+  public func publish(key: String? = nil, _ generate: (any OutputSink) throws -> Void) throws -> Outcome {
     let fileManager = FileManager.default
     do {
       try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -60,11 +84,33 @@ public struct OutputPublisher: Sendable {
     }
     let published = try publishedTree()
     let target = published?.lastPathComponent == tree("a").lastPathComponent ? tree("b") : tree("a")
-    let sync = TreeSync(target: target, reference: published)
+    let targetSums = TreeSums.read(sumsFile(of: target))
+    // The list goes before the first write: it must never describe a tree that is half rewritten.
+    unlink(sumsFile(of: target).path)
+    let sync = TreeSync(
+      target: target, reference: published, targetSums: targetSums,
+      referenceSums: published.map { TreeSums.read(sumsFile(of: $0)) } ?? [:])
     try generate(sync)
-    let outcome = try sync.finish()
+    let (outcome, sums) = try sync.finish()
+    try TreeSums.write(sums, to: sumsFile(of: target))
+    // The old key goes first: a build killed after switching the link must not leave a key that
+    // vouches for the new tree with the old inputs.
+    unlink(keyFile.path)
     try switchLink(to: target)
+    if let key { try recordKey(key, for: target) }
     return outcome
+  }
+
+  private func recordKey(_ key: String, for target: URL) throws {
+    let temporary = parent.appendingPathComponent(".\(name).key.new")
+    do {
+      try Data((target.lastPathComponent + " " + key + "\n").utf8).write(to: temporary)
+    } catch {
+      throw SiteError.writeFailed(path: temporary.path, reason: error.localizedDescription)
+    }
+    guard rename(temporary.path, keyFile.path) == 0 else {
+      throw SiteError.writeFailed(path: keyFile.path, reason: String(cString: strerror(errno)))
+    }
   }
 
   /// The tree the output link points at now, after turning a plain output folder into a tree.
@@ -90,6 +136,8 @@ public struct OutputPublisher: Sendable {
       throw SiteError.writeFailed(
         path: path, reason: "cannot move the existing output folder aside: \(error.localizedDescription)")
     }
+    // The folder stays served through the link until a build succeeds.
+    try switchLink(to: b)
     return b
   }
 
@@ -109,10 +157,25 @@ public struct OutputPublisher: Sendable {
 
   /// Paths come from slugs, but a wrong one must never escape the output folder.
   static func checkPath(_ path: String) throws {
-    let components = path.split(separator: "/", omittingEmptySubsequences: false)
-    guard !path.hasPrefix("/"), !path.contains("\0"),
-      !components.contains(where: { $0.isEmpty || $0 == "." || $0 == ".." })
-    else {
+    // Byte by byte rather than split into components: every file of the site passes here.
+    var isSafe = !path.isEmpty
+    var componentStart = 0
+    var dots = 0
+    var position = 0
+    for byte in path.utf8 {
+      if byte == 0 { isSafe = false }
+      if byte == UInt8(ascii: "/") {
+        // An empty component (a leading, doubled or trailing slash), `.` or `..`.
+        if position == componentStart || dots == position - componentStart && dots <= 2 { isSafe = false }
+        componentStart = position + 1
+        dots = 0
+      } else if byte == UInt8(ascii: ".") {
+        dots += 1
+      }
+      position += 1
+    }
+    if position == componentStart || dots == position - componentStart && dots <= 2 { isSafe = false }
+    guard isSafe else {
       throw SiteError.writeFailed(path: path, reason: "not a safe relative path")
     }
   }
@@ -124,46 +187,55 @@ final class TreeSync: OutputSink, @unchecked Sendable {
   let target: URL
   /// The published tree: where an unchanged file's modification time is taken from.
   let reference: URL?
-  // Guards everything below; file contents are compared and written outside it.
+  /// What the target tree holds, by path.
+  let targetSums: [String: FileSum]
+  /// What the published tree holds, by path.
+  let referenceSums: [String: FileSum]
+  // Guards everything below; files are written outside it.
   private let lock = NSLock()
-  private var wanted = Set<String>()
+  private var sums: [String: FileSum] = [:]
   private var outcome = OutputPublisher.Outcome(written: 0, unchanged: 0, removed: 0)
 
-  init(target: URL, reference: URL?) {
+  init(target: URL, reference: URL?, targetSums: [String: FileSum], referenceSums: [String: FileSum]) {
     self.target = target
     self.reference = reference
+    self.targetSums = targetSums
+    self.referenceSums = referenceSums
   }
 
   func write(_ file: OutputFile) throws {
     try OutputPublisher.checkPath(file.path)
-    let path = target.path + "/" + file.path
+    let sum = file.contents.withUnsafeBytes { FileSum(of: $0) }
     lock.lock()
-    let isNew = wanted.insert(file.path).inserted
+    let isNew = sums.updateValue(sum, forKey: file.path) == nil
     lock.unlock()
     guard isNew else { throw SiteError.writeFailed(path: file.path, reason: "generated twice") }
-    let changed = try FileBytes.replace(path, with: file.contents) {
-      // A missing folder is made on the first write into it; another thread may be making it too.
-      try createFolder(String(path[..<path.lastIndex(of: "/")!]))
-    }
-    if changed, let reference {
+    let changed = targetSums[file.path] != sum
+    if changed {
+      let path = target.path + "/" + file.path
+      try FileBytes.replace(path, with: file.contents) {
+        // A missing folder is made on the first write into it; another thread may be making it too.
+        try Self.createFolder(String(path[..<path.lastIndex(of: "/")!]))
+      }
       // The same bytes as the published file: keep its time, so nothing looks changed to rsync.
-      let published = reference.path + "/" + file.path
-      if FileBytes.hasContents(published, file.contents) { copyModificationTime(from: published, to: path) }
+      if let reference, referenceSums[file.path] == sum {
+        Self.copyModificationTime(from: reference.path + "/" + file.path, to: path)
+      }
     }
     lock.lock()
     if changed { outcome.written += 1 } else { outcome.unchanged += 1 }
     lock.unlock()
   }
 
-  /// Deletes what was not written and says what was done.
-  func finish() throws -> OutputPublisher.Outcome {
+  /// Deletes what was not written; says what was done and what each file now holds.
+  func finish() throws -> (OutputPublisher.Outcome, [String: FileSum]) {
     lock.lock()
     defer { lock.unlock() }
-    outcome.removed = try removeFiles(notIn: wanted)
-    return outcome
+    outcome.removed = removeFiles(notIn: sums)
+    return (outcome, sums)
   }
 
-  private func createFolder(_ path: String) throws {
+  private static func createFolder(_ path: String) throws {
     do {
       try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     } catch {
@@ -171,7 +243,7 @@ final class TreeSync: OutputSink, @unchecked Sendable {
     }
   }
 
-  private func copyModificationTime(from source: String, to destination: String) {
+  private static func copyModificationTime(from source: String, to destination: String) {
     var status = stat()
     guard stat(source, &status) == 0 else { return }
     var times = [status.st_atim, status.st_mtim]
@@ -179,11 +251,11 @@ final class TreeSync: OutputSink, @unchecked Sendable {
   }
 
   /// Deletes files (and then empty folders) the site no longer has. Returns how many files went.
-  private func removeFiles(notIn wanted: Set<String>) throws -> Int {
+  private func removeFiles(notIn wanted: [String: FileSum]) -> Int {
     var files: [String] = []
     var folders: [String] = []
     Self.walk(root: target.path, "", files: &files, folders: &folders)
-    let unwanted = files.filter { !wanted.contains($0) }
+    let unwanted = files.filter { wanted[$0] == nil }
     for relative in unwanted { unlink(target.path + "/" + relative) }
     // Deepest first, so a folder is empty when its turn comes; a non-empty one stays.
     for relative in folders.sorted(by: { $0.count > $1.count }) {
@@ -218,23 +290,150 @@ final class TreeSync: OutputSink, @unchecked Sendable {
   }
 }
 
-/// Comparing and writing files with plain POSIX calls: one open per file, the old bytes read only
-/// when the size matches, and changed files overwritten in place without truncating first (on this
-/// kind of disk that is far faster than truncating on open; see the performance notes).
+/// The size and a 128-bit digest of a file's bytes: enough to tell, without reading the published
+/// file, that a new file holds the same bytes. Not cryptographic; the trees are permsite's own.
+struct FileSum: Hashable, Sendable {
+  var size: Int
+  var high: UInt64
+  var low: UInt64
+
+  init(size: Int, high: UInt64, low: UInt64) {
+    self.size = size
+    self.high = high
+    self.low = low
+  }
+
+  /// Two independent multiply-and-shift lanes over 8-byte words: a few gigabytes a second, since
+  /// every byte of the site passes through it.
+  init(of bytes: UnsafeRawBufferPointer) {
+    let count = bytes.count
+    var a: UInt64 = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
+    var b: UInt64 = 0xC2B2_AE3D_27D4_EB4F &+ UInt64(count)
+    var offset = 0
+    while offset + 8 <= count {
+      let word = bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+      a = (a ^ word) &* 0xFF51_AFD7_ED55_8CCD
+      a ^= a >> 31
+      b = (b &+ word) &* 0xC4CE_B9FE_1A85_EC53
+      b = (b << 27) | (b >> 37)
+      offset += 8
+    }
+    var last: UInt64 = 0
+    var shift: UInt64 = 0
+    while offset < count {
+      last |= UInt64(bytes[offset]) << shift
+      shift += 8
+      offset += 1
+    }
+    a = Self.finish((a ^ last) &* 0xFF51_AFD7_ED55_8CCD)
+    b = Self.finish((b &+ last) &* 0xC4CE_B9FE_1A85_EC53 ^ a)
+    self.init(size: count, high: a, low: b)
+  }
+
+  private static func finish(_ value: UInt64) -> UInt64 {
+    var value = value
+    value ^= value >> 33
+    value = value &* 0xFF51_AFD7_ED55_8CCD
+    value ^= value >> 33
+    value = value &* 0xC4CE_B9FE_1A85_EC53
+    return value ^ (value >> 33)
+  }
+}
+
+/// The list of a tree's files and their digests: `HIGH LOW SIZE PATH` per line, hexadecimal
+/// digests and a decimal size.
+enum TreeSums {
+  /// The list, or nothing when it is missing or damaged: every file is then written again.
+  static func read(_ url: URL) -> [String: FileSum] {
+    guard let data = FileManager.default.contents(atPath: url.path) else { return [:] }
+    // Parsed byte by byte: the list has a line per file of the site, and it is read before the
+    // first page is written, while the other core waits.
+    return data.withUnsafeBytes { raw -> [String: FileSum] in
+      let bytes = raw.bindMemory(to: UInt8.self)
+      var sums: [String: FileSum] = [:]
+      sums.reserveCapacity(bytes.count / 80)
+      var position = 0
+      func hex() -> UInt64? {
+        var value: UInt64 = 0
+        var digits = 0
+        while position < bytes.count, bytes[position] != UInt8(ascii: " ") {
+          let byte = bytes[position]
+          let digit: UInt8
+          switch byte {
+          case UInt8(ascii: "0")...UInt8(ascii: "9"): digit = byte - UInt8(ascii: "0")
+          case UInt8(ascii: "a")...UInt8(ascii: "f"): digit = byte - UInt8(ascii: "a") + 10
+          default: return nil
+          }
+          value = value << 4 | UInt64(digit)
+          digits += 1
+          position += 1
+        }
+        guard digits > 0, digits <= 16, position < bytes.count else { return nil }
+        position += 1
+        return value
+      }
+      func decimal() -> Int? {
+        var value = 0
+        var digits = 0
+        while position < bytes.count, bytes[position] != UInt8(ascii: " ") {
+          let byte = bytes[position]
+          guard byte >= UInt8(ascii: "0"), byte <= UInt8(ascii: "9"), digits < 18 else { return nil }
+          value = value * 10 + Int(byte - UInt8(ascii: "0"))
+          digits += 1
+          position += 1
+        }
+        guard digits > 0, position < bytes.count else { return nil }
+        position += 1
+        return value
+      }
+      while position < bytes.count {
+        guard let high = hex(), let low = hex(), let size = decimal() else { return [:] }
+        let start = position
+        while position < bytes.count, bytes[position] != UInt8(ascii: "\n") { position += 1 }
+        guard position > start else { return [:] }
+        let path = String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<position]), as: UTF8.self)
+        sums[path] = FileSum(size: size, high: high, low: low)
+        position += 1
+      }
+      return sums
+    }
+  }
+
+  /// Writes the list through a temporary file, so a killed build never leaves half a list.
+  static func write(_ sums: [String: FileSum], to url: URL) throws {
+    var text = ""
+    text.reserveCapacity(sums.count * 100)
+    for (path, sum) in sums.sorted(by: { $0.key < $1.key }) {
+      text += String(sum.high, radix: 16) + " " + String(sum.low, radix: 16) + " " + String(sum.size) + " "
+      text += path + "\n"
+    }
+    let temporary = url.appendingPathExtension("new")
+    do {
+      try Data(text.utf8).write(to: temporary)
+    } catch {
+      throw SiteError.writeFailed(path: temporary.path, reason: error.localizedDescription)
+    }
+    guard rename(temporary.path, url.path) == 0 else {
+      throw SiteError.writeFailed(path: url.path, reason: String(cString: strerror(errno)))
+    }
+  }
+}
+
+/// Writing files with plain POSIX calls: one open per file and no reads. A changed file is
+/// overwritten in place without truncating first, which keeps its blocks: freeing and allocating
+/// them is what costs most on a disk mounted with `discard` (see the README's performance notes).
 enum FileBytes {
   /// Makes the file at `path` hold exactly `bytes`, calling `makeFolder` when its folder is missing.
-  /// Returns false when it already did.
-  static func replace(_ path: String, with bytes: [UInt8], makeFolder: () throws -> Void) throws -> Bool {
-    var descriptor = open(path, O_RDWR | O_CREAT, 0o644)
+  static func replace(_ path: String, with bytes: [UInt8], makeFolder: () throws -> Void) throws {
+    var descriptor = open(path, O_WRONLY | O_CREAT, 0o644)
     if descriptor < 0 && errno == ENOENT {
       try makeFolder()
-      descriptor = open(path, O_RDWR | O_CREAT, 0o644)
+      descriptor = open(path, O_WRONLY | O_CREAT, 0o644)
     }
     guard descriptor >= 0 else {
       throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
     }
     defer { close(descriptor) }
-    if has(descriptor, bytes) { return false }
     var offset = 0
     while offset < bytes.count {
       let written = bytes.withUnsafeBytes { buffer in
@@ -249,30 +448,5 @@ enum FileBytes {
     guard ftruncate(descriptor, off_t(bytes.count)) == 0 else {
       throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
     }
-    return true
-  }
-
-  /// Whether the file at `path` exists and holds exactly `bytes`.
-  static func hasContents(_ path: String, _ bytes: [UInt8]) -> Bool {
-    let descriptor = open(path, O_RDONLY)
-    guard descriptor >= 0 else { return false }
-    defer { close(descriptor) }
-    return has(descriptor, bytes)
-  }
-
-  private static func has(_ descriptor: Int32, _ bytes: [UInt8]) -> Bool {
-    var status = stat()
-    guard fstat(descriptor, &status) == 0, Int(status.st_size) == bytes.count else { return false }
-    guard !bytes.isEmpty else { return true }
-    let existing = [UInt8](unsafeUninitializedCapacity: bytes.count) { buffer, count in
-      var offset = 0
-      while offset < bytes.count {
-        let read = pread(descriptor, buffer.baseAddress! + offset, bytes.count - offset, off_t(offset))
-        guard read > 0 else { break }
-        offset += read
-      }
-      count = offset
-    }
-    return existing == bytes
   }
 }

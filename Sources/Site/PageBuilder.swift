@@ -255,9 +255,19 @@ struct PageBuilder {
       lastUsed: Format.day(item.lastUsedOn, otherwise: "never in the tracking window"),
       openSince: item.openSince.iso, daysOpen: Format.days(item.daysOpen),
       recommendation: recommendation,
-      isAccepted: item.isAccepted, sources: item.sources.names.joined(separator: ", "),
+      isAccepted: item.isAccepted, sources: Self.sourceNames(item.sources),
       overdue: item.isOverdue ? "overdue by " + Format.days(item.daysPastDeadline) : "",
       isOverdue: item.isOverdue)
+  }
+
+  /// "Access Analyzer, last accessed": the sixteen combinations of the four sources, joined once.
+  private static let joinedSourceNames = (0..<16).map {
+    SourceSet(rawValue: $0).names.joined(separator: ", ")
+  }
+
+  static func sourceNames(_ sources: SourceSet) -> String {
+    Self.joinedSourceNames.indices.contains(sources.rawValue)
+      ? Self.joinedSourceNames[sources.rawValue] : sources.names.joined(separator: ", ")
   }
 
   /// The output slug of a procedure by its source name.

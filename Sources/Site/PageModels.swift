@@ -3,12 +3,13 @@
 /// or `...HTML` are our own trusted markup and go in with triple braces.
 
 /// What every page's layout shows around the page's own content.
-struct LayoutModel: Encodable {
+struct LayoutModel: Sendable {
   var siteTitle: String
   var pageTitle: String
   /// Relative prefix back to the site root, e.g. `../../`.
   var root: String
-  var bodyHTML: String
+  /// The page's own content, rendered: bytes, so it goes into the layout without a copy.
+  var bodyHTML: [UInt8]
   var snapshot: String
   var hasSnapshot: Bool
   var generated: String
@@ -21,14 +22,14 @@ struct LayoutModel: Encodable {
 }
 
 /// A link in the site navigation.
-struct NavigationLink: Encodable {
+struct NavigationLink: Sendable {
   var label: String
   var href: String
   var isCurrent: Bool
 }
 
 /// A headline figure.
-struct Card: Encodable {
+struct Card: Sendable {
   var label: String
   var value: String
   var detail: String
@@ -43,7 +44,7 @@ struct Card: Encodable {
 }
 
 /// One quarter's row in a trend table.
-struct QuarterRow: Encodable {
+struct QuarterRow: Sendable {
   var quarter: String
   var identified: String
   var removed: String
@@ -52,14 +53,14 @@ struct QuarterRow: Encodable {
 }
 
 /// One service's row.
-struct ServiceRow: Encodable {
+struct ServiceRow: Sendable {
   var service: String
   var count: String
   var share: String
 }
 
 /// One of the principals with the most unused permissions.
-struct TopPrincipalRow: Encodable {
+struct TopPrincipalRow: Sendable {
   var rank: Int
   var name: String
   var arn: String
@@ -71,7 +72,7 @@ struct TopPrincipalRow: Encodable {
 }
 
 /// One team's row on the dashboard.
-struct TeamRow: Encodable {
+struct TeamRow: Sendable {
   var name: String
   var href: String
   var champions: String
@@ -92,19 +93,19 @@ struct TeamRow: Encodable {
 }
 
 /// A titled link.
-struct LinkModel: Encodable {
+struct LinkModel: Sendable {
   var label: String
   var href: String
 }
 
 /// A data problem listed on the dashboard.
-struct ProblemRow: Encodable {
+struct ProblemRow: Sendable {
   var location: String
   var message: String
 }
 
 /// A chart with its table twin.
-struct ChartModel: Encodable {
+struct ChartModel: Sendable {
   /// The chart inline, at the width of its place on a wide screen.
   var svg: String
   /// The same chart drawn for a narrow container (a phone), shown instead of `svg` there.
@@ -121,7 +122,7 @@ struct ChartModel: Encodable {
 }
 
 /// `index.html`.
-struct DashboardModel: Encodable {
+struct DashboardModel: Sendable {
   var hasSnapshot: Bool
   var snapshot: String
   var quarter: String
@@ -152,7 +153,7 @@ struct DashboardModel: Encodable {
 }
 
 /// An account's root user, from the credential report.
-struct RootAccountRow: Encodable {
+struct RootAccountRow: Sendable {
   var account: String
   var passwordLastUsed: String
   var mfa: String
@@ -162,20 +163,20 @@ struct RootAccountRow: Encodable {
 }
 
 /// A champion with an optional mail link.
-struct ChampionModel: Encodable {
+struct ChampionModel: Sendable {
   var name: String
   var email: String
   var hasEmail: Bool
 }
 
 /// A tag shown on a principal.
-struct TagModel: Encodable {
+struct TagModel: Sendable {
   var key: String
   var value: String
 }
 
 /// One unused item in a principal's table.
-struct ItemModel: Encodable {
+struct ItemModel: Sendable {
   var what: String
   var kind: String
   var lastUsed: String
@@ -191,7 +192,7 @@ struct ItemModel: Encodable {
 }
 
 /// `teams/TEAM/index.html`.
-struct TeamModel: Encodable {
+struct TeamModel: Sendable {
   var name: String
   var isUnowned: Bool
   var champions: [ChampionModel]
@@ -219,7 +220,7 @@ struct TeamModel: Encodable {
 }
 
 /// One line of a printed checklist.
-struct ChecklistItemModel: Encodable {
+struct ChecklistItemModel: Sendable {
   var id: String
   var text: String
   var isDone: Bool
@@ -231,7 +232,7 @@ struct ChecklistItemModel: Encodable {
 }
 
 /// A group of checklist lines under one heading.
-struct ChecklistSectionModel: Encodable {
+struct ChecklistSectionModel: Sendable {
   var title: String
   var href: String
   var hasHref: Bool
@@ -239,7 +240,7 @@ struct ChecklistSectionModel: Encodable {
 }
 
 /// `teams/TEAM/checklists/YYYY-Qn.html`.
-struct TeamChecklistModel: Encodable {
+struct TeamChecklistModel: Sendable {
   var teamName: String
   var teamHref: String
   var quarter: String
@@ -257,7 +258,7 @@ struct TeamChecklistModel: Encodable {
 }
 
 /// One team's progress on the quarter's checklist overview.
-struct ChecklistProgressRow: Encodable {
+struct ChecklistProgressRow: Sendable {
   var teamName: String
   var href: String
   var done: String
@@ -269,7 +270,7 @@ struct ChecklistProgressRow: Encodable {
 }
 
 /// `checklists/YYYY-Qn.html`.
-struct QuarterChecklistsModel: Encodable {
+struct QuarterChecklistsModel: Sendable {
   var quarter: String
   var due: String
   var rows: [ChecklistProgressRow]
@@ -277,7 +278,7 @@ struct QuarterChecklistsModel: Encodable {
 }
 
 /// `procedures/SLUG.html`.
-struct ProcedureModel: Encodable {
+struct ProcedureModel: Sendable {
   var title: String
   /// Whether the page must show the title itself (the Markdown has no level-1 heading).
   var showsTitle: Bool
@@ -287,7 +288,7 @@ struct ProcedureModel: Encodable {
 }
 
 /// One change on a team page or the dashboard.
-struct ChangeRow: Encodable {
+struct ChangeRow: Sendable {
   var day: String
   var principal: String
   var href: String
@@ -296,7 +297,7 @@ struct ChangeRow: Encodable {
 }
 
 /// New, regressed, resolved or overdue unused permissions.
-struct ChangeGroup: Encodable {
+struct ChangeGroup: Sendable {
   var title: String
   var count: String
   var rows: [ChangeRow]
@@ -306,7 +307,7 @@ struct ChangeGroup: Encodable {
 }
 
 /// One of the organisation's oldest open items.
-struct OldItemRow: Encodable {
+struct OldItemRow: Sendable {
   var principal: String
   var href: String
   var team: String
@@ -318,7 +319,7 @@ struct OldItemRow: Encodable {
 }
 
 /// What a team or the organisation changed since the reference snapshot, and where its data is.
-struct ActivityModel: Encodable {
+struct ActivityModel: Sendable {
   var since: String
   var hasSince: Bool
   var groups: [ChangeGroup]

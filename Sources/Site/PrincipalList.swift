@@ -2,7 +2,7 @@ import Analysis
 import Model
 
 /// One principal's row in a team's list of what to remove; its items are on its own page.
-struct PrincipalRowModel: Encodable {
+struct PrincipalRowModel: Sendable {
   var name: String
   /// The principal's page, relative to the team's folder.
   var href: String
@@ -14,13 +14,15 @@ struct PrincipalRowModel: Encodable {
   var examples: String
   /// The day the oldest of its open items was first seen.
   var openSince: String
+  /// False when only accepted exceptions are left.
+  var hasOpenSince: Bool
   /// "3 overdue", or "" when none is.
   var overdue: String
   var isOverdue: Bool
 }
 
 /// Links between the pages of a long list.
-struct PagerModel: Encodable {
+struct PagerModel: Sendable {
   /// "Principals 251–500 of 6,726".
   var summary: String
   var links: [PagerLink]
@@ -33,7 +35,7 @@ struct PagerModel: Encodable {
 }
 
 /// A numbered page link, or a gap between numbers.
-struct PagerLink: Encodable {
+struct PagerLink: Sendable {
   var label: String
   var href: String
   var isCurrent: Bool
@@ -41,7 +43,7 @@ struct PagerLink: Encodable {
 }
 
 /// `teams/TEAM/principals-N.html`: a further page of a team's principals.
-struct PrincipalListModel: Encodable {
+struct PrincipalListModel: Sendable {
   var teamName: String
   var pageLabel: String
   var principals: [PrincipalRowModel]
@@ -120,6 +122,7 @@ extension PageBuilder {
       } ?? "",
       kind: kindName(principal.kind), account: principal.accountID, summary: principalSummary(report),
       examples: examples, openSince: report.items.map(\.openSince).min()?.iso ?? "",
+      hasOpenSince: !report.items.isEmpty,
       overdue: overdue == 0 ? "" : "\(Format.count(overdue)) overdue", isOverdue: overdue > 0)
   }
 }

@@ -3,7 +3,7 @@ import Dispatch
 import Foundation
 import Markdown
 import Model
-import Mustache
+import TemplateEngine
 
 /// A review procedure to render, as read from `content/procedures/NAME.md`.
 public struct ProcedureSource: Sendable {
@@ -99,17 +99,20 @@ final class FileCollector: OutputSink, @unchecked Sendable {
 struct PageRenderer: Sendable {
   let theme: Theme
 
-  func render(template: String, model: some Encodable, page: String) throws -> String {
-    let context: Any
+  /// The page's own template rendered, then wrapped in the layout built around it.
+  func render(
+    template: String, model: some TemplateContext, page: String, layout: ([UInt8]) -> LayoutModel
+  ) throws -> [UInt8] {
     do {
-      context = try TemplateEncoder.encode(model)
-    } catch {
+      var output = TemplateOutput(capacity: 32_768)
+      try theme.library.render(template, with: model, into: &output)
+      let body = output.bytes
+      output.removeAll()
+      try theme.library.render("layout", with: layout(body), into: &output)
+      return output.bytes
+    } catch let error as TemplateError {
       throw SiteError.renderFailed(page: page, reason: "\(error)")
     }
-    guard let html = theme.library.render(context, withTemplate: template) else {
-      throw SiteError.renderFailed(page: page, reason: "no template named \(template)")
-    }
-    return html
   }
 }
 
@@ -203,14 +206,13 @@ struct SiteRendering: Sendable {
 
   /// One page: its template rendered inside the layout.
   func page(
-    _ path: String, title: String, template: String, model: some Encodable, section: String,
+    _ path: String, title: String, template: String, model: some TemplateContext, section: String,
     feed: String? = nil
   ) throws -> OutputFile {
-    let body = try renderer.render(template: template, model: model, page: path)
-    let html = try renderer.render(
-      template: "layout",
-      model: layout.model(page: path, title: title, body: body, section: section, feed: feed), page: path)
-    return OutputFile(path: path, text: html)
+    let html = try renderer.render(template: template, model: model, page: path) { body in
+      layout.model(page: path, title: title, body: body, section: section, feed: feed)
+    }
+    return OutputFile(path: path, contents: html)
   }
 
   func dashboard() throws -> OutputFile {
@@ -243,10 +245,10 @@ struct SiteRendering: Sendable {
           title: "\(team.team.name): principals, page \(number)", template: "team-principals",
           model: builder.principalList(team, page: number), section: "teams"))
     }
-    let export = TeamExport(team: team)
+    let export = TeamExport(team: team).files
     let dataPath = "data/teams/" + builder.paths.teamFolder(team.team.id).dropFirst("teams/".count)
-    files.append(OutputFile(path: dataPath + ".csv", text: export.csv))
-    files.append(OutputFile(path: dataPath + ".json", text: export.json))
+    files.append(OutputFile(path: dataPath + ".csv", contents: export.csv))
+    files.append(OutputFile(path: dataPath + ".json", contents: export.json))
     files.append(
       OutputFile(
         path: builder.feedPath(team),
@@ -383,8 +385,22 @@ private final class Failures: @unchecked Sendable {
 /// Builds the layout model around each page's content.
 struct LayoutFactory {
   let input: SiteInput
+  // The same on every page: worked out once rather than for each of a hundred thousand pages.
+  private let banner: [String]
+  private let sourceAges: String
+  private let generated: String
+  private let snapshot: String
 
-  func model(page: String, title: String, body: String, section: String, feed: String?) -> LayoutModel {
+  init(input: SiteInput) {
+    self.input = input
+    self.banner = Self.banner(input)
+    self.sourceAges = Self.sourceAges(input)
+    let time = String(input.generatedAt.iso.dropFirst(11).prefix(5))
+    self.generated = input.generatedAt.day.iso + " " + time + " UTC"
+    self.snapshot = input.report.snapshot?.iso ?? ""
+  }
+
+  func model(page: String, title: String, body: [UInt8], section: String, feed: String?) -> LayoutModel {
     let root = SitePaths.root(from: page)
     var navigation = [
       NavigationLink(label: "Dashboard", href: root + "index.html", isCurrent: section == "dashboard")
@@ -395,12 +411,10 @@ struct LayoutFactory {
           label: "\(quarter.label) checklists", href: root + "checklists/\(quarter.label).html",
           isCurrent: section == "checklists"))
     }
-    let generated = input.generatedAt
-    let time = String(generated.iso.dropFirst(11).prefix(5))
     return LayoutModel(
       siteTitle: input.config.title, pageTitle: title, root: root, bodyHTML: body,
-      snapshot: input.report.snapshot?.iso ?? "", hasSnapshot: input.report.snapshot != nil,
-      generated: generated.day.iso + " " + time + " UTC", navigation: navigation,
+      snapshot: snapshot, hasSnapshot: input.report.snapshot != nil,
+      generated: generated, navigation: navigation,
       banner: banner, hasBanner: !banner.isEmpty, sourceAges: sourceAges,
       feedHref: feed.map { root + $0 } ?? "",
       hasFeed: feed != nil)
@@ -408,7 +422,7 @@ struct LayoutFactory {
 
   /// Warnings every page carries when the data may mislead: an old snapshot, an export missing
   /// since the previous snapshot, an export cut short.
-  var banner: [String] {
+  private static func banner(_ input: SiteInput) -> [String] {
     let freshness = input.report.freshness
     var lines: [String] = []
     if freshness.isStale, let snapshot = input.report.snapshot {
@@ -426,7 +440,7 @@ struct LayoutFactory {
   }
 
   /// "Access Analyzer findings 2026-11-22, IAM inventory 2026-11-20, ..." for the page footer.
-  var sourceAges: String {
+  private static func sourceAges(_ input: SiteInput) -> String {
     input.report.freshness.sourceDays.sorted { $0.key.displayName < $1.key.displayName }
       .map { "\($0.key.displayName) \($0.value.iso)" }.joined(separator: ", ")
   }

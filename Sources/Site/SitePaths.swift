@@ -29,10 +29,13 @@ struct SitePaths: Sendable {
   /// added where two principals of a team share a name, and a number where even that collides.
   mutating func assignPrincipalPages(team teamID: String, principals: [Principal]) {
     var used = Set<String>()
-    let counts = Dictionary(grouping: principals) { Slug.make($0.name, maxLength: 80, fallback: "principal") }
-      .mapValues(\.count)
-    for principal in principals.sorted(by: { $0.arn < $1.arn }) {
-      let base = Slug.make(principal.name, maxLength: 80, fallback: "principal")
+    let bases = principals.map { Slug.make($0.name, maxLength: 80, fallback: "principal") }
+    var counts: [String: Int] = [:]
+    for base in bases { counts[base, default: 0] += 1 }
+    // Positions are sorted rather than the principals: a large team has thousands.
+    for index in principals.indices.sorted(by: { principals[$0].arn < principals[$1].arn }) {
+      let principal = principals[index]
+      let base = bases[index]
       var slug = counts[base, default: 0] > 1 ? base + "-" + principal.accountID : base
       let unsuffixed = slug
       var suffix = 2

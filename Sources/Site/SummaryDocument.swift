@@ -92,12 +92,20 @@ struct JSONWriter {
       return
     }
     if needsComma { text += "," }
-    if depth > 0 { text += "\n" + String(repeating: "  ", count: depth) }
+    if depth > 0 { newline() }
+  }
+
+  /// A line break and the indentation of the current depth, without making a string for it:
+  /// an export writes one per member of a million rows.
+  private mutating func newline() {
+    text += "\n"
+    for _ in 0..<depth { text += "  " }
   }
 
   mutating func key(_ name: String) {
     beginValue()
-    text += JSONWriter.quoted(name) + ": "
+    text += JSONWriter.quoted(name)
+    text += ": "
     afterKey = true
     needsComma = true
   }
@@ -109,19 +117,26 @@ struct JSONWriter {
     needsComma = false
     body(&self)
     depth -= 1
-    if needsComma { text += "\n" + String(repeating: "  ", count: depth) }
+    if needsComma { newline() }
     text += "}"
     needsComma = true
   }
 
   mutating func array<Element>(_ elements: [Element], _ body: (inout JSONWriter, Element) -> Void) {
+    array { json in
+      for element in elements { body(&json, element) }
+    }
+  }
+
+  /// An array whose elements `body` writes one by one, for lists too long to gather first.
+  mutating func array(_ body: (inout JSONWriter) -> Void) {
     beginValue()
     text += "["
     depth += 1
     needsComma = false
-    for element in elements { body(&self, element) }
+    body(&self)
     depth -= 1
-    if needsComma { text += "\n" + String(repeating: "  ", count: depth) }
+    if needsComma { newline() }
     text += "]"
     needsComma = true
   }
@@ -163,6 +178,11 @@ struct JSONWriter {
   }
 
   static func quoted(_ text: String) -> String {
+    // Nearly every string has nothing to escape: no control character, quote, backslash, `<`,
+    // or E2 byte (the first byte of U+2028 and U+2029).
+    if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0xE2 }) {
+      return "\"" + text + "\""
+    }
     var result = "\""
     for scalar in text.unicodeScalars {
       switch scalar {

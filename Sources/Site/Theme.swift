@@ -1,5 +1,5 @@
 import Foundation
-import Mustache
+import TemplateEngine
 
 /// Why the site cannot be rendered.
 public enum SiteError: Error, Sendable, CustomStringConvertible {
@@ -35,17 +35,20 @@ public enum SiteError: Error, Sendable, CustomStringConvertible {
 /// The templates, partials and assets a site is rendered with: the site folder's `templates/`
 /// where it has a file, the built-in default theme otherwise.
 public struct Theme: Sendable {
-  /// Template and partial sources by name (`dashboard`, `partials/cards`), for rendering.
-  let templates: [String: String]
   /// Asset files by path below `assets/`.
   let assets: [String: [UInt8]]
-  /// Where each template came from, for messages.
-  let origins: [String: String]
-  let library: MustacheLibrary
+  /// The compiled templates, rendering through `VisibleBidiEscaper`.
+  let library: TemplateLibrary
 
   /// The built-in default theme alone.
   public static func builtIn() throws -> Theme {
     try Theme(overrides: [:], assetOverrides: [:], overrideOrigins: [:])
+  }
+
+  /// The built-in theme, rendering with a check that every name a template uses has a value:
+  /// for tests, since a misspelt name would otherwise render as nothing.
+  static func builtInCheckingNames() throws -> Theme {
+    try Theme(overrides: [:], assetOverrides: [:], overrideOrigins: [:], missingNames: .fail)
   }
 
   /// The theme of a site folder: files in `templates/` (when it exists) over the built-in defaults.
@@ -79,7 +82,8 @@ public struct Theme: Sendable {
   }
 
   private init(
-    overrides: [String: String], assetOverrides: [String: [UInt8]], overrideOrigins: [String: String]
+    overrides: [String: String], assetOverrides: [String: [UInt8]], overrideOrigins: [String: String],
+    missingNames: TemplateLibrary.MissingNames = .renderNothing
   ) throws {
     var templates: [String: String] = [:]
     var origins: [String: String] = [:]
@@ -96,54 +100,18 @@ public struct Theme: Sendable {
     templates.merge(overrides) { $1 }
     origins.merge(overrideOrigins) { $1 }
     assets.merge(assetOverrides) { $1 }
-    self.templates = templates
     self.assets = assets
-    self.origins = origins
 
-    var library = MustacheLibrary()
-    for name in templates.keys.sorted() {
-      do {
-        library.register(try MustacheTemplate(string: templates[name]!), named: name)
-      } catch {
-        throw SiteError.invalidTemplate(file: origins[name] ?? name, reason: Self.explain(error))
-      }
+    do {
+      library = try TemplateLibrary(
+        templates: templates, escaper: VisibleBidiEscaper(), missingNames: missingNames)
+    } catch let error as TemplateSyntaxError {
+      throw SiteError.invalidTemplate(
+        file: origins[error.templateName] ?? error.templateName,
+        reason: "line \(error.line), column \(error.column): \(error.message)")
+    } catch TemplateError.missingPartial(let template, let partial) {
+      throw SiteError.missingPartial(file: origins[template] ?? template, partial: partial)
     }
-    // swift-mustache renders a missing partial as nothing; check every include up front instead.
-    for name in templates.keys.sorted() {
-      for partial in Self.partialNames(in: templates[name]!) where templates[partial] == nil {
-        throw SiteError.missingPartial(file: origins[name] ?? name, partial: partial)
-      }
-    }
-    self.library = library
-  }
-
-  /// The parser's error in words, with the line and column where it stopped.
-  static func explain(_ error: any Error) -> String {
-    guard let parserError = error as? MustacheTemplate.ParserError else { return "\(error)" }
-    let what: String =
-      switch parserError.error as? MustacheTemplate.Error {
-      case .sectionCloseNameIncorrect: "a section is closed with a different name than it was opened with"
-      case .unfinishedName: "a tag is not finished (a missing }}?)"
-      case .expectedSectionEnd: "a section is opened ({{#name}} or {{^name}}) and never closed ({{/name}})"
-      case .invalidSetDelimiter: "a set-delimiter tag is malformed"
-      case .some(let other): "\(other)"
-      case .none: "\(parserError.error)"
-      }
-    return "line \(parserError.context.lineNumber), column \(parserError.context.columnNumber): \(what)"
-  }
-
-  /// The names of partials a template includes (`{{> name}}`), assuming default delimiters.
-  static func partialNames(in template: String) -> [String] {
-    var names: [String] = []
-    var rest = template[...]
-    while let open = rest.range(of: "{{>") {
-      rest = rest[open.upperBound...]
-      guard let close = rest.range(of: "}}") else { break }
-      let name = rest[..<close.lowerBound].trimmingCharacters(in: .whitespaces)
-      if !name.isEmpty { names.append(name) }
-      rest = rest[close.upperBound...]
-    }
-    return names
   }
 
   /// The source of every template and asset, as `permsite init` writes them.

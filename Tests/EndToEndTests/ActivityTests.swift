@@ -31,7 +31,7 @@ import Testing
   @Test func changesSinceTheLastReviewHaveTheirDates() throws {
     let (tree, summary) = try Self.build(BuildTests.siteFiles())
     defer { tree.remove() }
-    let changes = summary.report.changes
+    let changes = try #require(summary.report).changes
     // The reference is the last snapshot before Q4: 2026-06-25.
     #expect(changes.since?.iso == "2026-06-25")
     let lines = changes.entries.filter { $0.kind != .overdue }.map {
@@ -54,20 +54,20 @@ import Testing
     defer { tree.remove() }
     // At 2026-11-20 with a 40-day deadline: pay-a ec2:* (open since 2026-01-10 by its finding),
     // pay-a s3:PutObject (since 2026-10-05, 46 days), etl glue:StartJobRun (since 2026-10-05).
-    let overdue = summary.report.teams.flatMap(\.principals).flatMap { report in
+    let overdue = try #require(summary.report).teams.flatMap(\.principals).flatMap { report in
       report.items.filter(\.isOverdue).map {
         "\(report.principal.name) \($0.displayName) \($0.daysPastDeadline)"
       }
     }
     #expect(overdue.sorted() == ["etl glue:StartJobRun 6", "pay-a ec2:* 274", "pay-a s3:PutObject 6"])
-    #expect(summary.report.totals.overduePermissions == 3)
-    #expect(summary.report.teams.map(\.totals.overduePermissions) == [2, 1, 0])
+    #expect(try #require(summary.report).totals.overduePermissions == 3)
+    #expect(try #require(summary.report).teams.map(\.totals.overduePermissions) == [2, 1, 0])
     #expect(
-      summary.report.changes.of(.overdue).map { "\($0.day.iso) \($0.access)" }.sorted()
+      try #require(summary.report).changes.of(.overdue).map { "\($0.day.iso) \($0.access)" }.sorted()
         == [
           "2026-02-19 ec2:*", "2026-11-14 glue:StartJobRun", "2026-11-14 s3:PutObject",
         ].filter { $0 >= "2026-06-25" })
-    #expect(summary.report.oldestItems.first?.item.displayName == "ec2:*")
+    #expect(try #require(summary.report).oldestItems.first?.item.displayName == "ec2:*")
     let team = try tree.read("output/teams/payments/index.html")
     #expect(team.contains(#"<span class="overdue">2 overdue</span>"#), "pay-a's row")
     let role = try tree.read("output/teams/payments/principals/pay-a.html")
@@ -157,6 +157,9 @@ import Testing
       with: Data(try tree.read("output/data/teams/payments.json").utf8))
     let rows = try #require(json as? [[String: Any]])
     #expect(rows.count == 4)
+    let jsonLines = try tree.read("output/data/teams/payments.json").split(separator: "\n")
+    #expect(jsonLines.count == 6, "one row a line between the brackets")
+    #expect(jsonLines[1].hasPrefix(#"{"team":"payments","principal_arn":"arn:aws:iam::"#))
     #expect(rows.first?["days_open"] is Int)
     #expect(TeamExportCell.check("=1+1") == "'=1+1")
     #expect(TeamExportCell.check("-5") == "'-5")
@@ -172,7 +175,7 @@ import Testing
         "content/analysis/2026-11-20/findings.jsonl"]
     let (tree, summary) = try Self.build(files, now: "2026-11-30")
     defer { tree.remove() }
-    let freshness = summary.report.freshness
+    let freshness = try #require(summary.report).freshness
     #expect(freshness.snapshotAgeDays == 10)
     #expect(freshness.isStale)
     #expect(freshness.missingFiles.map(\.name) == ["findings.jsonl"])

@@ -167,7 +167,7 @@ import Testing
     defer { tree.remove() }
     let summary = try BuildPipeline(options: Self.options(tree), logger: Self.quiet).run()
     #expect(
-      summary.report.dataProblems.contains {
+      try #require(summary.report).dataProblems.contains {
         $0.file == "content/reviews/2026-Q4/payments.yml" && $0.line == 4
           && $0.message.contains("is not a date")
       })
@@ -183,9 +183,39 @@ import Testing
     defer { tree.remove() }
     let summary = try BuildPipeline(options: Self.options(tree), logger: Self.quiet).run()
     #expect(
-      summary.report.dataProblems.map(\.message).contains(
+      try #require(summary.report).dataProblems.map(\.message).contains(
         "field teams[2].match.tags[0]: the rule team=paymnts of team typo matches no principal in any snapshot; check it for a typo"
       ))
+  }
+
+  @Test func aRebuildWithNothingNewKeepsThePublishedSiteUntilAnInputChanges() throws {
+    let tree = try SiteTree(BuildTests.siteFiles())
+    defer { tree.remove() }
+    var options = Self.options(tree)
+    options.reusesUnchangedSite = true
+    let first = try BuildPipeline(options: options, logger: Self.quiet).run()
+    #expect(first.report != nil)
+    let published = try Self.tree(tree.root.appendingPathComponent("output"))
+    let kept = try BuildPipeline(options: options, logger: Self.quiet).run()
+    #expect(kept.report == nil && kept.files == 0, "nothing changed: nothing analysed or written")
+    #expect(try Self.tree(tree.root.appendingPathComponent("output")) == published)
+
+    // Each of these changes what the site would show, so each builds again.
+    var later = options
+    later.now = Timestamp(secondsSinceEpoch: 1_795_000_000 + 86_400)
+    #expect(try BuildPipeline(options: later, logger: Self.quiet).run().report != nil, "a new day")
+    #expect(try BuildPipeline(options: later, logger: Self.quiet).run().report == nil)
+    try tree.write("templates/partials/cards.mustache", "{{#cards}}<p>{{label}}: {{value}}</p>{{/cards}}")
+    #expect(try BuildPipeline(options: later, logger: Self.quiet).run().report != nil, "a template")
+    try tree.write("teams.yml", try tree.read("teams.yml") + "\n")
+    #expect(try BuildPipeline(options: later, logger: Self.quiet).run().report != nil, "teams.yml")
+    var fixed = later
+    fixed.reusesUnchangedSite = false
+    #expect(try BuildPipeline(options: fixed, logger: Self.quiet).run().report != nil, "reuse not allowed")
+
+    // The key vouches only for the tree the output link points at: without it, the site is built again.
+    try FileManager.default.removeItem(at: tree.root.appendingPathComponent("output"))
+    #expect(try BuildPipeline(options: later, logger: Self.quiet).run().report != nil, "output deleted")
   }
 }
 

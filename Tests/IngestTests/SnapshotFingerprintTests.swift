@@ -34,6 +34,29 @@ import Testing
     #expect(edited.content != original.content)
   }
 
+  @Test func theQuickPartIsWhatEarlierVersionsStored() throws {
+    // Earlier versions read sizes and times through FileManager; a different rounding of the
+    // time would make every stored folder look changed, and a large site read them all again.
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    try folder.write("findings.jsonl", "{\"a\":1}\n")
+    try folder.write("nested/inventory.json", "[]")
+    var times = [
+      timespec(tv_sec: 1_795_858_629, tv_nsec: 87_117_548),
+      timespec(tv_sec: 1_795_858_629, tv_nsec: 87_117_548),
+    ]
+    #expect(utimensat(AT_FDCWD, folder.url.appendingPathComponent("findings.jsonl").path, &times, 0) == 0)
+    var expected = FNV1a()
+    for name in ["findings.jsonl", "nested/inventory.json"] {
+      let attributes = try FileManager.default.attributesOfItem(
+        atPath: folder.url.appendingPathComponent(name).path)
+      let size = (attributes[.size] as? NSNumber)?.int64Value ?? -1
+      let modified = (attributes[.modificationDate] as? Date)?.timeIntervalSince1970 ?? 0
+      expected.add(name + "\u{0}\(size)\u{0}\(modified)\u{0}")
+    }
+    #expect(try SnapshotFingerprint.quick(of: folder.url) == expected.hex)
+  }
+
   @Test func renamingOrAddingAFileChangesBothParts() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }

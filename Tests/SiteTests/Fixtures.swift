@@ -78,7 +78,8 @@ enum Fixtures {
   }
 
   static func files() throws -> [String: String] {
-    let files = try SiteGenerator(theme: Theme.builtIn()).files(for: input())
+    // Every name a built-in template uses must have a value in the page models.
+    let files = try SiteGenerator(theme: Theme.builtInCheckingNames()).files(for: input())
     return Dictionary(
       uniqueKeysWithValues: files.map { ($0.path, String(decoding: $0.contents, as: UTF8.self)) })
   }

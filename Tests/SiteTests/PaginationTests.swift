@@ -48,7 +48,7 @@ import Testing
       settings: AnalysisSettings(teams: [
         Team(id: "big", name: "Big", champions: [], rules: [.account("111122223333")])
       ]))
-    let files = try SiteGenerator(theme: Theme.builtIn()).files(
+    let files = try SiteGenerator(theme: Theme.builtInCheckingNames()).files(
       for: SiteInput(
         config: SiteConfig(), report: report, procedures: [],
         generatedAt: Timestamp(iso: "2026-11-16T00:00:00Z")!))

@@ -32,6 +32,17 @@ import Testing
     #expect(try Self.read(root, ".output.b/index.html") == "old")
   }
 
+  @Test func anExistingOutputFolderStaysServedWhenTheFirstBuildFails() throws {
+    let root = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let output = root.appendingPathComponent("output")
+    try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+    try Data("old".utf8).write(to: output.appendingPathComponent("index.html"))
+    struct Failed: Error {}
+    #expect(throws: Failed.self) { try OutputPublisher(output: output).publish { _ in throw Failed() } }
+    #expect(try Self.read(output, "index.html") == "old")
+  }
+
   @Test func publishingAlternatesTreesAndKeepsUnchangedFilesUntouched() throws {
     let root = try Self.folder()
     defer { try? FileManager.default.removeItem(at: root) }
@@ -55,6 +66,55 @@ import Testing
     #expect(third == .init(written: 1, unchanged: 0, removed: 2))
     #expect(try FileManager.default.destinationOfSymbolicLink(atPath: output.path) == ".output.a")
     #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent(".output.a/teams").path))
+    #expect(try Self.modified(output, "index.html") == Self.modified(root, ".output.b/index.html"))
+    let fourth = try publisher.publish([OutputFile(path: "index.html", text: "two")])
+    #expect(fourth == .init(written: 0, unchanged: 1, removed: 1), "tree b already holds these bytes")
+    #expect(
+      try FileManager.default.contentsOfDirectory(atPath: root.path).sorted() == [
+        ".output.a", ".output.a.sums", ".output.b", ".output.b.sums", "output",
+      ])
+  }
+
+  @Test func theListOfDigestsDecidesWhatIsWrittenAndItsLossMeansEverythingIs() throws {
+    let root = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let output = root.appendingPathComponent("output")
+    let publisher = OutputPublisher(output: output)
+    try publisher.publish([OutputFile(path: "index.html", text: "same")])
+    try publisher.publish([OutputFile(path: "index.html", text: "same")])
+    // The files themselves are not read: a tree that lost its list is written again in full.
+    try FileManager.default.removeItem(at: root.appendingPathComponent(".output.a.sums"))
+    let outcome = try publisher.publish([OutputFile(path: "index.html", text: "same")])
+    #expect(outcome == .init(written: 1, unchanged: 0, removed: 0))
+    #expect(try Self.read(root, ".output.a.sums").hasSuffix(" 4 index.html\n"))
+  }
+
+  @Test func aBuildThatFailsHalfWayLeavesNoListForTheTreeItChanged() throws {
+    let root = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let output = root.appendingPathComponent("output")
+    let publisher = OutputPublisher(output: output)
+    try publisher.publish([OutputFile(path: "index.html", text: "one")])
+    try publisher.publish([OutputFile(path: "index.html", text: "two")])
+    struct Failed: Error {}
+    #expect(throws: Failed.self) {
+      try publisher.publish { sink in
+        try sink.write(OutputFile(path: "index.html", text: "three"))
+        throw Failed()
+      }
+    }
+    #expect(!FileManager.default.fileExists(atPath: root.appendingPathComponent(".output.a.sums").path))
+    // Had the list of tree a survived, "one" would look already written there.
+    try publisher.publish([OutputFile(path: "index.html", text: "one")])
+    #expect(try Self.read(output, "index.html") == "one")
+  }
+
+  @Test func twoFilesWithTheSameBytesButDifferentSizesOrOrderHaveDifferentSums() {
+    func sum(_ text: String) -> FileSum { Array(text.utf8).withUnsafeBytes { FileSum(of: $0) } }
+    #expect(sum("abcdefgh12345678") != sum("12345678abcdefgh"))
+    #expect(sum("abc") != sum("abc\0"))
+    #expect(sum("") != sum("\0"))
+    #expect(sum("<p>same page</p>") == sum("<p>same page</p>"))
   }
 
   @Test func aFailedWriteLeavesThePublishedSiteAsItWas() throws {
@@ -76,7 +136,9 @@ import Testing
   @Test func pathsThatEscapeAreRefusedBeforeAnythingIsWritten() throws {
     let root = try Self.folder()
     defer { try? FileManager.default.removeItem(at: root) }
-    for path in ["../x.html", "/etc/passwd", "a//b.html", "a/./b.html", "a\0b"] {
+    for path in [
+      "../x.html", "/etc/passwd", "a//b.html", "a/./b.html", "a\0b", "", "a/", "a/..", ".", "a/../b",
+    ] {
       #expect(throws: SiteError.self) {
         try OutputPublisher(output: root.appendingPathComponent("output")).publish([
           OutputFile(path: path, text: "x")
@@ -98,6 +160,31 @@ import Testing
     #expect(outcome == .init(written: 2000, unchanged: 0, removed: 0))
     for index in [0, 49, 50, 1999] {
       #expect(try Self.read(output, "teams/t\(index % 50)/p\(index).html") == "page \(index)")
+    }
+  }
+
+  @Test func namesWithDotsThatAreNotDotOrDotDotAreSafe() throws {
+    for path in ["...", "a/.../b.html", ".well-known/x", "a/b..c/.d"] {
+      #expect(throws: Never.self) { try OutputPublisher.checkPath(path) }
+    }
+  }
+
+  @Test func theListOfDigestsReadsBackWhatWasWrittenAndNothingWhenDamaged() throws {
+    let root = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let url = root.appendingPathComponent("tree.sums")
+    let sums = [
+      "index.html": FileSum(size: 0, high: 0, low: .max),
+      "teams/a b/p.html": FileSum(size: 1_234_567, high: 0xdead_beef, low: 1),
+    ]
+    try TreeSums.write(sums, to: url)
+    #expect(
+      try Self.read(root, "tree.sums")
+        == "0 ffffffffffffffff 0 index.html\ndeadbeef 1 1234567 teams/a b/p.html\n")
+    #expect(TreeSums.read(url) == sums)
+    for damaged in ["0 1 2\n", "0 1 x index.html\n", "g 1 2 index.html\n", "0 1 2 \n", "0 1"] {
+      try Data(damaged.utf8).write(to: url)
+      #expect(TreeSums.read(url).isEmpty, "\(damaged)")
     }
   }
 

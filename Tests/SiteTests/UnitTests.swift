@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import TemplateEngine
 import Testing
 
 @testable import Site
@@ -69,23 +70,14 @@ import Testing
   }
 }
 
-@Suite struct TemplateEncoderTests {
-  struct Model: Encodable {
-    var name: String
-    var count: Int
-    var flag: Bool
-    var missing: String?
-    var list: [Int]
-  }
-
-  @Test func encodesPlainTrees() throws {
-    let tree = try TemplateEncoder.encode(Model(name: "n", count: 2, flag: true, missing: nil, list: [1, 2]))
-    let dictionary = try #require(tree as? [String: Any])
-    #expect(dictionary["name"] as? String == "n")
-    #expect(dictionary["count"] as? Int == 2)
-    #expect(dictionary["flag"] as? Bool == true)
-    #expect(dictionary["missing"] as? Bool == false, "nil is present as false, so lookups do not climb")
-    #expect(dictionary["list"] as? [Int] == [1, 2])
+@Suite struct TeamExportTests {
+  @Test func aTeamWithoutItemsExportsAHeaderAndAnEmptyArray() throws {
+    let report = try Fixtures.report()
+    var team = try #require(report.teams.first)
+    team.principals = []
+    let files = TeamExport(team: team).files
+    #expect(String(decoding: files.json, as: UTF8.self) == "[]\n")
+    #expect(String(decoding: files.csv, as: UTF8.self) == TeamExport.columns.joined(separator: ",") + "\r\n")
   }
 }
 
@@ -153,8 +145,83 @@ import Testing
       ])
   }
 
+  @Test func commonBeginningsAndEndsStayAndOnlyTheMiddleDiffers() {
+    let before = (1...200).map { "line \($0)" }.joined(separator: "\n")
+    let after = before.replacingOccurrences(of: "line 100\nline 101\n", with: "line 100b\n")
+    let diff = LineDiff.lines(from: before, to: after)
+    #expect(diff.count == 201)
+    #expect(diff.filter { $0.change != .same }.map(\.text) == ["line 100", "line 101", "line 100b"])
+    #expect(diff.first?.text == "line 1" && diff.last?.text == "line 200")
+    #expect(
+      LineDiff.lines(from: "{\n  a,\n  b\n}", to: "{\n  b\n}").map(\.change) == [
+        .same, .removed, .same, .same,
+      ])
+  }
+
+  @Test func randomDiffsRebuildBothSidesWithTheFewestChanges() {
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<300 {
+      let old = (0..<Int.random(in: 0...12, using: &generator)).map { _ in
+        "\(Int.random(in: 0...4, using: &generator))"
+      }
+      let new = (0..<Int.random(in: 0...12, using: &generator)).map { _ in
+        "\(Int.random(in: 0...4, using: &generator))"
+      }
+      let diff = LineDiff.lines(from: old.joined(separator: "\n"), to: new.joined(separator: "\n"))
+      #expect(diff.filter { $0.change != .added }.map { String($0.text) } == old)
+      #expect(diff.filter { $0.change != .removed }.map { String($0.text) } == new)
+      // A shortest script keeps a longest common subsequence.
+      var lengths = Array(repeating: Array(repeating: 0, count: new.count + 1), count: old.count + 1)
+      for i in old.indices.reversed() {
+        for j in new.indices.reversed() {
+          lengths[i][j] =
+            old[i] == new[j] ? lengths[i + 1][j + 1] + 1 : max(lengths[i + 1][j], lengths[i][j + 1])
+        }
+      }
+      #expect(diff.count { $0.change == .same } == lengths[0][0], "\(old) → \(new)")
+    }
+  }
+
+  @Test func hunksKeepThreeLinesAroundEachChangeAndCountTheRest() {
+    let before = (1...20).map { "l\($0)" }.joined(separator: "\n")
+    let after = before.replacingOccurrences(of: "l10\n", with: "").replacingOccurrences(of: "l12\n", with: "")
+    let shown = LineDiff.hunks(LineDiff.lines(from: before, to: after)).map {
+      switch $0.change {
+      case .same: " " + $0.text
+      case .added: "+" + $0.text
+      case .removed: "-" + $0.text
+      case .skipped: "~" + $0.text
+      }
+    }
+    #expect(
+      shown == [
+        "~6 unchanged lines", " l7", " l8", " l9", "-l10", " l11", "-l12", " l13", " l14", " l15",
+        "~5 unchanged lines",
+      ])
+    // One hidden line would cost a line anyway, so it is shown.
+    let short = LineDiff.hunks(LineDiff.lines(from: "a\nb\nc\nd\ne", to: "b\nc\nd\ne"))
+    #expect(short.map(\.change) == [.removed, .same, .same, .same, .same])
+    #expect(LineDiff.hunks(LineDiff.lines(from: "a\nb", to: "a\nb")).map(\.change) == [.same, .same])
+  }
+
   @Test func emptySides() {
     #expect(LineDiff.lines(from: "", to: "a").map(\.change) == [.added])
     #expect(LineDiff.lines(from: "a\nb", to: "").map(\.change) == [.removed, .removed])
+  }
+}
+
+@Suite struct VisibleBidiEscaperTests {
+  @Test func controlsAnywhereInLongTextBecomeMarksAndTheRestIsEscaped() throws {
+    let library = try TemplateLibrary(
+      templates: ["page": "{{text}}|{{{text}}}"], escaper: VisibleBidiEscaper())
+    for prefix in ["", "a", "abcdefg", "abcdefgh", String(repeating: "x", count: 37)] {
+      let text = prefix + "<\u{202E}b\u{061C}é\u{2066}"
+      let expected = prefix + "&lt;[U+202E]b[U+061C]é[U+2066]|" + prefix + "<[U+202E]b[U+061C]é[U+2066]"
+      #expect(try library.render("page", with: TemplateDictionary(["text": .string(text)])) == expected)
+    }
+    let ascii = String(repeating: "plain & simple ", count: 9)
+    #expect(
+      try library.render("page", with: TemplateDictionary(["text": .string(ascii)]))
+        == ascii.replacingOccurrences(of: "&", with: "&amp;") + "|" + ascii)
   }
 }

@@ -1,0 +1,266 @@
+import Foundation
+import Model
+
+enum FileOutcome: Sendable {
+  case success(FileContent)
+  case failure(IngestError)
+
+  /// Reads the file at `position` of the listing with a worker's buffers.
+  static func reading(
+    _ file: FileListing.Entry, at position: Int, displayName: String, context: ReadContext,
+    buffers: ReadBuffers
+  ) -> FileOutcome {
+    do {
+      let content = try ExportFileReader.read(
+        file.url, displayName: displayName, context: context, buffers: buffers)
+      buffers.keep(file: position)
+      return .success(content)
+    } catch {
+      return .failure(error)
+    }
+  }
+}
+
+/// What a worker reuses from one file to the next: the memory files are read into and the tape
+/// they are parsed onto, so that reading thousands of files does not map or allocate thousands of
+/// fresh buffers; and the hashes of the files it read.
+///
+/// A file's bytes are kept until three more are read, then the four are hashed together: FNV-1a
+/// is a chain of dependent multiplications, and four chains side by side take the time of one.
+final class ReadBuffers: @unchecked Sendable {
+  // Unchecked: a worker's buffers are used by that worker, then by the thread that collects them.
+  private static let lanes = 4
+  private var slots = (0..<lanes).map { _ in
+    UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+  }
+  /// The slots read and kept but not hashed yet: slot, byte count, file position.
+  private var pending: [(slot: Int, count: Int, file: Int)] = []
+  private var loaded: (slot: Int, count: Int)?
+  let document: JSONDocument = {
+    let document = JSONDocument(borrowing: UnsafeBufferPointer(start: nil, count: 0), file: "")
+    document.interner = StringInterner()
+    return document
+  }()
+  /// The content hash of each file kept, by its position in the listing.
+  private(set) var hashes: [(file: Int, hash: UInt64)] = []
+
+  deinit {
+    for slot in slots { slot.deallocate() }
+  }
+
+  /// The whole content of the file, valid until the next call; nil when it cannot be read.
+  func load(_ url: URL) -> UnsafeBufferPointer<UInt8>? {
+    let slot = (0..<Self.lanes).first { free in !pending.contains { $0.slot == free } }!
+    loaded = nil
+    let descriptor = open(url.path, O_RDONLY)
+    guard descriptor >= 0 else { return nil }
+    defer { close(descriptor) }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else { return nil }
+    // One byte more than the size, so that reaching the end needs no second look.
+    reserve(slot, Int(status.st_size) + 1)
+    var count = 0
+    while true {
+      if count == slots[slot].count { reserve(slot, slots[slot].count * 2) }
+      let read = Foundation.read(descriptor, slots[slot].baseAddress! + count, slots[slot].count - count)
+      if read < 0 { return nil }
+      if read == 0 { break }
+      count += read
+    }
+    loaded = (slot, count)
+    return UnsafeBufferPointer(
+      start: slots[slot].baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
+  }
+
+  /// Keeps the bytes last loaded to be hashed as the content of the file at `file`.
+  func keep(file: Int) {
+    guard let loaded else { return }
+    pending.append((loaded.slot, loaded.count, file))
+    self.loaded = nil
+    if pending.count == Self.lanes { hashPending() }
+  }
+
+  /// Hashes what is still kept; the worker has read its last file.
+  func hashPending() {
+    let values = FNV1a.values(
+      of: pending.map { UnsafeRawBufferPointer(rebasing: slots[$0.slot][0..<$0.count]) })
+    hashes += zip(pending, values).map { ($0.file, $1) }
+    pending.removeAll()
+  }
+
+  private func reserve(_ slot: Int, _ byteCount: Int) {
+    guard byteCount > slots[slot].count else { return }
+    let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: byteCount, alignment: 16)
+    larger.copyMemory(from: UnsafeRawBufferPointer(slots[slot]))
+    slots[slot].deallocate()
+    slots[slot] = larger
+  }
+}
+
+/// Reads one export file of any supported shape.
+enum ExportFileReader {
+  static func read(_ url: URL, displayName: String, context: ReadContext, buffers: ReadBuffers)
+    throws(IngestError) -> FileContent
+  {
+    guard let bytes = buffers.load(url) else {
+      // Foundation words the reason as before.
+      do {
+        _ = try Data(contentsOf: url)
+      } catch {
+        throw IngestError(file: displayName, message: "cannot be read: \(error.localizedDescription)")
+      }
+      throw IngestError(file: displayName, message: "cannot be read")
+    }
+    buffers.document.reuse(for: bytes, file: displayName)
+    var content = try read(bytes, displayName: displayName, context: context, document: buffers.document)
+    content.observationRuns = ObservationRun.runs(of: content.observations)
+    return content
+  }
+
+  static func read(
+    _ bytes: UnsafeBufferPointer<UInt8>, displayName: String,
+    context: ReadContext = ReadContext(day: Day(daysSinceEpoch: 0), thresholdDays: 90),
+    document: JSONDocument? = nil
+  ) throws(IngestError) -> FileContent {
+    var start = 0
+    if bytes.count >= 2, (bytes[0] == 0xFF && bytes[1] == 0xFE) || (bytes[0] == 0xFE && bytes[1] == 0xFF) {
+      throw IngestError(
+        file: displayName, message: "the file is UTF-16 text",
+        hint:
+          "Save it as UTF-8 (Windows PowerShell 5 writes UTF-16 with `>`; use `| Out-File -Encoding utf8`)")
+    }
+    // A UTF-8 byte order mark, as some Windows editors and PowerShell redirections write.
+    if bytes.count >= 3, bytes[0] == 0xEF, bytes[1] == 0xBB, bytes[2] == 0xBF { start = 3 }
+    let document = document ?? JSONDocument(borrowing: bytes, file: displayName)
+    var parser = JSONParser(document: document, start: start)
+    let first = parser.offsetAfterWhitespace()
+    guard first < bytes.count else {
+      throw IngestError(
+        file: displayName, message: "the file is empty",
+        hint: "An export with no findings is `[]`; remove the file if the export failed")
+    }
+    let lead = bytes[first]
+    guard lead == UInt8(ascii: "{") || lead == UInt8(ascii: "[") else {
+      if startsWith(bytes, at: first, "user,arn,") {
+        let text = String(decoding: UnsafeBufferPointer(rebasing: bytes[first...]), as: UTF8.self)
+        var content = FileContent()
+        content.add(
+          try CredentialReportReader.read(
+            csv: text, file: displayName, context: context, firstLine: parser.currentLine))
+        return content
+      }
+      throw IngestError(
+        file: displayName, line: parser.currentLine,
+        message: "not a JSON export (it starts with neither '{' nor '[')",
+        hint: "Put only AWS CLI JSON output (--output json) in snapshot folders")
+    }
+    return try readValues(&parser, document: document, context: context)
+  }
+
+  /// Reads the file's JSON values: one for a plain response or an array; several for JSON Lines
+  /// or concatenated JSON. Each value is parsed onto the tape, then its records read from it.
+  private static func readValues(_ parser: inout JSONParser, document: JSONDocument, context: ReadContext)
+    throws(IngestError) -> FileContent
+  {
+    let bytes = document.bytes
+    let displayName = document.file
+    var content = FileContent()
+    var recordIndex = 0
+    while parser.offsetAfterWhitespace() < bytes.count {
+      document.removeAllTokens()
+      document.arrayIndexBase = recordIndex
+      let root: JSONValue
+      do {
+        root = JSONValue(document: document, index: try parser.parseValue())
+      } catch {
+        throw IngestError(
+          file: displayName, line: error.line,
+          message: "invalid JSON at column \(error.column): \(error.message)")
+      }
+      if root.kind == .array {
+        if root.isEmptyContainer { content.count(.analyzerFindings, 0) }
+        try root.forEachElement { _, element throws(IngestError) in
+          try content.add(record: JSONField(element), context: context)
+          recordIndex += 1
+        }
+      } else {
+        try content.add(record: JSONField(root), context: context)
+        recordIndex += 1
+      }
+    }
+    return content
+  }
+
+  private static func startsWith(_ bytes: UnsafeBufferPointer<UInt8>, at offset: Int, _ prefix: String)
+    -> Bool
+  {
+    let expected = Array(prefix.utf8)
+    guard bytes.count - offset >= expected.count else { return false }
+    return (0..<expected.count).allSatisfy { bytes[offset + $0] == expected[$0] }
+  }
+}
+
+extension FileContent {
+  /// Reads one record (one AWS CLI response) and adds its contents.
+  mutating func add(record: JSONField, context: ReadContext) throws(IngestError) {
+    add(try AWSRecordReader.read(record, context: context))
+    if let marker = Truncation.marker(in: record) {
+      truncated.append("\(record.file): the export is truncated (\(marker)); export every page")
+    }
+  }
+
+  /// Adds one record's contents.
+  mutating func add(_ record: AWSRecord) {
+    switch record {
+    case .finding(let principal, let observations):
+      count(.analyzerFindings)
+      namedPrincipals.append(principal)
+      self.observations += observations
+    case .otherFinding:
+      count(.analyzerFindings, 0)
+    case .inventory(let page):
+      count(.inventory, page.principals.count)
+      inventory.principals += page.principals
+      inventory.managedDocuments.merge(page.managedDocuments) { first, _ in first }
+      inventory.groupPolicies.merge(page.groupPolicies) { first, _ in first }
+      inventory.userGroups.merge(page.userGroups) { first, _ in first }
+    case .lastAccessed(let principal, let observations, let note):
+      count(.lastAccessed)
+      namedPrincipals.append(principal)
+      self.observations += observations
+      if let note { notes.append(note) }
+    case .summaries(let principals, let observations):
+      count(.findingSummaries, observations.count)
+      namedPrincipals += principals
+      self.observations += observations
+    case .recommendation(let recommendation, let note):
+      count(.recommendations)
+      recommendations.append(recommendation)
+      if let note { notes.append(note) }
+    case .credentialReport(let report):
+      add(report)
+    }
+  }
+
+  /// Adds a credential report's contents.
+  mutating func add(_ report: CredentialReport) {
+    count(.credentialReport, report.principals.count + report.rootAccounts.count)
+    namedPrincipals += report.principals
+    observations += report.observations
+    rootAccounts += report.rootAccounts
+  }
+}
+
+/// Recognises an export that stopped at a page boundary: the AWS CLI paginates by itself, but a
+/// script calling with `--no-paginate` or `--max-items` leaves a marker that more pages exist.
+enum Truncation {
+  static func marker(in record: JSONField) -> String? {
+    if record.value.member("IsTruncated")?.kind == .true { return "IsTruncated is true" }
+    for key: StaticString in ["nextToken", "NextToken", "Marker"] {
+      if let token = record.value.member(key), token.kind == .string, !token.decodedString.isEmpty {
+        return "\(key) left over"
+      }
+    }
+    return nil
+  }
+}

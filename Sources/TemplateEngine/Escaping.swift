@@ -1,0 +1,136 @@
+/// Writes interpolated strings into the output: `{{name}}` through ``appendEscaped(_:to:)``,
+/// `{{{name}}}` and `{{&name}}` through ``appendUnescaped(_:to:)``.
+///
+/// Every interpolated string passes through one of the two (numbers and booleans do not: they
+/// contain nothing to escape or filter). Implement this to filter text before it is escaped,
+/// and reuse ``HTMLEscaper/appendHTMLEscaped(_:to:)`` for the escaping itself; keep a fast path
+/// for text the filter leaves alone, since most text is.
+public protocol TemplateEscaper: Sendable {
+  /// Appends `text` (UTF-8), escaped, to `output`.
+  func appendEscaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput)
+  /// Appends `text` (UTF-8), not escaped, to `output`.
+  func appendUnescaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput)
+}
+
+/// Plain HTML escaping, the default: `&`, `<`, `>`, `"` and `'` become `&amp;`, `&lt;`, `&gt;`,
+/// `&quot;` and `&#39;`; unescaped text is copied as is.
+public struct HTMLEscaper: TemplateEscaper {
+  /// The HTML escaper.
+  public init() {}
+
+  /// Appends `text` with the five HTML special characters escaped.
+  public func appendEscaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput) {
+    Self.appendHTMLEscaped(text, to: &output)
+  }
+
+  /// Appends `text` unchanged.
+  public func appendUnescaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput) {
+    output.append(text)
+  }
+
+  /// Bit `b` is set for each special byte `b`; all five are below 64, so one shift tells.
+  private static let specialBytes: UInt64 =
+    1 << 0x22 | 1 << 0x26 | 1 << 0x27 | 1 << 0x3C | 1 << 0x3E
+
+  /// Appends `text` with `&`, `<`, `>`, `"` and `'` escaped, copying the runs between them
+  /// whole. Works on bytes: the five are ASCII, and no byte of a multi-byte UTF-8 sequence is.
+  public static func appendHTMLEscaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput) {
+    guard let base = text.baseAddress else { return }
+    let count = text.count
+    // Most text has no special byte: look for the first one eight bytes at a time (the last
+    // word overlapping the one before), and copy text without any in one go.
+    var start = 0
+    if count >= 8 {
+      while start + 8 <= count && !containsSpecialByte(load(base + start)) {
+        start += 8
+      }
+      if start + 8 > count && (start == count || !containsSpecialByte(load(base + count - 8))) {
+        output.append(text)
+        return
+      }
+    } else {
+      while start < count && !isSpecial(base[start]) {
+        start += 1
+      }
+      if start == count {
+        output.append(text)
+        return
+      }
+    }
+    output.append(UnsafeBufferPointer(start: base, count: start))
+    var runStart = start
+    for index in start..<count {
+      let byte = base[index]
+      if isSpecial(byte) {
+        output.append(UnsafeBufferPointer(start: base + runStart, count: index - runStart))
+        appendEntity(for: byte, to: &output)
+        runStart = index + 1
+      }
+    }
+    output.append(UnsafeBufferPointer(start: base + runStart, count: count - runStart))
+  }
+
+  @inline(__always)
+  private static func isSpecial(_ byte: UInt8) -> Bool {
+    byte < 64 && (specialBytes >> UInt64(byte)) & 1 != 0
+  }
+
+  @inline(__always)
+  private static func load(_ bytes: UnsafePointer<UInt8>) -> UInt64 {
+    UnsafeRawPointer(bytes).loadUnaligned(as: UInt64.self)
+  }
+
+  /// Whether any of the eight bytes of `word` is one of the five special bytes.
+  @inline(__always)
+  private static func containsSpecialByte(_ word: UInt64) -> Bool {
+    // A byte of `word ^ (c * ones)` is zero where `word` has byte `c`; the classic test for a
+    // zero byte, `(v - ones) & ~v & highs`, then finds it without a loop.
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    func hasZeroByte(_ value: UInt64) -> UInt64 {
+      (value &- ones) & ~value & highs
+    }
+    return hasZeroByte(word ^ (ones &* 0x26)) | hasZeroByte(word ^ (ones &* 0x3C))
+      | hasZeroByte(word ^ (ones &* 0x3E)) | hasZeroByte(word ^ (ones &* 0x22))
+      | hasZeroByte(word ^ (ones &* 0x27)) != 0
+  }
+
+  private static func appendEntity(for byte: UInt8, to output: inout TemplateOutput) {
+    let entity: StaticString
+    switch byte {
+    case UInt8(ascii: "&"): entity = "&amp;"
+    case UInt8(ascii: "<"): entity = "&lt;"
+    case UInt8(ascii: ">"): entity = "&gt;"
+    case UInt8(ascii: "\""): entity = "&quot;"
+    default: entity = "&#39;"
+    }
+    output.append(entity)
+  }
+}
+
+/// The escaper a library renders with, held by reference so that renderers stay cheap to pass
+/// around, and with plain HTML escaping called directly rather than through the protocol.
+final class EscaperBox: Sendable {
+  let escaper: any TemplateEscaper
+  private let isPlainHTML: Bool
+
+  init(_ escaper: any TemplateEscaper) {
+    self.escaper = escaper
+    isPlainHTML = escaper is HTMLEscaper
+  }
+
+  @inline(__always)
+  func append(_ text: UnsafeBufferPointer<UInt8>, escaped: Bool, to output: inout TemplateOutput) {
+    if isPlainHTML {
+      if escaped {
+        HTMLEscaper.appendHTMLEscaped(text, to: &output)
+      } else {
+        output.append(text)
+      }
+    } else if escaped {
+      escaper.appendEscaped(text, to: &output)
+    } else {
+      escaper.appendUnescaped(text, to: &output)
+    }
+  }
+}

@@ -1,0 +1,250 @@
+/// Walks render plans against a context stack. One renderer serves one render call: it owns
+/// the stack, so renders on several threads share nothing mutable.
+struct TemplateRenderer {
+  let templates: [CompiledTemplate]
+  let escaper: EscaperBox
+  let maximumPartialDepth: Int
+  /// Keeps the root value, which frames refer to without retaining it, alive.
+  private let root: TemplateValue
+  private var stack: [Frame]
+  private var partialDepth = 0
+  /// Where names that resolve nowhere are noted, when the library checks them.
+  private let unresolved: UnresolvedNames?
+
+  /// One context on the stack. The contexts that names are looked up in are held unretained:
+  /// the value a section iterates over holds them while their frames exist, and reading a frame
+  /// then touches no reference count.
+  private enum Frame {
+    case object(Unmanaged<ObjectBox>)
+    /// An element of a list of typed contexts, looked up in place.
+    case contextElement(Unmanaged<ContextListBox>, Int)
+    /// Anything else a section pushes: `{{.}}` prints it; names are not looked up in it.
+    case value(TemplateValue)
+  }
+
+  init(
+    templates: [CompiledTemplate], escaper: EscaperBox, maximumPartialDepth: Int, root: TemplateValue,
+    unresolved: UnresolvedNames? = nil
+  ) {
+    self.unresolved = unresolved
+    self.templates = templates
+    self.escaper = escaper
+    self.maximumPartialDepth = maximumPartialDepth
+    self.root = root
+    self.stack = [Self.frame(for: root)]
+    // Sections nest a few levels deep; reserving avoids regrowing the stack on the first ones.
+    stack.reserveCapacity(16)
+  }
+
+  mutating func render(_ template: CompiledTemplate, into output: inout TemplateOutput) throws {
+    try run(template, 0..<template.operations.count, indentation: [], into: &output)
+  }
+
+  private mutating func run(
+    _ template: CompiledTemplate, _ range: Range<Int>, indentation: [UInt8], into output: inout TemplateOutput
+  ) throws {
+    let operations = template.operations
+    var index = range.lowerBound
+    while index < range.upperBound {
+      let operation = operations[index]
+      switch operation.code {
+      case .literal:
+        appendLiteral(operation, of: template, indentation: indentation, into: &output)
+      case .escapedVariable:
+        interpolate(template.names[operation.operand], escaped: true, into: &output)
+      case .unescapedVariable:
+        interpolate(template.names[operation.operand], escaped: false, into: &output)
+      case .section:
+        let value = resolve(template.names[operation.operand])
+        try renderSection(over: value, template, index + 1..<operation.end, indentation, into: &output)
+        index = operation.end
+        continue
+      case .invertedSection:
+        if !(resolve(template.names[operation.operand])?.isTruthy ?? false) {
+          try run(template, index + 1..<operation.end, indentation: indentation, into: &output)
+        }
+        index = operation.end
+        continue
+      case .partial:
+        try renderPartial(template.partials[operation.operand], indentation: indentation, into: &output)
+      case .indentation:
+        indentation.withUnsafeBufferPointer { output.append($0) }
+      }
+      index += 1
+    }
+  }
+
+  private mutating func renderSection(
+    over value: TemplateValue?, _ template: CompiledTemplate, _ body: Range<Int>, _ indentation: [UInt8],
+    into output: inout TemplateOutput
+  ) throws {
+    switch value {
+    case .none, .null, .bool(false):
+      return
+    case .list(let elements):
+      for index in 0..<elements.count {
+        if case .contexts(let box) = elements.storage {
+          stack.append(.contextElement(Unmanaged.passUnretained(box), index))
+        } else {
+          stack.append(Self.frame(for: elements[index]))
+        }
+        try run(template, body, indentation: indentation, into: &output)
+        stack.removeLast()
+      }
+    case .some(let value):
+      stack.append(Self.frame(for: value))
+      try run(template, body, indentation: indentation, into: &output)
+      stack.removeLast()
+    }
+  }
+
+  /// The frame for a value that the caller keeps alive while the frame is on the stack.
+  private static func frame(for value: TemplateValue) -> Frame {
+    if case .object(let object) = value {
+      return .object(Unmanaged.passUnretained(object.box))
+    }
+    return .value(value)
+  }
+
+  private mutating func renderPartial(
+    _ call: PartialCall, indentation: [UInt8], into output: inout TemplateOutput
+  ) throws {
+    guard let index = call.template else { return }
+    guard partialDepth < maximumPartialDepth else {
+      throw TemplateError.partialsNestedTooDeeply(partial: call.name, limit: maximumPartialDepth)
+    }
+    // An inline partial's lines are not indented; a standalone one's are, by its own whitespace
+    // on top of the indentation of the partial it is in.
+    let partialIndentation: [UInt8]
+    if !call.isStandalone || indentation.isEmpty {
+      partialIndentation = call.isStandalone ? call.indentation : []
+    } else {
+      partialIndentation = indentation + call.indentation
+    }
+    let partial = templates[index]
+    partialDepth += 1
+    try run(partial, 0..<partial.operations.count, indentation: partialIndentation, into: &output)
+    partialDepth -= 1
+  }
+
+  /// The value a name stands for: the first context on the stack, from the top, that has the
+  /// name's first part; then each further part looked up in what the previous one found.
+  private func resolve(_ name: Unmanaged<TemplateName>) -> TemplateValue? {
+    name._withUnsafeGuaranteedRef { resolve($0) }
+  }
+
+  private func resolve(_ name: TemplateName) -> TemplateValue? {
+    if name.isImplicitIterator {
+      return stack.last.map(Self.value(of:))
+    }
+    var level = stack.count - 1
+    var found: TemplateValue?
+    while level >= 0 {
+      found = Self.lookUp(name.first, in: stack[level])
+      if found != nil { break }
+      level -= 1
+    }
+    guard var value = found else {
+      unresolved?.note(name)
+      return nil
+    }
+    if name.rest.isEmpty {
+      return value
+    }
+    for part in name.rest {
+      guard case .object(let context) = value, let next = context.templateValue(forKey: part) else {
+        unresolved?.note(name)
+        return nil
+      }
+      value = next
+    }
+    return value
+  }
+
+  @inline(__always)
+  private static func lookUp(_ key: String, in frame: Frame) -> TemplateValue? {
+    switch frame {
+    case .object(let box): box._withUnsafeGuaranteedRef { $0.lookup(key) }
+    case .contextElement(let box, let index): box._withUnsafeGuaranteedRef { $0.lookup(index, key) }
+    case .value: nil
+    }
+  }
+
+  private static func value(of frame: Frame) -> TemplateValue {
+    switch frame {
+    case .object(let box): .object(TemplateObject(box: box.takeUnretainedValue()))
+    case .contextElement(let box, let index): box._withUnsafeGuaranteedRef { $0.lookup(index, nil) } ?? .null
+    case .value(let value): value
+    }
+  }
+
+  private func interpolate(
+    _ name: Unmanaged<TemplateName>, escaped: Bool, into output: inout TemplateOutput
+  ) {
+    switch resolve(name) {
+    case .string(var text):
+      // The string is this function's own: `withUTF8` reads a native one in place.
+      let escaper = self.escaper
+      text.withUTF8 { escaper.append($0, escaped: escaped, to: &output) }
+    case .utf8(let bytes):
+      let escaper = self.escaper
+      bytes.withUnsafeBufferPointer { escaper.append($0, escaped: escaped, to: &output) }
+    case .int(let number):
+      output.appendDecimal(number)
+    case .double(let number):
+      // Digits, sign, point, `e`, `inf` and `nan` need no escaping.
+      output.append(number.description)
+    case .bool(let flag):
+      output.append(flag ? "true" : "false")
+    case .none, .null, .object, .list:
+      return
+    }
+  }
+
+  private func appendLiteral(
+    _ operation: Operation, of template: CompiledTemplate, indentation: [UInt8],
+    into output: inout TemplateOutput
+  ) {
+    let literal = UnsafeBufferPointer(rebasing: template.text[operation.operand..<operation.end])
+    if indentation.isEmpty {
+      output.append(literal)
+    } else {
+      Self.appendIndented(literal, startsLine: operation.startsLine, indentation: indentation, to: &output)
+    }
+  }
+
+  /// Appends `literal` with `indentation` before each of its lines that is not empty.
+  private static func appendIndented(
+    _ literal: UnsafeBufferPointer<UInt8>, startsLine: Bool, indentation: [UInt8],
+    to output: inout TemplateOutput
+  ) {
+    func isEmptyLine(at index: Int) -> Bool {
+      literal[index] == UInt8(ascii: "\n")
+        || (literal[index] == UInt8(ascii: "\r") && index + 1 < literal.count
+          && literal[index + 1] == UInt8(ascii: "\n"))
+    }
+    if startsLine && !isEmptyLine(at: 0) {
+      indentation.withUnsafeBufferPointer { output.append($0) }
+    }
+    var runStart = 0
+    // A newline that ends the literal opens a line that whatever comes next begins.
+    for index in 0..<max(0, literal.count - 1) where literal[index] == UInt8(ascii: "\n") {
+      output.append(UnsafeBufferPointer(rebasing: literal[runStart...index]))
+      runStart = index + 1
+      if !isEmptyLine(at: runStart) {
+        indentation.withUnsafeBufferPointer { output.append($0) }
+      }
+    }
+    output.append(UnsafeBufferPointer(rebasing: literal[runStart...]))
+  }
+}
+
+/// Names a render could not resolve, in their dotted form.
+final class UnresolvedNames: @unchecked Sendable {
+  // One render uses it, on one thread.
+  private(set) var names = Set<String>()
+
+  func note(_ name: TemplateName) {
+    names.insert(([name.first] + name.rest).joined(separator: "."))
+  }
+}

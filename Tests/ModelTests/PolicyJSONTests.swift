@@ -1,0 +1,48 @@
+import Model
+import Testing
+
+@Suite struct PolicyJSONTests {
+  @Test func documentsPrintInIAMOrderWithTwoSpaceIndentation() {
+    let document = PolicyDocument(
+      version: "2012-10-17",
+      statements: [
+        PolicyStatement(
+          sid: "Read\"All\"", effect: "Allow", actions: ["s3:GetObject", "s3:ListBucket"],
+          otherMembers: [
+            RawMember(key: "Resource", json: "[\n  \"arn:aws:s3:::b\",\n  \"arn:aws:s3:::b/*\"\n]"),
+            RawMember(key: "Condition", json: "{}"),
+          ]),
+        PolicyStatement(
+          effect: "Deny", actions: nil, otherMembers: [RawMember(key: "NotAction", json: "\"iam:*\"")]),
+      ])
+    #expect(
+      document.json == """
+        {
+          "Version": "2012-10-17",
+          "Statement": [
+            {
+              "Sid": "Read\\"All\\"",
+              "Effect": "Allow",
+              "Action": [
+                "s3:GetObject",
+                "s3:ListBucket"
+              ],
+              "Resource": [
+                "arn:aws:s3:::b",
+                "arn:aws:s3:::b/*"
+              ],
+              "Condition": {}
+            },
+            {
+              "Effect": "Deny",
+              "NotAction": "iam:*"
+            }
+          ]
+        }
+        """)
+  }
+
+  @Test func aDocumentWithoutVersionOrStatementsIsStillJSON() {
+    #expect(PolicyDocument(version: nil, statements: []).json == "{\n  \"Statement\": []\n}")
+  }
+}

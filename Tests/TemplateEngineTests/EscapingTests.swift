@@ -1,0 +1,167 @@
+import TemplateEngine
+import Testing
+
+struct EscapingTests {
+  private let library: TemplateLibrary
+
+  init() throws {
+    library = try TemplateLibrary(templates: ["escaped": "[{{text}}]", "raw": "[{{{text}}}|{{&text}}]"])
+  }
+
+  private func render(_ template: String, _ text: String) throws -> String {
+    try library.render(template, with: TemplateDictionary(["text": .string(text)]))
+  }
+
+  @Test(arguments: [("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\"", "&quot;"), ("'", "&#39;")])
+  func escapesEachSpecialCharacter(special: String, entity: String) throws {
+    #expect(try render("escaped", "a\(special)b") == "[a\(entity)b]")
+    #expect(try render("escaped", special) == "[\(entity)]")
+  }
+
+  @Test func leavesEverythingElseAlone() throws {
+    let text = "plain text: digits 0123456789, punctuation !#$%()*+,-./:;=?@[\\]^_`{|}~ and spaces"
+    #expect(try render("escaped", text) == "[\(text)]")
+  }
+
+  @Test func escapesAroundNonASCIIText() throws {
+    #expect(
+      try render("escaped", "Zoë & Björn — “quotes” <日本語> 👩🏽‍💻'")
+        == "[Zoë &amp; Björn — “quotes” &lt;日本語&gt; 👩🏽‍💻&#39;]")
+  }
+
+  @Test func tripleMustacheAndAmpersandDoNotEscape() throws {
+    #expect(try render("raw", "<b>&'\"</b>") == "[<b>&'\"</b>|<b>&'\"</b>]")
+  }
+
+  @Test func textGivenAsBytesIsEscapedAndPrintedLikeAString() throws {
+    let bytes = TemplateDictionary(["text": .utf8(Array("<b>Zoë & co</b>".utf8))])
+    #expect(try library.render("escaped", with: bytes) == "[&lt;b&gt;Zoë &amp; co&lt;/b&gt;]")
+    #expect(try library.render("raw", with: bytes) == "[<b>Zoë & co</b>|<b>Zoë & co</b>]")
+    let sections = try TemplateLibrary(templates: ["t": "{{#text}}yes{{/text}}{{^text}}no{{/text}}"])
+    #expect(try sections.render("t", with: TemplateDictionary(["text": .utf8([])])) == "yes")
+  }
+
+  /// The fast path looks at eight bytes at a time: specials at every position of long and
+  /// short texts must come out as a byte-by-byte escaper would write them.
+  @Test func escapesSpecialsAtEveryPosition() throws {
+    let alphabet = Array("ab<&>\"'é-")
+    var generator = SplitMix(seed: 42)
+    for length in 0..<40 {
+      for _ in 0..<20 {
+        let text = String((0..<length).map { _ in alphabet[Int(generator.next() % UInt64(alphabet.count))] })
+        #expect(try render("escaped", text) == "[\(referenceEscape(text))]")
+      }
+    }
+  }
+
+  @Test func numbersAndBooleansPrintAsSwiftDoes() throws {
+    let library = try TemplateLibrary(templates: [
+      "numbers": "{{a}} {{b}} {{c}} {{d}} {{e}} {{f}} {{g}} {{h}}"
+    ])
+    let values: TemplateDictionary = [
+      "a": 0, "b": -42, "c": .int(Int.max), "d": .int(Int.min), "e": 1.21, "f": 2.0, "g": true, "h": false,
+    ]
+    #expect(
+      try library.render("numbers", with: values)
+        == "0 -42 9223372036854775807 -9223372036854775808 1.21 2.0 true false")
+  }
+
+  @Test func aFilterSeesEveryInterpolatedStringBeforeEscaping() throws {
+    let library = try TemplateLibrary(
+      templates: ["page": "{{text}}|{{{text}}}|{{&text}}|{{number}}|<b>\u{202E}</b>"],
+      escaper: VisibleBidiControls())
+    let context: TemplateDictionary = ["text": "a\u{202E}<b>\u{2066}c\u{61C}d\u{200F}", "number": 7]
+    #expect(
+      try library.render("page", with: context)
+        == "a[U+202E]&lt;b&gt;[U+2066]c[U+061C]d[U+200F]|a[U+202E]<b>[U+2066]c[U+061C]d[U+200F]|"
+        + "a[U+202E]<b>[U+2066]c[U+061C]d[U+200F]|7|<b>\u{202E}</b>")
+  }
+
+  @Test func aFilterLeavesOtherTextAsHTMLEscapingDoes() throws {
+    let filtered = try TemplateLibrary(templates: ["page": "{{text}}"], escaper: VisibleBidiControls())
+    let plain = try TemplateLibrary(templates: ["page": "{{text}}"])
+    let context: TemplateDictionary = ["text": "Zoë's <b>\u{2028}\u{202F}\u{2065}\u{206A}\u{242E}</b> & co"]
+    #expect(try filtered.render("page", with: context) == plain.render("page", with: context))
+  }
+
+  private func referenceEscape(_ text: String) -> String {
+    var result = ""
+    for character in text.unicodeScalars {
+      switch character {
+      case "&": result += "&amp;"
+      case "<": result += "&lt;"
+      case ">": result += "&gt;"
+      case "\"": result += "&quot;"
+      case "'": result += "&#39;"
+      default: result.unicodeScalars.append(character)
+      }
+    }
+    return result
+  }
+}
+
+/// Shows Unicode bidirectional controls as visible `[U+202E]` marks, then escapes as HTML: the
+/// kind of filter the site passes to the library.
+struct VisibleBidiControls: TemplateEscaper {
+  func appendEscaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput) {
+    appendMarkingControls(text, to: &output) { run, output in HTMLEscaper.appendHTMLEscaped(run, to: &output)
+    }
+  }
+
+  func appendUnescaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput) {
+    appendMarkingControls(text, to: &output) { run, output in output.append(run) }
+  }
+
+  private func appendMarkingControls(
+    _ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput,
+    appendRun: (UnsafeBufferPointer<UInt8>, inout TemplateOutput) -> Void
+  ) {
+    var runStart = 0
+    var index = 0
+    while index < text.count {
+      guard let (scalar, length) = bidiControl(in: text, at: index) else {
+        index += 1
+        continue
+      }
+      appendRun(UnsafeBufferPointer(rebasing: text[runStart..<index]), &output)
+      let hex = String(scalar, radix: 16, uppercase: true)
+      output.append("[U+" + String(repeating: "0", count: 4 - hex.count) + hex + "]")
+      index += length
+      runStart = index
+    }
+    appendRun(UnsafeBufferPointer(rebasing: text[runStart...]), &output)
+  }
+
+  /// The control starting at `index` and its length in bytes: U+061C is D8 9C in UTF-8, the
+  /// others E2 80 xx or E2 81 xx.
+  private func bidiControl(in text: UnsafeBufferPointer<UInt8>, at index: Int) -> (UInt32, Int)? {
+    let lead = text[index]
+    if lead == 0xD8, index + 1 < text.count, text[index + 1] == 0x9C {
+      return (0x061C, 2)
+    }
+    guard lead == 0xE2, index + 2 < text.count else { return nil }
+    let scalar = UInt32(0x2000) | UInt32(text[index + 1] & 0x3F) << 6 | UInt32(text[index + 2] & 0x3F)
+    switch scalar {
+    case 0x200E, 0x200F, 0x202A...0x202E, 0x2066...0x2069: return (scalar, 3)
+    default: return nil
+    }
+  }
+}
+
+/// A small deterministic random number generator, so that generated cases are the same on
+/// every run.
+struct SplitMix {
+  private var state: UInt64
+
+  init(seed: UInt64) {
+    state = seed
+  }
+
+  mutating func next() -> UInt64 {
+    state &+= 0x9E37_79B9_7F4A_7C15
+    var value = state
+    value = (value ^ (value >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    value = (value ^ (value >> 27)) &* 0x94D0_49BB_1331_11EB
+    return value ^ (value >> 31)
+  }
+}
