@@ -186,8 +186,11 @@ struct Descriptions: Sendable {
       inline.append(contentsOf: work.writer.bytes.assumingMemoryBound(to: UInt8.self))
     }
     for policy in policies.indices {
+      // Inline is having no ARN, not having no document's address: a managed policy the
+      // inventory lists without its document has none either.
+      let isInline = policies[policy].arn == nil
       let address =
-        policies[policy].arn == nil
+        isInline
         ? nil
         : policies[policy].document?.statements.withUnsafeBufferPointer { Int(bitPattern: $0.baseAddress) }
       if let address, let known = work.managed[address], known.policy == policies[policy] {
@@ -198,11 +201,11 @@ struct Descriptions: Sendable {
       ValueCoding.encode(policies[policy], into: &work.writer)
       let hash = work.writer.contentHash()
       policyHashes.append(hash)
-      if let address {
-        work.managed[address] = (policies[policy], hash)
-      } else {
+      if isInline {
         work.inlineHashes.append(hash)
         inline.append(contentsOf: work.writer.bytes.assumingMemoryBound(to: UInt8.self))
+      } else if let address {
+        work.managed[address] = (policies[policy], hash)
       }
     }
   }

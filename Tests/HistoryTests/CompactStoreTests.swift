@@ -279,6 +279,22 @@ import Testing
       timeline.principals.map(\.policies) == [[other], [other, Self.inline("sns:Publish")], [other], []])
   }
 
+  @Test func aManagedPolicyListedWithoutItsDocumentIsNotTakenForAnInlineOne() throws {
+    // Recording once put such a policy in the principal's inline row, which then did not decode.
+    let url = try Self.temporaryStore()
+    let store = try HistoryStore(url: url)
+    let listed = AttachedPolicy(name: "Listed", arn: "arn:aws:iam::aws:policy/Listed", document: nil)
+    var snapshot = Self.later
+    snapshot.principals[0].policies = [listed, Self.inline("s3:GetObject")]
+    snapshot.principals[1].policies = [listed]
+    try store.record(snapshot, fingerprint: "0")
+    #expect(
+      try store.timeline().principals.map(\.policies) == [[listed, Self.inline("s3:GetObject")], [listed]])
+    let database = try DatabaseQueue(path: url.path)
+    #expect(try database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM inlinePolicies") } == 1)
+    #expect(try database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM policy") } == 1)
+  }
+
   @Test func recommendationsKeepTheDayTheyLastCameWith() throws {
     let store = try HistoryStore()
     for (number, snapshot) in Self.history.prefix(4).enumerated() {
