@@ -102,7 +102,7 @@ struct StoredRuns {
 /// Turns each v3 principal row and its items into a v4 principal row.
 private struct PrincipalConverter {
   let db: Database
-  var policies: PolicyStore
+  var policies: PolicyTable
   var terms: TermTable
   let insert: RawStatement
   let insertHistory: RawStatement
@@ -112,7 +112,7 @@ private struct PrincipalConverter {
 
   init(_ db: Database) throws {
     self.db = db
-    policies = try PolicyStore(db)
+    policies = try PolicyTable(db)
     terms = try TermTable(db)
     insert = try RawStatement(
       db,
@@ -174,22 +174,17 @@ private struct PrincipalConverter {
       lastUsedOn: lastUsedDay.map(Day.init(daysSinceEpoch:)),
       isInInventory: row.int(9) != 0)
     let attached = StoredJSON.decode([AttachedPolicy].self, from: row.text(10)) ?? []
-    let hashes = attached.map { policy in
+    var hashes: [UInt64] = []
+    var ids: [Int64] = []
+    for policy in attached {
       writer.removeAll()
       ValueCoding.encode(policy, into: &writer)
-      return writer.contentHash()
+      hashes.append(writer.contentHash())
+      ids.append(try policies.id(ofHash: hashes[hashes.count - 1], body: { writer.copy() }, db: db))
     }
-    let (references, _) = try policies.store(attached, hashes: hashes, db: db)
-    let inline = zip(attached, hashes).filter { $0.0.arn == nil }.map(\.1)
-    if !inline.isEmpty {
-      writer.removeAll()
-      InlineCoding.encode(attached, into: &writer)
-      try policies.storeInline(writer.bytes, of: row.int64(0))
-    }
-    insert.bind(3, DescriptionCoding.signature(principal, policyHashes: hashes[...], writer: &writer))
-    let inlineHash = DescriptionCoding.inlineHash(inline, writer: &writer)
+    insert.bind(3, DescriptionCoding.V4.signature(principal, policyHashes: hashes[...], writer: &writer))
     writer.removeAll()
-    DescriptionCoding.encode(principal, references: references, inlineHash: inlineHash, into: &writer)
+    DescriptionCoding.V4.encode(principal, policyIDs: ids, into: &writer)
     insert.bind(4, blob: writer.bytes)
   }
 

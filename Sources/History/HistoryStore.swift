@@ -102,14 +102,14 @@ public final class HistoryStore: Sendable {
     checkpoints?.wait()
   }
 
-  /// Brings the tables up to date. Converting an older store leaves its old tables' pages free, so
-  /// the file is compacted once afterwards, taking the large pages a new store has (the page size
-  /// can change only outside WAL mode).
+  /// Brings the tables up to date. Converting an older store (v3, or v4 whose inline policies
+  /// move out of the shared table) leaves pages free, so the file is compacted once afterwards,
+  /// taking the large pages a new store has (the page size can change only outside WAL mode).
   private static func migrate(_ database: DatabaseQueue) throws {
     let migrator = Schema.migrator
     let converts = try database.read { db in
       let applied = try migrator.appliedIdentifiers(db)
-      return !applied.isEmpty && !applied.contains(Schema.v4Identifier)
+      return !applied.isEmpty && !applied.contains(Schema.v5Identifier)
     }
     try migrator.migrate(database)
     guard converts else { return }

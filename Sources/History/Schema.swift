@@ -21,16 +21,28 @@ enum Schema {
       try db.execute(sql: "ALTER TABLE snapshot ADD COLUMN truncated TEXT NOT NULL DEFAULT ''")
     }
     migrator.registerMigration(v4Identifier) { db in try CompactConversion.convert(db) }
+    migrator.registerMigration(v5Identifier) { db in try InlineConversion.convert(db) }
     return migrator
   }
 
   static let v4Identifier = "v4: compact"
+  static let v5Identifier = "v5: inline policies"
 
-  /// A principal row (its latest description, referring to managed policy documents stored once
-  /// each, however many principals have them), a row of its inline policies when it has any (a
-  /// night replaces most of them as unused access is removed, so they are not shared: a shared
-  /// row would be inserted and another deleted), and a history row holding its items and their
-  /// runs (see `PrincipalHistory`); item texts are stored once each. The history is a table of its own because it is what changes every night,
+  /// What v5 adds to v4: a row of each principal's inline policies, when it has any. A night
+  /// replaces most inline policies as unused access is removed, so they are not shared as managed
+  /// ones are in `policy` (a shared row would be inserted and another deleted, with the hash index
+  /// kept up to date); descriptions refer to each policy in order, managed by id and inline by
+  /// position in this row (see `DescriptionCoding`). `policy` keeps only managed policies.
+  static let v5 = """
+    CREATE TABLE inlinePolicies (
+      principal INTEGER PRIMARY KEY,
+      policies BLOB NOT NULL
+    );
+    """
+
+  /// A principal row (its latest description, with policy documents stored once each) and a
+  /// history row holding its items and their runs (see `PrincipalHistory`); item texts are
+  /// stored once each. The history is a table of its own because it is what changes every night,
   /// and reading principals should not mean reading past it. Every query reads a table (or the
   /// one index) whole or finds a row by its primary key.
   static let v4 = """
@@ -66,10 +78,6 @@ enum Schema {
       description BLOB NOT NULL,
       recommendations BLOB,
       recommendationsDay INTEGER
-    );
-    CREATE TABLE inlinePolicies (
-      principal INTEGER PRIMARY KEY,
-      policies BLOB NOT NULL
     );
     CREATE TABLE history (
       principal INTEGER PRIMARY KEY,

@@ -181,8 +181,7 @@ struct Descriptions: Sendable {
     let inlineCount = policies.reduce(0) { $0 + ($1.arn == nil ? 1 : 0) }
     if inlineCount > 0 {
       work.writer.removeAll()
-      work.writer.byte(ValueCoding.version)
-      work.writer.varint(inlineCount)
+      InlineCoding.header(count: inlineCount, into: &work.writer)
       inline.append(contentsOf: work.writer.bytes.assumingMemoryBound(to: UInt8.self))
     }
     for policy in policies.indices {

@@ -171,6 +171,10 @@ enum PolicyReference: Hashable, Sendable {
 /// head of each blob: it needs them to tell which policy rows a changed principal stops using and
 /// whether its inline policies changed.
 enum DescriptionCoding {
+  /// Not `ValueCoding.version`: v4 descriptions (see `V4`) start with that and have another head,
+  /// so one read with the wrong layout fails instead of yielding the wrong policies.
+  static let version: UInt8 = 2
+
   /// The head: the references, and the content hash of the inline policies (see `inlineHash`).
   struct Head {
     var references: [PolicyReference]
@@ -180,7 +184,7 @@ enum DescriptionCoding {
   static func encode(
     _ principal: Principal, references: [PolicyReference], inlineHash: UInt64, into writer: inout ByteWriter
   ) {
-    writer.byte(ValueCoding.version)
+    writer.byte(version)
     writer.word(inlineHash)
     writer.varint(references.count)
     for reference in references {
@@ -189,20 +193,7 @@ enum DescriptionCoding {
       case .inline(let index): writer.varint(UInt64(index) << 1 | 1)
       }
     }
-    writer.byte(Codes.principalKind(principal.kind))
-    writer.byte(
-      (principal.createdOn == nil ? 0 : 1) | (principal.lastUsedOn == nil ? 0 : 2)
-        | (principal.isInInventory ? 4 : 0))
-    writer.string(principal.name)
-    writer.string(principal.accountID)
-    writer.string(principal.path)
-    writer.varint(principal.tags.count)
-    for tag in principal.tags {
-      writer.string(tag.key)
-      writer.string(tag.value)
-    }
-    if let day = principal.createdOn { writer.signed(day.daysSinceEpoch) }
-    if let day = principal.lastUsedOn { writer.signed(day.daysSinceEpoch) }
+    encodeBody(principal, into: &writer)
   }
 
   /// What tells a changed description from an unchanged one: a content hash of the description
@@ -227,7 +218,8 @@ enum DescriptionCoding {
   }
 
   static func head(_ reader: inout ByteReader) throws(CorruptData) -> Head {
-    try ValueCoding.checkVersion(&reader)
+    let found = try reader.byte()
+    guard found == version else { throw CorruptData("description format \(found), expected \(version)") }
     let inlineHash = try reader.word()
     let count = try reader.count(limit: 1 << 20)
     var references: [PolicyReference] = []
@@ -245,6 +237,28 @@ enum DescriptionCoding {
     Principal, [PolicyReference]
   ) {
     let head = try head(&reader)
+    return (try decodeBody(arn: arn, &reader), head.references)
+  }
+
+  /// Everything after the head; the same in v4 and v5.
+  private static func encodeBody(_ principal: Principal, into writer: inout ByteWriter) {
+    writer.byte(Codes.principalKind(principal.kind))
+    writer.byte(
+      (principal.createdOn == nil ? 0 : 1) | (principal.lastUsedOn == nil ? 0 : 2)
+        | (principal.isInInventory ? 4 : 0))
+    writer.string(principal.name)
+    writer.string(principal.accountID)
+    writer.string(principal.path)
+    writer.varint(principal.tags.count)
+    for tag in principal.tags {
+      writer.string(tag.key)
+      writer.string(tag.value)
+    }
+    if let day = principal.createdOn { writer.signed(day.daysSinceEpoch) }
+    if let day = principal.lastUsedOn { writer.signed(day.daysSinceEpoch) }
+  }
+
+  private static func decodeBody(arn: String, _ reader: inout ByteReader) throws(CorruptData) -> Principal {
     let kind = try Codes.principalKind(code: try reader.byte())
     let flags = try reader.byte()
     let name = try reader.string()
@@ -256,23 +270,52 @@ enum DescriptionCoding {
     for _ in 0..<tagCount { tags.append(Tag(key: try reader.string(), value: try reader.string())) }
     let created = flags & 1 != 0 ? Day(daysSinceEpoch: try reader.signed()) : nil
     let lastUsed = flags & 2 != 0 ? Day(daysSinceEpoch: try reader.signed()) : nil
-    let principal = Principal(
+    return Principal(
       arn: arn, kind: kind, name: name, accountID: account, path: path, tags: tags, createdOn: created,
       lastUsedOn: lastUsed, isInInventory: flags & 4 != 0)
-    return (principal, head.references)
+  }
+
+  /// Descriptions as schema v4 stores them, kept byte for byte: converting a v3 store goes through
+  /// v4 (see `CompactConversion`), and v5 reads them once, to convert (see `InlineConversion`).
+  /// Every policy, managed or inline, is a row of `policy`, referred to by id.
+  enum V4 {
+    static func encode(_ principal: Principal, policyIDs: [Int64], into writer: inout ByteWriter) {
+      writer.byte(ValueCoding.version)
+      writer.varint(policyIDs.count)
+      for id in policyIDs { writer.varint(UInt64(id)) }
+      encodeBody(principal, into: &writer)
+    }
+
+    /// As v4 worked it out; v5 works signatures out again when it converts, since its own
+    /// encoding differs.
+    static func signature(
+      _ principal: Principal, policyHashes: ArraySlice<UInt64>, writer: inout ByteWriter
+    ) -> UInt64 {
+      writer.removeAll()
+      encode(principal, policyIDs: [], into: &writer)
+      for hash in policyHashes { writer.word(hash) }
+      return writer.contentHash()
+    }
+
+    static func decode(arn: String, _ reader: inout ByteReader) throws(CorruptData) -> (Principal, [Int64]) {
+      try ValueCoding.checkVersion(&reader)
+      let count = try reader.count(limit: 1 << 20)
+      var ids: [Int64] = []
+      ids.reserveCapacity(count)
+      for _ in 0..<count { ids.append(Int64(bitPattern: try reader.varint())) }
+      return (try decodeBody(arn: arn, &reader), ids)
+    }
   }
 }
 
 /// A principal's inline policies, in order, in one blob: a count, then each as `ValueCoding`
 /// writes a policy.
 enum InlineCoding {
-  /// Writes the inline ones among `policies`.
-  static func encode(_ policies: [AttachedPolicy], into writer: inout ByteWriter) {
+  /// Writes what comes before the policies; each is then appended as `ValueCoding` encodes it
+  /// (recording encodes them to hash them, and converting a v4 store has them encoded already).
+  static func header(count: Int, into writer: inout ByteWriter) {
     writer.byte(ValueCoding.version)
-    writer.varint(policies.reduce(0) { $0 + ($1.arn == nil ? 1 : 0) })
-    for index in policies.indices where policies[index].arn == nil {
-      ValueCoding.encode(policies[index], into: &writer)
-    }
+    writer.varint(count)
   }
 
   static func decode(_ reader: inout ByteReader) throws(CorruptData) -> [AttachedPolicy] {
