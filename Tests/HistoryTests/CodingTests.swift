@@ -138,6 +138,33 @@ import Testing
     }
   }
 
+  @Test func v4AndV5DescriptionsDifferInTheirHeadOnlyAndAreNotMistakenForEachOther() throws {
+    let principal = Principal(
+      arn: "arn:aws:iam::1:role/a", kind: .role, name: "a", accountID: "1", path: "/", tags: [],
+      createdOn: nil, lastUsedOn: nil)
+    let v4 = Self.bytes { DescriptionCoding.V4.encode(principal, policyIDs: [3, 300], into: &$0) }
+    let v5 = Self.bytes {
+      DescriptionCoding.encode(
+        principal, references: [.inline(index: 0), .managed(id: 3)], inlineHash: 9, into: &$0)
+    }
+    // As main's v4 code wrote it: format 1, two ids, then the rest.
+    #expect(Array(v4.prefix(5)) == [1, 2, 3, 0xAC, 0x02])
+    #expect(Array(v5.prefix(12)) == [2, 9, 0, 0, 0, 0, 0, 0, 0, 2, 1, 6])
+    #expect(v4.dropFirst(5) == v5.dropFirst(12))
+    try Self.reading(v4) { reader throws in
+      let (decoded, ids) = try DescriptionCoding.V4.decode(arn: principal.arn, &reader)
+      #expect(decoded == principal)
+      #expect(ids == [3, 300])
+      #expect(reader.isAtEnd)
+    }
+    try Self.reading(v4) { reader throws in
+      #expect(throws: CorruptData.self) { try DescriptionCoding.decode(arn: principal.arn, &reader) }
+    }
+    try Self.reading(v5) { reader throws in
+      #expect(throws: CorruptData.self) { try DescriptionCoding.V4.decode(arn: principal.arn, &reader) }
+    }
+  }
+
   @Test func historyHasExactBytesAndRoundTrips() throws {
     var history = PrincipalHistory()
     history.findings = ["f"]
