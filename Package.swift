@@ -73,8 +73,19 @@ let package = Package(
     .testTarget(name: "ModelTests", dependencies: ["Model"]),
     .testTarget(name: "MarkdownTests", dependencies: ["Markdown"]),
     .testTarget(name: "IngestTests", dependencies: ["Ingest", "Model"], resources: [.copy("Fixtures")]),
+    // main's History module as it was when it wrote schema v4 stores, frozen, so tests can write
+    // such a store and convert it (see Tests/HistoryV4/Frozen.swift).
+    .target(
+      name: "HistoryV4",
+      dependencies: [
+        "Model", .product(name: "GRDB", package: "GRDB.swift"),
+        .product(name: "GRDBSQLite", package: "GRDB.swift"),
+      ],
+      path: "Tests/HistoryV4"
+    ),
     .testTarget(
-      name: "HistoryTests", dependencies: ["History", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
+      name: "HistoryTests",
+      dependencies: ["History", "HistoryV4", "Model", .product(name: "GRDB", package: "GRDB.swift")]),
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Model"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts"], resources: [.copy("Golden")]),
     .testTarget(

@@ -7,43 +7,35 @@ import Foundation
 /// format version byte that its decoder checks.
 ///
 /// The bytes live in a buffer the writer owns and reuses after `removeAll()`: a night encodes
-/// hundreds of thousands of blobs, and an array's per-byte bookkeeping showed in profiles. A
-/// writer is not meant to be copied (copies share the buffer).
+/// hundreds of thousands of blobs, and an array's per-byte bookkeeping showed in profiles. The
+/// pointer and count are fields of the writer itself, so appending a byte is a store and an
+/// increment. A writer is not meant to be copied (copies share the buffer).
 struct ByteWriter {
-  private final class Storage {
+  /// Frees the buffer when the writer goes.
+  private final class Owner {
     var pointer: UnsafeMutableRawPointer
-    var count = 0
-    var capacity: Int
 
-    init(capacity: Int) {
-      self.capacity = max(capacity, 16)
-      pointer = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 8)
-    }
-
-    func reserve(_ extra: Int) {
-      guard count + extra > capacity else { return }
-      let grown = max(capacity * 2, count + extra)
-      let larger = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 8)
-      larger.copyMemory(from: pointer, byteCount: count)
-      pointer.deallocate()
-      pointer = larger
-      capacity = grown
+    init(_ pointer: UnsafeMutableRawPointer) {
+      self.pointer = pointer
     }
 
     deinit { pointer.deallocate() }
   }
 
-  private let storage: Storage
+  private let owner: Owner
+  private var pointer: UnsafeMutableRawPointer
+  private(set) var count = 0
+  private var capacity: Int
 
   init(capacity: Int = 256) {
-    storage = Storage(capacity: capacity)
+    self.capacity = max(capacity, 16)
+    pointer = UnsafeMutableRawPointer.allocate(byteCount: self.capacity, alignment: 8)
+    owner = Owner(pointer)
   }
-
-  var count: Int { storage.count }
 
   /// The bytes written so far, valid until the writer is next changed.
   var bytes: UnsafeRawBufferPointer {
-    UnsafeRawBufferPointer(start: storage.pointer, count: storage.count)
+    UnsafeRawBufferPointer(start: pointer, count: count)
   }
 
   /// The bytes in an array of their own.
@@ -59,47 +51,75 @@ struct ByteWriter {
   func hasSameBytes(as other: UnsafeRawBufferPointer) -> Bool {
     guard other.count == count else { return false }
     guard let base = other.baseAddress, count > 0 else { return true }
-    return memcmp(storage.pointer, base, count) == 0
+    return memcmp(pointer, base, count) == 0
   }
 
   mutating func removeAll() {
-    storage.count = 0
+    count = 0
   }
 
+  @inline(__always)
+  private mutating func reserve(_ extra: Int) {
+    if count + extra > capacity { grow(extra) }
+  }
+
+  private mutating func grow(_ extra: Int) {
+    let grown = max(capacity * 2, count + extra)
+    let larger = UnsafeMutableRawPointer.allocate(byteCount: grown, alignment: 8)
+    larger.copyMemory(from: pointer, byteCount: count)
+    pointer.deallocate()
+    pointer = larger
+    owner.pointer = larger
+    capacity = grown
+  }
+
+  @inline(__always)
   mutating func byte(_ value: UInt8) {
-    storage.reserve(1)
-    storage.pointer.storeBytes(of: value, toByteOffset: storage.count, as: UInt8.self)
-    storage.count += 1
+    reserve(1)
+    pointer.storeBytes(of: value, toByteOffset: count, as: UInt8.self)
+    count += 1
   }
 
+  @inline(__always)
   mutating func varint(_ value: UInt64) {
-    storage.reserve(10)
+    if value < 0x80, count < capacity {
+      pointer.storeBytes(of: UInt8(value), toByteOffset: count, as: UInt8.self)
+      count += 1
+    } else {
+      longVarint(value)
+    }
+  }
+
+  private mutating func longVarint(_ value: UInt64) {
+    reserve(10)
     var rest = value
-    var offset = storage.count
+    var offset = count
     while rest >= 0x80 {
-      storage.pointer.storeBytes(
-        of: UInt8(truncatingIfNeeded: rest) | 0x80, toByteOffset: offset, as: UInt8.self)
+      pointer.storeBytes(of: UInt8(truncatingIfNeeded: rest) | 0x80, toByteOffset: offset, as: UInt8.self)
       offset += 1
       rest >>= 7
     }
-    storage.pointer.storeBytes(of: UInt8(rest), toByteOffset: offset, as: UInt8.self)
-    storage.count = offset + 1
+    pointer.storeBytes(of: UInt8(rest), toByteOffset: offset, as: UInt8.self)
+    count = offset + 1
   }
 
+  @inline(__always)
   mutating func varint(_ value: Int) {
     varint(UInt64(bitPattern: Int64(value)))
   }
 
   /// A signed number, small in magnitude either side of zero.
+  @inline(__always)
   mutating func signed(_ value: Int) {
     let wide = Int64(value)
     varint(UInt64(bitPattern: (wide << 1) ^ (wide >> 63)))
   }
 
+  @inline(__always)
   mutating func word(_ value: UInt64) {
-    storage.reserve(8)
-    storage.pointer.storeBytes(of: value.littleEndian, toByteOffset: storage.count, as: UInt64.self)
-    storage.count += 8
+    reserve(8)
+    pointer.storeBytes(of: value.littleEndian, toByteOffset: count, as: UInt64.self)
+    count += 8
   }
 
   mutating func string(_ value: String) {
@@ -113,9 +133,9 @@ struct ByteWriter {
 
   mutating func raw(_ buffer: UnsafeRawBufferPointer) {
     guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
-    storage.reserve(buffer.count)
-    (storage.pointer + storage.count).copyMemory(from: base, byteCount: buffer.count)
-    storage.count += buffer.count
+    reserve(buffer.count)
+    (pointer + count).copyMemory(from: base, byteCount: buffer.count)
+    count += buffer.count
   }
 }
 
@@ -123,27 +143,40 @@ struct ByteWriter {
 /// column of the current row, or an array's buffer). Running past the end or a malformed number
 /// throws `CorruptData`, never traps.
 struct ByteReader {
-  private let base: UnsafePointer<UInt8>?
+  private let base: UnsafePointer<UInt8>
   private let count: Int
   private(set) var position = 0
   /// Shares the strings read, when given.
   private let strings: StringTable?
 
   init(_ buffer: UnsafeRawBufferPointer, sharing strings: StringTable? = nil) {
-    base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self)
-    count = buffer.count
+    // An empty buffer may have no address: a placeholder is never read through, since with a
+    // count of zero every read throws or reads nothing.
+    base = buffer.baseAddress?.assumingMemoryBound(to: UInt8.self) ?? UnsafePointer(bitPattern: 1)!
+    count = buffer.baseAddress == nil ? 0 : buffer.count
     self.strings = strings
   }
 
   var isAtEnd: Bool { position >= count }
 
+  @inline(__always)
   mutating func byte() throws(CorruptData) -> UInt8 {
-    guard position < count, let base else { throw CorruptData("ends early") }
+    guard position < count else { throw CorruptData("ends early") }
     defer { position += 1 }
     return base[position]
   }
 
+  @inline(__always)
   mutating func varint() throws(CorruptData) -> UInt64 {
+    // Most numbers stored fit in one byte.
+    if position < count, base[position] < 0x80 {
+      defer { position += 1 }
+      return UInt64(base[position])
+    }
+    return try longVarint()
+  }
+
+  private mutating func longVarint() throws(CorruptData) -> UInt64 {
     var result: UInt64 = 0
     var shift: UInt64 = 0
     while true {
@@ -157,19 +190,22 @@ struct ByteReader {
   }
 
   /// A varint that must fit in `Int` and lie in `0...limit`.
+  @inline(__always)
   mutating func count(limit: Int = Int.max) throws(CorruptData) -> Int {
     let value = try varint()
     guard value <= UInt64(limit) else { throw CorruptData("count out of range") }
     return Int(value)
   }
 
+  @inline(__always)
   mutating func signed() throws(CorruptData) -> Int {
     let value = try varint()
     return Int(Int64(bitPattern: (value >> 1) ^ (0 &- (value & 1))))
   }
 
+  @inline(__always)
   mutating func word() throws(CorruptData) -> UInt64 {
-    guard count - position >= 8, let base else { throw CorruptData("ends early") }
+    guard count - position >= 8 else { throw CorruptData("ends early") }
     var value: UInt64 = 0
     withUnsafeMutableBytes(of: &value) {
       $0.copyMemory(from: UnsafeRawBufferPointer(start: base + position, count: 8))
@@ -185,7 +221,6 @@ struct ByteReader {
 
   mutating func bytes() throws(CorruptData) -> UnsafeBufferPointer<UInt8> {
     let length = try self.count(limit: count - position)
-    guard let base else { return UnsafeBufferPointer(start: nil, count: 0) }
     defer { position += length }
     return UnsafeBufferPointer(start: base + position, count: length)
   }
@@ -197,7 +232,7 @@ struct ByteReader {
 
   /// The bytes from `start` to the current position.
   func slice(from start: Int) -> UnsafeBufferPointer<UInt8> {
-    UnsafeBufferPointer(start: base.map { $0 + start }, count: position - start)
+    UnsafeBufferPointer(start: base + start, count: position - start)
   }
 }
 

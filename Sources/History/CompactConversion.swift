@@ -182,9 +182,9 @@ private struct PrincipalConverter {
       hashes.append(writer.contentHash())
       ids.append(try policies.id(ofHash: hashes[hashes.count - 1], body: { writer.copy() }, db: db))
     }
-    insert.bind(3, DescriptionCoding.signature(principal, policyHashes: hashes[...], writer: &writer))
+    insert.bind(3, DescriptionCoding.V4.signature(principal, policyHashes: hashes[...], writer: &writer))
     writer.removeAll()
-    DescriptionCoding.encode(principal, policyIDs: ids, into: &writer)
+    DescriptionCoding.V4.encode(principal, policyIDs: ids, into: &writer)
     insert.bind(4, blob: writer.bytes)
   }
 

@@ -36,11 +36,17 @@ struct HistoryApplier: Sendable {
       }
       try apply(to: &history, row: row, changes: &output.changes)
       writer.removeAll()
-      history.encode(into: &writer)
-      let same = row < storedCount && batch.withHistory(ofRow: row) { writer.hasSameBytes(as: $0) }
-      guard !same else { continue }
+      if row < storedCount {
+        let same = batch.withHistory(ofRow: row) { stored in
+          history.encode(into: &writer, source: stored)
+          return writer.hasSameBytes(as: stored)
+        }
+        if same { continue }
+      } else {
+        history.encode(into: &writer)
+      }
       let start = output.bytes.count
-      output.bytes.append(contentsOf: writer.bytes)
+      output.bytes.append(contentsOf: writer.bytes.assumingMemoryBound(to: UInt8.self))
       output.changed.append((row, start..<output.bytes.count))
     }
     return output

@@ -46,6 +46,8 @@ public final class HistoryStore: Sendable {
   private let database: DatabaseQueue
   /// Where the store lives, for messages.
   public let path: String
+  /// Folds recorded pages into the file on another core (nil for a store in memory).
+  private let checkpoints: Checkpointer?
 
   /// Opens the store at `url`, creating it and its tables when missing, and converting a store an
   /// earlier version made.
@@ -71,8 +73,12 @@ public final class HistoryStore: Sendable {
         // A small cache: every table is read in one pass, and changed pages go to the log as it
         // fills; 64 MiB only kept pages read once, and recording and loading were slower for it.
         try db.execute(sql: "PRAGMA cache_size = -8192; PRAGMA journal_size_limit = 67108864")
+        // The log is folded into the file by `Checkpointer`, on another core, rather than by the
+        // commit that crosses SQLite's threshold, which spent a third of a night's recording on it.
+        try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
       }
       database = try DatabaseQueue(path: url.path, configuration: configuration)
+      checkpoints = Checkpointer(path: url.path)
       try Self.migrate(database)
     } catch let error as HistoryError {
       throw error
@@ -87,17 +93,23 @@ public final class HistoryStore: Sendable {
   public init() throws {
     path = ":memory:"
     database = try DatabaseQueue()
+    checkpoints = nil
     try Self.migrate(database)
   }
 
-  /// Brings the tables up to date. Converting an older store leaves its old tables' pages free, so
-  /// the file is compacted once afterwards, taking the large pages a new store has (the page size
-  /// can change only outside WAL mode).
+  deinit {
+    // Closing the store folds in what is left of the log, and removes it.
+    checkpoints?.wait()
+  }
+
+  /// Brings the tables up to date. Converting an older store (v3, or v4 whose inline policies
+  /// move out of the shared table) leaves pages free, so the file is compacted once afterwards,
+  /// taking the large pages a new store has (the page size can change only outside WAL mode).
   private static func migrate(_ database: DatabaseQueue) throws {
     let migrator = Schema.migrator
     let converts = try database.read { db in
       let applied = try migrator.appliedIdentifiers(db)
-      return !applied.isEmpty && !applied.contains(Schema.v4Identifier)
+      return !applied.isEmpty && !applied.contains(Schema.v5Identifier)
     }
     try migrator.migrate(database)
     guard converts else { return }
@@ -141,9 +153,10 @@ public final class HistoryStore: Sendable {
   /// older than the newest recorded one is refused, since runs after it would be wrong.
   @discardableResult
   public func record(_ snapshot: Snapshot, fingerprint: String) throws -> RecordingOutcome {
-    // Policy hashes and description signatures need nothing from the store: another core works
-    // them out while this one reads it.
-    let digests = BackgroundWork { Descriptions(snapshot.principals) }
+    // Policy hashes and description signatures need nothing from the store: another core starts
+    // on them while this one reads it (see `DescriptionWork`).
+    let digests = DescriptionWork(snapshot.principals)
+    defer { checkpoints?.start() }
     return try readable {
       try database.write { db in
         let days = try Int.fetchAll(db, sql: "SELECT day FROM snapshot ORDER BY day")

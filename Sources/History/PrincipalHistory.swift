@@ -46,6 +46,10 @@ struct PrincipalHistory {
     var added: Run?
     var kind: UInt8
     var observed = false
+    /// Where the item's bytes were in the decoded blob (after the key hashes); empty for a new
+    /// item. An item nothing changed is written back as those bytes.
+    var source: Range<Int32> = 0..<0
+    var changed = false
   }
 
   var findings: [String] = []
@@ -83,6 +87,7 @@ struct PrincipalHistory {
     for _ in 0..<(try reader.count(limit: buffer.count)) { findings.append(try reader.string()) }
     var id: Int64 = 0
     for _ in 0..<itemCount {
+      let start = reader.position
       id += Int64(try reader.signed())
       let header = try reader.byte()
       let service = try reader.count(limit: Int(Int32.max))
@@ -97,7 +102,8 @@ struct PrincipalHistory {
         Item(
           id: id, keyHash: try hashes.word(), service: Int32(service), detail: Int32(detail),
           finding: Int32(finding), sources: sources, lastUsed: lastUsed, created: created,
-          firstRun: Int32(firstRun), runCount: Int32(runs.count - firstRun), kind: header & 7))
+          firstRun: Int32(firstRun), runCount: Int32(runs.count - firstRun), kind: header & 7,
+          source: Int32(start)..<Int32(reader.position)))
     }
     try Self.decodeRuns(&reader, into: &presence)
     guard reader.isAtEnd else { throw CorruptData("history has trailing bytes") }
@@ -115,8 +121,10 @@ struct PrincipalHistory {
     }
   }
 
-  /// Writes the history; findings no item refers to any more are left out.
-  func encode(into writer: inout ByteWriter) {
+  /// Writes the history; findings no item refers to any more are left out. `source` is the blob
+  /// it was decoded from: items nothing changed are copied from it, as long as their findings keep
+  /// their places.
+  func encode(into writer: inout ByteWriter, source: UnsafeRawBufferPointer? = nil) {
     writer.byte(ValueCoding.version)
     writer.varint(items.count)
     for item in items { writer.word(item.keyHash) }
@@ -128,27 +136,37 @@ struct PrincipalHistory {
     }
     writer.varint(kept.count)
     for finding in kept { writer.string(findings[finding]) }
+    let copies = source != nil && kept.indices.allSatisfy { kept[$0] == $0 }
     var previousID: Int64 = 0
     for item in items {
-      writer.signed(Int(item.id - previousID))
-      previousID = item.id
-      writer.byte(item.kind | (item.lastUsed == nil ? 0 : 8) | (item.created == nil ? 0 : 16))
-      writer.varint(Int(item.service))
-      writer.varint(Int(item.detail))
-      writer.varint(Int(used[Int(item.finding)]))
-      writer.signed(item.sources)
-      if let day = item.lastUsed { writer.signed(day - Self.dayBase) }
-      if let day = item.created { writer.signed(day - Self.dayBase) }
-      writer.varint(Int(item.runCount) + (item.added == nil ? 0 : 1))
-      var previous = Self.dayBase
-      for run in runs[Int(item.firstRun)..<Int(item.firstRun + item.runCount)] {
-        Self.encode(run, after: &previous, into: &writer)
+      if copies, let source, !item.changed, !item.source.isEmpty {
+        writer.raw(
+          UnsafeRawBufferPointer(rebasing: source[Int(item.source.lowerBound)..<Int(item.source.upperBound)]))
+      } else {
+        encode(item, after: previousID, finding: Int(used[Int(item.finding)]), into: &writer)
       }
-      if let added = item.added { Self.encode(added, after: &previous, into: &writer) }
+      previousID = item.id
     }
     writer.varint(presence.count)
     var previous = Self.dayBase
     for run in presence { Self.encode(run, after: &previous, into: &writer) }
+  }
+
+  private func encode(_ item: Item, after previousID: Int64, finding: Int, into writer: inout ByteWriter) {
+    writer.signed(Int(item.id - previousID))
+    writer.byte(item.kind | (item.lastUsed == nil ? 0 : 8) | (item.created == nil ? 0 : 16))
+    writer.varint(Int(item.service))
+    writer.varint(Int(item.detail))
+    writer.varint(finding)
+    writer.signed(item.sources)
+    if let day = item.lastUsed { writer.signed(day - Self.dayBase) }
+    if let day = item.created { writer.signed(day - Self.dayBase) }
+    writer.varint(Int(item.runCount) + (item.added == nil ? 0 : 1))
+    var previous = Self.dayBase
+    for run in runs[Int(item.firstRun)..<Int(item.firstRun + item.runCount)] {
+      Self.encode(run, after: &previous, into: &writer)
+    }
+    if let added = item.added { Self.encode(added, after: &previous, into: &writer) }
   }
 
   /// The first day is written as days after the previous run's end (or its start, while open),
@@ -187,19 +205,29 @@ extension PrincipalHistory {
   mutating func undo(_ days: Days) {
     for index in items.indices {
       var count = Int(items[index].runCount)
-      Self.undo(days, runs: &runs, first: Int(items[index].firstRun), count: &count)
-      items[index].runCount = Int32(count)
+      if Self.undo(days, runs: &runs, first: Int(items[index].firstRun), count: &count) {
+        items[index].runCount = Int32(count)
+        items[index].changed = true
+      }
     }
     var count = presence.count
     Self.undo(days, runs: &presence, first: 0, count: &count)
     presence.removeLast(presence.count - count)
   }
 
-  private static func undo(_ days: Days, runs: inout [Run], first: Int, count: inout Int) {
-    if count > 0, runs[first + count - 1].first == days.day { count -= 1 }
+  /// Returns whether anything was undone.
+  @discardableResult
+  private static func undo(_ days: Days, runs: inout [Run], first: Int, count: inout Int) -> Bool {
+    var undone = false
+    if count > 0, runs[first + count - 1].first == days.day {
+      count -= 1
+      undone = true
+    }
     if count > 0, let previous = days.previous, runs[first + count - 1].last == previous {
       runs[first + count - 1].last = nil
+      undone = true
     }
+    return undone
   }
 
   /// The index in `runs` of the item's open stored run, if it has one.
@@ -249,6 +277,7 @@ extension PrincipalHistory {
     _ observation: Observation, at position: Int, _ days: Days, changes: inout Changes
   ) throws(CorruptData) {
     var item = items[position]
+    let before = (item.lastUsed, item.finding, item.created, item.sources)
     item.observed = true
     item.lastUsed = observation.lastUsedOn?.daysSinceEpoch
     item.finding = findingIndex(observation.findingID)
@@ -256,6 +285,7 @@ extension PrincipalHistory {
     let created = observation.findingCreatedOn?.daysSinceEpoch
     item.created = Self.earliest(item.created, created)
     item.sources = observation.sources.rawValue
+    if before != (item.lastUsed, item.finding, item.created, item.sources) { item.changed = true }
     let status = Codes.status(observation.status)
     if item.added != nil {
       // Reported twice in one snapshot: the later report's status stands.
@@ -264,11 +294,13 @@ extension PrincipalHistory {
       if runs[open].status != status {
         runs[open].last = try days.closing()
         item.added = Run(status: status, first: days.day, last: nil)
+        item.changed = true
         changes.ended += 1
         changes.started += 1
       }
     } else {
       item.added = Run(status: status, first: days.day, last: nil)
+      item.changed = true
       changes.started += 1
     }
     items[position] = item
@@ -282,9 +314,10 @@ extension PrincipalHistory {
 
   /// Ends the open runs of items no source reported this time: they are absent from now on.
   mutating func closeUnobserved(_ days: Days, changes: inout Changes) throws(CorruptData) {
-    for item in items where !item.observed && item.added == nil {
-      guard let open = openRun(of: item) else { continue }
+    for index in items.indices where !items[index].observed && items[index].added == nil {
+      guard let open = openRun(of: items[index]) else { continue }
       runs[open].last = try days.closing()
+      items[index].changed = true
       changes.ended += 1
     }
   }

@@ -24,12 +24,28 @@ struct LoadedPrincipals: Sendable {
     var loaded = LoadedPrincipals()
     let select = try source.statement(
       "SELECT id, arn, description, recommendations, recommendationsDay FROM principal ORDER BY id")
+    let inlineRows = try source.statement("SELECT principal, policies FROM inlinePolicies ORDER BY principal")
+    var hasInline = try inlineRows.step()
     while try select.step() {
+      let id = select.int64(0)
       var reader = ByteReader(select.blob(2), sharing: strings)
-      var (principal, ids) = try DescriptionCoding.decode(arn: select.text(1), &reader)
-      principal.policies = try ids.map { id throws(CorruptData) in
-        guard let policy = policies[id] else { throw CorruptData("policy \(id) is missing") }
-        return policy
+      var (principal, references) = try DescriptionCoding.decode(arn: select.text(1), &reader)
+      // Both are ordered by principal id; a principal without inline policies has no row.
+      while hasInline, inlineRows.int64(0) < id { hasInline = try inlineRows.step() }
+      var inline: [AttachedPolicy] = []
+      if hasInline, inlineRows.int64(0) == id {
+        var reader = ByteReader(inlineRows.blob(1), sharing: strings)
+        inline = try InlineCoding.decode(&reader)
+      }
+      principal.policies = try references.map { reference throws(CorruptData) in
+        switch reference {
+        case .managed(let id):
+          guard let policy = policies[id] else { throw CorruptData("policy \(id) is missing") }
+          return policy
+        case .inline(let index):
+          guard index < inline.count else { throw CorruptData("inline policy \(index) of \(id) is missing") }
+          return inline[index]
+        }
       }
       if !select.isNull(3) {
         var reader = ByteReader(select.blob(3))
@@ -37,10 +53,11 @@ struct LoadedPrincipals: Sendable {
           day: Day(daysSinceEpoch: select.optionalInt(4) ?? newestDay),
           recommendations: try ValueCoding.decodeRecommendations(&reader))
       }
-      loaded.ids.append(select.int64(0))
+      loaded.ids.append(id)
       loaded.principals.append(principal)
     }
     select.reset()
+    inlineRows.reset()
     return loaded
   }
 

@@ -1,3 +1,4 @@
+import Foundation
 import GRDB
 import GRDBSQLite
 
@@ -163,6 +164,63 @@ final class ReadConnection {
 
   // Closes once the last statement made on it is finalized, whatever order they go in.
   deinit { sqlite3_close_v2(handle) }
+}
+
+/// Folds the write-ahead log into the store file through a connection of its own, on another
+/// core, after each recording, so the recording returns as soon as its commit is in the log. A
+/// checkpoint asked for while one runs is run after it; readers and writers go on meanwhile.
+final class Checkpointer: @unchecked Sendable {
+  private let path: String
+  private let lock = NSLock()
+  private let idle = DispatchGroup()
+  // Guarded by `lock`.
+  private var running = false
+  private var again = false
+
+  init(path: String) {
+    self.path = path
+  }
+
+  func start() {
+    lock.lock()
+    defer { lock.unlock() }
+    guard !running else {
+      again = true
+      return
+    }
+    running = true
+    idle.enter()
+    DispatchQueue.global().async { self.run() }
+  }
+
+  /// Waits for the checkpoint running, if any.
+  func wait() {
+    idle.wait()
+  }
+
+  private func run() {
+    repeat {
+      var connection: OpaquePointer?
+      // A checkpoint that cannot run now (another is running, or the store cannot be opened) is
+      // left to the next one, or to closing the store, which folds in the log too.
+      if sqlite3_open_v2(path, &connection, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK {
+        sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+      }
+      sqlite3_close_v2(connection)
+    } while runAgain()
+    idle.leave()
+  }
+
+  private func runAgain() -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    guard again else {
+      running = false
+      return false
+    }
+    again = false
+    return true
+  }
 }
 
 /// Where `RawStatement`s come from: the store's GRDB connection or a `ReadConnection`.

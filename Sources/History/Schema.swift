@@ -21,10 +21,24 @@ enum Schema {
       try db.execute(sql: "ALTER TABLE snapshot ADD COLUMN truncated TEXT NOT NULL DEFAULT ''")
     }
     migrator.registerMigration(v4Identifier) { db in try CompactConversion.convert(db) }
+    migrator.registerMigration(v5Identifier) { db in try InlineConversion.convert(db) }
     return migrator
   }
 
   static let v4Identifier = "v4: compact"
+  static let v5Identifier = "v5: inline policies"
+
+  /// What v5 adds to v4: a row of each principal's inline policies, when it has any. A night
+  /// replaces most inline policies as unused access is removed, so they are not shared as managed
+  /// ones are in `policy` (a shared row would be inserted and another deleted, with the hash index
+  /// kept up to date); descriptions refer to each policy in order, managed by id and inline by
+  /// position in this row (see `DescriptionCoding`). `policy` keeps only managed policies.
+  static let v5 = """
+    CREATE TABLE inlinePolicies (
+      principal INTEGER PRIMARY KEY,
+      policies BLOB NOT NULL
+    );
+    """
 
   /// A principal row (its latest description, with policy documents stored once each) and a
   /// history row holding its items and their runs (see `PrincipalHistory`); item texts are

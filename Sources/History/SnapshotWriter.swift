@@ -34,10 +34,10 @@ struct SnapshotWriter {
   var droppedPolicies = Set<Int64>()
 
   /// Policy hashes and description signatures, being worked out on another core.
-  let digests: BackgroundWork<Descriptions>
+  let digests: DescriptionWork
 
   init(
-    db: Database, snapshot: Snapshot, digests: BackgroundWork<Descriptions>, days: PrincipalHistory.Days,
+    db: Database, snapshot: Snapshot, digests: DescriptionWork, days: PrincipalHistory.Days,
     replacing: Bool, lastItemID: Int64
   ) throws {
     self.db = db
@@ -95,41 +95,70 @@ struct SnapshotWriter {
     return (rows, described)
   }
 
-  /// Stores the descriptions whose signature changed, with any policy documents not stored yet.
+  /// Stores the descriptions whose signature changed, with any managed policy documents not
+  /// stored yet, and the inline policies of those whose inline policies changed.
   private mutating func describePrincipals(_ entryRows: [Int], described: [Bool]) throws {
-    var policies = try PolicyTable(db)
     let principals = snapshot.principals
-    let digests = try self.digests.result()
-    var writer = ByteWriter(capacity: 1024)
-    for entry in principals.indices where described[entry] {
-      let index = entryRows[entry]
-      let isFirstEntry = isNew(index) && descriptions[index] == nil
-      let signature = digests.signatures[entry]
-      guard isFirstEntry || signature != signatures[index] else { continue }
-      var ids: [Int64] = []
-      for (policy, hash) in zip(principals[entry].policies, digests.policyHashes(ofEntry: entry)) {
-        ids.append(
-          try policies.id(
-            ofHash: hash,
-            body: {
-              writer.removeAll()
-              ValueCoding.encode(policy, into: &writer)
-              return writer.copy()
-            }, db: db))
+    let digests = self.digests.result()
+    let changes = planDescriptions(entryRows, described: described, digests: digests)
+    var policies = try PolicyStore(db)
+    var writer = ByteWriter(capacity: 1 << 16)
+    for change in changes {
+      let index = change.row
+      let (references, managed) = try policies.store(
+        principals[change.entry].policies, hashes: digests.policyHashes(ofEntry: change.entry), db: db)
+      if change.inlineChanged {
+        try digests.withInline(ofEntry: change.entry) {
+          try policies.storeInline($0, of: stored.rows[index].id)
+        }
       }
       writer.removeAll()
-      DescriptionCoding.encode(principals[entry], policyIDs: ids, into: &writer)
+      DescriptionCoding.encode(
+        principals[change.entry], references: references, inlineHash: change.inlineHash, into: &writer)
       // A copy: a slice would keep the array shared, and the append below would copy it whole.
       let previous = Array(stored.policyIDs[stored.rows[index].policies])
-      if !isNew(index), previous != ids {
-        droppedPolicies.formUnion(Set(previous).subtracting(ids))
+      if !isNew(index), previous != managed {
+        droppedPolicies.formUnion(Set(previous).subtracting(managed))
       }
-      stored.rows[index].policies = stored.policyIDs.count..<(stored.policyIDs.count + ids.count)
-      stored.policyIDs.append(contentsOf: ids)
+      stored.rows[index].policies = stored.policyIDs.count..<(stored.policyIDs.count + managed.count)
+      stored.policyIDs.append(contentsOf: managed)
       descriptions[index] = writer.copy()
-      signatures[index] = signature
       isChanged[index] = true
     }
+  }
+
+  /// A description to store: entry `entry` of the snapshot, for principal row `row`.
+  struct DescriptionChange: Sendable {
+    var entry: Int
+    var row: Int
+    var inlineHash: UInt64
+    var inlineChanged: Bool
+  }
+
+  /// The entries whose description differs from the stored one (every first entry of a new
+  /// principal, and later entries of a principal listed twice when they differ from the first),
+  /// noting the new signatures and inline hashes.
+  private mutating func planDescriptions(_ entryRows: [Int], described: [Bool], digests: ChunkedDescriptions)
+    -> [DescriptionChange]
+  {
+    var changes: [DescriptionChange] = []
+    var inlineHashes = stored.rows.map(\.inlineHash)
+    var seen = Set<Int>()
+    for entry in entryRows.indices where described[entry] {
+      let row = entryRows[entry]
+      let isFirstEntry = isNew(row) && seen.insert(row).inserted
+      let signature = digests.signature(ofEntry: entry)
+      guard isFirstEntry || signature != signatures[row] else { continue }
+      let inlineHash = digests.inlineHash(ofEntry: entry)
+      changes.append(
+        DescriptionChange(
+          entry: entry, row: row, inlineHash: inlineHash,
+          inlineChanged: isNew(row) || inlineHash != inlineHashes[row]))
+      signatures[row] = signature
+      inlineHashes[row] = inlineHash
+      stored.rows[row].inlineHash = inlineHash
+    }
+    return changes
   }
 
   /// The row of the principal with this ARN. Snapshots list principals in much the same order
@@ -158,7 +187,8 @@ struct SnapshotWriter {
     let id = (stored.rows.last?.id ?? 0) + 1
     stored.rows.append(
       PrincipalRows.Row(
-        id: id, arn: arn, signature: 0, policies: 0..<0, recommendations: nil, recommendationsDay: nil))
+        id: id, arn: arn, signature: 0, policies: 0..<0, inlineHash: 0, recommendations: nil,
+        recommendationsDay: nil))
     indexOfARN?.append(arn)
     descriptions.append(nil)
     signatures.append(0)

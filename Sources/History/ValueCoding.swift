@@ -157,15 +157,91 @@ enum ValueCoding {
   }
 }
 
+/// Where one of a principal's policies is stored: a managed policy in the `policy` table, shared
+/// by every principal it is attached to; an inline one in the principal's `inlinePolicies` row.
+enum PolicyReference: Hashable, Sendable {
+  case managed(id: Int64)
+  case inline(index: Int)
+}
+
 /// A principal's latest inventory entry as stored: everything but its ARN (a column of its own)
-/// and its policies, which are stored once each in the `policy` table and referenced by id.
+/// and its policies, which are referred to (see `PolicyReference`), in order.
 ///
-/// Policy ids come first, so collecting the ids still in use reads only the head of each blob.
+/// The references and the hash of the inline policies come first, so a recording reads only the
+/// head of each blob: it needs them to tell which policy rows a changed principal stops using and
+/// whether its inline policies changed.
 enum DescriptionCoding {
-  static func encode(_ principal: Principal, policyIDs: [Int64], into writer: inout ByteWriter) {
-    writer.byte(ValueCoding.version)
-    writer.varint(policyIDs.count)
-    for id in policyIDs { writer.varint(UInt64(id)) }
+  /// Not `ValueCoding.version`: v4 descriptions (see `V4`) start with that and have another head,
+  /// so one read with the wrong layout fails instead of yielding the wrong policies.
+  static let version: UInt8 = 2
+
+  /// The head: the references, and the content hash of the inline policies (see `inlineHash`).
+  struct Head {
+    var references: [PolicyReference]
+    var inlineHash: UInt64
+  }
+
+  static func encode(
+    _ principal: Principal, references: [PolicyReference], inlineHash: UInt64, into writer: inout ByteWriter
+  ) {
+    writer.byte(version)
+    writer.word(inlineHash)
+    writer.varint(references.count)
+    for reference in references {
+      switch reference {
+      case .managed(let id): writer.varint(UInt64(id) << 1)
+      case .inline(let index): writer.varint(UInt64(index) << 1 | 1)
+      }
+    }
+    encodeBody(principal, into: &writer)
+  }
+
+  /// What tells a changed description from an unchanged one: a content hash of the description
+  /// with its policies' content hashes in place of their references, so it can be worked out
+  /// before they are known, and does not depend on them.
+  static func signature(
+    _ principal: Principal, policyHashes: ArraySlice<UInt64>, writer: inout ByteWriter
+  ) -> UInt64 {
+    writer.removeAll()
+    encode(principal, references: [], inlineHash: 0, into: &writer)
+    for hash in policyHashes { writer.word(hash) }
+    return writer.contentHash()
+  }
+
+  /// Identifies a principal's inline policies together: a content hash of their content hashes,
+  /// in order (0 when it has none).
+  static func inlineHash(_ hashes: some Collection<UInt64>, writer: inout ByteWriter) -> UInt64 {
+    guard !hashes.isEmpty else { return 0 }
+    writer.removeAll()
+    for hash in hashes { writer.word(hash) }
+    return writer.contentHash()
+  }
+
+  static func head(_ reader: inout ByteReader) throws(CorruptData) -> Head {
+    let found = try reader.byte()
+    guard found == version else { throw CorruptData("description format \(found), expected \(version)") }
+    let inlineHash = try reader.word()
+    let count = try reader.count(limit: 1 << 20)
+    var references: [PolicyReference] = []
+    references.reserveCapacity(count)
+    for _ in 0..<count {
+      let value = try reader.varint()
+      guard value >> 1 <= UInt64(Int64.max) else { throw CorruptData("policy reference out of range") }
+      references.append(value & 1 == 0 ? .managed(id: Int64(value >> 1)) : .inline(index: Int(value >> 1)))
+    }
+    return Head(references: references, inlineHash: inlineHash)
+  }
+
+  /// Decodes a description; the caller fills in `policies` from the references.
+  static func decode(arn: String, _ reader: inout ByteReader) throws(CorruptData) -> (
+    Principal, [PolicyReference]
+  ) {
+    let head = try head(&reader)
+    return (try decodeBody(arn: arn, &reader), head.references)
+  }
+
+  /// Everything after the head; the same in v4 and v5.
+  private static func encodeBody(_ principal: Principal, into writer: inout ByteWriter) {
     writer.byte(Codes.principalKind(principal.kind))
     writer.byte(
       (principal.createdOn == nil ? 0 : 1) | (principal.lastUsedOn == nil ? 0 : 2)
@@ -182,30 +258,7 @@ enum DescriptionCoding {
     if let day = principal.lastUsedOn { writer.signed(day.daysSinceEpoch) }
   }
 
-  /// What tells a changed description from an unchanged one: a content hash of the description
-  /// with its policies' content hashes in place of their ids, so it can be worked out before the
-  /// ids are known, and does not depend on them.
-  static func signature(
-    _ principal: Principal, policyHashes: ArraySlice<UInt64>, writer: inout ByteWriter
-  ) -> UInt64 {
-    writer.removeAll()
-    encode(principal, policyIDs: [], into: &writer)
-    for hash in policyHashes { writer.word(hash) }
-    return writer.contentHash()
-  }
-
-  static func policyIDs(_ reader: inout ByteReader) throws(CorruptData) -> [Int64] {
-    try ValueCoding.checkVersion(&reader)
-    let count = try reader.count(limit: 1 << 20)
-    var ids: [Int64] = []
-    ids.reserveCapacity(count)
-    for _ in 0..<count { ids.append(Int64(bitPattern: try reader.varint())) }
-    return ids
-  }
-
-  /// Decodes a description; `policies` are filled in by the caller from the ids.
-  static func decode(arn: String, _ reader: inout ByteReader) throws(CorruptData) -> (Principal, [Int64]) {
-    let ids = try policyIDs(&reader)
+  private static func decodeBody(arn: String, _ reader: inout ByteReader) throws(CorruptData) -> Principal {
     let kind = try Codes.principalKind(code: try reader.byte())
     let flags = try reader.byte()
     let name = try reader.string()
@@ -217,9 +270,60 @@ enum DescriptionCoding {
     for _ in 0..<tagCount { tags.append(Tag(key: try reader.string(), value: try reader.string())) }
     let created = flags & 1 != 0 ? Day(daysSinceEpoch: try reader.signed()) : nil
     let lastUsed = flags & 2 != 0 ? Day(daysSinceEpoch: try reader.signed()) : nil
-    let principal = Principal(
+    return Principal(
       arn: arn, kind: kind, name: name, accountID: account, path: path, tags: tags, createdOn: created,
       lastUsedOn: lastUsed, isInInventory: flags & 4 != 0)
-    return (principal, ids)
+  }
+
+  /// Descriptions as schema v4 stores them, kept byte for byte: converting a v3 store goes through
+  /// v4 (see `CompactConversion`), and v5 reads them once, to convert (see `InlineConversion`).
+  /// Every policy, managed or inline, is a row of `policy`, referred to by id.
+  enum V4 {
+    static func encode(_ principal: Principal, policyIDs: [Int64], into writer: inout ByteWriter) {
+      writer.byte(ValueCoding.version)
+      writer.varint(policyIDs.count)
+      for id in policyIDs { writer.varint(UInt64(id)) }
+      encodeBody(principal, into: &writer)
+    }
+
+    /// As v4 worked it out; v5 works signatures out again when it converts, since its own
+    /// encoding differs.
+    static func signature(
+      _ principal: Principal, policyHashes: ArraySlice<UInt64>, writer: inout ByteWriter
+    ) -> UInt64 {
+      writer.removeAll()
+      encode(principal, policyIDs: [], into: &writer)
+      for hash in policyHashes { writer.word(hash) }
+      return writer.contentHash()
+    }
+
+    static func decode(arn: String, _ reader: inout ByteReader) throws(CorruptData) -> (Principal, [Int64]) {
+      try ValueCoding.checkVersion(&reader)
+      let count = try reader.count(limit: 1 << 20)
+      var ids: [Int64] = []
+      ids.reserveCapacity(count)
+      for _ in 0..<count { ids.append(Int64(bitPattern: try reader.varint())) }
+      return (try decodeBody(arn: arn, &reader), ids)
+    }
+  }
+}
+
+/// A principal's inline policies, in order, in one blob: a count, then each as `ValueCoding`
+/// writes a policy.
+enum InlineCoding {
+  /// Writes what comes before the policies; each is then appended as `ValueCoding` encodes it
+  /// (recording encodes them to hash them, and converting a v4 store has them encoded already).
+  static func header(count: Int, into writer: inout ByteWriter) {
+    writer.byte(ValueCoding.version)
+    writer.varint(count)
+  }
+
+  static func decode(_ reader: inout ByteReader) throws(CorruptData) -> [AttachedPolicy] {
+    try ValueCoding.checkVersion(&reader)
+    let count = try reader.count(limit: 1 << 20)
+    var policies: [AttachedPolicy] = []
+    policies.reserveCapacity(count)
+    for _ in 0..<count { policies.append(try ValueCoding.decodePolicy(&reader)) }
+    return policies
   }
 }

@@ -93,7 +93,8 @@ struct WorkloadPrincipal {
 }
 
 /// The synthetic organisation: 90% roles over 400 accounts, one shared managed policy each plus
-/// inline policies of about 1 KB, about ten unused items each, and monthly churn.
+/// inline policies of about 1 KB, about ten unused items each, and monthly churn of items, last-used
+/// days and inline policies.
 struct Organisation {
   private(set) var principals: [WorkloadPrincipal] = []
   private var random: SeededGenerator
@@ -226,6 +227,13 @@ struct Organisation {
       for _ in 0..<12 where random.chance(100) { entry.items.append(newItem(isRole: isRole)) }
       if random.chance(300) {
         entry.principal.lastUsedOn = Day(daysSinceEpoch: 20_000 + month * 30 + random.below(30))
+      }
+      // Removing unused access edits inline policies: in `permsite sample`'s organisation about
+      // two thirds of them change from one month to the next.
+      for policy in entry.principal.policies.indices where entry.principal.policies[policy].arn == nil {
+        guard random.chance(650) else { continue }
+        entry.principal.policies[policy].document = Self.document(
+          statements: 3, actions: 8, sid: "Inline\(policy)", random: &random)
       }
       if entry.recommendation != nil, random.chance(50) {
         entry.recommendation = recommendation(for: entry.principal.arn)

@@ -124,15 +124,44 @@ import Testing
     let encoded = Self.bytes { writer in
       ValueCoding.encode(recommendations, into: &writer)
       ValueCoding.encode(accounts, into: &writer)
-      DescriptionCoding.encode(principal, policyIDs: [3, 1 << 40], into: &writer)
+      DescriptionCoding.encode(
+        principal, references: [.managed(id: 3), .inline(index: 0), .managed(id: 1 << 40)], inlineHash: 7,
+        into: &writer)
     }
     try Self.reading(encoded) { reader throws in
       #expect(try ValueCoding.decodeRecommendations(&reader) == recommendations)
       #expect(try ValueCoding.decodeRootAccounts(&reader) == accounts)
-      let (decoded, ids) = try DescriptionCoding.decode(arn: principal.arn, &reader)
+      let (decoded, references) = try DescriptionCoding.decode(arn: principal.arn, &reader)
       #expect(decoded == principal)
-      #expect(ids == [3, 1 << 40])
+      #expect(references == [.managed(id: 3), .inline(index: 0), .managed(id: 1 << 40)])
       #expect(reader.isAtEnd)
+    }
+  }
+
+  @Test func v4AndV5DescriptionsDifferInTheirHeadOnlyAndAreNotMistakenForEachOther() throws {
+    let principal = Principal(
+      arn: "arn:aws:iam::1:role/a", kind: .role, name: "a", accountID: "1", path: "/", tags: [],
+      createdOn: nil, lastUsedOn: nil)
+    let v4 = Self.bytes { DescriptionCoding.V4.encode(principal, policyIDs: [3, 300], into: &$0) }
+    let v5 = Self.bytes {
+      DescriptionCoding.encode(
+        principal, references: [.inline(index: 0), .managed(id: 3)], inlineHash: 9, into: &$0)
+    }
+    // As main's v4 code wrote it: format 1, two ids, then the rest.
+    #expect(Array(v4.prefix(5)) == [1, 2, 3, 0xAC, 0x02])
+    #expect(Array(v5.prefix(12)) == [2, 9, 0, 0, 0, 0, 0, 0, 0, 2, 1, 6])
+    #expect(v4.dropFirst(5) == v5.dropFirst(12))
+    try Self.reading(v4) { reader throws in
+      let (decoded, ids) = try DescriptionCoding.V4.decode(arn: principal.arn, &reader)
+      #expect(decoded == principal)
+      #expect(ids == [3, 300])
+      #expect(reader.isAtEnd)
+    }
+    try Self.reading(v4) { reader throws in
+      #expect(throws: CorruptData.self) { try DescriptionCoding.decode(arn: principal.arn, &reader) }
+    }
+    try Self.reading(v5) { reader throws in
+      #expect(throws: CorruptData.self) { try DescriptionCoding.V4.decode(arn: principal.arn, &reader) }
     }
   }
 
@@ -188,5 +217,43 @@ import Testing
     #expect(index.number(of: "arn:aws:iam::111122223333:role/a-long-enough-name") == 5)
     #expect(index.number(of: "ec2") == nil)
     #expect(index.next == 6)
+  }
+
+  @Test func itemsCopiedFromTheStoredBlobGiveTheBytesEncodingGives() throws {
+    var history = PrincipalHistory()
+    history.findings = ["f-1", "f-2"]
+    for (number, finding) in [(1, 0), (4, 1), (9, 0)] {
+      history.runs.append(PrincipalHistory.Run(status: 1, first: 20_119, last: nil))
+      history.appendItem(
+        PrincipalHistory.Item(
+          id: Int64(number), keyHash: UInt64(number), service: 1, detail: Int32(number),
+          finding: Int32(finding),
+          sources: 1, lastUsed: nil, created: 20_100, firstRun: Int32(history.runs.count - 1), runCount: 1,
+          kind: 0))
+    }
+    let stored = Self.bytes { history.encode(into: &$0) }
+    let observation = Observation(
+      access: .permission(principalARN: "a", service: "s3", action: "X"), status: .resolved,
+      lastUsedOn: Day(iso: "2025-02-01"), findingID: "f-3")
+    let days = PrincipalHistory.Days(day: 20_147, previous: 20_119)
+    func recorded(copying: Bool) throws -> [UInt8] {
+      var decoded = PrincipalHistory()
+      try stored.withUnsafeBytes { buffer throws in try decoded.decode(buffer) }
+      var changes = PrincipalHistory.Changes()
+      // Item 0 is reported unchanged (copied), item 1 changes (and brings a new finding), item 2
+      // is no longer reported (its run ends).
+      decoded.items[0].observed = true
+      try decoded.observe(observation, at: 1, days, changes: &changes)
+      try decoded.closeUnobserved(days, changes: &changes)
+      return try stored.withUnsafeBytes { buffer throws in
+        Self.bytes { decoded.encode(into: &$0, source: copying ? buffer : nil) }
+      }
+    }
+    #expect(try recorded(copying: true) == recorded(copying: false))
+    var unchanged = PrincipalHistory()
+    try stored.withUnsafeBytes { buffer throws in try unchanged.decode(buffer) }
+    #expect(
+      stored.withUnsafeBytes { buffer in Self.bytes { unchanged.encode(into: &$0, source: buffer) } }
+        == stored)
   }
 }

@@ -225,7 +225,10 @@ import Testing
         try Int.fetchOne(db, sql: "PRAGMA page_size")
       )
     }
-    #expect(tables == ["counter", "grdb_migrations", "history", "policy", "principal", "snapshot", "term"])
+    #expect(
+      tables == [
+        "counter", "grdb_migrations", "history", "inlinePolicies", "policy", "principal", "snapshot", "term",
+      ])
     #expect(pageSize == 65_536)
 
     // Recording on top of the converted store goes on exactly as on a store made by this version.
@@ -241,19 +244,55 @@ import Testing
     }
   }
 
-  @Test func sharedPoliciesAreStoredOnceAndDroppedWhenNoLongerUsed() throws {
+  @Test func managedPoliciesAreStoredOnceAndDroppedWhenNoLongerUsed() throws {
     let url = try Self.temporaryStore()
     let store = try HistoryStore(url: url)
     for (number, snapshot) in Self.history.enumerated() {
       try store.record(snapshot, fingerprint: "\(number)")
     }
     let database = try DatabaseQueue(path: url.path)
-    // The shared managed policy, api's and bob's inline policy (the same document), and worker's
-    // current one: its earlier inline policies went when it stopped having them.
-    #expect(try database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM policy") } == 3)
-    let timeline = try store.timeline()
+    func count(_ table: String) throws -> Int? {
+      try database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM \(table)") }
+    }
+    // One managed policy shared by three principals; inline policies in a row per principal that
+    // has any (api, worker and bob, not stray).
+    #expect(try count("policy") == 1)
+    #expect(try count("inlinePolicies") == 3)
+    var timeline = try store.timeline()
     #expect(timeline.principals.map(\.policies.count) == [2, 2, 2, 0])
-    #expect(timeline.principals[1].policies[1] == Self.inline("sns:Publish"))
+    #expect(timeline.principals[1].policies == [Self.managed, Self.inline("sns:Publish")])
+
+    // When the last principal with a managed policy leaves it, the policy goes; so does the row
+    // of a principal left without inline policies.
+    var next = Self.later
+    var other = Self.managed
+    other.arn = "arn:aws:iam::aws:policy/Other"
+    next.principals.append(Self.principal(Self.worker, inline: "sns:Publish", lastUsed: nil))
+    next.principals[0].policies = [other]
+    next.principals[1].policies = [other]
+    next.principals[2].policies = [other, Self.inline("sns:Publish")]
+    try store.record(next, fingerprint: "later")
+    #expect(try count("policy") == 1)
+    #expect(try count("inlinePolicies") == 1)
+    timeline = try store.timeline()
+    #expect(
+      timeline.principals.map(\.policies) == [[other], [other, Self.inline("sns:Publish")], [other], []])
+  }
+
+  @Test func aManagedPolicyListedWithoutItsDocumentIsNotTakenForAnInlineOne() throws {
+    // Recording once put such a policy in the principal's inline row, which then did not decode.
+    let url = try Self.temporaryStore()
+    let store = try HistoryStore(url: url)
+    let listed = AttachedPolicy(name: "Listed", arn: "arn:aws:iam::aws:policy/Listed", document: nil)
+    var snapshot = Self.later
+    snapshot.principals[0].policies = [listed, Self.inline("s3:GetObject")]
+    snapshot.principals[1].policies = [listed]
+    try store.record(snapshot, fingerprint: "0")
+    #expect(
+      try store.timeline().principals.map(\.policies) == [[listed, Self.inline("s3:GetObject")], [listed]])
+    let database = try DatabaseQueue(path: url.path)
+    #expect(try database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM inlinePolicies") } == 1)
+    #expect(try database.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM policy") } == 1)
   }
 
   @Test func recommendationsKeepTheDayTheyLastCameWith() throws {

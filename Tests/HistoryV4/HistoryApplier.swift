@@ -1,0 +1,83 @@
+import Model
+
+/// Applies one snapshot to principals' histories: everything it needs is a plain value, so parts
+/// of a batch of rows can be worked on at once, each by its own applier on its own core.
+struct HistoryApplier: Sendable {
+  let observations: [Observation]
+  let groups: SnapshotWriter.Groups
+  let newItems: SnapshotWriter.NewItems
+  let days: PrincipalHistory.Days
+  /// Whether the snapshot replaces the newest recorded one, which is undone first.
+  let replacing: Bool
+  let hasInventory: Bool
+  /// Per principal row: whether the snapshot lists it as an inventory entry.
+  let inInventory: [Bool]
+  /// Rows from this index on are new: they have no stored history.
+  let storedCount: Int
+
+  /// The histories of `rows` that changed, encoded one after another, and the runs started and
+  /// ended.
+  struct Output: Sendable {
+    var bytes: [UInt8] = []
+    /// The changed rows and where their history is in `bytes`.
+    var changed: [(row: Int, range: Range<Int>)] = []
+    var changes = PrincipalHistory.Changes()
+  }
+
+  func apply(_ rows: Range<Int>, batch: HistoryBatch) throws -> Output {
+    var output = Output()
+    var history = PrincipalHistory()
+    var writer = ByteWriter(capacity: 1 << 16)
+    for row in rows {
+      if row >= storedCount {
+        try history.decode(UnsafeRawBufferPointer(start: nil, count: 0))
+      } else {
+        try batch.withHistory(ofRow: row) { try history.decode($0) }
+      }
+      try apply(to: &history, row: row, changes: &output.changes)
+      writer.removeAll()
+      history.encode(into: &writer)
+      let same = row < storedCount && batch.withHistory(ofRow: row) { writer.hasSameBytes(as: $0) }
+      guard !same else { continue }
+      let start = output.bytes.count
+      output.bytes.append(contentsOf: writer.bytes)
+      output.changed.append((row, start..<output.bytes.count))
+    }
+    return output
+  }
+
+  /// Undoes the replaced snapshot if any, then applies this one to a principal's history.
+  private func apply(to history: inout PrincipalHistory, row: Int, changes: inout PrincipalHistory.Changes)
+    throws
+  {
+    if replacing { history.undo(days) }
+    if hasInventory { try history.recordPresence(inInventory: inInventory[row], days) }
+    try observations.withUnsafeBufferPointer { observations in
+      for observationIndex in groups.observations(ofRow: row) {
+        let index = Int(observationIndex)
+        if let position = history.item(withKeyHash: groups.keyHashes[index]) {
+          try history.observe(observations[index], at: position, days, changes: &changes)
+        } else {
+          let given = newItems.items[Int(newItems.indexOfObservation[index])]
+          history.appendItem(
+            newItem(observations[index], keyHash: groups.keyHashes[index], stored: given, history: &history))
+          changes.started += 1
+        }
+      }
+    }
+    try history.closeUnobserved(days, changes: &changes)
+  }
+
+  private func newItem(
+    _ observation: Observation, keyHash: UInt64, stored: SnapshotWriter.NewItems.Item,
+    history: inout PrincipalHistory
+  ) -> PrincipalHistory.Item {
+    PrincipalHistory.Item(
+      id: stored.id, keyHash: keyHash, service: stored.service, detail: stored.detail,
+      finding: history.findingIndex(observation.findingID), sources: observation.sources.rawValue,
+      lastUsed: observation.lastUsedOn?.daysSinceEpoch, created: observation.findingCreatedOn?.daysSinceEpoch,
+      firstRun: Int32(history.runs.count), runCount: 0,
+      added: PrincipalHistory.Run(status: Codes.status(observation.status), first: days.day, last: nil),
+      kind: Codes.kind(observation.access.kind), observed: true)
+  }
+}
