@@ -172,8 +172,7 @@ public struct PrincipalReport: Hashable, Sendable {
   /// report: only the principal's own page shows it, and pages are rendered on all cores.
   public var policyChanges: [PolicyChange] {
     PolicyAdvisor.changes(
-      policies: principal.policies, unused: items.filter { $0.kind == .permission },
-      recommendations: recommendations)
+      policies: principal.policies, unused: items, recommendations: recommendations)
   }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Appends values in the store's binary format: unsigned LEB128 varints, zigzag varints for
 /// signed numbers, strings as a byte length and UTF-8, and fixed little-endian 64-bit words.
@@ -275,16 +276,13 @@ struct CorruptData: Error, CustomStringConvertible {
 /// Hashes that must give the same value on every run and machine, unlike Swift's seeded `Hasher`:
 /// they are stored and compared with values computed in later builds.
 enum StableHash {
-  static let fnvOffset: UInt64 = 0xCBF2_9CE4_8422_2325
-  static let fnvPrime: UInt64 = 0x0000_0100_0000_01B3
+  static let fnvOffset = FNV1a.offsetBasis
 
-  /// 64-bit FNV-1a of the bytes.
+  /// 64-bit FNV-1a of the bytes, going on from `start`.
   static func fnv1a(_ bytes: some Sequence<UInt8>, from start: UInt64 = fnvOffset) -> UInt64 {
-    var hash = start
-    for byte in bytes {
-      hash = (hash ^ UInt64(byte)) &* fnvPrime
-    }
-    return hash
+    var hash = FNV1a(value: start)
+    hash.add(bytes)
+    return hash.value
   }
 
   /// A 64-bit hash of a blob's content, eight bytes a step: FNV-1a byte by byte is too slow for

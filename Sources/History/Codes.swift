@@ -97,7 +97,7 @@ enum ItemKeyHash {
       for byte in bytes {
         guard byte < 0x80 else { return nil }
         let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-        hash = (hash ^ UInt64(lowered)) &* StableHash.fnvPrime
+        hash = (hash ^ UInt64(lowered)) &* FNV1a.prime
       }
       return hash
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 /// Tells whether a snapshot folder changed since it was recorded, cheaply when it did not.
 ///
@@ -71,22 +72,11 @@ public struct SnapshotFingerprint: Hashable, Sendable, CustomStringConvertible {
   }
 }
 
-/// 64-bit FNV-1a: not cryptographic, but enough to notice that an export changed.
-struct FNV1a {
-  private(set) var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-  mutating func add(_ text: String) {
-    for byte in text.utf8 { step(byte) }
-  }
-
-  mutating func add(bytes: UnsafeRawBufferPointer) {
-    for byte in bytes { step(byte) }
-  }
-
+extension FNV1a {
   /// The hashes of several buffers, computed side by side: each is a chain of dependent
   /// multiplications, so four chains interleaved take about the time of one.
   static func values(of inputs: [UnsafeRawBufferPointer]) -> [UInt64] {
-    var states = [UInt64](repeating: FNV1a().value, count: inputs.count)
+    var states = [UInt64](repeating: FNV1a.offsetBasis, count: inputs.count)
     var active = inputs.indices.filter { !inputs[$0].isEmpty }
     var done = 0
     while !active.isEmpty {
@@ -108,16 +98,5 @@ struct FNV1a {
       active.removeAll { inputs[$0].count == end }
     }
     return states
-  }
-
-  private static let prime: UInt64 = 0x100_0000_01b3
-
-  private mutating func step(_ byte: UInt8) {
-    value = (value ^ UInt64(byte)) &* 0x100_0000_01b3
-  }
-
-  var hex: String {
-    let digits = String(value, radix: 16)
-    return String(repeating: "0", count: 16 - digits.count) + digits
   }
 }

@@ -21,7 +21,7 @@ struct BuildKey: Equatable {
   static func of(
     site: URL, recorded: [RecordedSnapshot], date: Day?, today: Day, program: URL? = Bundle.main.executableURL
   ) -> BuildKey {
-    var hash = StableHash()
+    var hash = FNV1a()
     // Bumped when the shape of the output changes without the program's file changing.
     hash.add("permsite site v1\0")
     if let program, let attributes = try? FileManager.default.attributesOfItem(atPath: program.path) {
@@ -36,7 +36,7 @@ struct BuildKey: Equatable {
   }
 
   /// Adds a file's name and bytes, or every file below a folder in name order.
-  private static func add(_ url: URL, named name: String, to hash: inout StableHash) {
+  private static func add(_ url: URL, named name: String, to hash: inout FNV1a) {
     var isFolder: ObjCBool = false
     guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isFolder) else { return }
     if isFolder.boolValue {
@@ -48,27 +48,5 @@ struct BuildKey: Equatable {
       hash.add(name + "\0\(data.count)\0")
       data.withUnsafeBytes { hash.add(bytes: $0) }
     }
-  }
-}
-
-/// 64-bit FNV-1a: stable across runs and machines, unlike Swift's seeded `Hasher`.
-struct StableHash {
-  private var value: UInt64 = 0xcbf2_9ce4_8422_2325
-
-  mutating func add(_ text: String) {
-    for byte in text.utf8 { step(byte) }
-  }
-
-  mutating func add(bytes: UnsafeRawBufferPointer) {
-    for byte in bytes { step(byte) }
-  }
-
-  private mutating func step(_ byte: UInt8) {
-    value = (value ^ UInt64(byte)) &* 0x100_0000_01b3
-  }
-
-  var hex: String {
-    let digits = String(value, radix: 16)
-    return String(repeating: "0", count: 16 - digits.count) + digits
   }
 }

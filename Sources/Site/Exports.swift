@@ -96,21 +96,9 @@ struct TeamExport {
     return (csv, json)
   }
 
-  /// A cell as `cell(_:)` makes it, appended without building a string for the plain case.
+  /// A cell as `cell(_:)` makes it; a plain cell is the value itself, so nothing is built for it.
   private static func appendCSV(_ value: String, to bytes: inout [UInt8]) {
-    var isPlain = true
-    for byte in value.utf8 where byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D {
-      isPlain = false
-      break
-    }
-    if isPlain, let first = value.utf8.first {
-      isPlain = !(first == 0x3D || first == 0x2B || first == 0x2D || first == 0x40 || first == 0x09)
-    }
-    if isPlain {
-      bytes.appendUTF8(value)
-    } else {
-      bytes.appendUTF8(cell(value))
-    }
+    bytes.appendUTF8(cell(value))
   }
 
   /// `"column":"value"` (or `null` for an empty value), preceded by a comma unless it is the first.
@@ -122,21 +110,20 @@ struct TeamExport {
     bytes.appendUTF8("\":")
     if value.isEmpty {
       bytes.appendUTF8("null")
-    } else if value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0xE2 }
-    ) {
-      bytes.appendUTF8(JSONWriter.quoted(value))
     } else {
-      // What `JSONWriter.quoted` gives for text with nothing to escape, without the string.
-      bytes.append(UInt8(ascii: "\""))
-      bytes.appendUTF8(value)
-      bytes.append(UInt8(ascii: "\""))
+      JSONWriter.appendQuoted(value, to: &bytes)
     }
   }
 
   static func cell(_ value: String) -> String {
     // Most cells are plain: nothing to neutralise or quote, so the text is returned as it is.
     let special = value.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-    let risky = value.utf8.first.map { [0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D].contains($0) } ?? false
+    // `=`, `+`, `-`, `@`, tab and carriage return start a formula in a spreadsheet.
+    let risky =
+      switch value.utf8.first {
+      case 0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D: true
+      default: false
+      }
     guard special || risky else { return value }
     let text = risky ? "'" + value : value
     guard special else { return text }

@@ -177,12 +177,25 @@ struct JSONWriter {
     return fraction.isEmpty ? sign + String(whole) : sign + String(whole) + "." + fraction
   }
 
-  static func quoted(_ text: String) -> String {
-    // Nearly every string has nothing to escape: no control character, quote, backslash, `<`,
-    // or E2 byte (the first byte of U+2028 and U+2029).
-    if !text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0xE2 }) {
-      return "\"" + text + "\""
+  /// `quoted(text)` appended as bytes; text with nothing to escape is copied as it is.
+  static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
+    if needsEscaping(text) {
+      bytes.appendUTF8(quoted(text))
+    } else {
+      bytes.append(UInt8(ascii: "\""))
+      bytes.appendUTF8(text)
+      bytes.append(UInt8(ascii: "\""))
     }
+  }
+
+  /// Nearly every string has nothing to escape: no control character, quote, backslash, `<`, or
+  /// E2 byte (the first byte of U+2028 and U+2029).
+  private static func needsEscaping(_ text: String) -> Bool {
+    text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0xE2 })
+  }
+
+  static func quoted(_ text: String) -> String {
+    if !needsEscaping(text) { return "\"" + text + "\"" }
     var result = "\""
     for scalar in text.unicodeScalars {
       switch scalar {
