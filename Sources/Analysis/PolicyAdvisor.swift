@@ -68,8 +68,8 @@ enum PolicyAdvisor {
     var removed: [String] = []
     if let before = policy.document {
       let kept = Set(
-        (step.recommendedPolicy?.statements ?? []).flatMap { $0.actions ?? [] }.map { $0.lowercased() })
-      removed = before.statements.flatMap { $0.actions ?? [] }.filter { !kept.contains($0.lowercased()) }
+        (step.recommendedPolicy?.statements ?? []).flatMap { $0.actions ?? [] }.map { $0.fastLowercased() })
+      removed = before.statements.flatMap { $0.actions ?? [] }.filter { !kept.contains($0.fastLowercased()) }
     }
     return PolicyChange(
       policyName: policy.name, policyARN: policy.arn, before: policy.document,
@@ -86,7 +86,7 @@ enum PolicyAdvisor {
 
     init(_ permissions: [OpenItem]) {
       actions = Set(
-        permissions.filter { $0.detail != "*" }.map { ($0.service + ":" + $0.detail).lowercased() })
+        permissions.filter { $0.detail != "*" }.map { ($0.service + ":" + $0.detail).fastLowercased() })
       services = Set(permissions.filter { $0.detail == "*" }.map(\.service))
     }
   }
@@ -107,7 +107,7 @@ enum PolicyAdvisor {
       allowStatements += 1
       var kept: [String] = []
       for action in actions {
-        let lower = action.lowercased()
+        let lower = action.fastLowercased()
         // The service is cut out only when some whole service is unused, which is rare.
         let service =
           unusedServices.isEmpty ? "" : lower.firstIndex(of: ":").map { String(lower[..<$0]) } ?? lower

@@ -49,95 +49,94 @@ public struct PolicyDocument: Hashable, Sendable, Codable {
 
   /// The document as pretty-printed JSON with two-space indentation, members in IAM's usual order.
   public var json: String {
-    // Written into one string: every principal page prints its policies before and after.
-    var text = "{\n"
-    if let version {
-      text += "  \"Version\": "
-      PolicyDocument.appendQuoted(version, to: &text)
-      text += ",\n"
-    }
-    text += "  \"Statement\": ["
-    if !statements.isEmpty {
-      text += "\n"
-      for (index, statement) in statements.enumerated() {
-        if index > 0 { text += ",\n" }
-        PolicyDocument.appendStatement(statement, indent: "    ", to: &text)
-      }
-      text += "\n  "
-    }
-    text += "]\n}"
-    return text
+    String(decoding: jsonUTF8, as: UTF8.self)
   }
 
-  private static func appendStatement(_ statement: PolicyStatement, indent: String, to text: inout String) {
-    // Pieces appended one by one rather than joined first: a large organisation's pages print
-    // millions of these lines.
-    text += indent
-    text += "{\n"
-    if let sid = statement.sid {
-      appendLineStart(indent, to: &text)
-      text += "\"Sid\": "
-      appendQuoted(sid, to: &text)
-      text += ",\n"
+  /// `json` as UTF-8 bytes. Written as bytes: every principal page prints its policies before and
+  /// after, and compares them line by line, millions of lines at the size of a large organisation.
+  public var jsonUTF8: [UInt8] {
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(256 * (statements.count + 1))
+    bytes.appendUTF8("{\n")
+    if let version {
+      bytes.appendUTF8("  \"Version\": ")
+      PolicyDocument.appendQuoted(version, to: &bytes)
+      bytes.appendUTF8(",\n")
     }
-    appendLineStart(indent, to: &text)
-    text += "\"Effect\": "
-    appendQuoted(statement.effect, to: &text)
+    bytes.appendUTF8("  \"Statement\": [")
+    if !statements.isEmpty {
+      bytes.appendUTF8("\n")
+      for (index, statement) in statements.enumerated() {
+        if index > 0 { bytes.appendUTF8(",\n") }
+        PolicyDocument.appendStatement(statement, to: &bytes)
+      }
+      bytes.appendUTF8("\n  ")
+    }
+    bytes.appendUTF8("]\n}")
+    return bytes
+  }
+
+  /// A statement at the indentation of the document's `Statement` list.
+  private static func appendStatement(_ statement: PolicyStatement, to bytes: inout [UInt8]) {
+    let memberIndent = "      "
+    bytes.appendUTF8("    {\n")
+    if let sid = statement.sid {
+      bytes.appendUTF8(memberIndent)
+      bytes.appendUTF8("\"Sid\": ")
+      appendQuoted(sid, to: &bytes)
+      bytes.appendUTF8(",\n")
+    }
+    bytes.appendUTF8(memberIndent)
+    bytes.appendUTF8("\"Effect\": ")
+    appendQuoted(statement.effect, to: &bytes)
     if let actions = statement.actions {
-      text += ",\n"
-      appendLineStart(indent, to: &text)
-      text += "\"Action\": "
+      bytes.appendUTF8(",\n")
+      bytes.appendUTF8(memberIndent)
+      bytes.appendUTF8("\"Action\": ")
       if actions.count == 1 {
-        appendQuoted(actions[0], to: &text)
+        appendQuoted(actions[0], to: &bytes)
       } else {
-        text += "[\n"
+        bytes.appendUTF8("[\n")
         for (index, action) in actions.enumerated() {
-          if index > 0 { text += ",\n" }
-          appendLineStart(indent, to: &text)
-          text += "  "
-          appendQuoted(action, to: &text)
+          if index > 0 { bytes.appendUTF8(",\n") }
+          bytes.appendUTF8(memberIndent)
+          bytes.appendUTF8("  ")
+          appendQuoted(action, to: &bytes)
         }
-        text += "\n"
-        appendLineStart(indent, to: &text)
-        text += "]"
+        bytes.appendUTF8("\n")
+        bytes.appendUTF8(memberIndent)
+        bytes.appendUTF8("]")
       }
     }
     for member in statement.otherMembers {
-      text += ",\n"
-      appendLineStart(indent, to: &text)
-      appendQuoted(member.key, to: &text)
-      text += ": "
+      bytes.appendUTF8(",\n")
+      bytes.appendUTF8(memberIndent)
+      appendQuoted(member.key, to: &bytes)
+      bytes.appendUTF8(": ")
       // Raw members are pretty-printed from column 0; their continuation lines are shifted in.
-      // Split at newline bytes: most members are one line, and a Character split is slow.
-      var lineStart = member.json.utf8.startIndex
-      for index in member.json.utf8.indices where member.json.utf8[index] == UInt8(ascii: "\n") {
-        text += Substring(member.json.utf8[lineStart..<index])
-        text += "\n"
-        appendLineStart(indent, to: &text)
-        lineStart = member.json.utf8.index(after: index)
+      var json = member.json
+      json.withUTF8 { raw in
+        var lineStart = 0
+        for index in raw.indices where raw[index] == UInt8(ascii: "\n") {
+          bytes.append(contentsOf: UnsafeBufferPointer(rebasing: raw[lineStart...index]))
+          bytes.appendUTF8(memberIndent)
+          lineStart = index + 1
+        }
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: raw[lineStart...]))
       }
-      text += Substring(member.json.utf8[lineStart...])
     }
-    text += "\n"
-    text += indent
-    text += "}"
+    bytes.appendUTF8("\n    }")
   }
 
-  /// The indentation of a statement's members: two spaces more than the statement's own.
-  private static func appendLineStart(_ indent: String, to text: inout String) {
-    text += indent
-    text += "  "
-  }
-
-  /// Appends `text` as a JSON string literal.
-  private static func appendQuoted(_ value: String, to text: inout String) {
+  /// Appends `value` as a JSON string literal.
+  private static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
     // Most names and actions need no escaping at all.
     if !value.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) {
-      text += "\""
-      text += value
-      text += "\""
+      bytes.append(UInt8(ascii: "\""))
+      bytes.appendUTF8(value)
+      bytes.append(UInt8(ascii: "\""))
     } else {
-      text += quoted(value)
+      bytes.appendUTF8(quoted(value))
     }
   }
 
@@ -273,5 +272,14 @@ extension Day: Codable {
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.singleValueContainer()
     try container.encode(iso)
+  }
+}
+
+extension [UInt8] {
+  /// Appends the UTF-8 of `text` with one copy: appending a string's `utf8` view goes byte by
+  /// byte, and pages and exports append millions of short strings.
+  public mutating func appendUTF8(_ text: String) {
+    var text = text
+    text.withUTF8 { append(contentsOf: $0) }
   }
 }

@@ -18,21 +18,24 @@ struct TeamExport {
   var files: (csv: [UInt8], json: [UInt8]) {
     // Bytes rather than strings, and each principal's own cells encoded once for all its rows: a
     // large organisation's exports hold a million rows and are the largest files of the site.
-    var csv = Array((Self.columns.map(Self.cell).joined(separator: ",") + "\r\n").utf8)
-    var json: [UInt8] = [UInt8(ascii: "[")]
+    let rows = team.principals.reduce(0) { $0 + $1.items.count + $1.acceptedItems.count }
+    var csv = ExportWriter(capacity: 160 * rows + 256)
+    var json = ExportWriter(capacity: 320 * rows + 16)
+    csv.bytes.appendUTF8(Self.columns.map(Self.cell).joined(separator: ",") + "\r\n")
+    json.bytes.append(UInt8(ascii: "["))
     var isFirst = true
     // A handful of source combinations name every row: encoded once each.
     var sourceCells: [SourceSet: (csv: [UInt8], json: [UInt8])] = [:]
     for report in team.principals {
-      var csvPrefix: [UInt8] = []
-      var jsonPrefix: [UInt8] = []
+      var csvPrefix = ExportWriter(capacity: 256)
+      var jsonPrefix = ExportWriter(capacity: 384)
       let principal = report.principal
       for (column, value) in zip(
         Self.columns, [team.team.id, principal.arn, principal.name, principal.accountID])
       {
-        Self.appendCSV(value, to: &csvPrefix)
-        csvPrefix.append(UInt8(ascii: ","))
-        Self.appendJSONMember(column, value, first: column == "team", to: &jsonPrefix)
+        csvPrefix.appendCell(value)
+        csvPrefix.bytes.append(UInt8(ascii: ","))
+        jsonPrefix.appendMember(column, value, first: column == "team")
       }
       for items in [report.items, report.acceptedItems] {
         for item in items {
@@ -40,11 +43,11 @@ struct TeamExport {
             sourceCells[item.sources]
             ?? {
               let names = item.sources.names.joined(separator: "; ")
-              var cells: (csv: [UInt8], json: [UInt8]) = ([], [])
-              Self.appendCSV(names, to: &cells.csv)
-              Self.appendJSONMember("sources", names, first: false, to: &cells.json)
-              sourceCells[item.sources] = cells
-              return cells
+              var cells = (csv: ExportWriter(capacity: 64), json: ExportWriter(capacity: 64))
+              cells.csv.appendCell(names)
+              cells.json.appendMember("sources", names, first: false)
+              sourceCells[item.sources] = (cells.csv.bytes, cells.json.bytes)
+              return (cells.csv.bytes, cells.json.bytes)
             }()
           let status: String
           if item.isAccepted {
@@ -60,70 +63,95 @@ struct TeamExport {
           let exceptionUntil = item.reviewException?.expires.iso ?? ""
           let approver = item.reviewException?.approver ?? ""
 
-          csv.append(contentsOf: csvPrefix)
-          Self.appendCSV(item.kind.rawValue, to: &csv)
-          csv.append(UInt8(ascii: ","))
-          Self.appendCSV(item.displayName, to: &csv)
-          csv.append(UInt8(ascii: ","))
-          csv.append(contentsOf: sources.csv)
-          for value in [
-            firstSeen, lastUsed, days, item.isOverdue ? "yes" : "no", status, exceptionUntil, approver,
-          ] {
-            csv.append(UInt8(ascii: ","))
-            Self.appendCSV(value, to: &csv)
-          }
-          csv.appendUTF8("\r\n")
+          csv.bytes.append(contentsOf: csvPrefix.bytes)
+          csv.appendCell(item.kind.rawValue)
+          csv.bytes.append(UInt8(ascii: ","))
+          csv.appendCell(item.displayName)
+          csv.bytes.append(UInt8(ascii: ","))
+          csv.bytes.append(contentsOf: sources.csv)
+          // One cell at a time rather than a loop over an array of them: a million rows.
+          csv.appendCell(firstSeen, after: ",")
+          csv.appendCell(lastUsed, after: ",")
+          csv.appendCell(days, after: ",")
+          csv.appendCell(item.isOverdue ? "yes" : "no", after: ",")
+          csv.appendCell(status, after: ",")
+          csv.appendCell(exceptionUntil, after: ",")
+          csv.appendCell(approver, after: ",")
+          csv.bytes.appendUTF8("\r\n")
 
-          json.appendUTF8(isFirst ? "\n{" : ",\n{")
+          json.bytes.appendUTF8(isFirst ? "\n{" : ",\n{")
           isFirst = false
-          json.append(contentsOf: jsonPrefix)
-          Self.appendJSONMember("kind", item.kind.rawValue, first: false, to: &json)
-          Self.appendJSONMember("permission", item.displayName, first: false, to: &json)
-          json.append(contentsOf: sources.json)
-          Self.appendJSONMember("first_seen", firstSeen, first: false, to: &json)
-          Self.appendJSONMember("last_used", lastUsed, first: false, to: &json)
-          json.appendUTF8(",\"days_open\":")
-          json.appendUTF8(days)
-          json.appendUTF8(item.isOverdue ? ",\"overdue\":true" : ",\"overdue\":false")
-          Self.appendJSONMember("status", status, first: false, to: &json)
-          Self.appendJSONMember("exception_until", exceptionUntil, first: false, to: &json)
-          Self.appendJSONMember("exception_approver", approver, first: false, to: &json)
-          json.append(UInt8(ascii: "}"))
+          json.bytes.append(contentsOf: jsonPrefix.bytes)
+          json.appendMember("kind", item.kind.rawValue, first: false)
+          json.appendMember("permission", item.displayName, first: false)
+          json.bytes.append(contentsOf: sources.json)
+          json.appendMember("first_seen", firstSeen, first: false)
+          json.appendMember("last_used", lastUsed, first: false)
+          json.bytes.appendUTF8(",\"days_open\":")
+          json.bytes.appendUTF8(days)
+          json.bytes.appendUTF8(item.isOverdue ? ",\"overdue\":true" : ",\"overdue\":false")
+          json.appendMember("status", status, first: false)
+          json.appendMember("exception_until", exceptionUntil, first: false)
+          json.appendMember("exception_approver", approver, first: false)
+          json.bytes.append(UInt8(ascii: "}"))
         }
       }
     }
-    json.appendUTF8(isFirst ? "]\n" : "\n]\n")
-    return (csv, json)
+    json.bytes.appendUTF8(isFirst ? "]\n" : "\n]\n")
+    return (csv.bytes, json.bytes)
   }
 
-  /// A cell as `cell(_:)` makes it; a plain cell is the value itself, so nothing is built for it.
-  private static func appendCSV(_ value: String, to bytes: inout [UInt8]) {
-    bytes.appendUTF8(cell(value))
-  }
+  /// One export file's bytes as they are written, with the two kinds of cell it holds.
+  private struct ExportWriter {
+    var bytes: [UInt8] = []
 
-  /// `"column":"value"` (or `null` for an empty value), preceded by a comma unless it is the first.
-  private static func appendJSONMember(
-    _ column: String, _ value: String, first: Bool, to bytes: inout [UInt8]
-  ) {
-    bytes.appendUTF8(first ? "\"" : ",\"")
-    bytes.appendUTF8(column)
-    bytes.appendUTF8("\":")
-    if value.isEmpty {
-      bytes.appendUTF8("null")
-    } else {
-      JSONWriter.appendQuoted(value, to: &bytes)
+    init(capacity: Int) {
+      bytes.reserveCapacity(capacity)
     }
+
+    /// A CSV cell as `cell(_:)` makes it, preceded by `separator` when one is given. A plain
+    /// cell is the value itself: its bytes are checked and copied in one pass.
+    mutating func appendCell(_ value: String, after separator: Unicode.Scalar? = nil) {
+      if let separator { bytes.append(UInt8(ascii: separator)) }
+      var value = value
+      let isPlain = value.withUTF8 { raw in
+        guard !raw.contains(where: TeamExport.isSpecialInCell),
+          !(raw.first.map(TeamExport.startsFormula) ?? false)
+        else { return false }
+        bytes.append(contentsOf: raw)
+        return true
+      }
+      if !isPlain { bytes.appendUTF8(TeamExport.cell(value)) }
+    }
+
+    /// `"column":"value"` (or `null` for an empty value), preceded by a comma unless it is the first.
+    mutating func appendMember(_ column: String, _ value: String, first: Bool) {
+      bytes.appendUTF8(first ? "\"" : ",\"")
+      bytes.appendUTF8(column)
+      bytes.appendUTF8("\":")
+      if value.isEmpty {
+        bytes.appendUTF8("null")
+      } else {
+        JSONWriter.appendQuoted(value, to: &bytes)
+      }
+    }
+  }
+
+  /// Whether a byte makes a CSV cell need quotes: comma, quote, line feed, carriage return.
+  private static func isSpecialInCell(_ byte: UInt8) -> Bool {
+    byte == 0x2C || byte == 0x22 || byte == 0x0A || byte == 0x0D
+  }
+
+  /// Whether a cell's first byte starts a formula in a spreadsheet: `=`, `+`, `-`, `@`, tab,
+  /// carriage return.
+  private static func startsFormula(_ byte: UInt8) -> Bool {
+    byte == 0x3D || byte == 0x2B || byte == 0x2D || byte == 0x40 || byte == 0x09 || byte == 0x0D
   }
 
   static func cell(_ value: String) -> String {
     // Most cells are plain: nothing to neutralise or quote, so the text is returned as it is.
-    let special = value.utf8.contains { $0 == 0x2C || $0 == 0x22 || $0 == 0x0A || $0 == 0x0D }
-    // `=`, `+`, `-`, `@`, tab and carriage return start a formula in a spreadsheet.
-    let risky =
-      switch value.utf8.first {
-      case 0x3D, 0x2B, 0x2D, 0x40, 0x09, 0x0D: true
-      default: false
-      }
+    let special = value.utf8.contains(where: isSpecialInCell)
+    let risky = value.utf8.first.map(startsFormula) ?? false
     guard special || risky else { return value }
     let text = risky ? "'" + value : value
     guard special else { return text }
@@ -154,7 +182,8 @@ struct AtomFeed {
     xml.reserveCapacity(1_024 * min(changes.count, Self.limit) + 1_024)
     xml += #"<feed xmlns="http://www.w3.org/2005/Atom">"# + "\n"
     xml += "  <title>" + XMLText.escape(title) + "</title>\n"
-    xml += "  <id>" + XMLText.escape(tag("feed/" + path)) + "</id>\n"
+    let tagPrefix = tagPrefix
+    xml += "  <id>" + XMLText.escape(tagPrefix + Self.tagEncoded("feed/" + path)) + "</id>\n"
     xml += "  <updated>" + updated.iso + "T00:00:00Z</updated>\n"
     xml += "  <author><name>permsite</name></author>\n"
     xml += #"  <link rel="alternate" type="text/html" href=""# + XMLText.escape(link(pagePath)) + "\"/>\n"
@@ -187,7 +216,8 @@ struct AtomFeed {
       xml += XMLText.escape(what + ": " + change.access + " on " + principal.name)
       xml += "</title>\n    <id>"
       xml += XMLText.escape(
-        tag(change.kind.rawValue + "/" + principal.arn + "/" + change.access.lowercased() + "/" + day))
+        tagPrefix + Self.tagEncoded(
+          change.kind.rawValue + "/" + principal.arn + "/" + change.access.lowercased() + "/" + day))
       xml += "</id>\n    <updated>" + day + "T00:00:00Z</updated>\n"
       xml += #"    <link rel="alternate" type="text/html" href=""# + XMLText.escape(link(page)) + "\"/>\n"
       xml += "    <summary>" + XMLText.escape(summary) + "</summary>\n  </entry>\n"
@@ -204,32 +234,42 @@ struct AtomFeed {
     return SitePaths.root(from: path) + sitePath
   }
 
-  /// A tag URI (RFC 4151): the site's host (or `permsite.invalid`), a fixed date, and the name,
-  /// percent-encoded where a URI does not allow a character.
-  func tag(_ name: String) -> String {
+  /// `tag:HOST,2026:`, the start of every tag URI (RFC 4151) of the feed: the site's host (or
+  /// `permsite.invalid`) and a fixed date. The name after it is percent-encoded (`tagEncoded`).
+  var tagPrefix: String {
     let host =
       baseURL.flatMap { url -> String? in
         let afterScheme = url.split(separator: "/", omittingEmptySubsequences: true).dropFirst().first
         return afterScheme.map { String($0.split(separator: ":").first ?? $0) }
       } ?? "permsite.invalid"
-    var encoded = ""
-    for byte in name.utf8 {
-      if Self.isAllowedInTag(byte) {
-        encoded.unicodeScalars.append(Unicode.Scalar(byte))
-      } else {
-        encoded += "%" + String(byte, radix: 16, uppercase: true).leftPadded(to: 2)
-      }
-    }
-    return "tag:\(host),2026:\(encoded)"
+    return "tag:\(host),2026:"
   }
 
-  /// ASCII letters and digits and `-._~:/@!$&'()*+,;=` stand for themselves in a tag URI.
-  private static func isAllowedInTag(_ byte: UInt8) -> Bool {
+  /// The name with each byte a tag URI does not allow written as `%XX`. Built as bytes: a feed
+  /// has hundreds of entries, each with an id as long as an ARN.
+  static func tagEncoded(_ name: String) -> String {
+    var encoded: [UInt8] = []
+    encoded.reserveCapacity(name.utf8.count)
+    let digits = Array("0123456789ABCDEF".utf8)
+    for byte in name.utf8 {
+      if allowedInTag[Int(byte)] {
+        encoded.append(byte)
+      } else {
+        encoded += [UInt8(ascii: "%"), digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
+      }
+    }
+    return String(decoding: encoded, as: UTF8.self)
+  }
+
+  /// ASCII letters and digits and `-._~:/@!$&'()*+,;=` stand for themselves in a tag URI; one
+  /// flag per byte value.
+  private static let allowedInTag: [Bool] = (0...255).map { value in
+    let byte = UInt8(value)
     switch byte {
     case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
       UInt8(ascii: "0")...UInt8(ascii: "9"):
-      true
-    default: "-._~:/@!$&'()*+,;=".utf8.contains(byte)
+      return true
+    default: return "-._~:/@!$&'()*+,;=".utf8.contains(byte)
     }
   }
 }
@@ -269,14 +309,5 @@ extension String {
   /// The string with zeros in front up to `width` characters.
   func leftPadded(to width: Int) -> String {
     count >= width ? self : String(repeating: "0", count: width - count) + self
-  }
-}
-
-extension [UInt8] {
-  /// Appends the UTF-8 of `text` with one copy: appending a string's `utf8` view goes byte by
-  /// byte, and the exports append millions of short strings.
-  mutating func appendUTF8(_ text: String) {
-    var text = text
-    text.withUTF8 { append(contentsOf: $0) }
   }
 }

@@ -25,7 +25,8 @@ struct PolicyChangeModel: Sendable {
   var hasNotes: Bool
   var diff: [DiffLineModel]
   var hasDiff: Bool
-  var afterJSON: String
+  /// The proposed document as UTF-8, as `PolicyDocument.jsonUTF8` wrote it.
+  var afterJSON: [UInt8]
   var hasAfter: Bool
 }
 
@@ -139,11 +140,9 @@ extension PageBuilder {
       case .recommendation(let day): "Access Analyzer's recommendation of \(day.iso)"
       case .computed: "Computed by removing the unused actions"
       }
-    let before = change.before?.json ?? ""
-    let after = change.after?.json ?? ""
-    let diff =
-      change.kind == .unchanged || before.isEmpty
-      ? [] : LineDiff.hunks(LineDiff.lines(from: before, to: after))
+    let before = change.before?.jsonUTF8 ?? []
+    let after = change.after?.jsonUTF8 ?? []
+    let diff = change.kind == .unchanged || before.isEmpty ? [] : LineDiff.hunks(from: before, to: after)
     return PolicyChangeModel(
       name: change.policyName, arn: change.policyARN ?? "", hasARN: change.policyARN != nil,
       kindLabel: kindLabel,
@@ -151,13 +150,13 @@ extension PageBuilder {
       hasRemoved: !change.removedActions.isEmpty, notes: change.notes, hasNotes: !change.notes.isEmpty,
       diff: diff.map {
         DiffLineModel(
-          text: String($0.text), isAdded: $0.change == .added, isRemoved: $0.change == .removed,
+          text: $0.text, isAdded: $0.change == .added, isRemoved: $0.change == .removed,
           isSame: $0.change == .same, isSkipped: $0.change == .skipped)
       }, hasDiff: !diff.isEmpty, afterJSON: after, hasAfter: !after.isEmpty)
   }
 }
 
-/// A line-by-line diff (longest common subsequence), enough for policy documents of a few hundred lines.
+/// A line-by-line diff (shortest edit script), enough for policy documents of a few hundred lines.
 enum LineDiff {
   enum Change: Equatable {
     case same, added, removed
@@ -167,128 +166,210 @@ enum LineDiff {
 
   struct Line: Equatable {
     var change: Change
-    /// The line, sharing the document's storage: most lines of a long policy are left out of the
-    /// hunks shown, and need no string of their own.
-    var text: Substring
+    var text: String
+  }
+
+  /// The diff of two UTF-8 documents as hunks (see `hunks(_:context:)`). Only the lines shown
+  /// become strings: most lines of a long policy are left out.
+  static func hunks(from before: [UInt8], to after: [UInt8], context: Int = 3) -> [Line] {
+    let old = LineTable(before)
+    let new = LineTable(after)
+    let edits = script(old, new)
+    return shown(count: edits.count, isChanged: { edits[$0].change != .same }, context: context).map {
+      switch $0 {
+      case .entry(let index): edits[index].line(old, new)
+      case .skipped(let count): Self.skipped(count)
+      }
+    }
   }
 
   /// The diff with each change shown among `context` unchanged lines on either side, and longer
   /// runs of unchanged lines replaced by one `.skipped` line saying how many there are: a long
   /// policy with two actions taken out reads as the two places that change.
   static func hunks(_ lines: [Line], context: Int = 3) -> [Line] {
-    let changed = lines.indices.filter { lines[$0].change != .same }
-    guard !changed.isEmpty else { return lines }
-    var shown = [Bool](repeating: false, count: lines.count)
-    for index in changed {
-      for near in max(0, index - context)...min(lines.count - 1, index + context) { shown[near] = true }
+    shown(count: lines.count, isChanged: { lines[$0].change != .same }, context: context).map {
+      switch $0 {
+      case .entry(let index): lines[index]
+      case .skipped(let count): Self.skipped(count)
+      }
     }
-    var result: [Line] = []
+  }
+
+  /// Every line of the diff, unchanged ones included.
+  static func lines(from before: String, to after: String) -> [Line] {
+    let old = LineTable(Array(before.utf8))
+    let new = LineTable(Array(after.utf8))
+    return script(old, new).map { $0.line(old, new) }
+  }
+
+  private static func skipped(_ count: Int) -> Line {
+    Line(change: .skipped, text: Format.counted(count, "unchanged line", "unchanged lines"))
+  }
+
+  /// What a diff shown as hunks holds: an entry of the full diff, or a count of hidden ones.
+  private enum Shown {
+    case entry(Int)
+    case skipped(Int)
+  }
+
+  private static func shown(count: Int, isChanged: (Int) -> Bool, context: Int) -> [Shown] {
+    var isShown = [Bool](repeating: false, count: count)
+    var anyChange = false
+    for index in 0..<count where isChanged(index) {
+      anyChange = true
+      for near in max(0, index - context)...min(count - 1, index + context) { isShown[near] = true }
+    }
+    guard anyChange else { return (0..<count).map { .entry($0) } }
+    var result: [Shown] = []
     var index = 0
-    while index < lines.count {
+    while index < count {
       var end = index
-      while end < lines.count, !shown[end] { end += 1 }
+      while end < count, !isShown[end] { end += 1 }
       // A single hidden line would take as much room as the line itself.
       if end - index >= 2 {
-        result.append(
-          Line(
-            change: .skipped,
-            text: Substring(Format.counted(end - index, "unchanged line", "unchanged lines"))))
+        result.append(.skipped(end - index))
         index = end
       } else if end > index {
-        result += lines[index..<end]
+        result += (index..<end).map { .entry($0) }
         index = end
       } else {
-        result.append(lines[index])
+        result.append(.entry(index))
         index += 1
       }
     }
     return result
   }
 
-  static func lines(from before: String, to after: String) -> [Line] {
-    let old = lineSlices(of: before)
-    let new = lineSlices(of: after)
-    // A policy without a few actions shares most of its lines with the original: only the part
-    // between the common beginning and end needs the quadratic comparison.
-    var prefix = 0
-    while prefix < old.count, prefix < new.count, same(old[prefix], new[prefix]) { prefix += 1 }
-    var suffix = 0
-    while suffix < old.count - prefix, suffix < new.count - prefix,
-      same(old[old.count - 1 - suffix], new[new.count - 1 - suffix])
-    {
-      suffix += 1
+  /// A document's lines, found once as offsets into its bytes, each with a hash of its bytes.
+  private struct LineTable {
+    let bytes: [UInt8]
+    /// Where each line starts, then one past the end of the text plus one, as if a newline
+    /// followed the last line: line `i` is `bytes[starts[i] ..< starts[i + 1] - 1]`.
+    let starts: [Int]
+    /// The FNV-1a hash of each line: the search compares lines many times, and nearly every
+    /// comparison of two different lines ends at their hashes.
+    let hashes: [UInt64]
+
+    init(_ bytes: [UInt8]) {
+      self.bytes = bytes
+      var starts: [Int] = []
+      var hashes: [UInt64] = []
+      // The empty text has no lines; any other has one more than it has newlines.
+      if !bytes.isEmpty {
+        starts.append(0)
+        var hash = FNV1a.offsetBasis
+        for index in bytes.indices {
+          let byte = bytes[index]
+          if byte == UInt8(ascii: "\n") {
+            starts.append(index + 1)
+            hashes.append(hash)
+            hash = FNV1a.offsetBasis
+          } else {
+            hash = (hash ^ UInt64(byte)) &* FNV1a.prime
+          }
+        }
+        starts.append(bytes.count + 1)
+        hashes.append(hash)
+      }
+      self.starts = starts
+      self.hashes = hashes
     }
-    var result = old[..<prefix].map { Line(change: .same, text: $0) }
-    result += middle(Array(old[prefix..<(old.count - suffix)]), Array(new[prefix..<(new.count - suffix)]))
-    result += old[(old.count - suffix)...].map { Line(change: .same, text: $0) }
-    return result
+
+    var count: Int { hashes.count }
+
+    func text(_ line: Int) -> String {
+      String(decoding: bytes[starts[line]..<(starts[line + 1] - 1)], as: UTF8.self)
+    }
   }
 
-  /// Whether two lines hold the same bytes. Policy lines are compared by the thousand on every
-  /// page, and `==` on strings checks for Unicode equivalence, which JSON lines made by the same
-  /// printer do not need.
-  private static func same(_ a: Substring, _ b: Substring) -> Bool {
-    let answer = a.utf8.withContiguousStorageIfAvailable { first in
-      b.utf8.withContiguousStorageIfAvailable { second in
-        first.count == second.count
-          && (first.isEmpty || memcmp(first.baseAddress!, second.baseAddress!, first.count) == 0)
+  /// One step of an edit script: an unchanged or removed line of the old document, or an added
+  /// line of the new one.
+  private struct Edit {
+    var change: Change
+    var index: Int
+
+    func line(_ old: LineTable, _ new: LineTable) -> Line {
+      Line(change: change, text: change == .added ? new.text(index) : old.text(index))
+    }
+  }
+
+  private static func script(_ old: LineTable, _ new: LineTable) -> [Edit] {
+    old.bytes.withUnsafeBufferPointer { oldBytes in
+      new.bytes.withUnsafeBufferPointer { newBytes in
+        // Lines compared as bytes: `==` on strings checks for Unicode equivalence, which lines
+        // made by the same JSON printer do not need.
+        func same(_ x: Int, _ y: Int) -> Bool {
+          guard old.hashes[x] == new.hashes[y] else { return false }
+          let start = old.starts[x]
+          let length = old.starts[x + 1] - start
+          let otherStart = new.starts[y]
+          return length == new.starts[y + 1] - otherStart
+            && (length <= 1
+              || memcmp(oldBytes.baseAddress! + start, newBytes.baseAddress! + otherStart, length - 1) == 0)
+        }
+        // A policy without a few actions shares most of its lines with the original: only the
+        // part between the common beginning and end needs the search.
+        var prefix = 0
+        while prefix < old.count, prefix < new.count, same(prefix, prefix) { prefix += 1 }
+        var suffix = 0
+        while suffix < old.count - prefix, suffix < new.count - prefix,
+          same(old.count - 1 - suffix, new.count - 1 - suffix)
+        {
+          suffix += 1
+        }
+        var edits = (0..<prefix).map { Edit(change: .same, index: $0) }
+        edits.reserveCapacity(old.count + new.count - prefix - suffix)
+        middle(
+          old: prefix..<(old.count - suffix), new: prefix..<(new.count - suffix), same: same, into: &edits)
+        edits += ((old.count - suffix)..<old.count).map { Edit(change: .same, index: $0) }
+        return edits
       }
     }
-    return (answer ?? nil) ?? (a == b)
-  }
-
-  /// The lines of a text as slices of it, split at newline bytes: splitting a String at a
-  /// Character would look for grapheme clusters in every byte of every policy.
-  private static func lineSlices(of text: String) -> [Substring] {
-    guard !text.isEmpty else { return [] }
-    var lines: [Substring] = []
-    var start = text.utf8.startIndex
-    for index in text.utf8.indices where text.utf8[index] == UInt8(ascii: "\n") {
-      lines.append(Substring(text.utf8[start..<index]))
-      start = text.utf8.index(after: index)
-    }
-    lines.append(Substring(text.utf8[start...]))
-    return lines
   }
 
   /// The shortest edit script between two runs of lines (Myers' O((N+M)·D) algorithm): a policy
   /// without some actions differs from the original in a few lines, so D stays small however
   /// long the document is. Removals are preferred over additions where both are shortest.
-  private static func middle(_ old: [Substring], _ new: [Substring]) -> [Line] {
-    let offset = old.count + new.count + 1
-    // furthest[k + offset]: the furthest index into `old` reached on diagonal k = x - y.
+  private static func middle(
+    old: Range<Int>, new: Range<Int>, same: (Int, Int) -> Bool, into edits: inout [Edit]
+  ) {
+    let oldCount = old.count
+    let newCount = new.count
+    let offset = oldCount + newCount + 1
+    // furthest[k + offset]: the furthest index into the old run reached on diagonal k = x - y.
     var furthest = [Int](repeating: 0, count: 2 * offset + 1)
-    // Step d reads diagonals -d-1 ... d+1 of the step before: only that window is kept, so the
-    // trace grows with the square of the (small) distance rather than with the documents' length.
-    var trace: [[Int]] = []
-    search: for distance in 0...(old.count + new.count) {
-      trace.append(Array(furthest[(offset - distance - 1)...(offset + distance + 1)]))
-      for diagonal in stride(from: -distance, through: distance, by: 2) {
+    // Step d reads diagonals -d-1 ... d+1 of the step before: only that window is kept, one
+    // after another in `trace` (step d's starts at d² + 2d), so the trace grows with the square
+    // of the (small) distance rather than with the documents' length.
+    var trace: [Int] = []
+    var steps = 0
+    search: for distance in 0...(oldCount + newCount) {
+      trace += furthest[(offset - distance - 1)...(offset + distance + 1)]
+      steps += 1
+      var diagonal = -distance
+      while diagonal <= distance {
+        defer { diagonal += 2 }
         let fromAbove =
           diagonal == -distance
           || (diagonal != distance && furthest[diagonal - 1 + offset] < furthest[diagonal + 1 + offset])
         var x = fromAbove ? furthest[diagonal + 1 + offset] : furthest[diagonal - 1 + offset] + 1
         var y = x - diagonal
-        while x < old.count, y < new.count, same(old[x], new[y]) {
+        while x < oldCount, y < newCount, same(old.lowerBound + x, new.lowerBound + y) {
           x += 1
           y += 1
         }
         furthest[diagonal + offset] = x
-        if x >= old.count, y >= new.count { break search }
+        if x >= oldCount, y >= newCount { break search }
       }
     }
-    return backtrack(old, new, trace: trace)
-  }
-
-  /// Walks the search's trace back from the end, collecting the edit script in reverse.
-  private static func backtrack(_ old: [Substring], _ new: [Substring], trace: [[Int]]) -> [Line] {
-    var result: [Line] = []
-    var x = old.count
-    var y = new.count
-    for distance in stride(from: trace.count - 1, through: 0, by: -1) {
+    // Walks the trace back from the end, collecting the script in reverse.
+    let start = edits.count
+    var x = oldCount
+    var y = newCount
+    for distance in stride(from: steps - 1, through: 0, by: -1) {
+      let windowStart = distance * distance + 2 * distance
       // The window kept for this step starts at diagonal -distance-1.
-      let window = trace[distance]
-      func furthest(_ diagonal: Int) -> Int { window[diagonal + distance + 1] }
+      func furthest(_ diagonal: Int) -> Int { trace[windowStart + diagonal + distance + 1] }
       let diagonal = x - y
       let fromAbove =
         diagonal == -distance
@@ -299,17 +380,17 @@ enum LineDiff {
       while x > previousX, y > previousY {
         x -= 1
         y -= 1
-        result.append(Line(change: .same, text: old[x]))
+        edits.append(Edit(change: .same, index: old.lowerBound + x))
       }
       guard distance > 0 else { break }
       if fromAbove {
         y -= 1
-        result.append(Line(change: .added, text: new[y]))
+        edits.append(Edit(change: .added, index: new.lowerBound + y))
       } else {
         x -= 1
-        result.append(Line(change: .removed, text: old[x]))
+        edits.append(Edit(change: .removed, index: old.lowerBound + x))
       }
     }
-    return result.reversed()
+    edits[start...].reverse()
   }
 }

@@ -179,19 +179,27 @@ struct JSONWriter {
 
   /// `quoted(text)` appended as bytes; text with nothing to escape is copied as it is.
   static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
-    if needsEscaping(text) {
-      bytes.appendUTF8(quoted(text))
-    } else {
+    // The bytes are checked and copied in one pass over them: the exports quote millions of strings.
+    var text = text
+    let isPlain = text.withUTF8 { raw in
+      guard !raw.contains(where: needsEscape) else { return false }
       bytes.append(UInt8(ascii: "\""))
-      bytes.appendUTF8(text)
+      bytes.append(contentsOf: raw)
       bytes.append(UInt8(ascii: "\""))
+      return true
     }
+    if !isPlain { bytes.appendUTF8(quoted(text)) }
   }
 
   /// Nearly every string has nothing to escape: no control character, quote, backslash, `<`, or
   /// E2 byte (the first byte of U+2028 and U+2029).
   private static func needsEscaping(_ text: String) -> Bool {
-    text.utf8.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C || $0 == 0x3C || $0 == 0xE2 })
+    text.utf8.contains(where: needsEscape)
+  }
+
+  /// Whether a byte is one that `needsEscaping` looks for.
+  private static func needsEscape(_ byte: UInt8) -> Bool {
+    byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x3C || byte == 0xE2
   }
 
   static func quoted(_ text: String) -> String {

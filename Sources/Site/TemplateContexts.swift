@@ -441,7 +441,7 @@ extension PolicyChangeModel: TemplateContext {
     case "hasNotes": .bool(hasNotes)
     case "diff": .list(diff)
     case "hasDiff": .bool(hasDiff)
-    case "afterJSON": .string(afterJSON)
+    case "afterJSON": .utf8(afterJSON)
     case "hasAfter": .bool(hasAfter)
     default: nil
     }
