@@ -216,8 +216,9 @@ struct AtomFeed {
       xml += XMLText.escape(what + ": " + change.access + " on " + principal.name)
       xml += "</title>\n    <id>"
       xml += XMLText.escape(
-        tagPrefix + Self.tagEncoded(
-          change.kind.rawValue + "/" + principal.arn + "/" + change.access.lowercased() + "/" + day))
+        tagPrefix
+          + Self.tagEncoded(
+            change.kind.rawValue + "/" + principal.arn + "/" + change.access.lowercased() + "/" + day))
       xml += "</id>\n    <updated>" + day + "T00:00:00Z</updated>\n"
       xml += #"    <link rel="alternate" type="text/html" href=""# + XMLText.escape(link(page)) + "\"/>\n"
       xml += "    <summary>" + XMLText.escape(summary) + "</summary>\n  </entry>\n"
