@@ -62,11 +62,14 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
   /// The pattern as written.
   public let pattern: String
   private let parts: [Character]
+  /// The pattern's bytes when it is ASCII without a carriage return, where a byte is a character.
+  private let asciiParts: [UInt8]?
 
   /// A glob from its pattern.
   public init(_ pattern: String) {
     self.pattern = pattern
     self.parts = Array(pattern)
+    self.asciiParts = Self.isPlainASCII(pattern.utf8) ? Array(pattern.utf8) : nil
   }
 
   /// The pattern as written.
@@ -74,7 +77,24 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
 
   /// Whether the whole text matches the pattern.
   public func matches(_ text: String) -> Bool {
-    let characters = Array(text)
+    // ARNs are ASCII: matched byte by byte, without splitting them into characters, which looks
+    // for grapheme clusters (every principal is matched against the teams' patterns).
+    if let asciiParts, Self.isPlainASCII(text.utf8) {
+      var text = text
+      return text.withUTF8 { Self.match(asciiParts, $0, star: UInt8(ascii: "*"), any: UInt8(ascii: "?")) }
+    }
+    return Self.match(parts, Array(text), star: "*", any: "?")
+  }
+
+  /// ASCII without a carriage return, which with a line feed after it is one character.
+  private static func isPlainASCII(_ bytes: String.UTF8View) -> Bool {
+    !bytes.contains { $0 >= 0x80 || $0 == 0x0D }
+  }
+
+  private static func match<Pattern: RandomAccessCollection, Text: RandomAccessCollection>(
+    _ parts: Pattern, _ characters: Text, star: Pattern.Element, any: Pattern.Element
+  ) -> Bool
+  where Pattern.Element: Equatable, Text.Element == Pattern.Element, Pattern.Index == Int, Text.Index == Int {
     // Greedy matching with one backtrack point per star: linear in practice, never exponential.
     var p = 0
     var t = 0
@@ -82,11 +102,11 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
     var starT = 0
     while t < characters.count {
       // A star is always a wildcard, even where the text has a literal `*`.
-      if p < parts.count, parts[p] == "*" {
+      if p < parts.count, parts[p] == star {
         starP = p
         starT = t
         p += 1
-      } else if p < parts.count, parts[p] == "?" || parts[p] == characters[t] {
+      } else if p < parts.count, parts[p] == any || parts[p] == characters[t] {
         p += 1
         t += 1
       } else if starP >= 0 {
@@ -97,7 +117,7 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
         return false
       }
     }
-    while p < parts.count, parts[p] == "*" { p += 1 }
+    while p < parts.count, parts[p] == star { p += 1 }
     return p == parts.count
   }
 }

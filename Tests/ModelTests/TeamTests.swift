@@ -28,6 +28,11 @@ private typealias Tag = Model.Tag
     #expect(!glob.matches("arn:aws:iam::11112222333:role/app-a"))
     #expect(Glob("?").matches("é"))
     #expect(!Glob("?").matches(""))
+    // Characters, not bytes, whether or not the text or the pattern is ASCII.
+    #expect(Glob("a?c").matches("aéc"))
+    #expect(!Glob("a??c").matches("aéc"))
+    #expect(Glob("é*").matches("épée") && !Glob("é*").matches("epee"))
+    #expect(Glob("?").matches("\r\n") && !Glob("??").matches("\r\n"))
   }
 
   @Test func severalStars() {
