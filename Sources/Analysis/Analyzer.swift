@@ -154,8 +154,10 @@ struct AnalysisContext {
     var allChanges: [Change] = []
     var oldest = OldestItems(limit: 10)
     var teamReports: [TeamReport] = []
+    var changesOfTeams: [[Change]] = []
     for outcome in outcomes.compactMap({ $0 }) {
       teamReports.append(outcome.report)
+      changesOfTeams.append(outcome.changes)
       organisationExcepted += outcome.report.totals.exceptedPermissions
       organisationOverdue += outcome.report.totals.overduePermissions
       allChanges += outcome.changes
@@ -167,8 +169,14 @@ struct AnalysisContext {
     totals.removedThisQuarter = flow.removed.last![currentQuarter]
     totals.exceptedPermissions = organisationExcepted
     totals.overduePermissions = organisationOverdue
+    // Each team's changes come sorted from its outcome; the organisation's are sorted once more
+    // on one core while the other checks the rules of teams.yml.
+    let unsorted = allChanges
+    allChanges = []
+    let (sortedChanges, ruleProblems) = Concurrently.both(
+      { ChangeLog.sorted(unsorted) }, { unmatchedRules() })
     dataProblems += ChecklistBuilder.unknownTeamReviews(settings: settings)
-    dataProblems += unmatchedRules()
+    dataProblems += ruleProblems
     var report = OrganisationReport(
       snapshot: snapshots[current], quarter: quarters.quarters[currentQuarter], snapshots: snapshots,
       totals: totals, byService: state.byService(team: nil),
@@ -176,16 +184,12 @@ struct AnalysisContext {
       quarters: flow.metrics(team: nil, ranges: quarters),
       openOverTime: zip(snapshots, openOverTime.organisation).map { DayCount(day: $0, count: $1) },
       teams: teamReports, dataProblems: dataProblems)
-    // Sorted once for everyone; each team's share keeps that order.
+    // A team's share is in the same order as the organisation's list: the sort is stable and each
+    // team's changes come in the order they have in the list before it is sorted.
     let since = reference.map { snapshots[$0] }
-    report.changes = Changes(since: since, entries: ChangeLog.sorted(allChanges))
-    // Hundreds of thousands of changes at the size of a large organisation: the unsorted copy goes
-    // before the teams' shares are made.
-    allChanges = []
-    let changesOfTeam = Dictionary(grouping: report.changes.entries, by: \.teamID)
+    report.changes = Changes(since: since, entries: sortedChanges)
     for index in report.teams.indices {
-      report.teams[index].changes = Changes(
-        since: since, entries: changesOfTeam[report.teams[index].team.id] ?? [])
+      report.teams[index].changes = Changes(since: since, entries: changesOfTeams[index])
     }
     report.oldestItems = oldest.items
     report.freshness = FreshnessCheck.freshness(context: self, today: settings.today ?? snapshots[current])
@@ -215,6 +219,7 @@ struct TeamInputs: Sendable {
 /// One team's share of the report, and what it adds to the organisation's.
 struct TeamOutcome: Sendable {
   var report: TeamReport
+  /// The team's changes, sorted as `ChangeLog.sorted` sorts them.
   var changes: [Change]
   var oldest: OldestItems
   var problems: [DataProblem]
@@ -259,7 +264,8 @@ extension AnalysisContext {
       openOverTime: zip(snapshots, inputs.openOverTime.byTeam[index]).map { DayCount(day: $0, count: $1) },
       byService: inputs.state.byService(team: index), principals: principals, checklist: checklist,
       previousChecklist: previousChecklist)
-    return TeamOutcome(report: report, changes: changes, oldest: oldest, problems: problems)
+    // Sorted here, where the teams share the cores, rather than cut out of the organisation's list.
+    return TeamOutcome(report: report, changes: ChangeLog.sorted(changes), oldest: oldest, problems: problems)
   }
 
   /// The team's checklist for the current quarter and, when there was one, the previous; nobody
@@ -492,11 +498,13 @@ struct OpenOverTime {
 }
 
 /// Runs independent computations on both cores.
-enum Concurrently {
+public enum Concurrently {
   /// Computes `first` and `second` at the same time and returns both results.
-  static func both<A: Sendable, B: Sendable>(_ first: @Sendable () -> A, _ second: @Sendable () -> B) -> (
-    A, B
-  ) {
+  public static func both<A: Sendable, B: Sendable>(_ first: @Sendable () -> A, _ second: @Sendable () -> B)
+    -> (
+      A, B
+    )
+  {
     let results = Pair<A, B>()
     DispatchQueue.concurrentPerform(iterations: 2) { index in
       if index == 0 { results.set(first: first()) } else { results.set(second: second()) }
@@ -507,7 +515,7 @@ enum Concurrently {
 
 extension Concurrently {
   /// `transform` of every index in `0..<count`, computed on all cores, in index order.
-  static func map<T: Sendable>(count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+  public static func map<T: Sendable>(count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
     let slots = Slots<T>(count: count)
     DispatchQueue.concurrentPerform(iterations: count) { slots.set($0, transform($0)) }
     return slots.values

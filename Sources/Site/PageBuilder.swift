@@ -11,9 +11,7 @@ struct PageBuilder {
   init(report: OrganisationReport, procedures: [ProcedureSource]) {
     self.report = report
     var paths = SitePaths(teamIDs: report.teams.map(\.team.id))
-    for team in report.teams {
-      paths.assignPrincipalPages(team: team.team.id, principals: team.principals.map(\.principal))
-    }
+    paths.assignPrincipalPages(teams: report.teams)
     self.paths = paths
     self.charts = ChartFactory()
     self.procedures = procedures

@@ -1,3 +1,4 @@
+import Analysis
 import Model
 
 /// Where each page lives in the output folder, and how pages link to each other.
@@ -25,16 +26,34 @@ struct SitePaths: Sendable {
     }
   }
 
-  /// Gives every principal a page in its team's folder: `principals/NAME.html`, with the account
-  /// added where two principals of a team share a name, and a number where even that collides.
-  mutating func assignPrincipalPages(team teamID: String, principals: [Principal]) {
+  /// Gives every principal of each team a page in its team's folder (see `principalPages(of:in:)`).
+  /// The teams are worked out on both cores: a large organisation has a hundred thousand principals.
+  mutating func assignPrincipalPages(teams: [TeamReport]) {
+    let folders = teams.map { teamFolder($0.team.id) }
+    let pagesOfTeams = Concurrently.map(count: teams.count) { index in
+      Self.principalPages(of: teams[index].principals, in: folders[index])
+    }
+    principalPages.reserveCapacity(pagesOfTeams.reduce(0) { $0 + $1.count })
+    for pages in pagesOfTeams {
+      for page in pages { principalPages[page.arn] = page.path }
+    }
+  }
+
+  /// `FOLDER/principals/NAME.html` for each principal, with the account added where two
+  /// principals of a team share a name, and a number where even that collides.
+  static func principalPages(of principals: [PrincipalReport], in folder: String) -> [(
+    arn: String, path: String
+  )] {
     var used = Set<String>()
-    let bases = principals.map { Slug.make($0.name, maxLength: 80, fallback: "principal") }
+    let bases = principals.map { Slug.make($0.principal.name, maxLength: 80, fallback: "principal") }
     var counts: [String: Int] = [:]
     for base in bases { counts[base, default: 0] += 1 }
+    var pages: [(arn: String, path: String)] = []
+    pages.reserveCapacity(principals.count)
     // Positions are sorted rather than the principals: a large team has thousands.
-    for index in principals.indices.sorted(by: { principals[$0].arn < principals[$1].arn }) {
-      let principal = principals[index]
+    for index in principals.indices.sorted(by: { principals[$0].principal.arn < principals[$1].principal.arn }
+    ) {
+      let principal = principals[index].principal
       let base = bases[index]
       var slug = counts[base, default: 0] > 1 ? base + "-" + principal.accountID : base
       let unsuffixed = slug
@@ -44,8 +63,9 @@ struct SitePaths: Sendable {
         suffix += 1
       }
       used.insert(slug)
-      principalPages[principal.arn] = teamFolder(teamID) + "/principals/" + slug + ".html"
+      pages.append((principal.arn, folder + "/principals/" + slug + ".html"))
     }
+    return pages
   }
 
   /// `teams/SLUG/principals/NAME.html`, when the principal has a page.
