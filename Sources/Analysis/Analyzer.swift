@@ -244,12 +244,12 @@ extension AnalysisContext {
     totals.removedThisQuarter = inputs.flow.removed[index][currentQuarter]
     var oldest = OldestItems(limit: 10)
     for report in principals {
-      for item in report.items where item.kind == .permission {
-        if !item.isAccepted && !item.isOutstanding { totals.exceptedPermissions += 1 }
-        if item.isOverdue { totals.overduePermissions += 1 }
-      }
-      for item in report.items where !item.isAccepted {
-        oldest.offer(item, of: report.principal, teamID: team.id)
+      report.items.forEachInPlace { item in
+        if item.kind == .permission {
+          if !item.isAccepted && !item.isOutstanding { totals.exceptedPermissions += 1 }
+          if item.isOverdue { totals.overduePermissions += 1 }
+        }
+        if !item.isAccepted { oldest.offer(item, of: report.principal, teamID: team.id) }
       }
     }
     var changes = inputs.changesByTeam[index] ?? []
@@ -578,7 +578,8 @@ struct OldestItems {
   private(set) var items: [OldItem] = []
 
   mutating func offer(_ item: OpenItem, of principal: Principal, teamID: String) {
-    if items.count == limit, let last = items.last, !Self.precedes(item, principal.arn, last) { return }
+    // Nearly every item of a large organisation is offered and turned away here, at the last one.
+    if items.count == limit, limit > 0, !Self.precedes(item, principal.arn, items[limit - 1]) { return }
     let candidate = OldItem(principal: principal, teamID: teamID, item: item)
     let position = items.firstIndex { !Self.precedes($0.item, $0.principal.arn, candidate) } ?? items.count
     items.insert(candidate, at: position)
@@ -587,8 +588,9 @@ struct OldestItems {
 
   /// Whether `item` of the principal `arn` comes before `other` in the list.
   private static func precedes(_ item: OpenItem, _ arn: String, _ other: OldItem) -> Bool {
-    (other.item.daysOpen, arn, item.displayName) < (
-      item.daysOpen, other.principal.arn, other.item.displayName
-    )
+    // Oldest first, then by ARN and name; the strings are compared only when the ages are equal.
+    if other.item.daysOpen != item.daysOpen { return other.item.daysOpen < item.daysOpen }
+    if arn != other.principal.arn { return arn < other.principal.arn }
+    return item.displayName < other.item.displayName
   }
 }

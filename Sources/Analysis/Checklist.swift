@@ -39,7 +39,10 @@ enum ChecklistBuilder {
       if let text = principalText(for: report) {
         add("unused-" + name, text: text, section: generatedSection)
       }
-      for item in report.items where item.isOutstanding && (item.kind == .accessKey || item.kind == .password)
+      for item
+        in report.items.filterInPlace({
+          $0.isOutstanding && ($0.kind == .accessKey || $0.kind == .password)
+        })
       {
         let what = item.kind == .password ? "the console password" : "access key \(item.detail)"
         let action = item.kind == .password ? "Remove" : "Deactivate, then delete,"
@@ -129,10 +132,10 @@ enum ChecklistBuilder {
   /// when nothing but credentials or excepted items is outstanding.
   static func principalText(for report: PrincipalReport) -> String? {
     // Counted in place: this runs for every principal of every team, twice a quarter.
-    let permissions = report.items.count { $0.isOutstanding && $0.kind == .permission }
+    let permissions = report.items.countInPlace { $0.isOutstanding && $0.kind == .permission }
     let name = report.principal.name + " (" + report.principal.accountID + ")"
     let noun = permissions == 1 ? "unused permission" : "unused permissions"
-    if report.items.contains(where: { $0.isOutstanding && $0.kind == .role }) {
+    if report.items.containsInPlace(where: { $0.isOutstanding && $0.kind == .role }) {
       let extra = permissions > 0 ? " (it also has \(permissions) \(noun))" : ""
       return "Delete the unused role \(name)\(extra), or record an exception"
     }
@@ -143,7 +146,7 @@ enum ChecklistBuilder {
   /// Exceptions of the principal that have expired, with how many open items each covers.
   static func expiredExceptions(_ report: PrincipalReport) -> [(ReviewException, Int)] {
     var counts: [ReviewException: Int] = [:]
-    for item in report.items {
+    report.items.forEachInPlace { item in
       if let exception = item.reviewException, item.exceptionExpired { counts[exception, default: 0] += 1 }
     }
     return counts.sorted {

@@ -41,29 +41,38 @@ struct CurrentState {
       let team = context.teamOfPrincipal[principalIndex]
       // Already in page order (see `openItems`). Most principals have nothing accepted: their
       // items are used as they are rather than copied out by a filter.
-      let hasAccepted = items.contains(where: \.isAccepted)
-      let open = hasAccepted ? items.filter { !$0.isAccepted } : items
-      let accepted = hasAccepted ? items.filter(\.isAccepted) : []
-      let permissionCount = open.count { $0.kind == .permission }
+      let hasAccepted = items.containsInPlace { $0.isAccepted }
+      let open = hasAccepted ? items.filterInPlace { !$0.isAccepted } : items
+      let accepted = hasAccepted ? items.filterInPlace { $0.isAccepted } : []
       var counts = Totals()
-      counts.unusedPermissions = permissionCount
-      counts.rolesWithUnused =
-        timeline.principals[principalIndex].kind == .role && permissionCount > 0 ? 1 : 0
-      for item in open {
+      open.forEachInPlace { item in
         switch item.kind {
+        case .permission: counts.unusedPermissions += 1
         case .role: counts.unusedRoles += 1
         case .accessKey: counts.unusedAccessKeys += 1
         case .password: counts.unusedPasswords += 1
         case .undetailedFinding: counts.findingsWithoutDetails += 1
-        case .permission: break
         }
       }
-      counts.acceptedPermissions = accepted.count { $0.kind == .permission }
-      for row in [team, organisation] {
-        state.teamTotals[row].add(counts)
-        for item in open where item.kind == .permission {
-          state.serviceCounts[row][item.service, default: 0] += 1
+      let permissionCount = counts.unusedPermissions
+      counts.rolesWithUnused =
+        timeline.principals[principalIndex].kind == .role && permissionCount > 0 ? 1 : 0
+      counts.acceptedPermissions = accepted.countInPlace { $0.kind == .permission }
+      state.teamTotals[team].add(counts)
+      state.teamTotals[organisation].add(counts)
+      // Permissions come grouped by service (page order): each service's run is counted at once.
+      var start = 0
+      while start < open.count {
+        guard open[start].kind == .permission else {
+          start += 1
+          continue
         }
+        let service = open[start].service
+        var end = start + 1
+        while end < open.count, open[end].kind == .permission, open[end].service == service { end += 1 }
+        state.serviceCounts[team][service, default: 0] += end - start
+        state.serviceCounts[organisation][service, default: 0] += end - start
+        start = end
       }
       state.principalReports.append(
         PrincipalReport(
@@ -90,43 +99,40 @@ struct CurrentState {
       runsOfPrincipal[timeline.items[run.item].principal].append(index)
     }
     var names = DisplayNames()
-    return runsOfPrincipal.map { runs in
-      // The sort keys are read out once: reading them from the timeline in every comparison
-      // copied whole items, retaining and releasing their strings each time.
-      let ordered =
-        runs.count < 2
-        ? runs
-        : runs.map { index -> (Int, PageKey) in
-          let item = timeline.intervals[index].item
-          return (
-            index, (timeline.items[item].kind, timeline.items[item].service, timeline.items[item].detail)
-          )
-        }.sorted { precedes($0.1, $1.1) }.map(\.0)
-      return ordered.map { index in
-        let run = timeline.intervals[index]
-        let item = timeline.items[run.item]
-        let principal = (
-          arn: timeline.principals[item.principal].arn, kind: timeline.principals[item.principal].kind
-        )
-        var openSince = context.snapshots[run.first]
-        // Before the first snapshot history knows nothing; the finding's own date is the better guess.
-        if run.first == 0, let created = item.findingCreatedOn, created < openSince { openSince = created }
-        return OpenItem(
-          kind: item.kind, service: item.service, detail: item.detail,
-          displayName: names.name(of: item, principalARN: principal.arn), lastUsedOn: item.lastUsedOn,
-          openSince: openSince, daysOpen: today.days(since: openSince), isAccepted: run.status == .archived,
-          findingID: item.findingID, principalKind: principal.kind, sources: item.sources,
-          daysPastDeadline: today.days(since: openSince) - context.settings.removalDeadlineDays)
+    let deadline = context.settings.removalDeadlineDays
+    // Items are read where they are stored, field by field: a copy of an item retains and
+    // releases each of its strings, and there are a million items, read twice per analysis.
+    return timeline.items.withUnsafeBufferPointer { items in
+      runsOfPrincipal.map { runs in
+        let ordered =
+          runs.count < 2
+          ? runs
+          : runs.sorted { a, b in
+            precedes(items[timeline.intervals[a].item], items[timeline.intervals[b].item])
+          }
+        return ordered.map { index in
+          let run = timeline.intervals[index]
+          let principal = items[run.item].principal
+          var openSince = context.snapshots[run.first]
+          // Before the first snapshot history knows nothing; the finding's own date is the better guess.
+          if run.first == 0, let created = items[run.item].findingCreatedOn, created < openSince {
+            openSince = created
+          }
+          return OpenItem(
+            kind: items[run.item].kind, service: items[run.item].service, detail: items[run.item].detail,
+            displayName: names.name(of: items[run.item], principalARN: timeline.principals[principal].arn),
+            lastUsedOn: items[run.item].lastUsedOn, openSince: openSince,
+            daysOpen: today.days(since: openSince),
+            isAccepted: run.status == .archived, findingID: items[run.item].findingID,
+            principalKind: timeline.principals[principal].kind, sources: items[run.item].sources,
+            daysPastDeadline: today.days(since: openSince) - deadline)
+        }
       }
     }
   }
 
-  /// What places an item on its principal's page.
-  typealias PageKey = (kind: UnusedAccessKind, service: String, detail: String)
-
-  /// Page order of two items given by kind, service and detail: permissions by service and
-  /// action, then the role, keys and password.
-  static func precedes(_ a: PageKey, _ b: PageKey) -> Bool {
+  /// Page order of two items: permissions by service and action, then the role, keys and password.
+  static func precedes(_ a: TrackedItem, _ b: TrackedItem) -> Bool {
     if a.kind != b.kind { return a.kind < b.kind }
     if a.service != b.service { return a.service < b.service }
     return Self.lowercasedPrecedes(a.detail, b.detail)
