@@ -245,11 +245,13 @@ extension AnalysisContext {
     var oldest = OldestItems(limit: 10)
     for report in principals {
       report.items.forEachInPlace { item in
-        if item.kind == .permission {
-          if !item.isAccepted && !item.isOutstanding { totals.exceptedPermissions += 1 }
-          if item.isOverdue { totals.overduePermissions += 1 }
+        if item.pointee.kind == .permission {
+          if !item.pointee.isAccepted && !item.pointee.isOutstanding { totals.exceptedPermissions += 1 }
+          if item.pointee.isOverdue { totals.overduePermissions += 1 }
         }
-        if !item.isAccepted { oldest.offer(item, of: report.principal, teamID: team.id) }
+        if !item.pointee.isAccepted && oldest.mightTake(daysOpen: item.pointee.daysOpen) {
+          oldest.offer(item.pointee, of: report.principal, teamID: team.id)
+        }
       }
     }
     var changes = inputs.changesByTeam[index] ?? []
@@ -576,6 +578,12 @@ struct OldestItems {
   let limit: Int
   /// Oldest first, then by principal ARN and item name.
   private(set) var items: [OldItem] = []
+
+  /// Whether an item open for `daysOpen` days could enter the list: a test that needs no copy of
+  /// the item, made before offering it.
+  func mightTake(daysOpen: Int) -> Bool {
+    items.count < limit || (!items.isEmpty && items[items.count - 1].item.daysOpen <= daysOpen)
+  }
 
   mutating func offer(_ item: OpenItem, of principal: Principal, teamID: String) {
     // Nearly every item of a large organisation is offered and turned away here, at the last one.

@@ -41,12 +41,12 @@ struct CurrentState {
       let team = context.teamOfPrincipal[principalIndex]
       // Already in page order (see `openItems`). Most principals have nothing accepted: their
       // items are used as they are rather than copied out by a filter.
-      let hasAccepted = items.containsInPlace { $0.isAccepted }
-      let open = hasAccepted ? items.filterInPlace { !$0.isAccepted } : items
-      let accepted = hasAccepted ? items.filterInPlace { $0.isAccepted } : []
+      let hasAccepted = items.containsInPlace { $0.pointee.isAccepted }
+      let open = hasAccepted ? items.filterInPlace { !$0.pointee.isAccepted } : items
+      let accepted = hasAccepted ? items.filterInPlace { $0.pointee.isAccepted } : []
       var counts = Totals()
       open.forEachInPlace { item in
-        switch item.kind {
+        switch item.pointee.kind {
         case .permission: counts.unusedPermissions += 1
         case .role: counts.unusedRoles += 1
         case .accessKey: counts.unusedAccessKeys += 1
@@ -57,7 +57,7 @@ struct CurrentState {
       let permissionCount = counts.unusedPermissions
       counts.rolesWithUnused =
         timeline.principals[principalIndex].kind == .role && permissionCount > 0 ? 1 : 0
-      counts.acceptedPermissions = accepted.countInPlace { $0.kind == .permission }
+      counts.acceptedPermissions = accepted.countInPlace { $0.pointee.kind == .permission }
       state.teamTotals[team].add(counts)
       state.teamTotals[organisation].add(counts)
       // Permissions come grouped by service (page order): each service's run is counted at once.

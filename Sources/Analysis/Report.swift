@@ -143,7 +143,8 @@ public struct OpenItem: Hashable, Sendable {
 
   /// Whether the team still has to act on it: open, and not covered by a current exception.
   public var isOutstanding: Bool {
-    !isAccepted && (reviewException == nil || exceptionExpired)
+    // The box rather than `reviewException`, which copies the exception out to compare it with nil.
+    !isAccepted && (exceptionStorage == nil || exceptionExpired)
   }
 
   /// Whether it is outstanding and open longer than the site's removal deadline.

@@ -38,42 +38,43 @@ struct TeamExport {
         jsonPrefix.appendMember(column, value, first: column == "team")
       }
       for items in [report.items, report.acceptedItems] {
-        for item in items {
+        // Read in place: a copy of each of a million items would retain and release its strings.
+        items.forEachInPlace { item in
           let sources =
-            sourceCells[item.sources]
+            sourceCells[item.pointee.sources]
             ?? {
-              let names = item.sources.names.joined(separator: "; ")
+              let names = item.pointee.sources.names.joined(separator: "; ")
               var cells = (csv: ExportWriter(capacity: 64), json: ExportWriter(capacity: 64))
               cells.csv.appendCell(names)
               cells.json.appendMember("sources", names, first: false)
-              sourceCells[item.sources] = (cells.csv.bytes, cells.json.bytes)
+              sourceCells[item.pointee.sources] = (cells.csv.bytes, cells.json.bytes)
               return (cells.csv.bytes, cells.json.bytes)
             }()
           let status: String
-          if item.isAccepted {
+          if item.pointee.isAccepted {
             status = "accepted"
-          } else if item.reviewException != nil {
-            status = item.exceptionExpired ? "exception expired" : "kept on purpose"
+          } else if item.pointee.reviewException != nil {
+            status = item.pointee.exceptionExpired ? "exception expired" : "kept on purpose"
           } else {
             status = "open"
           }
-          let firstSeen = item.openSince.iso
-          let lastUsed = item.lastUsedOn?.iso ?? ""
-          let days = String(item.daysOpen)
-          let exceptionUntil = item.reviewException?.expires.iso ?? ""
-          let approver = item.reviewException?.approver ?? ""
+          let firstSeen = item.pointee.openSince.iso
+          let lastUsed = item.pointee.lastUsedOn?.iso ?? ""
+          let days = String(item.pointee.daysOpen)
+          let exceptionUntil = item.pointee.reviewException?.expires.iso ?? ""
+          let approver = item.pointee.reviewException?.approver ?? ""
 
           csv.bytes.append(contentsOf: csvPrefix.bytes)
-          csv.appendCell(item.kind.rawValue)
+          csv.appendCell(item.pointee.kind.rawValue)
           csv.bytes.append(UInt8(ascii: ","))
-          csv.appendCell(item.displayName)
+          csv.appendCell(item.pointee.displayName)
           csv.bytes.append(UInt8(ascii: ","))
           csv.bytes.append(contentsOf: sources.csv)
           // One cell at a time rather than a loop over an array of them: a million rows.
           csv.appendCell(firstSeen, after: ",")
           csv.appendCell(lastUsed, after: ",")
           csv.appendCell(days, after: ",")
-          csv.appendCell(item.isOverdue ? "yes" : "no", after: ",")
+          csv.appendCell(item.pointee.isOverdue ? "yes" : "no", after: ",")
           csv.appendCell(status, after: ",")
           csv.appendCell(exceptionUntil, after: ",")
           csv.appendCell(approver, after: ",")
@@ -82,14 +83,14 @@ struct TeamExport {
           json.bytes.appendUTF8(isFirst ? "\n{" : ",\n{")
           isFirst = false
           json.bytes.append(contentsOf: jsonPrefix.bytes)
-          json.appendMember("kind", item.kind.rawValue, first: false)
-          json.appendMember("permission", item.displayName, first: false)
+          json.appendMember("kind", item.pointee.kind.rawValue, first: false)
+          json.appendMember("permission", item.pointee.displayName, first: false)
           json.bytes.append(contentsOf: sources.json)
           json.appendMember("first_seen", firstSeen, first: false)
           json.appendMember("last_used", lastUsed, first: false)
           json.bytes.appendUTF8(",\"days_open\":")
           json.bytes.appendUTF8(days)
-          json.bytes.appendUTF8(item.isOverdue ? ",\"overdue\":true" : ",\"overdue\":false")
+          json.bytes.appendUTF8(item.pointee.isOverdue ? ",\"overdue\":true" : ",\"overdue\":false")
           json.appendMember("status", status, first: false)
           json.appendMember("exception_until", exceptionUntil, first: false)
           json.appendMember("exception_approver", approver, first: false)

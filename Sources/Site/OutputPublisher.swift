@@ -254,8 +254,27 @@ final class TreeSync: OutputSink, @unchecked Sendable {
   private func removeFiles(notIn wanted: [String: FileSum]) -> Int {
     var files: [String] = []
     var folders: [String] = []
-    Self.walk(root: target.path, "", files: &files, folders: &folders)
+    if targetSums.isEmpty {
+      Self.walk(root: target.path, "", files: &files, folders: &folders)
+    } else {
+      // A tree's digest list names every file in it: the list is deleted before a build writes
+      // into the tree, so one that exists is complete. Reading it saves walking a folder per
+      // team and a file per principal at the end of every build.
+      files = Array(targetSums.keys)
+    }
     let unwanted = files.filter { wanted[$0] == nil }
+    if !targetSums.isEmpty {
+      // Only the folders of removed files can have become empty.
+      var seen = Set<String>()
+      for relative in unwanted {
+        var folder = relative
+        while let slash = folder.lastIndex(of: "/") {
+          folder = String(folder[..<slash])
+          guard seen.insert(folder).inserted else { break }
+        }
+      }
+      folders = Array(seen)
+    }
     for relative in unwanted { unlink(target.path + "/" + relative) }
     // Deepest first, so a folder is empty when its turn comes; a non-empty one stays.
     for relative in folders.sorted(by: { $0.count > $1.count }) {
@@ -340,8 +359,8 @@ struct FileSum: Hashable, Sendable {
   }
 }
 
-/// The list of a tree's files and their digests: `HIGH LOW SIZE PATH` per line, hexadecimal
-/// digests and a decimal size.
+/// The list of a tree's files and their digests: `HIGH LOW SIZE PATH` per line, in no particular
+/// order, hexadecimal digests and a decimal size.
 enum TreeSums {
   /// The list, or nothing when it is missing or damaged: every file is then written again.
   static func read(_ url: URL) -> [String: FileSum] {
@@ -401,21 +420,39 @@ enum TreeSums {
 
   /// Writes the list through a temporary file, so a killed build never leaves half a list.
   static func write(_ sums: [String: FileSum], to url: URL) throws {
-    var text = ""
-    text.reserveCapacity(sums.count * 100)
-    for (path, sum) in sums.sorted(by: { $0.key < $1.key }) {
-      text += String(sum.high, radix: 16) + " " + String(sum.low, radix: 16) + " " + String(sum.size) + " "
-      text += path + "\n"
+    // Bytes in the dictionary's order, not sorted: the list is read back into a dictionary, and
+    // it is written at the end of the build while the other core waits.
+    var bytes: [UInt8] = []
+    bytes.reserveCapacity(sums.count * 100)
+    for (path, sum) in sums {
+      appendHex(sum.high, to: &bytes)
+      bytes.append(UInt8(ascii: " "))
+      appendHex(sum.low, to: &bytes)
+      bytes.append(UInt8(ascii: " "))
+      bytes.appendUTF8(String(sum.size))
+      bytes.append(UInt8(ascii: " "))
+      bytes.appendUTF8(path)
+      bytes.append(UInt8(ascii: "\n"))
     }
     let temporary = url.appendingPathExtension("new")
     do {
-      try Data(text.utf8).write(to: temporary)
+      try Data(bytes).write(to: temporary)
     } catch {
       throw SiteError.writeFailed(path: temporary.path, reason: error.localizedDescription)
     }
     guard rename(temporary.path, url.path) == 0 else {
       throw SiteError.writeFailed(path: url.path, reason: String(cString: strerror(errno)))
     }
+  }
+}
+
+/// `value` in lower-case hexadecimal without leading zeros, as `String(value, radix: 16)` writes it.
+private func appendHex(_ value: UInt64, to bytes: inout [UInt8]) {
+  let digits: StaticString = "0123456789abcdef"
+  var shift = max(0, (63 - value.leadingZeroBitCount) / 4 * 4)
+  while shift >= 0 {
+    bytes.append(digits.utf8Start[Int((value >> UInt64(shift)) & 0xF)])
+    shift -= 4
   }
 }
 

@@ -114,14 +114,19 @@ extension PageBuilder {
     let shown = 3
     var examples = report.items.prefix(shown).map(\.displayName).joined(separator: ", ")
     if report.items.count > shown { examples += " and \(Format.count(report.items.count - shown)) more" }
-    let overdue = report.items.count { $0.isOverdue }
+    // Read in place: a team page lists a row per principal, each going over its items.
+    let overdue = report.items.countInPlace { $0.pointee.isOverdue }
+    var openSince: Day?
+    report.items.forEachInPlace { item in
+      if openSince.map({ item.pointee.openSince < $0 }) ?? true { openSince = item.pointee.openSince }
+    }
     return PrincipalRowModel(
       name: principal.name,
       href: paths.principalPage(principal.arn).map {
         String($0.dropFirst(paths.teamFolder(report.teamID).count + 1))
       } ?? "",
       kind: kindName(principal.kind), account: principal.accountID, summary: principalSummary(report),
-      examples: examples, openSince: report.items.map(\.openSince).min()?.iso ?? "",
+      examples: examples, openSince: openSince?.iso ?? "",
       hasOpenSince: !report.items.isEmpty,
       overdue: overdue == 0 ? "" : "\(Format.count(overdue)) overdue", isOverdue: overdue > 0)
   }

@@ -1,0 +1,46 @@
+extension Array {
+  /// How many elements satisfy `predicate`, which reads each element where it is stored, through
+  /// a pointer.
+  ///
+  /// Iterating an array (`for`, `count(where:)`, `contains(where:)`, `filter`) hands out a copy of
+  /// every element, and so does passing an element to a closure, even in place: an item holds
+  /// several strings, and each copy retains and releases each of them. The analysis passes over a
+  /// million items several times, and these copies were a fifth of its time. Reading fields
+  /// through `pointee` copies only those fields.
+  @inlinable
+  public func countInPlace(where predicate: (UnsafePointer<Element>) -> Bool) -> Int {
+    withUnsafeBufferPointer { elements in
+      guard let start = elements.baseAddress else { return 0 }
+      var count = 0
+      for index in elements.indices where predicate(start + index) { count += 1 }
+      return count
+    }
+  }
+
+  /// Whether any element satisfies `predicate` (see `countInPlace`).
+  @inlinable
+  public func containsInPlace(where predicate: (UnsafePointer<Element>) -> Bool) -> Bool {
+    withUnsafeBufferPointer { elements in
+      guard let start = elements.baseAddress else { return false }
+      return elements.indices.contains { predicate(start + $0) }
+    }
+  }
+
+  /// The elements that satisfy `predicate`; only those are copied (see `countInPlace`).
+  @inlinable
+  public func filterInPlace(_ predicate: (UnsafePointer<Element>) -> Bool) -> [Element] {
+    withUnsafeBufferPointer { elements in
+      guard let start = elements.baseAddress else { return [] }
+      return elements.indices.filter { predicate(start + $0) }.map { elements[$0] }
+    }
+  }
+
+  /// Calls `body` with a pointer to each element, to read it where it is stored (see `countInPlace`).
+  @inlinable
+  public func forEachInPlace(_ body: (UnsafePointer<Element>) -> Void) {
+    withUnsafeBufferPointer { elements in
+      guard let start = elements.baseAddress else { return }
+      for index in elements.indices { body(start + index) }
+    }
+  }
+}
