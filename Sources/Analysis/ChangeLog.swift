@@ -38,13 +38,14 @@ enum ChangeLog {
         return (last == current && run.first > reference) || (last < current && last >= reference)
       }
       if mayHaveChanged, timeline.items[item].kind == .permission {
-        let tracked = timeline.items[item]
+        let principal = timeline.items[item].principal
         let runs = intervals[position..<end].filter { $0.first <= current }
-        let principal = timeline.principals[tracked.principal]
-        let holder = holders[tracked.principal] ?? PrincipalHolder(principal)
-        holders[tracked.principal] = holder
-        let team = context.teamOfPrincipal[tracked.principal]
-        let access = names.name(of: tracked, principalARN: principal.arn)
+        let holder = holders[principal] ?? PrincipalHolder(timeline.principals[principal])
+        holders[principal] = holder
+        let team = context.teamOfPrincipal[principal]
+        let access = timeline.items.withUnsafeBufferPointer {
+          names.name(of: $0.baseAddress! + item, principalARN: holder.principal.arn)
+        }
         func record(_ kind: Change.Kind, at snapshot: Int) {
           byTeam[team, default: []].append(
             Change(

@@ -104,38 +104,38 @@ struct CurrentState {
     // releases each of its strings, and there are a million items, read twice per analysis.
     return timeline.items.withUnsafeBufferPointer { items in
       runsOfPrincipal.map { runs in
+        // Compared field by field: passing whole items to a comparison copied each of them.
         let ordered =
           runs.count < 2
           ? runs
           : runs.sorted { a, b in
-            precedes(items[timeline.intervals[a].item], items[timeline.intervals[b].item])
+            let first = items.baseAddress! + timeline.intervals[a].item
+            let second = items.baseAddress! + timeline.intervals[b].item
+            if first.pointee.kind != second.pointee.kind { return first.pointee.kind < second.pointee.kind }
+            if first.pointee.service != second.pointee.service {
+              return first.pointee.service < second.pointee.service
+            }
+            return lowercasedPrecedes(first.pointee.detail, second.pointee.detail)
           }
         return ordered.map { index in
           let run = timeline.intervals[index]
-          let principal = items[run.item].principal
+          let item = items.baseAddress! + run.item
+          let principal = item.pointee.principal
           var openSince = context.snapshots[run.first]
           // Before the first snapshot history knows nothing; the finding's own date is the better guess.
-          if run.first == 0, let created = items[run.item].findingCreatedOn, created < openSince {
+          if run.first == 0, let created = item.pointee.findingCreatedOn, created < openSince {
             openSince = created
           }
           return OpenItem(
-            kind: items[run.item].kind, service: items[run.item].service, detail: items[run.item].detail,
-            displayName: names.name(of: items[run.item], principalARN: timeline.principals[principal].arn),
-            lastUsedOn: items[run.item].lastUsedOn, openSince: openSince,
-            daysOpen: today.days(since: openSince),
-            isAccepted: run.status == .archived, findingID: items[run.item].findingID,
-            principalKind: timeline.principals[principal].kind, sources: items[run.item].sources,
+            kind: item.pointee.kind, service: item.pointee.service, detail: item.pointee.detail,
+            displayName: names.name(of: item, principalARN: timeline.principals[principal].arn),
+            lastUsedOn: item.pointee.lastUsedOn, openSince: openSince, daysOpen: today.days(since: openSince),
+            isAccepted: run.status == .archived, findingID: item.pointee.findingID,
+            principalKind: timeline.principals[principal].kind, sources: item.pointee.sources,
             daysPastDeadline: today.days(since: openSince) - deadline)
         }
       }
     }
-  }
-
-  /// Page order of two items: permissions by service and action, then the role, keys and password.
-  static func precedes(_ a: TrackedItem, _ b: TrackedItem) -> Bool {
-    if a.kind != b.kind { return a.kind < b.kind }
-    if a.service != b.service { return a.service < b.service }
-    return Self.lowercasedPrecedes(a.detail, b.detail)
   }
 
   /// `a.lowercased() < b.lowercased()`, without making two strings for each of the comparisons a
@@ -171,7 +171,9 @@ struct CurrentState {
 }
 
 /// The next step for an open item, in one sentence.
+@usableFromInline
 enum Recommendation {
+  @usableFromInline
   static func text(kind: UnusedAccessKind, service: String, detail: String, principalKind: PrincipalKind)
     -> String
   {
@@ -217,12 +219,15 @@ struct DisplayNames {
   }
   private var names: [Permission: String] = [:]
 
-  /// The item's `UnusedAccess.displayName`, shared with every other item naming the same permission.
-  mutating func name(of item: TrackedItem, principalARN: String) -> String {
-    guard item.kind == .permission else { return item.access(principalARN: principalARN).displayName }
-    let permission = Permission(service: item.service, detail: item.detail)
+  /// The item's `UnusedAccess.displayName`, shared with every other item naming the same
+  /// permission. The item is read where it is stored, and copied only for a name not made yet.
+  mutating func name(of item: UnsafePointer<TrackedItem>, principalARN: String) -> String {
+    guard item.pointee.kind == .permission else {
+      return item.pointee.access(principalARN: principalARN).displayName
+    }
+    let permission = Permission(service: item.pointee.service, detail: item.pointee.detail)
     if let name = names[permission] { return name }
-    let name = item.access(principalARN: principalARN).displayName
+    let name = item.pointee.access(principalARN: principalARN).displayName
     names[permission] = name
     return name
   }

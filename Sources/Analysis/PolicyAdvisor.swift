@@ -45,12 +45,11 @@ enum PolicyAdvisor {
   static func changes(
     policies: [AttachedPolicy], unused: [OpenItem], recommendations: DatedRecommendations?
   ) -> [PolicyChange] {
-    let permissions = unused.filter { $0.kind == .permission }
-    guard !permissions.isEmpty else { return [] }
+    guard unused.containsInPlace(where: { $0.pointee.kind == .permission }) else { return [] }
     let steps =
       recommendations.map { $0.recommendations.status == "SUCCEEDED" ? $0.recommendations.steps : [] } ?? []
     // Worked out once for all the principal's policies.
-    let unused = UnusedPermissions(permissions)
+    let unused = UnusedPermissions(unused)
     return policies.compactMap { policy in
       if let step = steps.first(where: {
         $0.existingPolicyID == policy.arn || $0.existingPolicyID == policy.name
@@ -84,10 +83,21 @@ enum PolicyAdvisor {
     /// Services whose every action is unused (`service:*` findings).
     var services: Set<String>
 
-    init(_ permissions: [OpenItem]) {
-      actions = Set(
-        permissions.filter { $0.detail != "*" }.map { ($0.service + ":" + $0.detail).fastLowercased() })
-      services = Set(permissions.filter { $0.detail == "*" }.map(\.service))
+    /// The permissions among `items`.
+    init(_ items: [OpenItem]) {
+      var actions = Set<String>()
+      var services = Set<String>()
+      // Read in place: every principal page works these out from its items.
+      items.forEachInPlace { item in
+        guard item.pointee.kind == .permission else { return }
+        if item.pointee.detail == "*" {
+          services.insert(item.pointee.service)
+        } else {
+          actions.insert((item.pointee.service + ":" + item.pointee.detail).fastLowercased())
+        }
+      }
+      self.actions = actions
+      self.services = services
     }
   }
 

@@ -120,12 +120,18 @@ public struct OpenItem: Hashable, Sendable {
   /// Which sources reported it.
   public var sources: SourceSet
   /// The exception a review file records for it, if any.
+  @inlinable
   public var reviewException: ReviewException? {
     get { exceptionStorage?.value }
     set { exceptionStorage = newValue.map(ExceptionBox.init) }
   }
+  /// Whether a review file records an exception for it: `reviewException != nil` without
+  /// copying the exception out.
+  @inlinable
+  public var hasReviewException: Bool { exceptionStorage != nil }
   // Boxed: few items have an exception, and a million items each carrying room for one inline
   // would hold a hundred megabytes of nothing.
+  @usableFromInline
   var exceptionStorage: ExceptionBox? = nil
   /// Whether that exception has expired (so the item is outstanding again).
   public var exceptionExpired = false
@@ -135,6 +141,7 @@ public struct OpenItem: Hashable, Sendable {
 
   /// What to do, in one sentence. Worded when asked: a million open items need no sentence each
   /// until a page shows them.
+  @inlinable
   public var recommendation: String {
     isAccepted
       ? "Accepted as an exception (archived in Access Analyzer)"
@@ -142,12 +149,14 @@ public struct OpenItem: Hashable, Sendable {
   }
 
   /// Whether the team still has to act on it: open, and not covered by a current exception.
+  @inlinable
   public var isOutstanding: Bool {
     // The box rather than `reviewException`, which copies the exception out to compare it with nil.
     !isAccepted && (exceptionStorage == nil || exceptionExpired)
   }
 
   /// Whether it is outstanding and open longer than the site's removal deadline.
+  @inlinable
   public var isOverdue: Bool { isOutstanding && daysPastDeadline > 0 && kind != .undetailedFinding }
 
   /// The day it became (or becomes) overdue.
@@ -405,14 +414,19 @@ public enum Ratio {
 }
 
 /// A review exception held by reference, so an item without one spends a pointer on it.
+@usableFromInline
 final class ExceptionBox: Hashable, Sendable {
+  @usableFromInline
   let value: ReviewException
 
+  @usableFromInline
   init(_ value: ReviewException) {
     self.value = value
   }
 
+  @usableFromInline
   static func == (lhs: ExceptionBox, rhs: ExceptionBox) -> Bool { lhs.value == rhs.value }
 
+  @usableFromInline
   func hash(into hasher: inout Hasher) { hasher.combine(value) }
 }

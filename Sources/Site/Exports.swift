@@ -53,7 +53,7 @@ struct TeamExport {
           let status: String
           if item.pointee.isAccepted {
             status = "accepted"
-          } else if item.pointee.reviewException != nil {
+          } else if item.pointee.hasReviewException {
             status = item.pointee.exceptionExpired ? "exception expired" : "kept on purpose"
           } else {
             status = "open"
@@ -61,8 +61,9 @@ struct TeamExport {
           let firstSeen = item.pointee.openSince.iso
           let lastUsed = item.pointee.lastUsedOn?.iso ?? ""
           let days = String(item.pointee.daysOpen)
-          let exceptionUntil = item.pointee.reviewException?.expires.iso ?? ""
-          let approver = item.pointee.reviewException?.approver ?? ""
+          let exception = item.pointee.hasReviewException ? item.pointee.reviewException : nil
+          let exceptionUntil = exception?.expires.iso ?? ""
+          let approver = exception?.approver ?? ""
 
           csv.bytes.append(contentsOf: csvPrefix.bytes)
           csv.appendCell(item.pointee.kind.rawValue)

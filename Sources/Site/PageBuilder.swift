@@ -231,31 +231,32 @@ struct PageBuilder {
       ? "never in the tracking window" : "not reported"
   }
 
-  func itemModel(_ item: OpenItem) -> ItemModel {
+  /// The row of one item, read where it is stored (see `principalPage`).
+  func itemModel(_ item: UnsafePointer<OpenItem>) -> ItemModel {
     let kind: String =
-      switch item.kind {
-      case .permission: item.detail == "*" ? "Unused service" : "Unused action"
+      switch item.pointee.kind {
+      case .permission: item.pointee.detail == "*" ? "Unused service" : "Unused action"
       case .role: "Unused role"
       case .accessKey: "Unused access key"
       case .password: "Unused password"
       case .undetailedFinding: "Finding without details"
       }
-    var recommendation = item.recommendation
-    if let exception = item.reviewException {
+    var recommendation = item.pointee.recommendation
+    if item.pointee.hasReviewException, let exception = item.pointee.reviewException {
       recommendation =
-        item.exceptionExpired
+        item.pointee.exceptionExpired
         ? "The exception for it expired on \(exception.expires.iso) (approved by \(exception.approver)): "
           + recommendation.prefix(1).lowercased() + recommendation.dropFirst() + ", or renew the exception"
         : "Kept on purpose until \(exception.expires.iso), approved by \(exception.approver): \(exception.justification)"
     }
     return ItemModel(
-      what: item.displayName, kind: kind,
-      lastUsed: Format.day(item.lastUsedOn, otherwise: "never in the tracking window"),
-      openSince: item.openSince.iso, daysOpen: Format.days(item.daysOpen),
+      what: item.pointee.displayName, kind: kind,
+      lastUsed: Format.day(item.pointee.lastUsedOn, otherwise: "never in the tracking window"),
+      openSince: item.pointee.openSince.iso, daysOpen: Format.days(item.pointee.daysOpen),
       recommendation: recommendation,
-      isAccepted: item.isAccepted, sources: Self.sourceNames(item.sources),
-      overdue: item.isOverdue ? "overdue by " + Format.days(item.daysPastDeadline) : "",
-      isOverdue: item.isOverdue)
+      isAccepted: item.pointee.isAccepted, sources: Self.sourceNames(item.pointee.sources),
+      overdue: item.pointee.isOverdue ? "overdue by " + Format.days(item.pointee.daysPastDeadline) : "",
+      isOverdue: item.pointee.isOverdue)
   }
 
   /// "Access Analyzer, last accessed": the sixteen combinations of the four sources, joined once.

@@ -69,26 +69,31 @@ extension PageBuilder {
     let principal = report.principal
     var groups: [ItemGroupModel] = []
     // The items come in page order: permissions first, by service, so each service's items are
-    // one run of them, and the role and credentials follow. Slices, so nothing is copied.
-    let firstOther = report.items.firstIndex { $0.kind != .permission } ?? report.items.endIndex
-    let permissions = report.items[..<firstOther]
-    var start = permissions.startIndex
-    while start < permissions.endIndex {
-      let service = permissions[start].service
-      var end = start + 1
-      while end < permissions.endIndex, permissions[end].service == service { end += 1 }
-      groups.append(
-        ItemGroupModel(
-          title: service, count: Format.counted(end - start, "unused permission", "unused permissions"),
-          items: permissions[start..<end].map(itemModel)))
-      start = end
-    }
-    let others = report.items[firstOther...]
-    if !others.isEmpty {
-      groups.append(
-        ItemGroupModel(
-          title: "Role and credentials", count: Format.counted(others.count, "item", "items"),
-          items: others.map(itemModel)))
+    // one run of them, and the role and credentials follow. They are read where they are stored:
+    // a copy of an item retains and releases each of its strings.
+    report.items.withUnsafeBufferPointer { items in
+      var firstOther = items.endIndex
+      for index in items.indices where items[index].kind != .permission {
+        firstOther = index
+        break
+      }
+      var start = 0
+      while start < firstOther {
+        let service = items[start].service
+        var end = start + 1
+        while end < firstOther, items[end].service == service { end += 1 }
+        groups.append(
+          ItemGroupModel(
+            title: service, count: Format.counted(end - start, "unused permission", "unused permissions"),
+            items: (start..<end).map { self.itemModel(items.baseAddress! + $0) }))
+        start = end
+      }
+      if firstOther < items.endIndex {
+        groups.append(
+          ItemGroupModel(
+            title: "Role and credentials", count: Format.counted(items.count - firstOther, "item", "items"),
+            items: (firstOther..<items.endIndex).map { self.itemModel(items.baseAddress! + $0) }))
+      }
     }
     var recommendationNote = ""
     if let dated = report.recommendations {
@@ -123,7 +128,9 @@ extension PageBuilder {
       tags: principal.tags.map { TagModel(key: $0.key, value: $0.value) }, hasTags: !principal.tags.isEmpty,
       teamName: team.team.name, teamHref: "../index.html",
       snapshot: self.report.snapshot?.iso ?? "", summary: principalSummary(report), groups: groups,
-      accepted: report.acceptedItems.map(itemModel), hasAccepted: !report.acceptedItems.isEmpty,
+      accepted: report.acceptedItems.withUnsafeBufferPointer { items in
+        items.indices.map { self.itemModel(items.baseAddress! + $0) }
+      }, hasAccepted: !report.acceptedItems.isEmpty,
       recommendationNote: recommendationNote, hasRecommendationNote: !recommendationNote.isEmpty,
       policyChanges: changes, hasPolicyChanges: !changes.isEmpty, policiesNote: policiesNote)
   }

@@ -32,7 +32,11 @@ public struct TemplateList: Sendable {
     storage = .contexts(
       ContextListBox(count: contexts.count) { index, key in
         guard let key else { return .object(TemplateObject(contexts[index])) }
-        return contexts[index].templateValue(forKey: key)
+        // Looked up through a pointer to the element: `contexts[index].templateValue(...)`
+        // copied the whole row, retaining and releasing each of its strings, at every name.
+        return contexts.withUnsafeBufferPointer { rows in
+          (rows.baseAddress! + index).pointee.templateValue(forKey: key)
+        }
       })
   }
 
