@@ -102,6 +102,10 @@ struct CurrentState {
     let deadline = context.settings.removalDeadlineDays
     // Items are read where they are stored, field by field: a copy of an item retains and
     // releases each of its strings, and there are a million items, read twice per analysis.
+    // Runs and principals are read from arrays of their own: reading `timeline.intervals` in a
+    // closure copied the whole timeline (a reference to each of its arrays) for every principal.
+    let intervals = timeline.intervals
+    let principals = timeline.principals
     return timeline.items.withUnsafeBufferPointer { items in
       runsOfPrincipal.map { runs in
         // Compared field by field: passing whole items to a comparison copied each of them.
@@ -109,8 +113,8 @@ struct CurrentState {
           runs.count < 2
           ? runs
           : runs.sorted { a, b in
-            let first = items.baseAddress! + timeline.intervals[a].item
-            let second = items.baseAddress! + timeline.intervals[b].item
+            let first = items.baseAddress! + intervals[a].item
+            let second = items.baseAddress! + intervals[b].item
             if first.pointee.kind != second.pointee.kind { return first.pointee.kind < second.pointee.kind }
             if first.pointee.service != second.pointee.service {
               return first.pointee.service < second.pointee.service
@@ -118,7 +122,7 @@ struct CurrentState {
             return lowercasedPrecedes(first.pointee.detail, second.pointee.detail)
           }
         return ordered.map { index in
-          let run = timeline.intervals[index]
+          let run = intervals[index]
           let item = items.baseAddress! + run.item
           let principal = item.pointee.principal
           var openSince = context.snapshots[run.first]
@@ -128,10 +132,10 @@ struct CurrentState {
           }
           return OpenItem(
             kind: item.pointee.kind, service: item.pointee.service, detail: item.pointee.detail,
-            displayName: names.name(of: item, principalARN: timeline.principals[principal].arn),
+            displayName: names.name(of: item, principalARN: principals[principal].arn),
             lastUsedOn: item.pointee.lastUsedOn, openSince: openSince, daysOpen: today.days(since: openSince),
             isAccepted: run.status == .archived, findingID: item.pointee.findingID,
-            principalKind: timeline.principals[principal].kind, sources: item.pointee.sources,
+            principalKind: principals[principal].kind, sources: item.pointee.sources,
             daysPastDeadline: today.days(since: openSince) - deadline)
         }
       }
