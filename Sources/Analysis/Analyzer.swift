@@ -172,7 +172,6 @@ struct AnalysisContext {
     // Each team's changes come sorted from its outcome; the organisation's are sorted once more
     // on one core while the other checks the rules of teams.yml.
     let unsorted = allChanges
-    allChanges = []
     let (sortedChanges, ruleProblems) = Concurrently.both(
       { ChangeLog.sorted(unsorted) }, { unmatchedRules() })
     dataProblems += ChecklistBuilder.unknownTeamReviews(settings: settings)
@@ -586,7 +585,7 @@ struct OldestItems {
   }
 
   mutating func offer(_ item: OpenItem, of principal: Principal, teamID: String) {
-    // Nearly every item of a large organisation is offered and turned away here, at the last one.
+    // Turned away at the last entry without copying it; `mightTake` spares most items the call.
     if items.count == limit, limit > 0, !Self.precedes(item, principal.arn, items[limit - 1]) { return }
     let candidate = OldItem(principal: principal, teamID: teamID, item: item)
     let position = items.firstIndex { !Self.precedes($0.item, $0.principal.arn, candidate) } ?? items.count

@@ -6,7 +6,8 @@ extension Array {
   /// every element, and so does passing an element to a closure, even in place: an item holds
   /// several strings, and each copy retains and releases each of them. The analysis passes over a
   /// million items several times, and these copies were a fifth of its time. Reading fields
-  /// through `pointee` copies only those fields.
+  /// through `pointee` copies only those fields. The pointer is valid only during the call to
+  /// `predicate`: do not keep it.
   @inlinable
   public func countInPlace(where predicate: (UnsafePointer<Element>) -> Bool) -> Int {
     withUnsafeBufferPointer { elements in

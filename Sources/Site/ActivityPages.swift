@@ -18,11 +18,13 @@ extension PageBuilder {
     let groups = kinds.map { kind, title in
       // One pass counting them and keeping the first few: the organisation's changes number in
       // the hundreds of thousands, and copying them out per kind only to count them showed.
+      // The changes are read in place: iterating them copied each one.
       var count = 0
       var shown: [Change] = []
-      for change in changes.entries where change.kind == kind {
+      changes.entries.forEachInPlace { change in
+        guard change.pointee.kind == kind else { return }
         count += 1
-        if shown.count < limit { shown.append(change) }
+        if shown.count < limit { shown.append(change.pointee) }
       }
       let rows = shown.map { change in
         ChangeRow(

@@ -61,7 +61,7 @@ struct TeamExport {
           let firstSeen = item.pointee.openSince.iso
           let lastUsed = item.pointee.lastUsedOn?.iso ?? ""
           let days = String(item.pointee.daysOpen)
-          let exception = item.pointee.hasReviewException ? item.pointee.reviewException : nil
+          let exception = item.pointee.reviewException
           let exceptionUntil = exception?.expires.iso ?? ""
           let approver = exception?.approver ?? ""
 

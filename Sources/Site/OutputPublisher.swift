@@ -128,7 +128,9 @@ public struct OutputPublisher: Sendable {
       return FileManager.default.fileExists(atPath: resolved.path) ? resolved : nil
     }
     // An output folder from before (or made by hand) becomes tree b; the new site goes into a.
+    // A digest list left beside b from an earlier tree b describes other files: it goes.
     let b = tree("b")
+    unlink(sumsFile(of: b).path)
     do {
       if FileManager.default.fileExists(atPath: b.path) { try FileManager.default.removeItem(at: b) }
       try FileManager.default.moveItem(at: output, to: b)
@@ -252,35 +254,20 @@ final class TreeSync: OutputSink, @unchecked Sendable {
 
   /// Deletes files (and then empty folders) the site no longer has. Returns how many files went.
   private func removeFiles(notIn wanted: [String: FileSum]) -> Int {
+    // The tree is walked rather than its digest list trusted: a file put into the served folder
+    // by hand is named by no list, and the tree must end up holding exactly the site.
     var files: [String] = []
     var folders: [String] = []
-    if targetSums.isEmpty {
-      Self.walk(root: target.path, "", files: &files, folders: &folders)
-    } else {
-      // A tree's digest list names every file in it: the list is deleted before a build writes
-      // into the tree, so one that exists is complete. Reading it saves walking a folder per
-      // team and a file per principal at the end of every build.
-      files = Array(targetSums.keys)
+    Self.walk(root: target.path, "", files: &files, folders: &folders)
+    var removed = 0
+    for relative in files where wanted[relative] == nil {
+      if unlink(target.path + "/" + relative) == 0 { removed += 1 }
     }
-    let unwanted = files.filter { wanted[$0] == nil }
-    if !targetSums.isEmpty {
-      // Only the folders of removed files can have become empty.
-      var seen = Set<String>()
-      for relative in unwanted {
-        var folder = relative
-        while let slash = folder.lastIndex(of: "/") {
-          folder = String(folder[..<slash])
-          guard seen.insert(folder).inserted else { break }
-        }
-      }
-      folders = Array(seen)
-    }
-    for relative in unwanted { unlink(target.path + "/" + relative) }
     // Deepest first, so a folder is empty when its turn comes; a non-empty one stays.
     for relative in folders.sorted(by: { $0.count > $1.count }) {
       rmdir(target.path + "/" + relative)
     }
-    return unwanted.count
+    return removed
   }
 
   /// Lists the files and folders below `root/relative` with `readdir`, which names each entry's

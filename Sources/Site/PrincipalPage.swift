@@ -250,8 +250,8 @@ enum LineDiff {
   /// A document's lines, found once as offsets into its bytes, each with a hash of its bytes.
   private struct LineTable {
     let bytes: [UInt8]
-    /// Where each line starts, then one past the end of the text plus one, as if a newline
-    /// followed the last line: line `i` is `bytes[starts[i] ..< starts[i + 1] - 1]`.
+    /// Where each line starts, then `bytes.count + 1`, as if a newline followed the last line:
+    /// line `i` is `bytes[starts[i] ..< starts[i + 1] - 1]`.
     let starts: [Int]
     /// The FNV-1a hash of each line: the search compares lines many times, and nearly every
     /// comparison of two different lines ends at their hashes.

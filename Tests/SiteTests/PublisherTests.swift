@@ -32,6 +32,39 @@ import Testing
     #expect(try Self.read(root, ".output.b/index.html") == "old")
   }
 
+  @Test func aFilePutIntoAPublishedTreeByHandIsRemovedByTheNextBuildIntoIt() throws {
+    let root = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let output = root.appendingPathComponent("output")
+    let publisher = OutputPublisher(output: output)
+    try publisher.publish([OutputFile(path: "index.html", text: "one")])
+    // Tree a has a digest list that does not name the stray file.
+    try Data("stray".utf8).write(to: root.appendingPathComponent(".output.a/stray.html"))
+    try publisher.publish([OutputFile(path: "index.html", text: "two")])
+    let third = try publisher.publish([OutputFile(path: "index.html", text: "three")])
+    #expect(third == .init(written: 1, unchanged: 0, removed: 1))
+    #expect(try FileManager.default.contentsOfDirectory(atPath: output.path) == ["index.html"])
+  }
+
+  @Test func anOutputFolderTakenOverAsTreeBDropsTheListOfAnEarlierTreeB() throws {
+    let root = try Self.folder()
+    defer { try? FileManager.default.removeItem(at: root) }
+    let output = root.appendingPathComponent("output")
+    let publisher = OutputPublisher(output: output)
+    try publisher.publish([OutputFile(path: "index.html", text: "one")])
+    try publisher.publish([OutputFile(path: "index.html", text: "two")])
+    // The link is replaced by a plain folder holding other bytes, while .output.b.sums still
+    // describes the tree b it replaces.
+    try FileManager.default.removeItem(at: output)
+    try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+    try Data("hand".utf8).write(to: output.appendingPathComponent("index.html"))
+    try publisher.publish([OutputFile(path: "index.html", text: "one")])
+    // The next build goes into b, the old folder: "two" in b's old list must not pass for it.
+    let outcome = try publisher.publish([OutputFile(path: "index.html", text: "two")])
+    #expect(outcome == .init(written: 1, unchanged: 0, removed: 0))
+    #expect(try Self.read(output, "index.html") == "two")
+  }
+
   @Test func anExistingOutputFolderStaysServedWhenTheFirstBuildFails() throws {
     let root = try Self.folder()
     defer { try? FileManager.default.removeItem(at: root) }

@@ -204,6 +204,19 @@ import Testing
     #expect(LineDiff.hunks(LineDiff.lines(from: "a\nb", to: "a\nb")).map(\.change) == [.same, .same])
   }
 
+  @Test func theBytesPathGivesTheSameHunksAsTheStringPath() {
+    let long = (1...30).map { "    \"line \($0)\"," }.joined(separator: "\n")
+    let cases: [(String, String)] = [
+      ("a\nb\nc\nd", "a\nx\nc"), ("", "a"), ("a\nb", ""), ("a\nb\n", "a\nb"), ("a\n", "a\n"),
+      ("é\n→ ü\nz", "é\nz"), (long, long.replacingOccurrences(of: "    \"line 12\",\n", with: "")),
+    ]
+    for (before, after) in cases {
+      #expect(
+        LineDiff.hunks(from: Array(before.utf8), to: Array(after.utf8))
+          == LineDiff.hunks(LineDiff.lines(from: before, to: after)), "\(before) → \(after)")
+    }
+  }
+
   @Test func emptySides() {
     #expect(LineDiff.lines(from: "", to: "a").map(\.change) == [.added])
     #expect(LineDiff.lines(from: "a\nb", to: "").map(\.change) == [.removed, .removed])
