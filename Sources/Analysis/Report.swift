@@ -143,6 +143,16 @@ public struct OpenItem: Hashable, Sendable {
   /// until a page shows them.
   @inlinable
   public var recommendation: String {
+    Self.recommendation(
+      isAccepted: isAccepted, kind: kind, service: service, detail: detail, principalKind: principalKind)
+  }
+
+  /// `recommendation` of an item with these fields: for a caller that reads an item in place and
+  /// would otherwise copy all of it to ask.
+  @inlinable
+  public static func recommendation(
+    isAccepted: Bool, kind: UnusedAccessKind, service: String, detail: String, principalKind: PrincipalKind
+  ) -> String {
     isAccepted
       ? "Accepted as an exception (archived in Access Analyzer)"
       : Recommendation.text(kind: kind, service: service, detail: detail, principalKind: principalKind)

@@ -241,7 +241,11 @@ struct PageBuilder {
       case .password: "Unused password"
       case .undetailedFinding: "Finding without details"
       }
-    var recommendation = item.pointee.recommendation
+    // Asked once: asking a computed property of an item read in place copies the item.
+    let isOverdue = item.pointee.isOverdue
+    var recommendation = OpenItem.recommendation(
+      isAccepted: item.pointee.isAccepted, kind: item.pointee.kind, service: item.pointee.service,
+      detail: item.pointee.detail, principalKind: item.pointee.principalKind)
     if item.pointee.hasReviewException, let exception = item.pointee.reviewException {
       recommendation =
         item.pointee.exceptionExpired
@@ -255,8 +259,8 @@ struct PageBuilder {
       openSince: item.pointee.openSince.iso, daysOpen: Format.days(item.pointee.daysOpen),
       recommendation: recommendation,
       isAccepted: item.pointee.isAccepted, sources: Self.sourceNames(item.pointee.sources),
-      overdue: item.pointee.isOverdue ? "overdue by " + Format.days(item.pointee.daysPastDeadline) : "",
-      isOverdue: item.pointee.isOverdue)
+      overdue: isOverdue ? "overdue by " + Format.days(item.pointee.daysPastDeadline) : "",
+      isOverdue: isOverdue)
   }
 
   /// "Access Analyzer, last accessed": the sixteen combinations of the four sources, joined once.

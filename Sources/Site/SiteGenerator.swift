@@ -101,7 +101,7 @@ struct PageRenderer: Sendable {
 
   /// The page's own template rendered, then wrapped in the layout built around it.
   func render(
-    template: String, model: some TemplateContext, page: String, layout: ([UInt8]) -> LayoutModel
+    template: String, model: consuming some TemplateContext, page: String, layout: ([UInt8]) -> LayoutModel
   ) throws -> [UInt8] {
     do {
       var output = TemplateOutput(capacity: 32_768)
@@ -206,7 +206,7 @@ struct SiteRendering: Sendable {
 
   /// One page: its template rendered inside the layout.
   func page(
-    _ path: String, title: String, template: String, model: some TemplateContext, section: String,
+    _ path: String, title: String, template: String, model: consuming some TemplateContext, section: String,
     feed: String? = nil
   ) throws -> OutputFile {
     let html = try renderer.render(template: template, model: model, page: path) { body in

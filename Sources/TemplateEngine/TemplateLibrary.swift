@@ -111,7 +111,9 @@ public struct TemplateLibrary: Sendable {
 
   /// Renders the template `name` with `context`, appending UTF-8 to `output`.
   @inlinable
-  public func render(_ name: String, with context: some TemplateContext, into output: inout TemplateOutput)
+  public func render(
+    _ name: String, with context: consuming some TemplateContext, into output: inout TemplateOutput
+  )
     throws
   {
     try render(name, with: .object(context), into: &output)

@@ -48,7 +48,7 @@ public enum TemplateValue: Sendable {
 
   /// A nested context.
   @inlinable
-  public static func object<Context: TemplateContext>(_ context: Context) -> TemplateValue {
+  public static func object<Context: TemplateContext>(_ context: consuming Context) -> TemplateValue {
     .object(TemplateObject(context))
   }
 
@@ -142,8 +142,9 @@ public struct TemplateObject: Sendable {
 
   /// Wraps `context`.
   @inlinable
-  public init<Context: TemplateContext>(_ context: Context) {
-    box = ObjectBox { context.templateValue(forKey: $0) }
+  public init<Context: TemplateContext>(_ context: consuming Context) {
+    // Taken over rather than copied: a page's model holds every string and row of the page.
+    box = ObjectBox { [context] in context.templateValue(forKey: $0) }
   }
 
   init(box: ObjectBox) {
