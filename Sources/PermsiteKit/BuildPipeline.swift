@@ -144,12 +144,19 @@ public struct BuildPipeline {
             isQuarterlyChecklist: $0.isQuarterlyChecklist)
         }, generatedAt: options.now)
       let generator = SiteGenerator(theme: theme)
+      let cpuBefore = processCPUSeconds()
+      let timed = TimedSink()
       let outcome = try OutputPublisher(output: options.output).publish(key: key.text) { sink in
-        try generator.generate(for: input, into: sink)
+        timed.inner = sink
+        try generator.generate(for: input, into: timed)
       }
+      // Both cores render and write at once: the split is in CPU time, which adds up, rather than
+      // in wall time, which overlaps.
+      let writing = timed.totals
+      let rendering = max(0, processCPUSeconds() - cpuBefore - writing.cpu)
       return (
         outcome,
-        "\(options.output.path): \(outcome.written + outcome.unchanged) files, \(outcome.written) written, \(outcome.unchanged) unchanged, \(outcome.removed) removed"
+        "\(options.output.path): \(outcome.written + outcome.unchanged) files, \(outcome.written) written, \(outcome.unchanged) unchanged, \(outcome.removed) removed; CPU \(seconds(rendering)) s rendering, \(seconds(writing.cpu)) s writing files (\(seconds(writing.wall)) s in writes)"
       )
     }
     return BuildSummary(recorded: recorded, files: outcome.written + outcome.unchanged, report: report)
@@ -207,6 +214,56 @@ struct SnapshotRecorder {
     }
     return recorded
   }
+}
+
+/// Passes files on to the publisher's sink, adding up the time spent writing them: the CPU time
+/// of the writing threads (hashing, copying into the kernel) and the wall time, which also counts
+/// waiting for the disk.
+private final class TimedSink: OutputSink, @unchecked Sendable {
+  // Unchecked: `inner` is set once before the first file; the totals are guarded by the lock.
+  var inner: (any OutputSink)?
+  private let lock = NSLock()
+  private var cpu: Double = 0
+  private var wall: Double = 0
+
+  func write(_ file: OutputFile) throws {
+    let cpuStart = threadCPUSeconds()
+    let wallStart = DispatchTime.now()
+    defer {
+      let cpuTime = threadCPUSeconds() - cpuStart
+      let wallTime = Double(DispatchTime.now().uptimeNanoseconds - wallStart.uptimeNanoseconds) / 1e9
+      lock.lock()
+      cpu += cpuTime
+      wall += wallTime
+      lock.unlock()
+    }
+    try inner?.write(file)
+  }
+
+  var totals: (cpu: Double, wall: Double) {
+    lock.lock()
+    defer { lock.unlock() }
+    return (cpu, wall)
+  }
+}
+
+/// The CPU time (user and system) of the calling thread, in seconds.
+private func threadCPUSeconds() -> Double {
+  var time = timespec()
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
+  return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+/// The CPU time (user and system) of the whole process so far, in seconds.
+private func processCPUSeconds() -> Double {
+  var time = timespec()
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &time)
+  return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+}
+
+/// Seconds with one decimal, for log lines.
+private func seconds(_ value: Double) -> String {
+  String(format: "%.1f", value)
 }
 
 /// Whole milliseconds elapsed since `start`, for log lines.
