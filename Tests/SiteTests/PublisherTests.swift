@@ -148,6 +148,23 @@ import Testing
     #expect(sum("abc") != sum("abc\0"))
     #expect(sum("") != sum("\0"))
     #expect(sum("<p>same page</p>") == sum("<p>same page</p>"))
+    // Words 32 bytes apart go through the same lane: their order still counts.
+    let words = ["aaaaaaaa", "bbbbbbbb", "cccccccc", "dddddddd", "eeeeeeee"]
+    #expect(sum(words.joined()) != sum(([words[4]] + words[1...3] + [words[0]]).joined()))
+  }
+
+  @Test func changingAnyOneByteOfAFileChangesItsSum() {
+    // Long enough for whole blocks, the three single words after them and a partial last word.
+    let page = [UInt8]((0..<123).map { UInt8($0 % 251) })
+    var sums: Set<FileSum> = [page.withUnsafeBytes { FileSum(of: $0) }]
+    for index in page.indices {
+      for change: UInt8 in [1, 0x80] {
+        var changed = page
+        changed[index] ^= change
+        sums.insert(changed.withUnsafeBytes { FileSum(of: $0) })
+      }
+    }
+    #expect(sums.count == 1 + page.count * 2)
   }
 
   @Test func aFailedWriteLeavesThePublishedSiteAsItWas() throws {
