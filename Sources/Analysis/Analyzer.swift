@@ -143,7 +143,7 @@ struct AnalysisContext {
     // Grouped once: filtering every team's principals out of the whole list would be teams × principals.
     let shared = TeamInputs(
       state: state, flow: flow, openOverTime: openOverTime, changesByTeam: changesByTeam,
-      reportsOfTeam: Dictionary(grouping: state.principalReports, by: \.teamID),
+      reportsOfTeam: state.reportsOfTeam,
       previousChecklists: previousChecklists, reference: reference)
     // Teams are independent of one another: both cores take teams, and the results are gathered in
     // file order.
@@ -179,7 +179,7 @@ struct AnalysisContext {
     var report = OrganisationReport(
       snapshot: snapshots[current], quarter: quarters.quarters[currentQuarter], snapshots: snapshots,
       totals: totals, byService: state.byService(team: nil),
-      topPrincipals: state.principalReports.filter { $0.unusedPermissions > 0 },
+      topPrincipals: state.topPrincipals(limit: OrganisationReport.topPrincipalCount),
       quarters: flow.metrics(team: nil, ranges: quarters),
       openOverTime: zip(snapshots, openOverTime.organisation).map { DayCount(day: $0, count: $1) },
       teams: teamReports, dataProblems: dataProblems)
@@ -209,7 +209,8 @@ struct TeamInputs: Sendable {
   let flow: QuarterFlow
   let openOverTime: OpenOverTime
   let changesByTeam: [Int: [Change]]
-  let reportsOfTeam: [String: [PrincipalReport]]
+  /// Per team index, as `CurrentState` groups them.
+  let reportsOfTeam: [[PrincipalReport]]
   /// Each team's checklist of the previous quarter, by team index; nil when there was none.
   let previousChecklists: [ChecklistProgress?]?
   let reference: Int?
@@ -236,7 +237,7 @@ extension AnalysisContext {
       : ReviewExceptions.exceptions(
         team: team.id, upTo: quarters.quarters[currentQuarter], reviews: settings.reviews)
     let principals = ReviewExceptions.apply(
-      exceptions, to: inputs.reportsOfTeam[team.id] ?? [], on: snapshots[current])
+      exceptions, to: inputs.reportsOfTeam[index], on: snapshots[current])
     if isUnowned && principals.isEmpty && inputs.state.inventoryCount[index].principals == 0 { return nil }
     var totals = inputs.state.totals(team: index)
     totals.identifiedThisQuarter = inputs.flow.identified[index][currentQuarter]
@@ -296,14 +297,13 @@ extension AnalysisContext {
   /// was the largest part of a large organisation's peak memory.
   func checklistsOfPreviousQuarter(at snapshot: Int) -> [ChecklistProgress?] {
     let state = CurrentState.compute(context: self, at: snapshot)
-    let reportsOfTeam = Dictionary(grouping: state.principalReports, by: \.teamID)
     let quarter = quarters.quarters[quarters.quarters.count - 2]
     return teams.indices.map { index in
       guard index < teams.count - 1 else { return nil }
       let team = teams[index]
       let principals = ReviewExceptions.apply(
         ReviewExceptions.exceptions(team: team.id, upTo: quarter, reviews: settings.reviews),
-        to: reportsOfTeam[team.id] ?? [], on: snapshots[snapshot])
+        to: state.reportsOfTeam[index], on: snapshots[snapshot])
       // Problems in the previous quarter's sign-offs were reported when it was current.
       var ignored: [DataProblem] = []
       return ChecklistBuilder.progress(

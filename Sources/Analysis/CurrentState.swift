@@ -2,8 +2,9 @@ import Model
 
 /// What is open at the current snapshot: per principal, per team, per service.
 struct CurrentState {
-  /// Principals with open or accepted items, most open unused permissions first, then by ARN.
-  var principalReports: [PrincipalReport]
+  /// Per team index: the team's principals with open or accepted items, in `precedes` order.
+  /// Made per team from the start: grouping an organisation's list afterwards copied every report.
+  var reportsOfTeam: [[PrincipalReport]]
   /// Per team index: principals and roles counted (inventory plus principals with open items).
   var inventoryCount: [(principals: Int, roles: Int)]
   private var teamTotals: [Totals]
@@ -20,7 +21,8 @@ struct CurrentState {
 
     let teamCount = context.teams.count
     var state = CurrentState(
-      principalReports: [], inventoryCount: Array(repeating: (0, 0), count: teamCount),
+      reportsOfTeam: Array(repeating: [], count: teamCount),
+      inventoryCount: Array(repeating: (0, 0), count: teamCount),
       teamTotals: Array(repeating: Totals(), count: teamCount + 1),
       serviceCounts: Array(repeating: [:], count: teamCount + 1))
     let organisation = teamCount
@@ -74,16 +76,29 @@ struct CurrentState {
         state.serviceCounts[organisation][service, default: 0] += end - start
         start = end
       }
-      state.principalReports.append(
+      state.reportsOfTeam[team].append(
         PrincipalReport(
           principal: timeline.principals[principalIndex], items: open, acceptedItems: accepted,
           unusedPermissions: permissionCount,
           teamID: context.teams[team].id, recommendations: timeline.recommendations[principalIndex]))
     }
-    state.principalReports.sort {
-      ($0.unusedPermissions, $1.principal.arn) > ($1.unusedPermissions, $0.principal.arn)
-    }
+    for team in state.reportsOfTeam.indices { state.reportsOfTeam[team].sort(by: precedes) }
     return state
+  }
+
+  /// The order of principals in lists: most open unused permissions first, then by ARN.
+  static func precedes(_ first: PrincipalReport, _ second: PrincipalReport) -> Bool {
+    if first.unusedPermissions != second.unusedPermissions {
+      return first.unusedPermissions > second.unusedPermissions
+    }
+    return first.principal.arn < second.principal.arn
+  }
+
+  /// The organisation's first `limit` principals with open unused permissions, in `precedes`
+  /// order: taken from the head of each team's list, so only they are copied.
+  func topPrincipals(limit: Int) -> [PrincipalReport] {
+    let heads = reportsOfTeam.flatMap { $0.prefix { $0.unusedPermissions > 0 }.prefix(limit) }
+    return Array(heads.sorted(by: Self.precedes).prefix(limit))
   }
 
   /// The items open or accepted at snapshot `current`, by principal index, each principal's in
@@ -143,22 +158,37 @@ struct CurrentState {
   }
 
   /// `a.lowercased() < b.lowercased()`, without making two strings for each of the comparisons a
-  /// sort of a million items does: action names are ASCII, compared byte by byte.
+  /// sort of a million items does: action names are ASCII, compared byte by byte where the
+  /// strings keep their bytes (all but bridged ones).
   static func lowercasedPrecedes(_ a: String, _ b: String) -> Bool {
-    var first = a.utf8.makeIterator()
-    var second = b.utf8.makeIterator()
-    while true {
-      switch (first.next(), second.next()) {
-      case (nil, nil): return false
-      case (nil, _): return true
-      case (_, nil): return false
-      case (let x?, let y?):
-        if x >= 0x80 || y >= 0x80 { return a.lowercased() < b.lowercased() }
+    let fast = a.utf8.withContiguousStorageIfAvailable { first in
+      b.utf8.withContiguousStorageIfAvailable { second in asciiLowercasedPrecedes(first, second) } ?? nil
+    }
+    if let fast, let result = fast { return result }
+    return a.lowercased() < b.lowercased()
+  }
+
+  /// The comparison of two ASCII texts, case folded; nil when a non-ASCII byte comes before
+  /// they differ, since only Unicode lowercasing orders those.
+  private static func asciiLowercasedPrecedes(
+    _ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>
+  )
+    -> Bool?
+  {
+    let common = min(a.count, b.count)
+    var index = 0
+    while index < common {
+      let x = a[index]
+      let y = b[index]
+      if x != y || x >= 0x80 {
+        if x >= 0x80 || y >= 0x80 { return nil }
         let lowerX = x >= 0x41 && x <= 0x5A ? x + 0x20 : x
         let lowerY = y >= 0x41 && y <= 0x5A ? y + 0x20 : y
         if lowerX != lowerY { return lowerX < lowerY }
       }
+      index += 1
     }
+    return a.count < b.count
   }
 
   /// The totals of one team, or of the organisation when `team` is nil (quarter counts not set).

@@ -282,8 +282,11 @@ public struct OrganisationReport: Hashable, Sendable {
   public var totals: Totals
   /// Open unused permissions by service, largest first.
   public var byService: [ServiceCount]
-  /// All principals with open unused permissions, most first (pages show the top few).
+  /// The principals with the most open unused permissions, most first, then by ARN: at most
+  /// ``topPrincipalCount`` of them (pages show the top few).
   public var topPrincipals: [PrincipalReport]
+  /// How many principals ``topPrincipals`` holds at most.
+  public static let topPrincipalCount = 10
   /// Quarter by quarter, oldest first.
   public var quarters: [QuarterMetrics]
   /// Open unused permissions at every snapshot.

@@ -7,7 +7,7 @@ import Testing
   @Test func lowercasedComparisonAgreesWithComparingLowercasedStrings() {
     let words = [
       "GetObject", "getobject", "Get", "GETOBJECTS", "", "ListBucket", "list", "Zeta", "a", "É", "é", "éa",
-      "[x]", "_y",
+      "[x]", "_y", "s3:PutBucketTagging", "S3:PUTBUCKETTAGGINGS", "s3:putbucket", "aé", "aÉb", "ab\u{0}",
     ]
     for a in words {
       for b in words {
