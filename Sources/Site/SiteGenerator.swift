@@ -106,12 +106,12 @@ struct PageRenderer: Sendable {
     layout: ([UInt8]) -> LayoutModel
   ) throws -> [UInt8] {
     do {
-      let scratch = scratch ?? RenderScratch()
+      let scratch = scratch ?? RenderScratch(for: theme)
       scratch.output.removeAll()
-      try theme.library.render(template, with: model, into: &scratch.output)
+      try theme.library.render(template, with: model, into: &scratch.output, cache: scratch.lookups)
       let body = scratch.output.bytes
       scratch.output.removeAll()
-      try theme.library.render("layout", with: layout(body), into: &scratch.output)
+      try theme.library.render("layout", with: layout(body), into: &scratch.output, cache: scratch.lookups)
       return scratch.output.bytes
     } catch let error as TemplateError {
       throw SiteError.renderFailed(page: page, reason: "\(error)")
@@ -119,10 +119,16 @@ struct PageRenderer: Sendable {
   }
 }
 
-/// A render buffer reused for the pages of one job: allocating (and freeing) tens of kilobytes
-/// for each of a hundred thousand pages kept the allocator busy merging free memory.
+/// What the pages of one job reuse: a render buffer (allocating and freeing tens of kilobytes for
+/// each of a hundred thousand pages kept the allocator busy merging free memory) and what the
+/// template engine learnt about looking names up.
 final class RenderScratch {
   var output = TemplateOutput(capacity: 32_768)
+  let lookups: TemplateLookupCache
+
+  init(for theme: Theme) {
+    lookups = TemplateLookupCache(for: theme.library)
+  }
 }
 
 /// Generates every file of the site from the analysis; writes nothing itself.
@@ -203,7 +209,7 @@ struct SiteRendering: Sendable {
     case .team(let index): return try teamFiles(input.report.teams[index])
     case .principalPages(let index, let range):
       let team = input.report.teams[index]
-      let scratch = RenderScratch()
+      let scratch = RenderScratch(for: renderer.theme)
       return try team.principals[range].compactMap { principal in
         guard let path = builder.paths.principalPage(principal.principal.arn) else { return nil }
         return try page(

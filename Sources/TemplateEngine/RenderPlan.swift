@@ -9,11 +9,15 @@ final class TemplateName: Sendable {
   let rest: [String]
   /// `{{.}}`: the top of the context stack itself.
   let isImplicitIterator: Bool
+  /// The number of `first` among the distinct first parts of the library's names: where a
+  /// render keeps what it learnt about looking this name up (see `SlotEntries`).
+  let firstIndex: Int
 
-  init(first: String, rest: [String], isImplicitIterator: Bool) {
+  init(first: String, rest: [String], isImplicitIterator: Bool, firstIndex: Int) {
     self.first = first
     self.rest = rest
     self.isImplicitIterator = isImplicitIterator
+    self.firstIndex = firstIndex
   }
 }
 

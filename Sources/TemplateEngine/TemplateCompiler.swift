@@ -4,6 +4,9 @@ struct TemplateCompiler {
   let source: [UInt8]
   /// The library index of a template name, or `nil` when the library has no such template.
   let templateIndex: (String) -> Int?
+  /// The number of each distinct first part of a name, across the library's templates so far;
+  /// this template's names are added.
+  var firstIndices: [String: Int]
 
   /// Partials the template includes that the library does not have, in order of appearance.
   private(set) var missingPartials: [String] = []
@@ -16,9 +19,12 @@ struct TemplateCompiler {
   /// set-delimiter tag came after it.
   private var openLiteral: Int?
 
-  init(name: String, source: String, templateIndex: @escaping (String) -> Int?) {
+  init(
+    name: String, source: String, firstIndices: [String: Int] = [:], templateIndex: @escaping (String) -> Int?
+  ) {
     self.name = name
     self.source = Array(source.utf8)
+    self.firstIndices = firstIndices
     self.templateIndex = templateIndex
   }
 
@@ -113,7 +119,7 @@ struct TemplateCompiler {
   private mutating func addName(_ token: Token, scanner: TemplateScanner) throws -> Int {
     let content = token.content
     if content == "." {
-      names.append(TemplateName(first: "", rest: [], isImplicitIterator: true))
+      names.append(TemplateName(first: "", rest: [], isImplicitIterator: true, firstIndex: index(of: "")))
       return names.count - 1
     }
     let parts = content.split(separator: ".", omittingEmptySubsequences: false).map(String.init)
@@ -123,8 +129,16 @@ struct TemplateCompiler {
         "\(tagText(token)): malformed dotted name; write names joined by single dots, as in a.b.c")
     }
     names.append(
-      TemplateName(first: parts[0], rest: Array(parts.dropFirst()), isImplicitIterator: false))
+      TemplateName(
+        first: parts[0], rest: Array(parts.dropFirst()), isImplicitIterator: false,
+        firstIndex: index(of: parts[0])))
     return names.count - 1
+  }
+
+  private mutating func index(of first: String) -> Int {
+    if let index = firstIndices[first] { return index }
+    firstIndices[first] = firstIndices.count
+    return firstIndices.count - 1
   }
 
   private func beginsLine(_ offset: Int) -> Bool {

@@ -33,6 +33,11 @@ public struct TemplateLibrary: Sendable {
   public static let defaultMaximumPartialDepth = 100
 
   private let templates: [CompiledTemplate]
+  /// How many distinct first parts the names of all templates have.
+  let firstNameCount: Int
+  /// Tells this library's ``TemplateLookupCache``s from another's.
+  private let token = LibraryToken()
+  var identity: ObjectIdentifier { ObjectIdentifier(token) }
   private let indexByName: [String: Int]
   private let escaper: EscaperBox
   private let missingNames: MissingNames
@@ -65,9 +70,13 @@ public struct TemplateLibrary: Sendable {
     let indexByName = Dictionary(uniqueKeysWithValues: names.enumerated().map { ($1, $0) })
     var templates: [CompiledTemplate] = []
     var firstMissing: TemplateError?
+    var firstIndices: [String: Int] = [:]
     for name in names {
-      var compiler = TemplateCompiler(name: name, source: sources[name]!) { indexByName[$0] }
+      var compiler = TemplateCompiler(name: name, source: sources[name]!, firstIndices: firstIndices) {
+        indexByName[$0]
+      }
       templates.append(try compiler.compile())
+      firstIndices = compiler.firstIndices
       if firstMissing == nil, let partial = compiler.missingPartials.first {
         firstMissing = .missingPartial(template: name, partial: partial)
       }
@@ -76,6 +85,7 @@ public struct TemplateLibrary: Sendable {
       throw firstMissing
     }
     self.templates = templates
+    self.firstNameCount = firstIndices.count
     self.indexByName = indexByName
     self.escaper = EscaperBox(escaper)
     self.missingNames = missingNames
@@ -98,25 +108,42 @@ public struct TemplateLibrary: Sendable {
   ///   ``TemplateError/partialsNestedTooDeeply(partial:limit:)``, leaving `output` partly
   ///   written; ``TemplateError/missingNames(template:names:)`` when the library was built to.
   public func render(_ name: String, with value: TemplateValue, into output: inout TemplateOutput) throws {
+    try render(name, with: value, into: &output, cache: nil)
+  }
+
+  /// Renders the template `name` with `value` as the only context, appending UTF-8 to `output`,
+  /// looking names up through `cache` (made for this library) and leaving in it what was learnt,
+  /// for the next render on the same thread.
+  ///
+  /// - Throws: as ``render(_:with:into:)-(_,TemplateValue,_)``.
+  public func render(
+    _ name: String, with value: TemplateValue, into output: inout TemplateOutput, cache: TemplateLookupCache?
+  ) throws {
     guard let index = indexByName[name] else { throw TemplateError.unknownTemplate(name) }
     let unresolved = missingNames == .fail ? UnresolvedNames() : nil
+    // A cache made for another library numbers names differently: it is not used.
+    let cache = cache?.library == identity ? cache : nil
+    let slots = cache?.entries ?? SlotEntries(nameCount: firstNameCount)
+    defer { if cache == nil { slots.deallocate() } }
     var renderer = TemplateRenderer(
       templates: templates, escaper: escaper, maximumPartialDepth: maximumPartialDepth, root: value,
-      unresolved: unresolved)
-    try renderer.render(templates[index], into: &output)
+      slots: slots, unresolved: unresolved)
+    try withExtendedLifetime(cache) { try renderer.render(templates[index], into: &output) }
     if let unresolved, !unresolved.names.isEmpty {
       throw TemplateError.missingNames(template: name, names: unresolved.names.sorted())
     }
   }
 
-  /// Renders the template `name` with `context`, appending UTF-8 to `output`.
+  /// Renders the template `name` with `context`, appending UTF-8 to `output`, looking names up
+  /// through `cache` when one is given (see ``TemplateLookupCache``).
   @inlinable
   public func render(
-    _ name: String, with context: consuming some TemplateContext, into output: inout TemplateOutput
+    _ name: String, with context: consuming some TemplateContext, into output: inout TemplateOutput,
+    cache: TemplateLookupCache? = nil
   )
     throws
   {
-    try render(name, with: .object(context), into: &output)
+    try render(name, with: .object(context), into: &output, cache: cache)
   }
 
   /// Renders the template `name` with `value` as the only context, appending UTF-8 to `output`
@@ -147,3 +174,6 @@ public struct TemplateLibrary: Sendable {
     try render(name, with: .object(context))
   }
 }
+
+/// An object whose identity stands for one library.
+private final class LibraryToken: Sendable {}

@@ -30,12 +30,14 @@ public struct TemplateList: Sendable {
   @inlinable
   public init<Element: TemplateContext>(_ contexts: [Element]) {
     storage = .contexts(
-      ContextListBox(count: contexts.count) { index, key in
+      ContextListBox(count: contexts.count, table: Element.templateKeyTable) { index, slot, key in
         guard let key else { return .object(TemplateObject(contexts[index])) }
         // Looked up through a pointer to the element: `contexts[index].templateValue(...)`
         // copied the whole row, retaining and releasing each of its strings, at every name.
         return contexts.withUnsafeBufferPointer { rows in
-          (rows.baseAddress! + index).pointee.templateValue(forKey: key)
+          slot >= 0
+            ? (rows.baseAddress! + index).pointee.templateValue(atSlot: slot)
+            : (rows.baseAddress! + index).pointee.templateValue(forKey: key)
         }
       })
   }
@@ -54,7 +56,7 @@ public struct TemplateList: Sendable {
     switch storage {
     case .values(let values): values[index]
     case .strings(let strings): .string(strings[index])
-    case .contexts(let box): box.lookup(index, nil) ?? .null
+    case .contexts(let box): box.lookup(index, -1, nil) ?? .null
     }
   }
 
@@ -68,7 +70,7 @@ public struct TemplateList: Sendable {
     case .strings:
       return nil
     case .contexts(let box):
-      return box.lookup(index, key)
+      return box.lookup(index, -1, key)
     }
   }
 }
@@ -80,16 +82,22 @@ extension TemplateList: ExpressibleByArrayLiteral {
   }
 }
 
-/// The elements of a list of typed contexts: their number, and a lookup compiled for their type
-/// that takes an element's index and a name (`nil` for the element itself).
+/// The elements of a list of typed contexts: their number, their type's key table if it has
+/// one, and a lookup compiled for their type that takes an element's index, a slot in the table
+/// (-1 to look up by name) and a name (`nil` for the element itself).
 @usableFromInline
-final class ContextListBox: Sendable {
+final class ContextListBox: @unchecked Sendable {
   let count: Int
-  let lookup: @Sendable (Int, String?) -> TemplateValue?
+  /// Unretained, as `ObjectBox.table`.
+  let table: Unmanaged<AnyTemplateKeyTable>?
+  let lookup: @Sendable (_ index: Int, _ slot: Int, _ key: String?) -> TemplateValue?
 
   @usableFromInline
-  init(count: Int, lookup: @escaping @Sendable (Int, String?) -> TemplateValue?) {
+  init(
+    count: Int, table: AnyTemplateKeyTable?, lookup: @escaping @Sendable (Int, Int, String?) -> TemplateValue?
+  ) {
     self.count = count
+    self.table = table.map { Unmanaged.passUnretained($0) }
     self.lookup = lookup
   }
 }

@@ -10,6 +10,9 @@ struct TemplateRenderer {
   private var partialDepth = 0
   /// Where names that resolve nowhere are noted, when the library checks them.
   private let unresolved: UnresolvedNames?
+  /// The slot each name was found at in the key tables it was last looked up in; owned by the
+  /// caller, which keeps it for the whole render.
+  private let slots: SlotEntries
 
   /// One context on the stack. The contexts that names are looked up in are held unretained:
   /// the value a section iterates over holds them while their frames exist, and reading a frame
@@ -24,9 +27,10 @@ struct TemplateRenderer {
 
   init(
     templates: [CompiledTemplate], escaper: EscaperBox, maximumPartialDepth: Int, root: TemplateValue,
-    unresolved: UnresolvedNames? = nil
+    slots: SlotEntries, unresolved: UnresolvedNames? = nil
   ) {
     self.unresolved = unresolved
+    self.slots = slots
     self.templates = templates
     self.escaper = escaper
     self.maximumPartialDepth = maximumPartialDepth
@@ -140,7 +144,7 @@ struct TemplateRenderer {
     var level = stack.count - 1
     var found: TemplateValue?
     while level >= 0 {
-      found = Self.lookUp(name.first, in: stack[level])
+      found = lookUp(name, in: stack[level])
       if found != nil { break }
       level -= 1
     }
@@ -161,19 +165,32 @@ struct TemplateRenderer {
     return value
   }
 
+  /// The name's first part in one frame: through its type's key table when it has one.
   @inline(__always)
-  private static func lookUp(_ key: String, in frame: Frame) -> TemplateValue? {
+  private func lookUp(_ name: TemplateName, in frame: Frame) -> TemplateValue? {
     switch frame {
-    case .object(let box): box._withUnsafeGuaranteedRef { $0.lookup(key) }
-    case .contextElement(let box, let index): box._withUnsafeGuaranteedRef { $0.lookup(index, key) }
-    case .value: nil
+    case .object(let box):
+      return box._withUnsafeGuaranteedRef { box in
+        guard let table = box.table else { return box.lookup(-1, name.first) }
+        let slot = slots.slot(of: name, in: table)
+        return slot < 0 ? nil : box.lookup(slot, name.first)
+      }
+    case .contextElement(let box, let index):
+      return box._withUnsafeGuaranteedRef { box in
+        guard let table = box.table else { return box.lookup(index, -1, name.first) }
+        let slot = slots.slot(of: name, in: table)
+        return slot < 0 ? nil : box.lookup(index, slot, name.first)
+      }
+    case .value:
+      return nil
     }
   }
 
   private static func value(of frame: Frame) -> TemplateValue {
     switch frame {
     case .object(let box): .object(TemplateObject(box: box.takeUnretainedValue()))
-    case .contextElement(let box, let index): box._withUnsafeGuaranteedRef { $0.lookup(index, nil) } ?? .null
+    case .contextElement(let box, let index):
+      box._withUnsafeGuaranteedRef { $0.lookup(index, -1, nil) } ?? .null
     case .value(let value): value
     }
   }
@@ -236,6 +253,67 @@ struct TemplateRenderer {
       }
     }
     output.append(UnsafeBufferPointer(rebasing: literal[runStart...]))
+  }
+}
+
+/// Where each name of a library was found in the key tables it was last looked up in: a name is
+/// looked up by string once per table, then by the slot remembered here.
+///
+/// Two entries per name, since a name inside a section is usually first missed in the
+/// section's context and then found in an enclosing one, and both are asked again on every row.
+/// Entries name their table by address: tables are never freed (each is a `static let`).
+struct SlotEntries {
+  private struct Entry {
+    var table: UnsafeRawPointer?
+    var slot: Int
+  }
+
+  private let entries: UnsafeMutablePointer<Entry>
+
+  /// Room for `nameCount` names, nothing remembered; free it with `deallocate()`.
+  init(nameCount: Int) {
+    entries = .allocate(capacity: max(1, 2 * nameCount))
+    entries.initialize(repeating: Entry(table: nil, slot: -1), count: max(1, 2 * nameCount))
+  }
+
+  func deallocate() {
+    entries.deallocate()
+  }
+
+  /// The slot of `name`'s first part in `table`, or -1 when the table does not have it.
+  @inline(__always)
+  func slot(of name: TemplateName, in table: Unmanaged<AnyTemplateKeyTable>) -> Int {
+    let id = UnsafeRawPointer(table.toOpaque())
+    let first = entries + 2 * name.firstIndex
+    if first.pointee.table == id { return first.pointee.slot }
+    let second = first + 1
+    if second.pointee.table == id {
+      // The more recent one goes first.
+      swap(&first.pointee, &second.pointee)
+      return first.pointee.slot
+    }
+    let slot = table._withUnsafeGuaranteedRef { $0.slot(of: name.first) } ?? -1
+    second.pointee = first.pointee
+    first.pointee = Entry(table: id, slot: slot)
+    return slot
+  }
+}
+
+/// What renders of one library learn about looking names up, kept from one render to the next:
+/// pass one to ``TemplateLibrary/render(_:with:into:cache:)`` for each of many pages rendered
+/// on one thread. Not for two threads at once.
+public final class TemplateLookupCache {
+  let library: ObjectIdentifier
+  let entries: SlotEntries
+
+  /// A cache for renders of `library`.
+  public init(for library: TemplateLibrary) {
+    self.library = library.identity
+    entries = SlotEntries(nameCount: library.firstNameCount)
+  }
+
+  deinit {
+    entries.deallocate()
   }
 }
 

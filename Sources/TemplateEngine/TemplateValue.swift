@@ -1,6 +1,8 @@
+import Foundation
+
 /// Something a template can look names up in: a page model, a table row, a dictionary.
 ///
-/// Conform with a hand-written switch, which is all the engine ever calls:
+/// Conform with a hand-written switch over the name:
 ///
 /// ```swift
 /// extension Row: TemplateContext {
@@ -13,11 +15,138 @@
 ///   }
 /// }
 /// ```
+///
+/// A context that renders often (a page model, a table row) conforms to
+/// ``KeyedTemplateContext`` instead, naming its keys in an enum: the engine then looks each name
+/// up by string once per render (or once per ``TemplateLookupCache``) and context type, and every
+/// later lookup is a jump on a number. A switch over strings compares the name with each case in
+/// turn.
 public protocol TemplateContext: Sendable {
   /// The value named `key`, or `nil` when this context has no such name, so that the lookup goes
   /// on to the enclosing contexts. Return `.null` for a name that exists but has no value: it
   /// stops the lookup there.
   func templateValue(forKey key: String) -> TemplateValue?
+
+  /// The names this type has, numbered, when it has a fixed set of them; `nil` (the default)
+  /// when names are only looked up by string. ``KeyedTemplateContext`` provides it.
+  static var templateKeyTable: AnyTemplateKeyTable? { get }
+
+  /// The value of the name numbered `slot` in ``templateKeyTable``.
+  func templateValue(atSlot slot: Int) -> TemplateValue?
+}
+
+extension TemplateContext {
+  /// No numbered names: every lookup goes through ``templateValue(forKey:)``.
+  public static var templateKeyTable: AnyTemplateKeyTable? { nil }
+
+  /// Nothing: without a key table there are no slots.
+  public func templateValue(atSlot slot: Int) -> TemplateValue? { nil }
+}
+
+/// The names of a ``KeyedTemplateContext``: an enum whose raw values are the names templates use.
+///
+/// ```swift
+/// enum Key: String, TemplateKeys {
+///   case name, count
+///   static let table = TemplateKeyTable<Key>()
+/// }
+/// ```
+public protocol TemplateKeys: RawRepresentable, CaseIterable, Sendable where RawValue == String {
+  /// The cases numbered once; declare it as `static let table = TemplateKeyTable<Self>()`.
+  static var table: TemplateKeyTable<Self> { get }
+}
+
+/// A context with a fixed set of names, given as an enum: a switch over the enum gives each
+/// name's value, and the compiler checks that every name has one.
+///
+/// ```swift
+/// extension Row: KeyedTemplateContext {
+///   enum TemplateKey: String, TemplateKeys {
+///     case name, count
+///     static let table = TemplateKeyTable<TemplateKey>()
+///   }
+///   func templateValue(for key: TemplateKey) -> TemplateValue {
+///     switch key {
+///     case .name: .string(name)
+///     case .count: .int(count)
+///     }
+///   }
+/// }
+/// ```
+public protocol KeyedTemplateContext: TemplateContext {
+  /// The names, as an enum.
+  associatedtype TemplateKey: TemplateKeys
+  /// The value of `key`.
+  func templateValue(for key: TemplateKey) -> TemplateValue
+}
+
+extension KeyedTemplateContext {
+  /// The value of the name `key`, when it is one of ``TemplateKey``'s.
+  @inlinable
+  public func templateValue(forKey key: String) -> TemplateValue? {
+    TemplateKey.table.slot(of: key).map { templateValue(for: TemplateKey.table.keys[$0]) }
+  }
+
+  /// ``TemplateKey``'s table.
+  public static var templateKeyTable: AnyTemplateKeyTable? { TemplateKey.table }
+
+  /// The value of the key numbered `slot`.
+  @inlinable
+  public func templateValue(atSlot slot: Int) -> TemplateValue? {
+    // A one-byte enum without payloads is its case's number (see `TemplateKeyTable`), so the key
+    // is made without reading the table: reading a static first would make the compiler copy
+    // `self` (a table row read in place) in case the static's initializer changed it.
+    if MemoryLayout<TemplateKey>.size == 1 {
+      return templateValue(for: unsafeBitCast(UInt8(truncatingIfNeeded: slot), to: TemplateKey.self))
+    }
+    return templateValue(for: TemplateKey.table.keys[slot])
+  }
+}
+
+/// Names numbered: what the renderer looks a template name up in, once per render and type.
+public class AnyTemplateKeyTable: @unchecked Sendable {
+  // Written only by the initializer.
+  @usableFromInline
+  let slotOfName: [String: Int]
+
+  /// Names by slot, with no gaps. The table is kept for as long as the program runs: renders
+  /// hold tables unretained and remember lookups by a table's address, which must therefore
+  /// never be reused. A key enum makes one table (its `static let`).
+  init(names: [String]) {
+    slotOfName = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+    KeyTables.keep(self)
+  }
+
+  /// The number of the name `name`, if the table has it.
+  @inlinable
+  public func slot(of name: String) -> Int? {
+    slotOfName[name]
+  }
+}
+
+/// The cases of a ``TemplateKeys`` enum, numbered: by the byte that stands for each case when the
+/// enum is one byte (an enum without payloads numbers its cases in declaration order, from 0), so
+/// that a slot turns back into its key without a table; otherwise in `allCases` order.
+public final class TemplateKeyTable<Key: TemplateKeys>: AnyTemplateKeyTable, @unchecked Sendable {
+  /// The keys, by slot.
+  public let keys: [Key]
+
+  /// Numbers the cases of `Key`.
+  public init() {
+    var keys = Array(Key.allCases)
+    if MemoryLayout<Key>.size == 1 {
+      keys.sort { Self.byte(of: $0) < Self.byte(of: $1) }
+      precondition(
+        keys.indices.allSatisfy { Self.byte(of: keys[$0]) == $0 },
+        "\(Key.self): a one-byte key enum must list every case in allCases")
+    }
+    self.keys = keys
+    super.init(names: keys.map(\.rawValue))
+  }
+
+  private static func byte(of key: Key) -> Int {
+    withUnsafeBytes(of: key) { Int($0[0]) }
+  }
 }
 
 /// A value a template can print, test or iterate over.
@@ -144,7 +273,9 @@ public struct TemplateObject: Sendable {
   @inlinable
   public init<Context: TemplateContext>(_ context: consuming Context) {
     // Taken over rather than copied: a page's model holds every string and row of the page.
-    box = ObjectBox { [context] in context.templateValue(forKey: $0) }
+    box = ObjectBox(table: Context.templateKeyTable) { [context] slot, key in
+      slot >= 0 ? context.templateValue(atSlot: slot) : context.templateValue(forKey: key)
+    }
   }
 
   init(box: ObjectBox) {
@@ -153,17 +284,22 @@ public struct TemplateObject: Sendable {
 
   /// The value `key` has in the context.
   public func templateValue(forKey key: String) -> TemplateValue? {
-    box.lookup(key)
+    box.lookup(-1, key)
   }
 }
 
-/// The lookup of one context, compiled for its type.
+/// The lookup of one context, compiled for its type: by slot in `table` when the type has one
+/// (a slot of -1 asks by `key`).
 @usableFromInline
-final class ObjectBox: Sendable {
-  let lookup: @Sendable (String) -> TemplateValue?
+final class ObjectBox: @unchecked Sendable {
+  /// Unretained: tables live as long as the program (each is a `static let`), and reading a
+  /// retained one would retain and release it at every lookup.
+  let table: Unmanaged<AnyTemplateKeyTable>?
+  let lookup: @Sendable (_ slot: Int, _ key: String) -> TemplateValue?
 
   @usableFromInline
-  init(_ lookup: @escaping @Sendable (String) -> TemplateValue?) {
+  init(table: AnyTemplateKeyTable?, _ lookup: @escaping @Sendable (Int, String) -> TemplateValue?) {
+    self.table = table.map { Unmanaged.passUnretained($0) }
     self.lookup = lookup
   }
 }
@@ -188,5 +324,17 @@ extension TemplateDictionary: ExpressibleByDictionaryLiteral {
   /// A context written as a dictionary literal; a repeated key keeps its last value.
   public init(dictionaryLiteral elements: (String, TemplateValue)...) {
     self.init(Dictionary(elements, uniquingKeysWith: { _, last in last }))
+  }
+}
+
+/// Every key table made, kept alive (see `AnyTemplateKeyTable.init(names:)`).
+private enum KeyTables {
+  private static let lock = NSLock()
+  nonisolated(unsafe) private static var all: [AnyTemplateKeyTable] = []
+
+  static func keep(_ table: AnyTemplateKeyTable) {
+    lock.lock()
+    all.append(table)
+    lock.unlock()
   }
 }

@@ -7,38 +7,46 @@
 import Foundation
 import TemplateEngine
 
-struct NavigationItem: TemplateContext {
+struct NavigationItem: KeyedTemplateContext {
   var label: String
   var href: String
   var isCurrent: Bool
 
-  func templateValue(forKey key: String) -> TemplateValue? {
+  enum TemplateKey: String, TemplateKeys {
+    case label, href, isCurrent
+    static let table = TemplateKeyTable<TemplateKey>()
+  }
+
+  func templateValue(for key: TemplateKey) -> TemplateValue {
     switch key {
-    case "label": .string(label)
-    case "href": .string(href)
-    case "isCurrent": .bool(isCurrent)
-    default: nil
+    case .label: .string(label)
+    case .href: .string(href)
+    case .isCurrent: .bool(isCurrent)
     }
   }
 }
 
-struct Card: TemplateContext {
+struct Card: KeyedTemplateContext {
   var label: String
   var value: String
   var detail: String?
 
-  func templateValue(forKey key: String) -> TemplateValue? {
+  enum TemplateKey: String, TemplateKeys {
+    case label, value, hasDetail, detail
+    static let table = TemplateKeyTable<TemplateKey>()
+  }
+
+  func templateValue(for key: TemplateKey) -> TemplateValue {
     switch key {
-    case "label": .string(label)
-    case "value": .string(value)
-    case "hasDetail": .bool(detail != nil)
-    case "detail": .optional(detail)
-    default: nil
+    case .label: .string(label)
+    case .value: .string(value)
+    case .hasDetail: .bool(detail != nil)
+    case .detail: .optional(detail)
     }
   }
 }
 
-struct PrincipalRow: TemplateContext {
+struct PrincipalRow: KeyedTemplateContext {
   var name: String
   var href: String
   var kind: String
@@ -50,24 +58,28 @@ struct PrincipalRow: TemplateContext {
   var isOverdue: Bool
   var services: [String]
 
-  func templateValue(forKey key: String) -> TemplateValue? {
+  enum TemplateKey: String, TemplateKeys {
+    case name, href, kind, team, unused, removed, rate, lastUsed, isOverdue, services
+    static let table = TemplateKeyTable<TemplateKey>()
+  }
+
+  func templateValue(for key: TemplateKey) -> TemplateValue {
     switch key {
-    case "name": .string(name)
-    case "href": .string(href)
-    case "kind": .string(kind)
-    case "team": .string(team)
-    case "unused": .int(unused)
-    case "removed": .int(removed)
-    case "rate": .string(rate)
-    case "lastUsed": .string(lastUsed)
-    case "isOverdue": .bool(isOverdue)
-    case "services": .list(services)
-    default: nil
+    case .name: .string(name)
+    case .href: .string(href)
+    case .kind: .string(kind)
+    case .team: .string(team)
+    case .unused: .int(unused)
+    case .removed: .int(removed)
+    case .rate: .string(rate)
+    case .lastUsed: .string(lastUsed)
+    case .isOverdue: .bool(isOverdue)
+    case .services: .list(services)
     }
   }
 }
 
-struct TeamPage: TemplateContext {
+struct TeamPage: KeyedTemplateContext {
   var pageTitle: String
   var siteTitle: String
   var root: String
@@ -77,19 +89,23 @@ struct TeamPage: TemplateContext {
   var snapshot: String
   var generated: String
 
-  func templateValue(forKey key: String) -> TemplateValue? {
+  enum TemplateKey: String, TemplateKeys {
+    case pageTitle, siteTitle, root, navigation, cards, rows, hasRows, snapshot, hasSnapshot, generated
+    static let table = TemplateKeyTable<TemplateKey>()
+  }
+
+  func templateValue(for key: TemplateKey) -> TemplateValue {
     switch key {
-    case "pageTitle": .string(pageTitle)
-    case "siteTitle": .string(siteTitle)
-    case "root": .string(root)
-    case "navigation": .list(navigation)
-    case "cards": .list(cards)
-    case "rows": .list(rows)
-    case "hasRows": .bool(!rows.isEmpty)
-    case "snapshot": .string(snapshot)
-    case "hasSnapshot": .bool(true)
-    case "generated": .string(generated)
-    default: nil
+    case .pageTitle: .string(pageTitle)
+    case .siteTitle: .string(siteTitle)
+    case .root: .string(root)
+    case .navigation: .list(navigation)
+    case .cards: .list(cards)
+    case .rows: .list(rows)
+    case .hasRows: .bool(!rows.isEmpty)
+    case .snapshot: .string(snapshot)
+    case .hasSnapshot: .bool(true)
+    case .generated: .string(generated)
     }
   }
 }
@@ -246,6 +262,14 @@ print("page: \(pageSize) bytes")
 try measure("render into a reused TemplateOutput", pages: pages, bytesPerPage: pageSize) {
   output.removeAll()
   try library.render("layout", with: page, into: &output)
+}
+let cache = TemplateLookupCache(for: library)
+try measure(
+  "render into a reused TemplateOutput, names looked up through a kept cache", pages: pages,
+  bytesPerPage: pageSize
+) {
+  output.removeAll()
+  try library.render("layout", with: page, into: &output, cache: cache)
 }
 try measure("render into a new [UInt8] each page", pages: pages, bytesPerPage: pageSize) {
   var bytes: [UInt8] = []

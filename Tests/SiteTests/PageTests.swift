@@ -50,6 +50,13 @@ import Testing
     #expect(bob.contains("Deactivate access key AKIAEXAMPLE, then delete it"))
   }
 
+  @Test func aPrincipalPageListsItsTagsAsKeyAndValue() throws {
+    // The tag row's `key` field was once shadowed by the lookup's own parameter, named `key` too,
+    // so every tag read "key=...".
+    let principal = try Fixtures.files()["teams/pay/principals/payments-api.html"]!
+    #expect(principal.contains(#"<span class="tag">team=pay</span>"#))
+  }
+
   @Test func linksAreRelative() throws {
     let files = try Fixtures.files()
     let checklist = files["teams/pay/checklists/2026-Q4.html"]!

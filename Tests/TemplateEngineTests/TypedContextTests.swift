@@ -52,7 +52,9 @@ struct Site: TemplateContext {
 }
 
 struct TypedContextTests {
-  private let site = Site(
+  private let site = Self.sampleSite
+
+  static let sampleSite = Site(
     title: "Access & reviews",
     teams: [
       Team(
@@ -140,5 +142,149 @@ struct TypedContextTests {
     ])
     let context: TemplateDictionary = ["zero": 0, "empty": "", "none": .null]
     #expect(try library.render("page", with: context) == "zero empty none missing")
+  }
+}
+
+/// The same models with their names in enums, as the site's page models are written.
+struct KeyedMember: KeyedTemplateContext {
+  var member: Member
+
+  enum TemplateKey: String, TemplateKeys {
+    case name, role, isLead, tags
+    static let table = TemplateKeyTable<TemplateKey>()
+  }
+
+  func templateValue(for key: TemplateKey) -> TemplateValue {
+    switch key {
+    case .name: .string(member.name)
+    case .role: .string(member.role)
+    case .isLead: .bool(member.isLead)
+    case .tags: .list(member.tags)
+    }
+  }
+}
+
+struct KeyedTeam: KeyedTemplateContext {
+  var team: Team
+
+  enum TemplateKey: String, TemplateKeys {
+    case name, members, lead, openCount, share
+    static let table = TemplateKeyTable<TemplateKey>()
+  }
+
+  func templateValue(for key: TemplateKey) -> TemplateValue {
+    switch key {
+    case .name: .string(team.name)
+    case .members: .list(team.members.map(KeyedMember.init))
+    case .lead: team.lead.map { .object(KeyedMember(member: $0)) } ?? .null
+    case .openCount: .int(team.openCount)
+    case .share: .double(team.share)
+    }
+  }
+}
+
+struct KeyedSite: KeyedTemplateContext {
+  var site: Site
+
+  enum TemplateKey: String, TemplateKeys {
+    case title, teams
+    static let table = TemplateKeyTable<TemplateKey>()
+  }
+
+  func templateValue(for key: TemplateKey) -> TemplateValue {
+    switch key {
+    case .title: .string(site.title)
+    case .teams: .list(site.teams.map(KeyedTeam.init))
+    }
+  }
+}
+
+struct KeyedContextTests {
+  private let site = TypedContextTests.sampleSite
+
+  /// Templates where names are found in the innermost context, missed there and found further
+  /// out, missed everywhere, dotted, and the same name asked of three context types in turn.
+  private static let templates = [
+    "page": """
+    {{title}}|{{#teams}}{{name}}:{{title}}:{{lead.name}}{{^lead.name}}-{{/lead.name}}:\
+    {{#members}}{{name}}/{{role}}/{{title}}/{{openCount}}/{{missing}}{{#isLead}}*{{/isLead}}\
+    {{#tags}}[{{.}}]{{/tags}};{{/members}}{{#lead}}({{name}} of {{title}}){{/lead}}|{{/teams}}
+    """
+  ]
+
+  @Test func keyedContextsRenderAsStringKeyedOnes() throws {
+    let library = try TemplateLibrary(templates: Self.templates)
+    let expected =
+      "Access &amp; reviews|Payments:Access &amp; reviews:Ana:"
+      + "Ana/owner/Access &amp; reviews/3/*[iam][kms];Ben/&lt;ops&gt;/Access &amp; reviews/3/;"
+      + "(Ana of Access &amp; reviews)|Search:Access &amp; reviews:-:|"
+    #expect(try library.render("page", with: site) == expected)
+    #expect(try library.render("page", with: KeyedSite(site: site)) == expected)
+  }
+
+  @Test func keyedAndStringKeyedContextsMix() throws {
+    // A keyed page over rows that are looked up by string, and the other way round.
+    let library = try TemplateLibrary(templates: [
+      "page": "{{#teams}}{{name}}<{{#members}}{{name}}@{{title}},{{/members}}>{{/teams}}"
+    ])
+    struct Outer: KeyedTemplateContext {
+      var teams: [Team]
+      enum TemplateKey: String, TemplateKeys {
+        case title, teams
+        static let table = TemplateKeyTable<TemplateKey>()
+      }
+      func templateValue(for key: TemplateKey) -> TemplateValue {
+        switch key {
+        case .title: "T"
+        case .teams: .list(teams)
+        }
+      }
+    }
+    let expected = "Payments<Ana@T,Ben@T,>Search<>"
+    #expect(try library.render("page", with: Outer(teams: site.teams)) == expected)
+    let stringKeyedOuter: TemplateDictionary = [
+      "title": "T", "teams": .list(site.teams.map(KeyedTeam.init)),
+    ]
+    #expect(try library.render("page", with: stringKeyedOuter) == expected)
+  }
+
+  @Test func aKeptLookupCacheGivesTheSameOutputRenderAfterRender() throws {
+    let library = try TemplateLibrary(templates: Self.templates)
+    let other = try TemplateLibrary(templates: [
+      // Numbers its names differently: "teams" comes first here.
+      "page": "{{#teams}}{{title}}.{{name}};{{/teams}}"
+    ])
+    let expected = try library.render("page", with: KeyedSite(site: site))
+    let cache = TemplateLookupCache(for: library)
+    for _ in 0..<3 {
+      var output = TemplateOutput()
+      try library.render("page", with: KeyedSite(site: site), into: &output, cache: cache)
+      #expect(output.string == expected)
+    }
+    // A cache made for another library is not used.
+    var output = TemplateOutput()
+    try other.render("page", with: KeyedSite(site: site), into: &output, cache: cache)
+    #expect(output.string == "Access &amp; reviews.Payments;Access &amp; reviews.Search;")
+    output.removeAll()
+    try library.render("page", with: KeyedSite(site: site), into: &output, cache: cache)
+    #expect(output.string == expected)
+  }
+
+  @Test func aKeyedContextAnswersByStringToo() {
+    let member = KeyedMember(member: Member(name: "Ana", role: "owner", isLead: true, tags: []))
+    #expect(member.templateValue(forKey: "role").map { "\($0)" } == "\(TemplateValue.string("owner"))")
+    #expect(member.templateValue(forKey: "missing") == nil)
+    #expect(KeyedMember.TemplateKey.table.slot(of: "isLead") == 2)
+    #expect(
+      TemplateObject(member).templateValue(forKey: "name").map { "\($0)" } == "\(TemplateValue.string("Ana"))"
+    )
+  }
+
+  @Test func namesMissingFromKeyedContextsAreReported() throws {
+    let library = try TemplateLibrary(
+      templates: ["page": "{{#teams}}{{nmae}}{{#members}}{{rol}}{{/members}}{{/teams}}"], missingNames: .fail)
+    #expect(throws: TemplateError.missingNames(template: "page", names: ["nmae", "rol"])) {
+      try library.render("page", with: KeyedSite(site: site))
+    }
   }
 }
