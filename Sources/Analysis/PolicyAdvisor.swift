@@ -76,34 +76,124 @@ enum PolicyAdvisor {
       removedActions: removed, notes: managedNote(policy))
   }
 
-  /// A principal's unused permissions as the policy edit looks them up.
+  /// A principal's unused permissions as the policy edit looks them up: without case, and
+  /// without making a lower-case string for each item and each action of each policy (every
+  /// principal page works these out, for a million items in all).
   struct UnusedPermissions {
-    /// `service:action`, lower-case.
-    var actions: Set<String>
+    /// Each unused `service:action`, by the hash of its lower-case UTF-8 (`caselessHash`).
+    private var actionsByHash: [UInt64: (service: String, detail: String)] = [:]
+    /// The lower-case actions, kept instead when a hash is shared or a name is not ASCII (whose
+    /// lower case only Unicode rules give).
+    private var exactActions: Set<String>?
     /// Services whose every action is unused (`service:*` findings).
-    var services: Set<String>
+    private(set) var services = Set<String>()
 
     /// The permissions among `items`.
     init(_ items: [OpenItem]) {
-      var actions = Set<String>()
-      var services = Set<String>()
+      var isExact = false
       // Read in place: every principal page works these out from its items.
       items.forEachInPlace { item in
         guard item.pointee.kind == .permission else { return }
         if item.pointee.detail == "*" {
           services.insert(item.pointee.service)
+          return
+        }
+        let service = item.pointee.service
+        let detail = item.pointee.detail
+        guard let hash = Self.caselessHash(service, detail) else {
+          isExact = true
+          return
+        }
+        if let existing = actionsByHash[hash] {
+          if !(Self.equalIgnoringCase(existing.service, service)
+            && Self.equalIgnoringCase(existing.detail, detail))
+          {
+            isExact = true
+          }
         } else {
-          actions.insert((item.pointee.service + ":" + item.pointee.detail).fastLowercased())
+          actionsByHash[hash] = (service, detail)
         }
       }
-      self.actions = actions
-      self.services = services
+      if isExact {
+        var exact = Set<String>()
+        items.forEachInPlace { item in
+          guard item.pointee.kind == .permission, item.pointee.detail != "*" else { return }
+          exact.insert((item.pointee.service + ":" + item.pointee.detail).fastLowercased())
+        }
+        exactActions = exact
+      }
+    }
+
+    /// The unused actions, `service:action` in lower case.
+    var lowercasedActions: [String] {
+      exactActions.map(Array.init)
+        ?? actionsByHash.values.map { ($0.service + ":" + $0.detail).fastLowercased() }
+    }
+
+    /// Whether `action` (`service:action`, any case) is unused.
+    func contains(_ action: String) -> Bool {
+      if let exactActions { return exactActions.contains(action.fastLowercased()) }
+      // Unicode lower-cases some non-ASCII letters to ASCII ones (the Kelvin sign to k).
+      guard let hash = Self.caselessHash(action, nil) else {
+        return lowercasedActions.contains(action.fastLowercased())
+      }
+      guard let candidate = actionsByHash[hash] else { return false }
+      var action = action
+      return action.withUTF8 { bytes in
+        let serviceCount = candidate.service.utf8.count
+        guard bytes.count == serviceCount + 1 + candidate.detail.utf8.count,
+          bytes[serviceCount] == UInt8(ascii: ":")
+        else { return false }
+        return Self.equalIgnoringCase(
+          candidate.service, UnsafeBufferPointer(rebasing: bytes[..<serviceCount]))
+          && Self.equalIgnoringCase(
+            candidate.detail, UnsafeBufferPointer(rebasing: bytes[(serviceCount + 1)...]))
+      }
+    }
+
+    /// FNV-1a of `first` (then `:` and `second`, when given) with ASCII letters lower-cased; nil
+    /// when a byte is not ASCII.
+    static func caselessHash(_ first: String, _ second: String?) -> UInt64? {
+      guard let hash = caselessHash(first, from: FNV1a.offsetBasis) else { return nil }
+      guard let second else { return hash }
+      return caselessHash(second, from: (hash ^ UInt64(UInt8(ascii: ":"))) &* FNV1a.prime)
+    }
+
+    /// The hash `start` continued over `text`; nil when a byte is not ASCII.
+    private static func caselessHash(_ text: String, from start: UInt64) -> UInt64? {
+      var text = text
+      return text.withUTF8 { bytes -> UInt64? in
+        var hash = start
+        for byte in bytes {
+          if byte >= 0x80 { return nil }
+          hash = (hash ^ UInt64(byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte)) &* FNV1a.prime
+        }
+        return hash
+      }
+    }
+
+    private static func equalIgnoringCase(_ text: String, _ other: String) -> Bool {
+      var other = other
+      return other.withUTF8 { equalIgnoringCase(text, $0) }
+    }
+
+    /// Whether the ASCII `text` and `bytes` are equal once lower-cased.
+    private static func equalIgnoringCase(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+      var text = text
+      return text.withUTF8 { own in
+        guard own.count == bytes.count else { return false }
+        for index in 0..<own.count {
+          let x = own[index]
+          let y = bytes[index]
+          if x != y && (x | 0x20 != y | 0x20 || (x | 0x20) &- UInt8(ascii: "a") >= 26) { return false }
+        }
+        return true
+      }
     }
   }
 
   static func computed(_ policy: AttachedPolicy, unused: UnusedPermissions) -> PolicyChange? {
     guard let before = policy.document else { return nil }
-    let unusedActions = unused.actions
     let unusedServices = unused.services
     var removed: [String] = []
     var notes: [String] = []
@@ -117,26 +207,30 @@ enum PolicyAdvisor {
       allowStatements += 1
       var kept: [String] = []
       for action in actions {
-        let lower = action.fastLowercased()
         // The service is cut out only when some whole service is unused, which is rare.
-        let service =
-          unusedServices.isEmpty ? "" : lower.firstIndex(of: ":").map { String(lower[..<$0]) } ?? lower
-        if lower == "*" {
+        let service: String
+        if unusedServices.isEmpty {
+          service = ""
+        } else {
+          let lower = action.fastLowercased()
+          service = lower.firstIndex(of: ":").map { String(lower[..<$0]) } ?? lower
+        }
+        if action == "*" {
           kept.append(action)
           notes.append("\"*\" allows every action: replace it with the actions in use")
         } else if unusedServices.contains(service) {
           removed.append(action)
-        } else if lower.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }) {
+        } else if action.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }) {
           kept.append(action)
-          let glob = Glob(lower)
-          let covered = unusedActions.filter { glob.matches($0) }.sorted()
+          let glob = Glob(action.fastLowercased())
+          let covered = unused.lowercasedActions.filter { glob.matches($0) }.sorted()
           if !covered.isEmpty {
             notes.append(
               "\(action) also allows \(covered.count) unused action\(covered.count == 1 ? "" : "s") "
                 + "(\(covered.prefix(3).joined(separator: ", "))\(covered.count > 3 ? ", ..." : "")): "
                 + "list the actions in use instead")
           }
-        } else if unusedActions.contains(lower) {
+        } else if unused.contains(action) {
           removed.append(action)
         } else {
           kept.append(action)

@@ -20,6 +20,24 @@ import Testing
       name: "app", arn: arn, document: PolicyDocument(version: "2012-10-17", statements: statements))
   }
 
+  @Test func unusedPermissionsMatchActionsAsComparingLowerCaseStringsWould() {
+    // ASCII names are looked up by hash; a non-ASCII one makes the whole set exact strings.
+    let ascii = ["s3:GetObject", "S3:GETOBJECT", "s3:Get", "iam:Pass@Role", "ec2:DescribeKey"]
+    let actions = [
+      "s3:GetObject", "s3:getobject", "S3:GET", "s3:GetObjects", "s3:Ge", "s3:GetObjecT", "s3g:etObject",
+      "s3:Get:Object", "iam:Pass@Role", "iam:Pass`Role", "iam:pass@role", "kms:DÉcrypt", "kms:decrypt",
+      "ec2:DescribeKey", "ec2:describekey", "ec2:Describe\u{212A}ey", "", ":", "s3:",
+    ]
+    for unusedNames in [ascii, ascii + ["kms:Décrypt"]] {
+      let unused = PolicyAdvisor.UnusedPermissions(unusedNames.map(Self.item))
+      let lowercased = Set(unusedNames.map { $0.lowercased() })
+      for action in actions {
+        #expect(unused.contains(action) == lowercased.contains(action.lowercased()), "\(action)")
+      }
+      #expect(Set(unused.lowercasedActions) == lowercased)
+    }
+  }
+
   @Test func unusedActionsAreTakenOutAndEmptiedStatementsDropped() throws {
     let policy = Self.policy([
       PolicyStatement(
