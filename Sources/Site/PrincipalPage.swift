@@ -4,7 +4,8 @@ import Model
 
 /// One line of a before/after policy diff.
 struct DiffLineModel: Sendable {
-  var text: String
+  /// The line's UTF-8, a part of the policy document it comes from.
+  var text: ArraySlice<UInt8>
   var isAdded: Bool
   var isRemoved: Bool
   var isSame: Bool
@@ -157,7 +158,7 @@ extension PageBuilder {
       hasRemoved: !change.removedActions.isEmpty, notes: change.notes, hasNotes: !change.notes.isEmpty,
       diff: diff.map {
         DiffLineModel(
-          text: $0.text, isAdded: $0.change == .added, isRemoved: $0.change == .removed,
+          text: $0.bytes, isAdded: $0.change == .added, isRemoved: $0.change == .removed,
           isSame: $0.change == .same, isSkipped: $0.change == .skipped)
       }, hasDiff: !diff.isEmpty, afterJSON: after, hasAfter: !after.isEmpty)
   }
@@ -173,7 +174,21 @@ enum LineDiff {
 
   struct Line: Equatable {
     var change: Change
-    var text: String
+    /// The line's UTF-8: a part of the document it comes from, so that showing a line copies
+    /// nothing (a skipped-lines line has bytes of its own).
+    var bytes: ArraySlice<UInt8>
+
+    init(change: Change, bytes: ArraySlice<UInt8>) {
+      self.change = change
+      self.bytes = bytes
+    }
+
+    init(change: Change, text: String) {
+      self.init(change: change, bytes: ArraySlice(text.utf8))
+    }
+
+    /// The line as a string.
+    var text: String { String(decoding: bytes, as: UTF8.self) }
   }
 
   /// The diff of two UTF-8 documents as hunks (see `hunks(_:context:)`). Only the lines shown
@@ -284,8 +299,8 @@ enum LineDiff {
 
     var count: Int { hashes.count }
 
-    func text(_ line: Int) -> String {
-      String(decoding: bytes[starts[line]..<(starts[line + 1] - 1)], as: UTF8.self)
+    func bytes(_ line: Int) -> ArraySlice<UInt8> {
+      bytes[starts[line]..<(starts[line + 1] - 1)]
     }
   }
 
@@ -296,7 +311,7 @@ enum LineDiff {
     var index: Int
 
     func line(_ old: LineTable, _ new: LineTable) -> Line {
-      Line(change: change, text: change == .added ? new.text(index) : old.text(index))
+      Line(change: change, bytes: change == .added ? new.bytes(index) : old.bytes(index))
     }
   }
 

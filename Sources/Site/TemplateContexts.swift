@@ -535,7 +535,7 @@ extension DiffLineModel: KeyedTemplateContext {
 
   func templateValue(for key: TemplateKey) -> TemplateValue {
     switch key {
-    case .text: .string(text)
+    case .text: .utf8Slice(text)
     case .isAdded: .bool(isAdded)
     case .isRemoved: .bool(isRemoved)
     case .isSame: .bool(isSame)

@@ -36,8 +36,7 @@ public struct TemplateLibrary: Sendable {
   /// How many distinct first parts the names of all templates have.
   let firstNameCount: Int
   /// Tells this library's ``TemplateLookupCache``s from another's.
-  private let token = LibraryToken()
-  var identity: ObjectIdentifier { ObjectIdentifier(token) }
+  let token = LibraryToken()
   private let indexByName: [String: Int]
   private let escaper: EscaperBox
   private let missingNames: MissingNames
@@ -122,7 +121,7 @@ public struct TemplateLibrary: Sendable {
     guard let index = indexByName[name] else { throw TemplateError.unknownTemplate(name) }
     let unresolved = missingNames == .fail ? UnresolvedNames() : nil
     // A cache made for another library numbers names differently: it is not used.
-    let cache = cache?.library == identity ? cache : nil
+    let cache = cache?.library === token ? cache : nil
     let slots = cache?.entries ?? SlotEntries(nameCount: firstNameCount)
     defer { if cache == nil { slots.deallocate() } }
     var renderer = TemplateRenderer(
@@ -176,4 +175,4 @@ public struct TemplateLibrary: Sendable {
 }
 
 /// An object whose identity stands for one library.
-private final class LibraryToken: Sendable {}
+final class LibraryToken: Sendable {}

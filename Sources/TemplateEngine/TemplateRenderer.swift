@@ -206,6 +206,9 @@ struct TemplateRenderer {
     case .utf8(let bytes):
       let escaper = self.escaper
       bytes.withUnsafeBufferPointer { escaper.append($0, escaped: escaped, to: &output) }
+    case .utf8Slice(let bytes):
+      let escaper = self.escaper
+      bytes.withUnsafeBufferPointer { escaper.append($0, escaped: escaped, to: &output) }
     case .int(let number):
       output.appendDecimal(number)
     case .double(let number):
@@ -303,12 +306,14 @@ struct SlotEntries {
 /// pass one to ``TemplateLibrary/render(_:with:into:cache:)`` for each of many pages rendered
 /// on one thread. Not for two threads at once.
 public final class TemplateLookupCache {
-  let library: ObjectIdentifier
+  /// The library's token, held so that no other library can be given its address while the
+  /// cache exists.
+  let library: LibraryToken
   let entries: SlotEntries
 
   /// A cache for renders of `library`.
   public init(for library: TemplateLibrary) {
-    self.library = library.identity
+    self.library = library.token
     entries = SlotEntries(nameCount: library.firstNameCount)
   }
 

@@ -52,12 +52,15 @@ extension TemplateContext {
 /// }
 /// ```
 public protocol TemplateKeys: RawRepresentable, CaseIterable, Sendable where RawValue == String {
-  /// The cases numbered once; declare it as `static let table = TemplateKeyTable<Self>()`.
+  /// The cases numbered once; declare it as `static let table = TemplateKeyTable<Self>()`. (A
+  /// generic context type cannot have one: let it conform to ``TemplateContext``.)
   static var table: TemplateKeyTable<Self> { get }
 }
 
 /// A context with a fixed set of names, given as an enum: a switch over the enum gives each
-/// name's value, and the compiler checks that every name has one.
+/// name's value, and the compiler checks that every name has one. Its names are exactly the
+/// enum's: renders do not ask ``TemplateContext/templateValue(forKey:)`` about others, so do
+/// not implement that yourself.
 ///
 /// ```swift
 /// extension Row: KeyedTemplateContext {
@@ -109,11 +112,11 @@ public class AnyTemplateKeyTable: @unchecked Sendable {
   @usableFromInline
   let slotOfName: [String: Int]
 
-  /// Names by slot, with no gaps. The table is kept for as long as the program runs: renders
-  /// hold tables unretained and remember lookups by a table's address, which must therefore
-  /// never be reused. A key enum makes one table (its `static let`).
-  init(names: [String]) {
-    slotOfName = Dictionary(names.enumerated().map { ($1, $0) }, uniquingKeysWith: { first, _ in first })
+  /// Each name with its slot. The table is kept for as long as the program runs: renders hold
+  /// tables unretained and remember lookups by a table's address, which must therefore never be
+  /// reused. A key enum makes one table (its `static let`).
+  init(names: [String], slots: [Int]) {
+    slotOfName = Dictionary(zip(names, slots).map { $0 }, uniquingKeysWith: { first, _ in first })
     KeyTables.keep(self)
   }
 
@@ -126,26 +129,26 @@ public class AnyTemplateKeyTable: @unchecked Sendable {
 
 /// The cases of a ``TemplateKeys`` enum, numbered: by the byte that stands for each case when the
 /// enum is one byte (an enum without payloads numbers its cases in declaration order, from 0), so
-/// that a slot turns back into its key without a table; otherwise in `allCases` order.
+/// that a slot turns back into its key without a table; otherwise by their place in `allCases`.
 public final class TemplateKeyTable<Key: TemplateKeys>: AnyTemplateKeyTable, @unchecked Sendable {
-  /// The keys, by slot.
+  /// The keys, in `allCases` order: a key's slot is its index here unless the enum is one byte.
   public let keys: [Key]
 
   /// Numbers the cases of `Key`.
   public init() {
-    var keys = Array(Key.allCases)
-    if MemoryLayout<Key>.size == 1 {
-      keys.sort { Self.byte(of: $0) < Self.byte(of: $1) }
-      precondition(
-        keys.indices.allSatisfy { Self.byte(of: keys[$0]) == $0 },
-        "\(Key.self): a one-byte key enum must list every case in allCases")
+    keys = Array(Key.allCases)
+    var names: [String] = []
+    var slots: [Int] = []
+    for (index, key) in keys.enumerated() {
+      names.append(key.rawValue)
+      slots.append(MemoryLayout<Key>.size == 1 ? Self.byte(of: key) : index)
     }
-    self.keys = keys
-    super.init(names: keys.map(\.rawValue))
+    super.init(names: names, slots: slots)
   }
 
   private static func byte(of key: Key) -> Int {
-    withUnsafeBytes(of: key) { Int($0[0]) }
+    var key = key
+    return withUnsafeBytes(of: &key) { Int($0[0]) }
   }
 }
 
@@ -161,6 +164,10 @@ public enum TemplateValue: Sendable {
   /// such as a page's body placed in its layout, which would otherwise be checked and copied into
   /// a string only to be written out again. The bytes must be valid UTF-8.
   case utf8([UInt8])
+  /// Text given as part of a longer text's UTF-8, treated exactly as `.string`: for a piece such
+  /// as one line of a document, printed without being copied out of it. The bytes must be valid
+  /// UTF-8.
+  case utf8Slice(ArraySlice<UInt8>)
   /// A flag; prints as `true` or `false`.
   case bool(Bool)
   /// A whole number; prints in decimal.
@@ -212,7 +219,7 @@ public enum TemplateValue: Sendable {
     case .bool(let flag): flag
     case .null: false
     case .list(let elements): elements.count > 0
-    case .string, .utf8, .int, .double, .object: true
+    case .string, .utf8, .utf8Slice, .int, .double, .object: true
     }
   }
 }

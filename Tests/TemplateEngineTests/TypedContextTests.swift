@@ -288,3 +288,78 @@ struct KeyedContextTests {
     }
   }
 }
+
+/// Key types the site does not use, each numbered its own way.
+struct KeyTableShapeTests {
+  struct SingleKey: KeyedTemplateContext {
+    // An enum of one case takes no bytes: its slot cannot be its byte.
+    enum TemplateKey: String, TemplateKeys {
+      case only
+      static let table = TemplateKeyTable<TemplateKey>()
+    }
+    func templateValue(for key: TemplateKey) -> TemplateValue { "one" }
+  }
+
+  struct Unusual: KeyedTemplateContext {
+    // Raw values other than the case names, and `allCases` out of order and without one case.
+    enum TemplateKey: String, TemplateKeys {
+      case first = "zeta"
+      case retired
+      case third = "alpha"
+      case fourth
+      static var allCases: [TemplateKey] { [.fourth, .third, .first] }
+      static let table = TemplateKeyTable<TemplateKey>()
+    }
+    func templateValue(for key: TemplateKey) -> TemplateValue {
+      switch key {
+      case .first: "Z"
+      case .retired: "R"
+      case .third: "A"
+      case .fourth: "F"
+      }
+    }
+  }
+
+  struct ManyKeys: KeyedTemplateContext {
+    // More names than a byte numbers.
+    struct TemplateKey: TemplateKeys, Hashable {
+      var rawValue: String
+      init?(rawValue: String) { self.rawValue = rawValue }
+      static let allCases = (0..<300).map { TemplateKey(rawValue: "k\($0)")! }
+      static let table = TemplateKeyTable<TemplateKey>()
+    }
+    func templateValue(for key: TemplateKey) -> TemplateValue { .string("v" + key.rawValue.dropFirst()) }
+  }
+
+  @Test func everyShapeOfKeyTypeFindsItsNames() throws {
+    let library = try TemplateLibrary(templates: [
+      "single": "{{only}}{{^only}}none{{/only}}",
+      "unusual": "{{zeta}}{{alpha}}{{fourth}}[{{retired}}]",
+      "many": "{{k0}},{{k255}},{{k256}},{{k299}},[{{k300}}]",
+    ])
+    let cache = TemplateLookupCache(for: library)
+    for _ in 0..<2 {
+      var output = TemplateOutput()
+      try library.render("single", with: SingleKey(), into: &output, cache: cache)
+      try library.render("unusual", with: Unusual(), into: &output, cache: cache)
+      try library.render("many", with: ManyKeys(), into: &output, cache: cache)
+      #expect(output.string == "one" + "ZAF[]" + "v0,v255,v256,v299,[]")
+    }
+  }
+
+  @Test func aCacheKeptPastItsLibraryIsNotUsedByTheNextOne() throws {
+    // Each new library may be given the address of the one before: the cache must still tell
+    // them apart, since they number their names differently.
+    let many = (1...40).map { "{{n\($0)}}" }.joined()
+    var cache: TemplateLookupCache?
+    for _ in 0..<50 {
+      let library = try TemplateLibrary(templates: ["page": "{{fourth}}{{zeta}}{{alpha}}", "many": many])
+      var output = TemplateOutput()
+      try library.render("many", with: Unusual(), into: &output, cache: cache)
+      try library.render("page", with: Unusual(), into: &output, cache: cache)
+      #expect(output.string == "FZA")
+      cache = TemplateLookupCache(
+        for: try TemplateLibrary(templates: ["page": "{{zeta}}{{alpha}}{{fourth}}"]))
+    }
+  }
+}
