@@ -41,6 +41,17 @@ struct EscapingTests {
     #expect(try sections.render("t", with: TemplateDictionary(["text": .utf8([])])) == "yes")
   }
 
+  @Test func textGivenAsAPartOfLongerBytesPrintsOnlyThatPart() throws {
+    let document = Array("{\n  \"<b>Zoë & co</b>\"\n}".utf8)
+    let line = document[5..<(document.count - 3)]
+    let slice = TemplateDictionary(["text": .utf8Slice(line)])
+    #expect(try library.render("escaped", with: slice) == "[&lt;b&gt;Zoë &amp; co&lt;/b&gt;]")
+    #expect(try library.render("raw", with: slice) == "[<b>Zoë & co</b>|<b>Zoë & co</b>]")
+    let sections = try TemplateLibrary(templates: ["t": "{{#text}}yes{{/text}}{{^text}}no{{/text}}"])
+    #expect(
+      try sections.render("t", with: TemplateDictionary(["text": .utf8Slice(document[0..<0])])) == "yes")
+  }
+
   /// The fast path looks at eight bytes at a time: specials at every position of long and
   /// short texts must come out as a byte-by-byte escaper would write them.
   @Test func escapesSpecialsAtEveryPosition() throws {
