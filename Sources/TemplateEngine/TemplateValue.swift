@@ -334,7 +334,7 @@ extension TemplateDictionary: ExpressibleByDictionaryLiteral {
   }
 }
 
-/// Every key table made, kept alive (see `AnyTemplateKeyTable.init(names:)`).
+/// Every key table made, kept alive (see `AnyTemplateKeyTable.init(names:slots:)`).
 private enum KeyTables {
   private static let lock = NSLock()
   nonisolated(unsafe) private static var all: [AnyTemplateKeyTable] = []
