@@ -111,7 +111,14 @@ struct AnalysisContext {
     self.teams = settings.teams + [Team.unowned]
     let directory = TeamDirectory(teams: settings.teams, ownerTagKeys: settings.ownerTagKeys)
     let unowned = settings.teams.count
-    self.teamOfPrincipal = timeline.principals.map { directory.teamIndex(for: $0) ?? unowned }
+    // Rules are matched on both cores, a share of the principals each: there may be 100,000.
+    let principals = timeline.principals
+    let shares = 8
+    let shareSize = (principals.count + shares - 1) / shares
+    self.teamOfPrincipal = Concurrently.map(count: shares) { share in
+      principals[min(principals.count, share * shareSize)..<min(principals.count, (share + 1) * shareSize)]
+        .map { directory.teamIndex(for: $0) ?? unowned }
+    }.flatMap { $0 }
     self.quarters = QuarterRanges(snapshots: snapshots, fiscalYearStartMonth: settings.fiscalYearStartMonth)
   }
 
@@ -298,7 +305,8 @@ extension AnalysisContext {
   func checklistsOfPreviousQuarter(at snapshot: Int) -> [ChecklistProgress?] {
     let state = CurrentState.compute(context: self, at: snapshot)
     let quarter = quarters.quarters[quarters.quarters.count - 2]
-    return teams.indices.map { index in
+    // On both cores: the other one has usually finished its share of the analysis by now.
+    return Concurrently.map(count: teams.count) { index -> ChecklistProgress? in
       guard index < teams.count - 1 else { return nil }
       let team = teams[index]
       let principals = ReviewExceptions.apply(
