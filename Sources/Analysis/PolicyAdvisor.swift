@@ -195,6 +195,8 @@ enum PolicyAdvisor {
   static func computed(_ policy: AttachedPolicy, unused: UnusedPermissions) -> PolicyChange? {
     guard let before = policy.document else { return nil }
     let unusedServices = unused.services
+    // Made when a wildcard first needs them.
+    var lowercasedUnused: [String]?
     var removed: [String] = []
     var notes: [String] = []
     var statements: [PolicyStatement] = []
@@ -223,7 +225,8 @@ enum PolicyAdvisor {
         } else if action.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }) {
           kept.append(action)
           let glob = Glob(action.fastLowercased())
-          let covered = unused.lowercasedActions.filter { glob.matches($0) }.sorted()
+          if lowercasedUnused == nil { lowercasedUnused = unused.lowercasedActions }
+          let covered = lowercasedUnused!.filter { glob.matches($0) }.sorted()
           if !covered.isEmpty {
             notes.append(
               "\(action) also allows \(covered.count) unused action\(covered.count == 1 ? "" : "s") "

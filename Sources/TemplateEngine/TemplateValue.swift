@@ -87,7 +87,7 @@ extension KeyedTemplateContext {
   /// The value of the name `key`, when it is one of ``TemplateKey``'s.
   @inlinable
   public func templateValue(forKey key: String) -> TemplateValue? {
-    TemplateKey.table.slot(of: key).map { templateValue(for: TemplateKey.table.keys[$0]) }
+    TemplateKey.table.slot(of: key).flatMap { templateValue(atSlot: $0) }
   }
 
   /// ``TemplateKey``'s table.
@@ -131,7 +131,9 @@ public class AnyTemplateKeyTable: @unchecked Sendable {
 /// enum is one byte (an enum without payloads numbers its cases in declaration order, from 0), so
 /// that a slot turns back into its key without a table; otherwise by their place in `allCases`.
 public final class TemplateKeyTable<Key: TemplateKeys>: AnyTemplateKeyTable, @unchecked Sendable {
-  /// The keys, in `allCases` order: a key's slot is its index here unless the enum is one byte.
+  /// The keys, in `allCases` order: a key's slot is its index here only when the enum is not
+  /// one byte (one-byte enums are numbered by their case bytes), so turn a slot into a key with
+  /// ``KeyedTemplateContext/templateValue(atSlot:)`` rather than by indexing this.
   public let keys: [Key]
 
   /// Numbers the cases of `Key`.

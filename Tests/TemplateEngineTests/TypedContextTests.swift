@@ -347,6 +347,18 @@ struct KeyTableShapeTests {
     }
   }
 
+  @Test func namesAskedByStringFindTheSameValues() throws {
+    // By string: what dotted names and `TemplateObject` ask, rather than the slot a render uses.
+    #expect(Unusual().templateValue(forKey: "zeta").map { "\($0)" } == "\(TemplateValue.string("Z"))")
+    #expect(Unusual().templateValue(forKey: "fourth").map { "\($0)" } == "\(TemplateValue.string("F"))")
+    #expect(Unusual().templateValue(forKey: "retired") == nil)
+    #expect(ManyKeys().templateValue(forKey: "k256").map { "\($0)" } == "\(TemplateValue.string("v256"))")
+    let library = try TemplateLibrary(templates: [
+      "page": "{{row.zeta}}{{row.alpha}}{{row.fourth}}{{row.retired}}"
+    ])
+    #expect(try library.render("page", with: TemplateDictionary(["row": .object(Unusual())])) == "ZAF")
+  }
+
   @Test func aCacheKeptPastItsLibraryIsNotUsedByTheNextOne() throws {
     // Each new library may be given the address of the one before: the cache must still tell
     // them apart, since they number their names differently.
