@@ -315,6 +315,21 @@ enum LineDiff {
     }
   }
 
+  /// Calls `body` with the lines of each range that may have an equal line in the other one:
+  /// a line whose hash the other range lacks is removed (or added) in every shortest script, so
+  /// the search need not see it. The removed actions of a policy are such lines, and without
+  /// them the search runs in the square of the few lines around them that changed.
+  private static func withLinesThatMayMatch(
+    _ old: LineTable, _ new: LineTable, oldRange: Range<Int>, newRange: Range<Int>,
+    _ body: ([Int], [Int]) -> Void
+  ) {
+    let oldHashes = Set(old.hashes[oldRange])
+    let newHashes = Set(new.hashes[newRange])
+    body(
+      oldRange.filter { newHashes.contains(old.hashes[$0]) },
+      newRange.filter { oldHashes.contains(new.hashes[$0]) })
+  }
+
   private static func script(_ old: LineTable, _ new: LineTable) -> [Edit] {
     old.bytes.withUnsafeBufferPointer { oldBytes in
       new.bytes.withUnsafeBufferPointer { newBytes in
@@ -339,21 +354,44 @@ enum LineDiff {
         {
           suffix += 1
         }
+        let oldEnd = old.count - suffix
+        let newEnd = new.count - suffix
+        var matches: [(old: Int, new: Int)] = []
+        Self.withLinesThatMayMatch(old, new, oldRange: prefix..<oldEnd, newRange: prefix..<newEnd) {
+          oldLines, newLines in
+          middle(old: oldLines, new: newLines, same: same, into: &matches)
+        }
+        // Between two matched lines, every other old line is removed and every other new line
+        // added, removals first; the ends of the searched part close the last run.
         var edits = (0..<prefix).map { Edit(change: .same, index: $0) }
         edits.reserveCapacity(old.count + new.count - prefix - suffix)
-        middle(
-          old: prefix..<(old.count - suffix), new: prefix..<(new.count - suffix), same: same, into: &edits)
-        edits += ((old.count - suffix)..<old.count).map { Edit(change: .same, index: $0) }
+        var nextOld = prefix
+        var nextNew = prefix
+        for match in matches + [(old: oldEnd, new: newEnd)] {
+          while nextOld < match.old {
+            edits.append(Edit(change: .removed, index: nextOld))
+            nextOld += 1
+          }
+          while nextNew < match.new {
+            edits.append(Edit(change: .added, index: nextNew))
+            nextNew += 1
+          }
+          nextOld += 1
+          nextNew += 1
+          if match.old < oldEnd { edits.append(Edit(change: .same, index: match.old)) }
+        }
+        edits += (oldEnd..<old.count).map { Edit(change: .same, index: $0) }
         return edits
       }
     }
   }
 
-  /// The shortest edit script between two runs of lines (Myers' O((N+M)·D) algorithm): a policy
-  /// without some actions differs from the original in a few lines, so D stays small however
-  /// long the document is. Removals are preferred over additions where both are shortest.
+  /// The lines a shortest edit script keeps, as pairs of old and new line numbers in order, for
+  /// two lists of lines given by their numbers (Myers' O((N+M)·D) algorithm): a policy without
+  /// some actions differs from the original in a few lines, so D stays small however long the
+  /// document is. Removals are preferred over additions where both are shortest.
   private static func middle(
-    old: Range<Int>, new: Range<Int>, same: (Int, Int) -> Bool, into edits: inout [Edit]
+    old: [Int], new: [Int], same: (Int, Int) -> Bool, into matches: inout [(old: Int, new: Int)]
   ) {
     let oldCount = old.count
     let newCount = new.count
@@ -376,7 +414,7 @@ enum LineDiff {
           || (diagonal != distance && furthest[diagonal - 1 + offset] < furthest[diagonal + 1 + offset])
         var x = fromAbove ? furthest[diagonal + 1 + offset] : furthest[diagonal - 1 + offset] + 1
         var y = x - diagonal
-        while x < oldCount, y < newCount, same(old.lowerBound + x, new.lowerBound + y) {
+        while x < oldCount, y < newCount, same(old[x], new[y]) {
           x += 1
           y += 1
         }
@@ -384,8 +422,8 @@ enum LineDiff {
         if x >= oldCount, y >= newCount { break search }
       }
     }
-    // Walks the trace back from the end, collecting the script in reverse.
-    let start = edits.count
+    // Walks the trace back from the end, collecting the matched lines in reverse.
+    let start = matches.count
     var x = oldCount
     var y = newCount
     for distance in stride(from: steps - 1, through: 0, by: -1) {
@@ -402,17 +440,15 @@ enum LineDiff {
       while x > previousX, y > previousY {
         x -= 1
         y -= 1
-        edits.append(Edit(change: .same, index: old.lowerBound + x))
+        matches.append((old[x], new[y]))
       }
       guard distance > 0 else { break }
       if fromAbove {
         y -= 1
-        edits.append(Edit(change: .added, index: new.lowerBound + y))
       } else {
         x -= 1
-        edits.append(Edit(change: .removed, index: old.lowerBound + x))
       }
     }
-    edits[start...].reverse()
+    matches[start...].reverse()
   }
 }

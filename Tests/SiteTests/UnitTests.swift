@@ -158,14 +158,17 @@ import Testing
       ])
   }
 
-  @Test func randomDiffsRebuildBothSidesWithTheFewestChanges() {
+  @Test(arguments: [(0...4, 0...4), (0...6, 3...9)])
+  func randomDiffsRebuildBothSidesWithTheFewestChanges(oldLines: ClosedRange<Int>, newLines: ClosedRange<Int>)
+  {
+    // The second pair of ranges gives each side lines the other lacks, which the search leaves out.
     var generator = SystemRandomNumberGenerator()
     for _ in 0..<300 {
       let old = (0..<Int.random(in: 0...12, using: &generator)).map { _ in
-        "\(Int.random(in: 0...4, using: &generator))"
+        "\(Int.random(in: oldLines, using: &generator))"
       }
       let new = (0..<Int.random(in: 0...12, using: &generator)).map { _ in
-        "\(Int.random(in: 0...4, using: &generator))"
+        "\(Int.random(in: newLines, using: &generator))"
       }
       let diff = LineDiff.lines(from: old.joined(separator: "\n"), to: new.joined(separator: "\n"))
       #expect(diff.filter { $0.change != .added }.map { String($0.text) } == old)
@@ -179,6 +182,8 @@ import Testing
         }
       }
       #expect(diff.count { $0.change == .same } == lengths[0][0], "\(old) → \(new)")
+      // Between two unchanged lines, the removals come first.
+      #expect(!zip(diff, diff.dropFirst()).contains { $0.change == .added && $1.change == .removed })
     }
   }
 
