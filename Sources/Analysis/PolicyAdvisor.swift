@@ -154,22 +154,9 @@ enum PolicyAdvisor {
     /// FNV-1a of `first` (then `:` and `second`, when given) with ASCII letters lower-cased; nil
     /// when a byte is not ASCII.
     static func caselessHash(_ first: String, _ second: String?) -> UInt64? {
-      guard let hash = caselessHash(first, from: FNV1a.offsetBasis) else { return nil }
+      guard let hash = FNV1a.caselessASCIIValue(of: first) else { return nil }
       guard let second else { return hash }
-      return caselessHash(second, from: (hash ^ UInt64(UInt8(ascii: ":"))) &* FNV1a.prime)
-    }
-
-    /// The hash `start` continued over `text`; nil when a byte is not ASCII.
-    private static func caselessHash(_ text: String, from start: UInt64) -> UInt64? {
-      var text = text
-      return text.withUTF8 { bytes -> UInt64? in
-        var hash = start
-        for byte in bytes {
-          if byte >= 0x80 { return nil }
-          hash = (hash ^ UInt64(byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte)) &* FNV1a.prime
-        }
-        return hash
-      }
+      return FNV1a.caselessASCIIValue(of: second, from: (hash ^ UInt64(UInt8(ascii: ":"))) &* FNV1a.prime)
     }
 
     private static func equalIgnoringCase(_ text: String, _ other: String) -> Bool {

@@ -92,16 +92,7 @@ enum ItemKeyHash {
   /// The hash of `text.lowercased()`: ASCII is lowered byte by byte; anything else goes through
   /// `lowercased()`, whose Unicode rules `key` uses.
   private static func lowercasedHash(_ text: String, from start: UInt64) -> UInt64 {
-    let ascii = text.utf8.withContiguousStorageIfAvailable { bytes -> UInt64? in
-      var hash = start
-      for byte in bytes {
-        guard byte < 0x80 else { return nil }
-        let lowered = byte >= UInt8(ascii: "A") && byte <= UInt8(ascii: "Z") ? byte | 0x20 : byte
-        hash = (hash ^ UInt64(lowered)) &* FNV1a.prime
-      }
-      return hash
-    }
-    if let ascii, let hash = ascii { return hash }
-    return StableHash.fnv1a(text.lowercased().utf8, from: start)
+    FNV1a.caselessASCIIValue(of: text, from: start) ?? StableHash.fnv1a(text.lowercased().utf8, from: start)
   }
+
 }

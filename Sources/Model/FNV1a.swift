@@ -36,6 +36,21 @@ public struct FNV1a: Sendable {
     add(bytes.bindMemory(to: UInt8.self))
   }
 
+  /// The hash, going on from `start`, of `text` with its ASCII letters lower-cased, without
+  /// making the lower-case string; nil when a byte is not ASCII, whose lower case only Unicode
+  /// rules (`lowercased()`) give.
+  public static func caselessASCIIValue(of text: String, from start: UInt64 = offsetBasis) -> UInt64? {
+    var text = text
+    return text.withUTF8 { bytes -> UInt64? in
+      var hash = start
+      for byte in bytes {
+        guard byte < 0x80 else { return nil }
+        hash = (hash ^ UInt64(byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte)) &* prime
+      }
+      return hash
+    }
+  }
+
   /// The value as sixteen lower-case hexadecimal digits.
   public var hex: String {
     let digits = String(value, radix: 16)

@@ -3,11 +3,22 @@ import Testing
 
 @testable import Site
 
-@Suite struct PublisherTests {
-  static func folder() throws -> URL {
-    let url = FileManager.default.temporaryDirectory.appendingPathComponent("publish-\(UUID().uuidString)")
-    try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-    return url
+/// Each test has a folder of its own, `root`, removed when the test ends; the site is published
+/// into `root/output`.
+@Suite final class PublisherTests {
+  let root: URL
+  let output: URL
+  let publisher: OutputPublisher
+
+  init() throws {
+    root = FileManager.default.temporaryDirectory.appendingPathComponent("publish-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+    output = root.appendingPathComponent("output")
+    publisher = OutputPublisher(output: output)
+  }
+
+  deinit {
+    try? FileManager.default.removeItem(at: root)
   }
 
   static func read(_ url: URL, _ path: String) throws -> String {
@@ -20,9 +31,6 @@ import Testing
   }
 
   @Test func anExistingOutputFolderBecomesOneOfTheTwoTrees() throws {
-    let root = try Self.folder()
-    defer { try? FileManager.default.removeItem(at: root) }
-    let output = root.appendingPathComponent("output")
     try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
     try Data("old".utf8).write(to: output.appendingPathComponent("index.html"))
     let outcome = try OutputPublisher(output: output).publish([OutputFile(path: "index.html", text: "new")])
@@ -33,10 +41,6 @@ import Testing
   }
 
   @Test func aFilePutIntoAPublishedTreeByHandIsRemovedByTheNextBuildIntoIt() throws {
-    let root = try Self.folder()
-    defer { try? FileManager.default.removeItem(at: root) }
-    let output = root.appendingPathComponent("output")
-    let publisher = OutputPublisher(output: output)
     try publisher.publish([OutputFile(path: "index.html", text: "one")])
     // Tree a has a digest list that does not name the stray file.
     try Data("stray".utf8).write(to: root.appendingPathComponent(".output.a/stray.html"))
@@ -47,10 +51,6 @@ import Testing
   }
 
   @Test func anOutputFolderTakenOverAsTreeBDropsTheListOfAnEarlierTreeB() throws {
-    let root = try Self.folder()
-    defer { try? FileManager.default.removeItem(at: root) }
-    let output = root.appendingPathComponent("output")
-    let publisher = OutputPublisher(output: output)
     try publisher.publish([OutputFile(path: "index.html", text: "one")])
     try publisher.publish([OutputFile(path: "index.html", text: "two")])
     // The link is replaced by a plain folder holding other bytes, while .output.b.sums still
@@ -66,9 +66,6 @@ import Testing
   }
 
   @Test func anExistingOutputFolderStaysServedWhenTheFirstBuildFails() throws {
-    let root = try Self.folder()
-    defer { try? FileManager.default.removeItem(at: root) }
-    let output = root.appendingPathComponent("output")
     try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
     try Data("old".utf8).write(to: output.appendingPathComponent("index.html"))
     struct Failed: Error {}
@@ -77,10 +74,6 @@ import Testing
   }
 
   @Test func publishingAlternatesTreesAndKeepsUnchangedFilesUntouched() throws {
-    let root = try Self.folder()
-    defer { try? FileManager.default.removeItem(at: root) }
-    let output = root.appendingPathComponent("output")
-    let publisher = OutputPublisher(output: output)
     try publisher.publish([
       OutputFile(path: "index.html", text: "one"), OutputFile(path: "teams/a/index.html", text: "a"),
       OutputFile(path: "gone.html", text: "x"),
@@ -109,10 +102,6 @@ import Testing
   }
 
   @Test func theListOfDigestsDecidesWhatIsWrittenAndItsLossMeansEverythingIs() throws {
-    let root = try Self.folder()
-    defer { try? FileManager.default.removeItem(at: root) }
-    let output = root.appendingPathComponent("output")
-    let publisher = OutputPublisher(output: output)
     try publisher.publish([OutputFile(path: "index.html", text: "same")])
     try publisher.publish([OutputFile(path: "index.html", text: "same")])
     // The files themselves are not read: a tree that lost its list is written again in full.
@@ -123,10 +112,6 @@ import Testing
   }
 
   @Test func aBuildThatFailsHalfWayLeavesNoListForTheTreeItChanged() throws {
-    let root = try Self.folder()
-    defer { try? FileManager.default.removeItem(at: root) }
-    let output = root.appendingPathComponent("output")
-    let publisher = OutputPublisher(output: output)
     try publisher.publish([OutputFile(path: "index.html", text: "one")])
     try publisher.publish([OutputFile(path: "index.html", text: "two")])
     struct Failed: Error {}
@@ -168,10 +153,6 @@ import Testing
   }
 
   @Test func aFailedWriteLeavesThePublishedSiteAsItWas() throws {
-    let root = try Self.folder()
-    defer { try? FileManager.default.removeItem(at: root) }
-    let output = root.appendingPathComponent("output")
-    let publisher = OutputPublisher(output: output)
     try publisher.publish([OutputFile(path: "index.html", text: "good")])
     // A file where a folder must go makes the write fail half-way.
     #expect(throws: SiteError.self) {
@@ -184,8 +165,6 @@ import Testing
   }
 
   @Test func pathsThatEscapeAreRefusedBeforeAnythingIsWritten() throws {
-    let root = try Self.folder()
-    defer { try? FileManager.default.removeItem(at: root) }
     for path in [
       "../x.html", "/etc/passwd", "a//b.html", "a/./b.html", "a\0b", "", "a/", "a/..", ".", "a/../b",
     ] {
@@ -199,9 +178,6 @@ import Testing
   }
 
   @Test func filesWrittenFromSeveralThreadsIntoNewFoldersAllArrive() throws {
-    let root = try Self.folder()
-    defer { try? FileManager.default.removeItem(at: root) }
-    let output = root.appendingPathComponent("output")
     let outcome = try OutputPublisher(output: output).publish { sink in
       try ConcurrentJobs.run(count: 2000) { index in
         try sink.write(OutputFile(path: "teams/t\(index % 50)/p\(index).html", text: "page \(index)"))
@@ -220,8 +196,6 @@ import Testing
   }
 
   @Test func theListOfDigestsReadsBackWhatWasWrittenAndNothingWhenDamaged() throws {
-    let root = try Self.folder()
-    defer { try? FileManager.default.removeItem(at: root) }
     let url = root.appendingPathComponent("tree.sums")
     let sums = [
       "index.html": FileSum(size: 0, high: 0, low: .max),
@@ -243,8 +217,6 @@ import Testing
   }
 
   @Test func aFileGeneratedTwiceIsAnError() throws {
-    let root = try Self.folder()
-    defer { try? FileManager.default.removeItem(at: root) }
     #expect(throws: SiteError.self) {
       try OutputPublisher(output: root.appendingPathComponent("output")).publish([
         OutputFile(path: "a.html", text: "1"), OutputFile(path: "a.html", text: "2"),
