@@ -132,9 +132,9 @@ struct AnalysisContext {
       currentQuarter > 0 ? quarters.quarterOfSnapshot.lastIndex(of: currentQuarter - 1) : nil
     let reference = ChangeLog.reference(context: self)
     // Each of these passes reads the whole timeline and none needs another: one core takes the
-    // current state and the changes, the other the previous quarter's state and the trends (the
-    // two states cost about the same).
-    let ((state, changesByTeam), (flow, openOverTime, previousChecklists)) = Concurrently.both(
+    // current state and the changes, the other the previous quarter's state, the trends and the
+    // check of teams.yml's rules (the two states cost about the same).
+    var ((state, changesByTeam), (flow, openOverTime, previousState, ruleProblems)) = Concurrently.both(
       {
         (
           CurrentState.compute(context: self, at: current),
@@ -144,9 +144,17 @@ struct AnalysisContext {
       {
         (
           QuarterFlow.compute(context: self), OpenOverTime.compute(context: self),
-          previousSnapshot.map { checklistsOfPreviousQuarter(at: $0) }
+          previousSnapshot.map { CurrentState.compute(context: self, at: $0) }, unmatchedRules()
         )
       })
+    // Not inside the pair above: a loop over teams started there ran on one core alone, while
+    // the other waited for it.
+    let previousChecklists = previousSnapshot.flatMap { snapshot in
+      previousState.map { checklistsOfPreviousQuarter(from: $0, at: snapshot) }
+    }
+    // It holds as many items as the current state; keeping both to the end of the analysis was
+    // the largest part of a large organisation's peak memory.
+    previousState = nil
     // Grouped once: filtering every team's principals out of the whole list would be teams × principals.
     let shared = TeamInputs(
       state: state, flow: flow, openOverTime: openOverTime, changesByTeam: changesByTeam,
@@ -158,7 +166,6 @@ struct AnalysisContext {
     var dataProblems = settings.problems
     var organisationExcepted = 0
     var organisationOverdue = 0
-    var allChanges: [Change] = []
     var oldest = OldestItems(limit: 10)
     var teamReports: [TeamReport] = []
     var changesOfTeams: [[Change]] = []
@@ -167,7 +174,6 @@ struct AnalysisContext {
       changesOfTeams.append(outcome.changes)
       organisationExcepted += outcome.report.totals.exceptedPermissions
       organisationOverdue += outcome.report.totals.overduePermissions
-      allChanges += outcome.changes
       dataProblems += outcome.problems
       for item in outcome.oldest.items { oldest.offer(item.item, of: item.principal, teamID: item.teamID) }
     }
@@ -176,11 +182,8 @@ struct AnalysisContext {
     totals.removedThisQuarter = flow.removed.last![currentQuarter]
     totals.exceptedPermissions = organisationExcepted
     totals.overduePermissions = organisationOverdue
-    // Each team's changes come sorted from its outcome; the organisation's are sorted once more
-    // on one core while the other checks the rules of teams.yml.
-    let unsorted = allChanges
-    let (sortedChanges, ruleProblems) = Concurrently.both(
-      { ChangeLog.sorted(unsorted) }, { unmatchedRules() })
+    // Each team's changes come sorted from its outcome: the organisation's are their merge.
+    let sortedChanges = ChangeLog.merged(changesOfTeams)
     dataProblems += ChecklistBuilder.unknownTeamReviews(settings: settings)
     dataProblems += ruleProblems
     var report = OrganisationReport(
@@ -299,13 +302,9 @@ extension AnalysisContext {
 
 extension AnalysisContext {
   /// Every team's checklist of the previous quarter, by team index (nil for the unowned group),
-  /// from the state at that quarter's last snapshot. The state is dropped as soon as they are
-  /// made: it holds as many items as the current one, and keeping both to the end of the analysis
-  /// was the largest part of a large organisation's peak memory.
-  func checklistsOfPreviousQuarter(at snapshot: Int) -> [ChecklistProgress?] {
-    let state = CurrentState.compute(context: self, at: snapshot)
+  /// from `state`, the state at that quarter's last snapshot (`snapshot`).
+  func checklistsOfPreviousQuarter(from state: CurrentState, at snapshot: Int) -> [ChecklistProgress?] {
     let quarter = quarters.quarters[quarters.quarters.count - 2]
-    // On both cores: the other one has usually finished its share of the analysis by now.
     return Concurrently.map(count: teams.count) { index -> ChecklistProgress? in
       guard index < teams.count - 1 else { return nil }
       let team = teams[index]

@@ -114,6 +114,103 @@ enum ChangeLog {
     }.map { changes[$0] }
   }
 
+  /// The changes of `lists`, each in the order `sorted(_:)` gives, in the order `sorted(_:)` gives
+  /// their concatenation: equal changes keep the order of their lists.
+  ///
+  /// A merge rather than a sort: the organisation's changes are its teams' lists, sorted on both
+  /// cores already, and sorting their concatenation again took a third of a second on one core.
+  static func merged(_ lists: [[Change]]) -> [Change] {
+    // Each change's place in the order as numbers, so that the merge compares numbers: day and
+    // kind in one, and the place of its principal's ARN among all principals with changes. The
+    // access is compared only when those are equal, for two lists' changes of one principal.
+    let keys = lists.map { list in
+      var keys: [Int] = []
+      keys.reserveCapacity(list.count)
+      // Read in place: handing each change to a closure copied it, retaining its strings.
+      list.forEachInPlace { keys.append(-$0.pointee.day.daysSinceEpoch * 8 + kindOrder[$0.pointee.kind]!) }
+      return keys
+    }
+    let places = principalPlaces(lists)
+    var next = [Int](repeating: 0, count: lists.count)
+    var merged: [Change] = []
+    merged.reserveCapacity(lists.reduce(0) { $0 + $1.count })
+    // Whether the next change of list `a` goes before that of list `b`.
+    func precedes(_ a: Int, _ b: Int) -> Bool {
+      let (keyA, keyB) = (keys[a][next[a]], keys[b][next[b]])
+      if keyA != keyB { return keyA < keyB }
+      let (placeA, placeB) = (places[a][next[a]], places[b][next[b]])
+      if placeA != placeB { return placeA < placeB }
+      let (accessA, accessB) = (lists[a][next[a]].access, lists[b][next[b]].access)
+      if accessA != accessB { return accessA < accessB }
+      return a < b
+    }
+    // A binary heap of the lists that have changes left, by their next change.
+    var heap = lists.indices.filter { !lists[$0].isEmpty }
+    func siftDown(from start: Int) {
+      var parent = start
+      while true {
+        var first = parent
+        for child in [2 * parent + 1, 2 * parent + 2] where child < heap.count {
+          if precedes(heap[child], heap[first]) { first = child }
+        }
+        if first == parent { return }
+        heap.swapAt(parent, first)
+        parent = first
+      }
+    }
+    for start in stride(from: heap.count / 2 - 1, through: 0, by: -1) { siftDown(from: start) }
+    while let list = heap.first {
+      merged.append(lists[list][next[list]])
+      next[list] += 1
+      if next[list] == lists[list].count {
+        heap[0] = heap[heap.count - 1]
+        heap.removeLast()
+      }
+      if !heap.isEmpty { siftDown(from: 0) }
+    }
+    return merged
+  }
+
+  /// For each change of each list, the place of its principal's ARN among the distinct ARNs of
+  /// all the lists, sorted; equal ARNs share a place. The ARNs are sorted on both cores.
+  private static func principalPlaces(_ lists: [[Change]]) -> [[Int]] {
+    var slotOfHolder: [ObjectIdentifier: Int] = [:]
+    var distinct: [String] = []
+    let slots = lists.map { list in
+      var slots: [Int] = []
+      slots.reserveCapacity(list.count)
+      list.forEachInPlace { change in
+        let id = ObjectIdentifier(change.pointee.holder)
+        if let slot = slotOfHolder[id] {
+          slots.append(slot)
+        } else {
+          slotOfHolder[id] = distinct.count
+          slots.append(distinct.count)
+          distinct.append(change.pointee.holder.principal.arn)
+        }
+      }
+      return slots
+    }
+    let arns = distinct
+    let half = arns.count / 2
+    let (low, high) = Concurrently.both(
+      { (0..<half).sorted { arns[$0] < arns[$1] } }, { (half..<arns.count).sorted { arns[$0] < arns[$1] } })
+    var place = [Int](repeating: 0, count: arns.count)
+    var current = -1
+    var previous: String?
+    var (lowNext, highNext) = (0, 0)
+    while lowNext < low.count || highNext < high.count {
+      let takesLow =
+        highNext == high.count || (lowNext < low.count && !(arns[high[highNext]] < arns[low[lowNext]]))
+      let slot = takesLow ? low[lowNext] : high[highNext]
+      if takesLow { lowNext += 1 } else { highNext += 1 }
+      if arns[slot] != previous { current += 1 }
+      previous = arns[slot]
+      place[slot] = current
+    }
+    return slots.map { $0.map { place[$0] } }
+  }
+
   /// For each change, the place of its principal's ARN among the distinct ARNs, sorted; equal
   /// ARNs share a place.
   private static func principalPlaces(_ changes: [Change]) -> [Int] {
@@ -126,13 +223,14 @@ enum ChangeLog {
       holders.append(change.holder)
       return holders.count - 1
     }
-    let byARN = holders.indices.sorted { holders[$0].principal.arn < holders[$1].principal.arn }
+    // The ARNs taken out once: reaching one through its holder in each comparison copied the
+    // whole principal, retaining and releasing every string it holds.
+    let arns = holders.map(\.principal.arn)
+    let byARN = arns.indices.sorted { arns[$0] < arns[$1] }
     var place = [Int](repeating: 0, count: holders.count)
     var current = 0
     for (position, slot) in byARN.enumerated() {
-      if position > 0, holders[slot].principal.arn != holders[byARN[position - 1]].principal.arn {
-        current += 1
-      }
+      if position > 0, arns[slot] != arns[byARN[position - 1]] { current += 1 }
       place[slot] = current
     }
     return slots.map { place[$0] }

@@ -74,6 +74,9 @@ public struct BuildPipeline {
   public func run() throws -> BuildSummary {
     let lock = try BuildLock.acquire(in: options.site, now: options.now.iso)
     defer { withExtendedLifetime(lock) {} }
+    // What is published now is read on another core while this one starts on the snapshots.
+    let publisher = OutputPublisher(output: options.output)
+    let preparation = publisher.prepare()
     let folder = try step("read site folder") {
       let folder = try SiteFolderReader(root: options.site).read()
       for warning in folder.warnings { logger.warning("\(warning)") }
@@ -100,7 +103,7 @@ public struct BuildPipeline {
     let key = BuildKey.of(
       site: options.site, recorded: try store.recordedSnapshots(), date: options.date, today: options.now.day)
     if options.reusesUnchangedSite, recorded.isEmpty,
-      OutputPublisher(output: options.output).publishedKey() == key.text
+      publisher.publishedKey() == key.text
     {
       logger.info("up to date: nothing the site is built from changed since it was published")
       return BuildSummary(recorded: [], files: 0, report: nil)
@@ -146,7 +149,7 @@ public struct BuildPipeline {
       let generator = SiteGenerator(theme: theme)
       let cpuBefore = processCPUSeconds()
       let timed = TimedSink()
-      let outcome = try OutputPublisher(output: options.output).publish(key: key.text) { sink in
+      let outcome = try publisher.publish(key: key.text, preparedAs: preparation) { sink in
         timed.inner = sink
         try generator.generate(for: input, into: timed)
       }

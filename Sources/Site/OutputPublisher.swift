@@ -71,25 +71,82 @@ public struct OutputPublisher: Sendable {
   /// `.NAME.key` beside the trees: which tree a key describes, and the key.
   private var keyFile: URL { parent.appendingPathComponent(".\(name).key") }
 
+  /// What publishing reads about the two trees before the first file is written: which tree is
+  /// published, the digest lists of both, and the files the other tree holds.
+  struct Trees: Sendable {
+    var published: URL?
+    var target: URL
+    var targetSums: [String: FileSum]
+    var referenceSums: [String: FileSum]
+    var existing: TreeListing
+  }
+
+  /// Publishing's reading of the trees, started on another thread by `prepare()`.
+  public final class Preparation: @unchecked Sendable {
+    private let done = DispatchGroup()
+    // Written once on the queue before `done` is left; read only after waiting for `done`.
+    private var outcome: Result<Trees, any Error>?
+
+    init(_ read: @escaping @Sendable () throws -> Trees) {
+      done.enter()
+      DispatchQueue.global().async {
+        self.outcome = Result { try read() }
+        self.done.leave()
+      }
+    }
+
+    init(failure: any Error) {
+      outcome = .failure(failure)
+    }
+
+    func trees() throws -> Trees {
+      done.wait()
+      guard let outcome else { throw SiteError.writeFailed(path: "", reason: "the trees were not read") }
+      return try outcome.get()
+    }
+  }
+
+  /// Starts reading, on another thread, what `publish` needs to know about the trees: the digest
+  /// lists (a line for each of a hundred thousand files) and the files of the tree to rewrite.
+  /// A build calls it before analysing, so that this reading overlaps work that leaves a core idle.
+  /// An output folder that is not a link yet is moved aside at once, as `publish` would: only
+  /// reading is left to the other thread, so a build that stops meanwhile changes nothing.
+  public func prepare() -> Preparation {
+    let published: URL?
+    do {
+      try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+      published = try publishedTree()
+    } catch let error as SiteError {
+      return Preparation(failure: error)
+    } catch {
+      return Preparation(
+        failure: SiteError.writeFailed(path: parent.path, reason: error.localizedDescription))
+    }
+    let target = published?.lastPathComponent == tree("a").lastPathComponent ? tree("b") : tree("a")
+    let (targetSumsFile, referenceSumsFile) = (sumsFile(of: target), published.map(sumsFile(of:)))
+    return Preparation {
+      Trees(
+        published: published, target: target, targetSums: TreeSums.read(targetSumsFile),
+        referenceSums: referenceSumsFile.map(TreeSums.read) ?? [:], existing: TreeListing(of: target.path))
+    }
+  }
+
   /// Lets `generate` write the site into the unpublished tree, file by file and from several
   /// threads at once, then deletes what it did not write and publishes the tree, recording `key`
   /// (what the site was built from) with it. Nothing is published when `generate` throws.
+  /// `preparation`, when given, is this publisher's `prepare()` made earlier in the build.
   @discardableResult
-  public func publish(key: String? = nil, _ generate: (any OutputSink) throws -> Void) throws -> Outcome {
-    let fileManager = FileManager.default
-    do {
-      try fileManager.createDirectory(at: parent, withIntermediateDirectories: true)
-    } catch {
-      throw SiteError.writeFailed(path: parent.path, reason: error.localizedDescription)
-    }
-    let published = try publishedTree()
-    let target = published?.lastPathComponent == tree("a").lastPathComponent ? tree("b") : tree("a")
-    let targetSums = TreeSums.read(sumsFile(of: target))
+  public func publish(
+    key: String? = nil, preparedAs preparation: Preparation? = nil,
+    _ generate: (any OutputSink) throws -> Void
+  ) throws -> Outcome {
+    let trees = try (preparation ?? prepare()).trees()
+    let target = trees.target
     // The list goes before the first write: it must never describe a tree that is half rewritten.
     unlink(sumsFile(of: target).path)
     let sync = TreeSync(
-      target: target, reference: published, targetSums: targetSums,
-      referenceSums: published.map { TreeSums.read(sumsFile(of: $0)) } ?? [:])
+      target: target, reference: trees.published, targetSums: trees.targetSums,
+      referenceSums: trees.referenceSums, existing: trees.existing)
     try generate(sync)
     let (outcome, sums) = try sync.finish()
     try TreeSums.write(sums, to: sumsFile(of: target))
@@ -198,11 +255,18 @@ final class TreeSync: OutputSink, @unchecked Sendable {
   private var sums: [String: FileSum] = [:]
   private var outcome = OutputPublisher.Outcome(written: 0, unchanged: 0, removed: 0)
 
-  init(target: URL, reference: URL?, targetSums: [String: FileSum], referenceSums: [String: FileSum]) {
+  /// The files and folders the target held before the first write.
+  let existing: TreeListing
+
+  init(
+    target: URL, reference: URL?, targetSums: [String: FileSum], referenceSums: [String: FileSum],
+    existing: TreeListing
+  ) {
     self.target = target
     self.reference = reference
     self.targetSums = targetSums
     self.referenceSums = referenceSums
+    self.existing = existing
   }
 
   func write(_ file: OutputFile) throws {
@@ -254,25 +318,34 @@ final class TreeSync: OutputSink, @unchecked Sendable {
 
   /// Deletes files (and then empty folders) the site no longer has. Returns how many files went.
   private func removeFiles(notIn wanted: [String: FileSum]) -> Int {
-    // The tree is walked rather than its digest list trusted: a file put into the served folder
-    // by hand is named by no list, and the tree must end up holding exactly the site.
-    var files: [String] = []
-    var folders: [String] = []
-    Self.walk(root: target.path, "", files: &files, folders: &folders)
+    // The listing made before the first write, rather than the digest list: a file put into the
+    // served folder by hand is named by no list, and the tree must end up holding exactly the
+    // site. A file this build wrote is wanted, whether the listing saw it or not.
     var removed = 0
-    for relative in files where wanted[relative] == nil {
+    for relative in existing.files where wanted[relative] == nil {
       if unlink(target.path + "/" + relative) == 0 { removed += 1 }
     }
     // Deepest first, so a folder is empty when its turn comes; a non-empty one stays.
-    for relative in folders.sorted(by: { $0.count > $1.count }) {
+    for relative in existing.folders.sorted(by: { $0.count > $1.count }) {
       rmdir(target.path + "/" + relative)
     }
     return removed
   }
+}
 
-  /// Lists the files and folders below `root/relative` with `readdir`, which names each entry's
-  /// type without a `stat` per file: the tree holds one file per principal.
-  private static func walk(root: String, _ relative: String, files: inout [String], folders: inout [String]) {
+/// The files and folders below a folder, relative to it, as `readdir` lists them.
+struct TreeListing: Sendable {
+  var files: [String] = []
+  var folders: [String] = []
+
+  /// The listing of `root`; empty when it does not exist.
+  init(of root: String) {
+    Self.walk(root: root, "", into: &self)
+  }
+
+  /// Lists with `readdir`, which names each entry's type without a `stat` per file: the tree
+  /// holds one file per principal.
+  private static func walk(root: String, _ relative: String, into listing: inout TreeListing) {
     guard let folder = opendir(relative.isEmpty ? root : root + "/" + relative) else { return }
     defer { closedir(folder) }
     while let entry = readdir(folder) {
@@ -287,10 +360,10 @@ final class TreeSync: OutputSink, @unchecked Sendable {
         isFolder = lstat(root + "/" + child, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
       }
       if isFolder {
-        folders.append(child)
-        walk(root: root, child, files: &files, folders: &folders)
+        listing.folders.append(child)
+        walk(root: root, child, into: &listing)
       } else {
-        files.append(child)
+        listing.files.append(child)
       }
     }
   }

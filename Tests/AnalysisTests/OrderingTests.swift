@@ -39,4 +39,29 @@ import Testing
       oldest.items.map { "\($0.item.daysOpen) \($0.principal.arn) \($0.item.displayName)" }
         == sorted.prefix(10).map { "\($0.0.daysOpen) \($0.1.arn) \($0.0.displayName)" })
   }
+
+  @Test func mergingSortedTeamListsGivesTheSortOfTheirConcatenation() {
+    var generator = SystemRandomNumberGenerator()
+    for _ in 0..<50 {
+      // Few days, kinds, principals and actions, so that every tie the order breaks occurs:
+      // principals in two lists, two principals with one ARN, equal changes in two lists.
+      let principals = (0..<6).map { index in
+        Principal(arn: "arn:aws:iam::1:role/r\(index % 5)", kind: .role, name: "r", accountID: "1")
+      }
+      let holders = principals.map(PrincipalHolder.init)
+      let lists = (0..<Int.random(in: 0..<7, using: &generator)).map { list in
+        (0..<Int.random(in: 0..<25, using: &generator)).map { _ in
+          Change(
+            kind: [.new, .regressed, .resolved, .overdue].randomElement(using: &generator)!,
+            holder: holders.randomElement(using: &generator)!, teamID: "t\(list)",
+            access: "s3:A\(Int.random(in: 0..<3, using: &generator))",
+            day: Day(daysSinceEpoch: Int.random(in: 0..<3, using: &generator)))
+        }
+      }.map(ChangeLog.sorted)
+      let described = { (changes: [Change]) in
+        changes.map { "\($0.day.iso) \($0.kind) \($0.principal.arn) \($0.access) \($0.teamID)" }
+      }
+      #expect(described(ChangeLog.merged(lists)) == described(ChangeLog.sorted(lists.flatMap { $0 })))
+    }
+  }
 }

@@ -50,6 +50,28 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: output.path) == ["index.html"])
   }
 
+  @Test func aPublishPreparedBeforeTheBuildTakesOverTheFolderAtOnceAndPublishesAsUsual() throws {
+    try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
+    try Data("old".utf8).write(to: output.appendingPathComponent("index.html"))
+    let first = publisher.prepare()
+    // Moved aside and still served before anything is generated.
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: output.path) == ".output.b")
+    #expect(try Self.read(output, "index.html") == "old")
+    try publisher.publish(preparedAs: first) { sink in
+      try sink.write(OutputFile(path: "index.html", text: "new"))
+    }
+    try Data("stray".utf8).write(to: root.appendingPathComponent(".output.b/stray.html"))
+    let second = publisher.prepare()
+    let outcome = try publisher.publish(preparedAs: second) { sink in
+      try sink.write(OutputFile(path: "index.html", text: "new"))
+    }
+    // Tree b, the old folder, had the old page (rewritten) and now a stray file (removed).
+    #expect(outcome == .init(written: 1, unchanged: 0, removed: 1))
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: output.path) == ".output.b")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: output.path) == ["index.html"])
+    #expect(try Self.modified(output, "index.html") == Self.modified(root, ".output.a/index.html"))
+  }
+
   @Test func anOutputFolderTakenOverAsTreeBDropsTheListOfAnEarlierTreeB() throws {
     try publisher.publish([OutputFile(path: "index.html", text: "one")])
     try publisher.publish([OutputFile(path: "index.html", text: "two")])
