@@ -256,8 +256,8 @@ extension AnalysisContext {
     for report in principals {
       report.items.forEachInPlace { item in
         if item.pointee.kind == .permission {
-          if !item.pointee.isAccepted && !item.pointee.isOutstanding { totals.exceptedPermissions += 1 }
-          if item.pointee.isOverdue { totals.overduePermissions += 1 }
+          if !item.pointee.isAccepted && !OpenItem.isOutstanding(item) { totals.exceptedPermissions += 1 }
+          if OpenItem.isOverdue(item) { totals.overduePermissions += 1 }
         }
         if !item.pointee.isAccepted && oldest.mightTake(daysOpen: item.pointee.daysOpen) {
           oldest.offer(item.pointee, of: report.principal, teamID: team.id)

@@ -87,7 +87,9 @@ enum ChangeLog {
   static func newlyOverdue(_ principals: [PrincipalReport], teamID: String, since reference: Day) -> [Change]
   {
     principals.flatMap { report in
-      let overdue = report.items.filterInPlace { $0.pointee.isOverdue && $0.pointee.overdueOn > reference }
+      let overdue = report.items.filterInPlace {
+        OpenItem.isOverdue($0) && OpenItem.overdueOn($0) > reference
+      }
       let holder = overdue.isEmpty ? nil : PrincipalHolder(report.principal)
       return overdue.map {
         Change(

@@ -41,7 +41,7 @@ enum ChecklistBuilder {
       }
       for item
         in report.items.filterInPlace({
-          $0.pointee.isOutstanding && ($0.pointee.kind == .accessKey || $0.pointee.kind == .password)
+          OpenItem.isOutstanding($0) && ($0.pointee.kind == .accessKey || $0.pointee.kind == .password)
         })
       {
         let what = item.kind == .password ? "the console password" : "access key \(item.detail)"
@@ -132,10 +132,12 @@ enum ChecklistBuilder {
   /// when nothing but credentials or excepted items is outstanding.
   static func principalText(for report: PrincipalReport) -> String? {
     // Counted in place: this runs for every principal of every team, twice a quarter.
-    let permissions = report.items.countInPlace { $0.pointee.isOutstanding && $0.pointee.kind == .permission }
+    let permissions = report.items.countInPlace {
+      OpenItem.isOutstanding($0) && $0.pointee.kind == .permission
+    }
     let name = report.principal.name + " (" + report.principal.accountID + ")"
     let noun = permissions == 1 ? "unused permission" : "unused permissions"
-    if report.items.containsInPlace(where: { $0.pointee.isOutstanding && $0.pointee.kind == .role }) {
+    if report.items.containsInPlace(where: { OpenItem.isOutstanding($0) && $0.pointee.kind == .role }) {
       let extra = permissions > 0 ? " (it also has \(permissions) \(noun))" : ""
       return "Delete the unused role \(name)\(extra), or record an exception"
     }
@@ -147,7 +149,7 @@ enum ChecklistBuilder {
   static func expiredExceptions(_ report: PrincipalReport) -> [(ReviewException, Int)] {
     var counts: [ReviewException: Int] = [:]
     report.items.forEachInPlace { item in
-      if item.pointee.exceptionExpired, let exception = item.pointee.reviewException {
+      if item.pointee.exceptionExpired, let exception = OpenItem.reviewException(item) {
         counts[exception, default: 0] += 1
       }
     }

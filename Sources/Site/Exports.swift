@@ -26,18 +26,18 @@ struct TeamExport {
     var isFirst = true
     // A handful of source combinations name every row: encoded once each.
     var sourceCells: [SourceSet: (csv: [UInt8], json: [UInt8])] = [:]
-    for report in team.principals {
+    team.principals.forEachInPlace { report in
       var csvPrefix = ExportWriter(capacity: 256)
       var jsonPrefix = ExportWriter(capacity: 384)
-      let principal = report.principal
-      for (column, value) in zip(
-        Self.columns, [team.team.id, principal.arn, principal.name, principal.accountID])
-      {
+      let principal = [
+        report.pointee.principal.arn, report.pointee.principal.name, report.pointee.principal.accountID,
+      ]
+      for (column, value) in zip(Self.columns, [team.team.id] + principal) {
         csvPrefix.appendCell(value)
         csvPrefix.bytes.append(UInt8(ascii: ","))
         jsonPrefix.appendMember(column, value, first: column == "team")
       }
-      for items in [report.items, report.acceptedItems] {
+      for items in [report.pointee.items, report.pointee.acceptedItems] {
         // Read in place: a copy of each of a million items would retain and release its strings.
         items.forEachInPlace { item in
           let sources =
@@ -50,10 +50,12 @@ struct TeamExport {
               sourceCells[item.pointee.sources] = (cells.csv.bytes, cells.json.bytes)
               return (cells.csv.bytes, cells.json.bytes)
             }()
+          let exception = OpenItem.reviewException(item)
+          let isOverdue = OpenItem.isOverdue(item)
           let status: String
           if item.pointee.isAccepted {
             status = "accepted"
-          } else if item.pointee.hasReviewException {
+          } else if exception != nil {
             status = item.pointee.exceptionExpired ? "exception expired" : "kept on purpose"
           } else {
             status = "open"
@@ -61,7 +63,6 @@ struct TeamExport {
           let firstSeen = item.pointee.openSince.iso
           let lastUsed = item.pointee.lastUsedOn?.iso ?? ""
           let days = String(item.pointee.daysOpen)
-          let exception = item.pointee.reviewException
           let exceptionUntil = exception?.expires.iso ?? ""
           let approver = exception?.approver ?? ""
 
@@ -75,7 +76,7 @@ struct TeamExport {
           csv.appendCell(firstSeen, after: ",")
           csv.appendCell(lastUsed, after: ",")
           csv.appendCell(days, after: ",")
-          csv.appendCell(item.pointee.isOverdue ? "yes" : "no", after: ",")
+          csv.appendCell(isOverdue ? "yes" : "no", after: ",")
           csv.appendCell(status, after: ",")
           csv.appendCell(exceptionUntil, after: ",")
           csv.appendCell(approver, after: ",")
@@ -91,7 +92,7 @@ struct TeamExport {
           json.appendMember("last_used", lastUsed, first: false)
           json.bytes.appendUTF8(",\"days_open\":")
           json.bytes.appendUTF8(days)
-          json.bytes.appendUTF8(item.pointee.isOverdue ? ",\"overdue\":true" : ",\"overdue\":false")
+          json.bytes.appendUTF8(isOverdue ? ",\"overdue\":true" : ",\"overdue\":false")
           json.appendMember("status", status, first: false)
           json.appendMember("exception_until", exceptionUntil, first: false)
           json.appendMember("exception_approver", approver, first: false)

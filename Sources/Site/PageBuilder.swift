@@ -241,12 +241,11 @@ struct PageBuilder {
       case .password: "Unused password"
       case .undetailedFinding: "Finding without details"
       }
-    // Asked once: asking a computed property of an item read in place copies the item.
-    let isOverdue = item.pointee.isOverdue
+    let isOverdue = OpenItem.isOverdue(item)
     var recommendation = OpenItem.recommendation(
       isAccepted: item.pointee.isAccepted, kind: item.pointee.kind, service: item.pointee.service,
       detail: item.pointee.detail, principalKind: item.pointee.principalKind)
-    if item.pointee.hasReviewException, let exception = item.pointee.reviewException {
+    if let exception = OpenItem.reviewException(item) {
       recommendation =
         item.pointee.exceptionExpired
         ? "The exception for it expired on \(exception.expires.iso) (approved by \(exception.approver)): "

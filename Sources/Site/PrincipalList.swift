@@ -98,7 +98,8 @@ extension PageBuilder {
   /// The rows of a team's principals on page `number`.
   func principalRows(_ team: TeamReport, page number: Int) -> [PrincipalRowModel] {
     let range = PrincipalPages(count: team.principals.count).range(ofPage: number)
-    return team.principals[range].map { principalRow($0) }
+    // Read where they are stored: mapping the slice copied each report.
+    return team.principals.withUnsafeBufferPointer { reports in range.map { principalRow(reports[$0]) } }
   }
 
   /// A further page of a team's principals.
@@ -115,7 +116,7 @@ extension PageBuilder {
     var examples = report.items.prefix(shown).map(\.displayName).joined(separator: ", ")
     if report.items.count > shown { examples += " and \(Format.count(report.items.count - shown)) more" }
     // Read in place: a team page lists a row per principal, each going over its items.
-    let overdue = report.items.countInPlace { $0.pointee.isOverdue }
+    let overdue = report.items.countInPlace(where: OpenItem.isOverdue)
     var openSince: Day?
     report.items.forEachInPlace { item in
       if openSince.map({ item.pointee.openSince < $0 }) ?? true { openSince = item.pointee.openSince }

@@ -210,11 +210,16 @@ struct SiteRendering: Sendable {
     case .principalPages(let index, let range):
       let team = input.report.teams[index]
       let scratch = RenderScratch(for: renderer.theme)
-      return try team.principals[range].compactMap { principal in
-        guard let path = builder.paths.principalPage(principal.principal.arn) else { return nil }
-        return try page(
-          path, title: "\(principal.principal.name) (\(team.team.name))", template: "principal-page",
-          model: builder.principalPage(principal, team: team), section: "teams", scratch: scratch)
+      // Read where they are stored: iterating the reports copied each, retaining every string of
+      // its principal and the arrays of its items.
+      return try team.principals.withUnsafeBufferPointer { reports in
+        try range.compactMap { position in
+          let report = reports.baseAddress! + position
+          guard let path = builder.paths.principalPage(report.pointee.principal.arn) else { return nil }
+          return try page(
+            path, title: "\(report.pointee.principal.name) (\(team.team.name))", template: "principal-page",
+            model: builder.principalPage(report.pointee, team: team), section: "teams", scratch: scratch)
+        }
       }
     case .organisation: return try organisationFiles()
     }

@@ -3,6 +3,7 @@ import Model
 import TemplateEngine
 import Testing
 
+@testable import Analysis
 @testable import Site
 
 @Suite struct FormatTests {
@@ -78,6 +79,41 @@ import Testing
     let files = TeamExport(team: team).files
     #expect(String(decoding: files.json, as: UTF8.self) == "[]\n")
     #expect(String(decoding: files.csv, as: UTF8.self) == TeamExport.columns.joined(separator: ",") + "\r\n")
+  }
+
+  @Test func rowsSayWhetherAnItemIsOverdueOpenOrKeptAndUntilWhen() throws {
+    let report = try Fixtures.report()
+    var team = try #require(report.teams.first)
+    var principal = try #require(team.principals.first)
+    func item(_ action: String, pastDeadline: Int, exceptionExpired: Bool? = nil) -> OpenItem {
+      var item = OpenItem(
+        kind: .permission, service: "s3", detail: action, displayName: "s3:" + action, lastUsedOn: nil,
+        openSince: Day(iso: "2026-06-01")!, daysOpen: 100, isAccepted: false, findingID: "",
+        principalKind: .role, sources: .analyzer)
+      item.daysPastDeadline = pastDeadline
+      if let exceptionExpired {
+        item.reviewException = ReviewException(
+          principalARN: principal.principal.arn, permission: "s3:" + action, justification: "batch",
+          approver: "ana", expires: Day(iso: "2026-10-01")!)
+        item.exceptionExpired = exceptionExpired
+      }
+      return item
+    }
+    principal.items = [
+      item("A", pastDeadline: 5), item("B", pastDeadline: -3),
+      item("C", pastDeadline: 5, exceptionExpired: false),
+      item("D", pastDeadline: 5, exceptionExpired: true),
+    ]
+    principal.acceptedItems = []
+    team.principals = [principal]
+    let rows = String(decoding: TeamExport(team: team).files.csv, as: UTF8.self)
+      .split(separator: "\r\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+    // permission, overdue, status, exception_until, exception_approver
+    #expect(
+      rows.map { [$0[5], $0[10], $0[11], $0[12], $0[13]].joined(separator: " ") } == [
+        "s3:A yes open  ", "s3:B no open  ", "s3:C no kept on purpose 2026-10-01 ana",
+        "s3:D yes exception expired 2026-10-01 ana",
+      ])
   }
 }
 
