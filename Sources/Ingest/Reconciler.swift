@@ -164,93 +164,158 @@ struct ObservationReconciler: @unchecked Sendable {
   }
 
   private func reconcile(_ principals: ArraySlice<Int>, summarised: Set<String>) -> KeptChunk {
-    let capacity = principals.reduce(0) { $0 + groups.count(of: $1) }
-    var chunk = KeptChunk(observations: ObservationBuffer(capacity: capacity), detailedFindings: [])
-    var items: [Observation] = []
-    var merged: [Observation] = []
+    let counts = principals.map { groups.count(of: $0) }
+    var chunk = KeptChunk(
+      observations: ObservationBuffer(capacity: counts.reduce(0, +)), detailedFindings: [])
+    // Each observation is copied once, out of its file, and then moved: into the merged list, and
+    // from there into the chunk. Copying it at each step retained and released its strings three
+    // times over, for a million observations.
+    let items = ObservationScratch(capacity: counts.max() ?? 0)
+    let merged = ObservationScratch(capacity: counts.max() ?? 0)
     for principal in principals {
-      items.removeAll(keepingCapacity: true)
       for run in groups.runs(of: principal) {
-        items += contents[run.file].observations[run.range]
-      }
-      merged.removeAll(keepingCapacity: true)
-      Self.mergeSameItems(items, into: &merged)
-      if !summarised.isEmpty {
-        for observation in merged
-        where observation.sources.contains(.analyzer) && !observation.findingID.isEmpty
-          && summarised.contains(observation.findingID)
-        {
-          chunk.detailedFindings.insert(observation.findingID)
+        contents[run.file].observations.withUnsafeBufferPointer { observations in
+          for index in run.range { items.append(observations[index]) }
         }
       }
-      Self.keepPrecise(merged, into: &chunk.observations)
+      Self.mergeSameItems(items, into: merged)
+      if !summarised.isEmpty {
+        for index in 0..<merged.count {
+          let observation = merged[index]
+          if observation.pointee.sources.contains(.analyzer) && !observation.pointee.findingID.isEmpty
+            && summarised.contains(observation.pointee.findingID)
+          {
+            chunk.detailedFindings.insert(observation.pointee.findingID)
+          }
+        }
+      }
+      Self.keepPrecise(merged, into: chunk.observations)
     }
     return chunk
   }
 
-  /// Appends one principal's observations merged by item, sorted by item key: reports of the same
-  /// item are merged in the order they were read.
-  private static func mergeSameItems(_ observations: [Observation], into merged: inout [Observation]) {
-    if observations.count == 1 {
-      merged.append(observations[0])
-      return
-    }
-    let keys = observations.map(\.access.key)
+  /// Moves one principal's observations from `observations` to `merged`, merged by item and
+  /// sorted by item key: reports of the same item are merged in the order they were read.
+  private static func mergeSameItems(_ observations: ObservationScratch, into merged: ObservationScratch) {
+    let keys = (0..<observations.count).map { observations[$0].pointee.access.key }
     let order = keys.indices.sorted { (keys[$0], $0) < (keys[$1], $1) }
-    var index = 0
-    while index < order.count {
-      var observation = observations[order[index]]
-      var next = index + 1
-      while next < order.count, keys[order[next]] == keys[order[index]] {
-        observation = observation.merged(with: observations[order[next]])
-        next += 1
+    var pending: Observation?
+    var position = 0
+    observations.moveAll(in: order) { observation in
+      if let earlier = pending, keys[order[position]] == keys[order[position - 1]] {
+        pending = earlier.merged(with: observation)
+      } else {
+        if let earlier = pending { merged.append(earlier) }
+        pending = observation
       }
-      merged.append(observation)
-      index = next
+      position += 1
     }
+    if let last = pending { merged.append(last) }
   }
 
-  /// Appends the observations of one principal that no more precise one of the same principal
-  /// makes redundant (summaries are left for the caller, which knows every principal's details).
-  private static func keepPrecise(_ observations: [Observation], into result: inout ObservationBuffer) {
+  /// Moves the observations of one principal that no more precise one of the same principal
+  /// makes redundant to `result`, and drops the others (summaries are left for the caller, which
+  /// knows every principal's details).
+  private static func keepPrecise(_ observations: ObservationScratch, into result: ObservationBuffer) {
     // A principal's services are few: a list beats hashing.
     var servicesWithActions: [String] = []
     var hasAnalyzerKeys = false
     // Access Analyzer reports unused permissions only for roles it considers in use.
     var usedByAnalyzer = false
     let analyzer: SourceSet = [.analyzer, .findingSummaries]
-    for observation in observations {
-      let access = observation.access
-      if access.kind == .permission && access.detail != "*" && !servicesWithActions.contains(access.service) {
-        servicesWithActions.append(access.service)
+    for index in 0..<observations.count {
+      let observation = observations[index]
+      let kind = observation.pointee.access.kind
+      if kind == .permission && observation.pointee.access.detail != "*"
+        && !servicesWithActions.contains(observation.pointee.access.service)
+      {
+        servicesWithActions.append(observation.pointee.access.service)
       }
-      if (access.kind == .permission || access.kind == .undetailedFinding)
-        && !observation.sources.isDisjoint(with: analyzer)
+      if (kind == .permission || kind == .undetailedFinding)
+        && !observation.pointee.sources.isDisjoint(with: analyzer)
       {
         usedByAnalyzer = true
       }
-      if access.kind == .accessKey && observation.sources.contains(.analyzer) { hasAnalyzerKeys = true }
+      if kind == .accessKey && observation.pointee.sources.contains(.analyzer) { hasAnalyzerKeys = true }
     }
     // A role that last-accessed data alone calls unused, where Access Analyzer says otherwise, is not.
-    func isKept(_ observation: Observation) -> Bool {
-      !(observation.access.kind == .role && observation.sources == .lastAccessed && usedByAnalyzer)
+    func isKept(_ observation: UnsafePointer<Observation>) -> Bool {
+      !(observation.pointee.access.kind == .role && observation.pointee.sources == .lastAccessed
+        && usedByAnalyzer)
     }
-    let isUnusedRole = observations.contains { isKept($0) && $0.access.kind == .role && $0.status == .active }
-    for observation in observations where isKept(observation) {
-      let access = observation.access
-      let keep: Bool
-      switch access.kind {
-      case .permission:
-        // An unused role is counted once; other sources' per-service items would count it again.
-        keep =
-          !(isUnusedRole && !observation.sources.contains(.analyzer))
-          && (access.detail != "*" || !servicesWithActions.contains(access.service))
-      case .accessKey:
-        keep = observation.sources.contains(.analyzer) || !hasAnalyzerKeys
-      case .role, .password, .undetailedFinding:
-        keep = true
+    let isUnusedRole = (0..<observations.count).contains {
+      let observation = observations[$0]
+      return isKept(observation) && observation.pointee.access.kind == .role
+        && observation.pointee.status == .active
+    }
+    observations.moveAll(in: 0..<observations.count) { observation in
+      let kept = withUnsafePointer(to: observation) { observation in
+        guard isKept(observation) else { return false }
+        let sources = observation.pointee.sources
+        switch observation.pointee.access.kind {
+        case .permission:
+          // An unused role is counted once; other sources' per-service items would count it again.
+          return !(isUnusedRole && !sources.contains(.analyzer))
+            && (observation.pointee.access.detail != "*"
+              || !servicesWithActions.contains(observation.pointee.access.service))
+        case .accessKey:
+          return sources.contains(.analyzer) || !hasAnalyzerKeys
+        case .role, .password, .undetailedFinding:
+          return true
+        }
       }
-      if keep { result.append(observation) }
+      if kept { result.append(observation) }
+    }
+  }
+}
+
+/// One principal's observations while they are merged: filled by copying, emptied by moving each
+/// out exactly once, then filled again for the next principal.
+final class ObservationScratch {
+  private var storage: UnsafeMutablePointer<Observation>
+  private var capacity: Int
+  private(set) var count = 0
+
+  init(capacity: Int) {
+    self.capacity = max(capacity, 1)
+    storage = .allocate(capacity: self.capacity)
+  }
+
+  deinit {
+    storage.deinitialize(count: count)
+    storage.deallocate()
+  }
+
+  /// The observation at `index`, read in place; valid until the scratch changes.
+  subscript(index: Int) -> UnsafePointer<Observation> {
+    precondition(index >= 0 && index < count, "index out of range")
+    return UnsafePointer(storage + index)
+  }
+
+  func append(_ observation: consuming Observation) {
+    if count == capacity {
+      let larger = UnsafeMutablePointer<Observation>.allocate(capacity: capacity * 2)
+      larger.moveInitialize(from: storage, count: count)
+      storage.deallocate()
+      storage = larger
+      capacity *= 2
+    }
+    (storage + count).initialize(to: observation)
+    count += 1
+  }
+
+  /// Hands every observation to `body`, moved out in `order`, which must list each index once;
+  /// the scratch is left empty.
+  func moveAll(in order: some Collection<Int>, _ body: (consuming Observation) -> Void) {
+    precondition(order.count == count, "every observation is moved out once")
+    let taken = count
+    // Emptied first: were `body` to stop the process halfway, no slot would be freed twice.
+    count = 0
+    var seen = [Bool](repeating: false, count: taken)
+    for index in order {
+      precondition(index >= 0 && index < taken && !seen[index], "every observation is moved out once")
+      seen[index] = true
+      body((storage + index).move())
     }
   }
 }
@@ -273,7 +338,7 @@ final class ObservationBuffer: @unchecked Sendable {
     storage.deallocate()
   }
 
-  func append(_ observation: Observation) {
+  func append(_ observation: consuming Observation) {
     precondition(count < capacity, "a chunk keeps no more observations than it was given")
     (storage + count).initialize(to: observation)
     count += 1
