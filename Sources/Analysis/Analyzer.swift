@@ -134,7 +134,7 @@ struct AnalysisContext {
     // Each of these passes reads the whole timeline and none needs another: one core takes the
     // current state and the changes, the other the previous quarter's state, the trends and the
     // check of teams.yml's rules (the two states cost about the same).
-    var ((state, changesByTeam), (flow, openOverTime, previousState, ruleProblems)) = Concurrently.both(
+    let ((state, changesByTeam), (flow, openOverTime, previous, ruleProblems)) = Concurrently.both(
       {
         (
           CurrentState.compute(context: self, at: current),
@@ -149,6 +149,7 @@ struct AnalysisContext {
       })
     // Not inside the pair above: a loop over teams started there ran on one core alone, while
     // the other waited for it.
+    var previousState = previous
     let previousChecklists = previousSnapshot.flatMap { snapshot in
       previousState.map { checklistsOfPreviousQuarter(from: $0, at: snapshot) }
     }
@@ -193,8 +194,8 @@ struct AnalysisContext {
       quarters: flow.metrics(team: nil, ranges: quarters),
       openOverTime: zip(snapshots, openOverTime.organisation).map { DayCount(day: $0, count: $1) },
       teams: teamReports, dataProblems: dataProblems)
-    // A team's share is in the same order as the organisation's list: the sort is stable and each
-    // team's changes come in the order they have in the list before it is sorted.
+    // A team's share is in the same order as the organisation's list, which merges the teams'
+    // lists keeping each one's order.
     let since = reference.map { snapshots[$0] }
     report.changes = Changes(since: since, entries: sortedChanges)
     for index in report.teams.indices {

@@ -152,7 +152,7 @@ enum ChangeLog {
       var parent = start
       while true {
         var first = parent
-        for child in [2 * parent + 1, 2 * parent + 2] where child < heap.count {
+        for child in (2 * parent + 1)...(2 * parent + 2) where child < heap.count {
           if precedes(heap[child], heap[first]) { first = child }
         }
         if first == parent { return }

@@ -175,6 +175,7 @@ struct ObservationReconciler: @unchecked Sendable {
     for principal in principals {
       for run in groups.runs(of: principal) {
         contents[run.file].observations.withUnsafeBufferPointer { observations in
+          precondition(run.range.upperBound <= observations.count, "a run lies within its file")
           for index in run.range { items.append(observations[index]) }
         }
       }

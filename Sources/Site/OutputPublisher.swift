@@ -55,7 +55,7 @@ public struct OutputPublisher: Sendable {
     }
   }
 
-  /// The key recorded with the published site (see `publish(key:_:)`), when the output link still
+  /// The key recorded with the published site (see `publish(key:preparedAs:_:)`), when the output link still
   /// points at the tree it was recorded for.
   public func publishedKey() -> String? {
     guard let text = try? String(contentsOf: keyFile, encoding: .utf8) else { return nil }
@@ -85,62 +85,65 @@ public struct OutputPublisher: Sendable {
   public final class Preparation: @unchecked Sendable {
     private let done = DispatchGroup()
     // Written once on the queue before `done` is left; read only after waiting for `done`.
-    private var outcome: Result<Trees, any Error>?
+    private var trees: Trees?
 
-    init(_ read: @escaping @Sendable () throws -> Trees) {
+    init(_ read: @escaping @Sendable () -> Trees) {
       done.enter()
       DispatchQueue.global().async {
-        self.outcome = Result { try read() }
+        self.trees = read()
         self.done.leave()
       }
     }
 
-    init(failure: any Error) {
-      outcome = .failure(failure)
-    }
-
-    func trees() throws -> Trees {
+    /// The trees as read, once the reading is done; nil if they were read for another published
+    /// tree than `published` (another build switched the link meanwhile).
+    func trees(publishedAt published: URL?) -> Trees? {
       done.wait()
-      guard let outcome else { throw SiteError.writeFailed(path: "", reason: "the trees were not read") }
-      return try outcome.get()
+      return trees.flatMap { $0.published == published ? $0 : nil }
     }
   }
 
   /// Starts reading, on another thread, what `publish` needs to know about the trees: the digest
   /// lists (a line for each of a hundred thousand files) and the files of the tree to rewrite.
   /// A build calls it before analysing, so that this reading overlaps work that leaves a core idle.
-  /// An output folder that is not a link yet is moved aside at once, as `publish` would: only
-  /// reading is left to the other thread, so a build that stops meanwhile changes nothing.
+  /// It changes nothing: an output folder that is not a link yet is moved aside by `publish`, and
+  /// is read as it will be then.
   public func prepare() -> Preparation {
-    let published: URL?
-    do {
-      try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
-      published = try publishedTree()
-    } catch let error as SiteError {
-      return Preparation(failure: error)
-    } catch {
-      return Preparation(
-        failure: SiteError.writeFailed(path: parent.path, reason: error.localizedDescription))
-    }
-    let target = published?.lastPathComponent == tree("a").lastPathComponent ? tree("b") : tree("a")
-    let (targetSumsFile, referenceSumsFile) = (sumsFile(of: target), published.map(sumsFile(of:)))
+    let current = linkedTree()
+    // `publish` makes a plain output folder tree b, and deletes the list an earlier tree b left.
+    let isTakenOver = current == output
     return Preparation {
-      Trees(
-        published: published, target: target, targetSums: TreeSums.read(targetSumsFile),
-        referenceSums: referenceSumsFile.map(TreeSums.read) ?? [:], existing: TreeListing(of: target.path))
+      readTrees(publishedAt: isTakenOver ? tree("b") : current, readsReferenceList: !isTakenOver)
     }
+  }
+
+  /// The digest lists and the target's files, for the trees as they are with `published` published.
+  private func readTrees(publishedAt published: URL?, readsReferenceList: Bool = true) -> Trees {
+    let target = published?.lastPathComponent == tree("a").lastPathComponent ? tree("b") : tree("a")
+    let referenceList = readsReferenceList ? published.map(sumsFile(of:)) : nil
+    return Trees(
+      published: published, target: target, targetSums: TreeSums.read(sumsFile(of: target)),
+      referenceSums: referenceList.map(TreeSums.read) ?? [:], existing: TreeListing(of: target.path))
   }
 
   /// Lets `generate` write the site into the unpublished tree, file by file and from several
   /// threads at once, then deletes what it did not write and publishes the tree, recording `key`
   /// (what the site was built from) with it. Nothing is published when `generate` throws.
-  /// `preparation`, when given, is this publisher's `prepare()` made earlier in the build.
+  /// `preparation`, when given, is this publisher's `prepare()` made earlier in the build; it is
+  /// read again here if the published tree is no longer the one it read.
   @discardableResult
   public func publish(
     key: String? = nil, preparedAs preparation: Preparation? = nil,
     _ generate: (any OutputSink) throws -> Void
   ) throws -> Outcome {
-    let trees = try (preparation ?? prepare()).trees()
+    do {
+      try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
+    } catch {
+      throw SiteError.writeFailed(path: parent.path, reason: error.localizedDescription)
+    }
+    let published = try publishedTree()
+    let trees =
+      preparation?.trees(publishedAt: published) ?? readTrees(publishedAt: published)
     let target = trees.target
     // The list goes before the first write: it must never describe a tree that is half rewritten.
     unlink(sumsFile(of: target).path)
@@ -172,18 +175,9 @@ public struct OutputPublisher: Sendable {
 
   /// The tree the output link points at now, after turning a plain output folder into a tree.
   private func publishedTree() throws -> URL? {
+    guard let current = linkedTree() else { return nil }
+    if current != output { return current }
     let path = output.path
-    var status = stat()
-    guard lstat(path, &status) == 0 else { return nil }
-    if (status.st_mode & S_IFMT) == S_IFLNK {
-      guard let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: path) else {
-        return nil
-      }
-      let resolved =
-        destination.hasPrefix("/")
-        ? URL(fileURLWithPath: destination) : parent.appendingPathComponent(destination)
-      return FileManager.default.fileExists(atPath: resolved.path) ? resolved : nil
-    }
     // An output folder from before (or made by hand) becomes tree b; the new site goes into a.
     // A digest list left beside b from an earlier tree b describes other files: it goes.
     let b = tree("b")
@@ -198,6 +192,22 @@ public struct OutputPublisher: Sendable {
     // The folder stays served through the link until a build succeeds.
     try switchLink(to: b)
     return b
+  }
+
+  /// The tree the output link points at, without changing anything: the output folder itself
+  /// when it is not a link (`publishedTree()` moves it aside as tree b), nil when there is none.
+  private func linkedTree() -> URL? {
+    let path = output.path
+    var status = stat()
+    guard lstat(path, &status) == 0 else { return nil }
+    guard (status.st_mode & S_IFMT) == S_IFLNK else { return output }
+    guard let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: path) else {
+      return nil
+    }
+    let resolved =
+      destination.hasPrefix("/")
+      ? URL(fileURLWithPath: destination) : parent.appendingPathComponent(destination)
+    return FileManager.default.fileExists(atPath: resolved.path) ? resolved : nil
   }
 
   /// Points the output link at `target` atomically: a new link is made beside it and renamed over it.
@@ -318,9 +328,10 @@ final class TreeSync: OutputSink, @unchecked Sendable {
 
   /// Deletes files (and then empty folders) the site no longer has. Returns how many files went.
   private func removeFiles(notIn wanted: [String: FileSum]) -> Int {
-    // The listing made before the first write, rather than the digest list: a file put into the
-    // served folder by hand is named by no list, and the tree must end up holding exactly the
-    // site. A file this build wrote is wanted, whether the listing saw it or not.
+    // The listing of the tree made when the build began (see `prepare()`), rather than the digest
+    // list: a file put into the tree by hand is named by no list, and the tree must end up
+    // holding the site alone. A file this build wrote is wanted, whether the listing saw it or
+    // not; one put there by hand while the build ran is left for the next build into this tree.
     var removed = 0
     for relative in existing.files where wanted[relative] == nil {
       if unlink(target.path + "/" + relative) == 0 { removed += 1 }
@@ -447,8 +458,8 @@ enum TreeSums {
   /// The list, or nothing when it is missing or damaged: every file is then written again.
   static func read(_ url: URL) -> [String: FileSum] {
     guard let data = FileManager.default.contents(atPath: url.path) else { return [:] }
-    // Parsed byte by byte: the list has a line per file of the site, and it is read before the
-    // first page is written, while the other core waits.
+    // Parsed byte by byte: the list has a line per file of the site (read on another thread
+    // from the start of the build, see `prepare()`).
     return data.withUnsafeBytes { raw -> [String: FileSum] in
       let bytes = raw.bindMemory(to: UInt8.self)
       var sums: [String: FileSum] = [:]

@@ -50,16 +50,18 @@ import Testing
     #expect(try FileManager.default.contentsOfDirectory(atPath: output.path) == ["index.html"])
   }
 
-  @Test func aPublishPreparedBeforeTheBuildTakesOverTheFolderAtOnceAndPublishesAsUsual() throws {
+  @Test func preparingChangesNothingAndAPreparedPublishTakesOverTheFolderAsUsual() throws {
     try FileManager.default.createDirectory(at: output, withIntermediateDirectories: true)
     try Data("old".utf8).write(to: output.appendingPathComponent("index.html"))
     let first = publisher.prepare()
-    // Moved aside and still served before anything is generated.
-    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: output.path) == ".output.b")
+    // A build that fails after preparing leaves the folder as it was.
+    #expect((try? FileManager.default.destinationOfSymbolicLink(atPath: output.path)) == nil)
     #expect(try Self.read(output, "index.html") == "old")
     try publisher.publish(preparedAs: first) { sink in
       try sink.write(OutputFile(path: "index.html", text: "new"))
     }
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: output.path) == ".output.a")
+    #expect(try Self.read(root, ".output.b/index.html") == "old")
     try Data("stray".utf8).write(to: root.appendingPathComponent(".output.b/stray.html"))
     let second = publisher.prepare()
     let outcome = try publisher.publish(preparedAs: second) { sink in
@@ -70,6 +72,22 @@ import Testing
     #expect(try FileManager.default.destinationOfSymbolicLink(atPath: output.path) == ".output.b")
     #expect(try FileManager.default.contentsOfDirectory(atPath: output.path) == ["index.html"])
     #expect(try Self.modified(output, "index.html") == Self.modified(root, ".output.a/index.html"))
+  }
+
+  @Test func aPreparationMadeBeforeAnotherBuildPublishedIsReadAgain() throws {
+    try publisher.publish([
+      OutputFile(path: "index.html", text: "one"), OutputFile(path: "old.html", text: "x"),
+    ])
+    let stale = publisher.prepare()
+    // Another build publishes meanwhile: tree b, which the preparation read as the target.
+    try publisher.publish([OutputFile(path: "index.html", text: "two")])
+    let outcome = try publisher.publish(preparedAs: stale) { sink in
+      try sink.write(OutputFile(path: "index.html", text: "two"))
+    }
+    // Into tree a again, which holds "one" and old.html: the stale reading would have had tree b.
+    #expect(outcome == .init(written: 1, unchanged: 0, removed: 1))
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: output.path) == ".output.a")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: output.path) == ["index.html"])
   }
 
   @Test func anOutputFolderTakenOverAsTreeBDropsTheListOfAnEarlierTreeB() throws {
