@@ -217,7 +217,18 @@ enum Recommendation {
       if detail == "*" {
         return "Remove all \(service) actions (\(service):*) from \(owner) policies"
       }
-      return "Remove \(service):\(detail) from \(owner) policies"
+      // Appended to a string made at its final size: a page shows this for each of a million
+      // items, and interpolation made the string twice, once too small.
+      var text = ""
+      text.reserveCapacity(service.utf8.count + detail.utf8.count + owner.utf8.count + 23)
+      text += "Remove "
+      text += service
+      text += ":"
+      text += detail
+      text += " from "
+      text += owner
+      text += " policies"
+      return text
     case .role:
       return "Delete the role if nothing needs it, or record an exception"
     case .accessKey:
