@@ -140,6 +140,10 @@ struct JSONElements: Sequence {
 
   var isEmpty: Bool { array?.isEmptyContainer ?? true }
 
+  /// At least as many as there are elements, and exactly as many when none is an array or an
+  /// object: the tokens between the array's brackets.
+  var countAtMost: Int { array.map { $0.document[$0.index].end - $0.index - 1 } ?? 0 }
+
   func makeIterator() -> Iterator {
     guard let array else { return Iterator(document: nil, position: 0, end: 0) }
     return Iterator(document: array.document, position: array.index + 1, end: array.document[array.index].end)
