@@ -102,15 +102,13 @@ enum ChangeLog {
   /// Newest first, then by kind, principal and access, so pages and feeds read the same every build.
   static func sorted(_ changes: [Change]) -> [Change] {
     // Positions are sorted rather than the changes themselves, on numbers worked out first: the
-    // day, the kind, and the principal's place among the principals sorted by ARN. Nearly every
+    // day and kind, and the principal's place among the principals sorted by ARN. Nearly every
     // comparison reaches the principal, and ARNs share long prefixes: sorting the few distinct
     // principals once and comparing their places took a sixth of the string comparisons.
-    let days = changes.map(\.day.daysSinceEpoch)
-    let kinds = changes.map { kindOrder[$0.kind]! }
-    let principals = principalPlaces(changes)
+    let keys = dayAndKindKeys(changes)
+    let principals = principalPlaces([changes])[0]
     return changes.indices.sorted { a, b in
-      if days[a] != days[b] { return days[a] > days[b] }
-      if kinds[a] != kinds[b] { return kinds[a] < kinds[b] }
+      if keys[a] != keys[b] { return keys[a] < keys[b] }
       if principals[a] != principals[b] { return principals[a] < principals[b] }
       return changes[a].access < changes[b].access
     }.map { changes[$0] }
@@ -125,13 +123,7 @@ enum ChangeLog {
     // Each change's place in the order as numbers, so that the merge compares numbers: day and
     // kind in one, and the place of its principal's ARN among all principals with changes. The
     // access is compared only when those are equal, for two lists' changes of one principal.
-    let keys = lists.map { list in
-      var keys: [Int] = []
-      keys.reserveCapacity(list.count)
-      // Read in place: handing each change to a closure copied it, retaining its strings.
-      list.forEachInPlace { keys.append(-$0.pointee.day.daysSinceEpoch * 8 + kindOrder[$0.pointee.kind]!) }
-      return keys
-    }
+    let keys = lists.map(dayAndKindKeys)
     let places = principalPlaces(lists)
     var next = [Int](repeating: 0, count: lists.count)
     var merged: [Change] = []
@@ -194,9 +186,13 @@ enum ChangeLog {
       return slots
     }
     let arns = distinct
-    let half = arns.count / 2
-    let (low, high) = Concurrently.both(
-      { (0..<half).sorted { arns[$0] < arns[$1] } }, { (half..<arns.count).sorted { arns[$0] < arns[$1] } })
+    // Halves on both cores for the organisation's list; a team's few are sorted at once, since
+    // teams are already spread over the cores.
+    let half = arns.count >= 10_000 ? arns.count / 2 : arns.count
+    let byARN: @Sendable (Range<Int>) -> [Int] = { range in range.sorted { arns[$0] < arns[$1] } }
+    let (low, high) =
+      half < arns.count
+      ? Concurrently.both({ byARN(0..<half) }, { byARN(half..<arns.count) }) : (byARN(0..<half), [])
     var place = [Int](repeating: 0, count: arns.count)
     var current = -1
     var previous: String?
@@ -213,29 +209,13 @@ enum ChangeLog {
     return slots.map { $0.map { place[$0] } }
   }
 
-  /// For each change, the place of its principal's ARN among the distinct ARNs, sorted; equal
-  /// ARNs share a place.
-  private static func principalPlaces(_ changes: [Change]) -> [Int] {
-    var slotOfHolder: [ObjectIdentifier: Int] = [:]
-    var holders: [PrincipalHolder] = []
-    let slots = changes.map { change in
-      let id = ObjectIdentifier(change.holder)
-      if let slot = slotOfHolder[id] { return slot }
-      slotOfHolder[id] = holders.count
-      holders.append(change.holder)
-      return holders.count - 1
-    }
-    // The ARNs taken out once: reaching one through its holder in each comparison copied the
-    // whole principal, retaining and releasing every string it holds.
-    let arns = holders.map(\.principal.arn)
-    let byARN = arns.indices.sorted { arns[$0] < arns[$1] }
-    var place = [Int](repeating: 0, count: holders.count)
-    var current = 0
-    for (position, slot) in byARN.enumerated() {
-      if position > 0, arns[slot] != arns[byARN[position - 1]] { current += 1 }
-      place[slot] = current
-    }
-    return slots.map { place[$0] }
+  /// For each change, its day (newest first) and kind in one number that sorts as they do.
+  private static func dayAndKindKeys(_ changes: [Change]) -> [Int] {
+    var keys: [Int] = []
+    keys.reserveCapacity(changes.count)
+    // Read in place: handing each change to a closure copied it, retaining its strings.
+    changes.forEachInPlace { keys.append(-$0.pointee.day.daysSinceEpoch * 8 + kindOrder[$0.pointee.kind]!) }
+    return keys
   }
 
   /// Kinds in the order of their names, as the changes have always been sorted.

@@ -1,4 +1,3 @@
-import Dispatch
 import GRDB
 import Model
 
@@ -73,26 +72,5 @@ struct LoadedPrincipals: Sendable {
     }
     select.reset()
     return policies
-  }
-}
-
-/// Work started on a global queue at once, whose result is waited for when needed.
-final class BackgroundWork<Output: Sendable>: @unchecked Sendable {
-  private let done = DispatchGroup()
-  // Written once on the queue before `done` is left; read only after waiting for `done`.
-  private var outcome: Result<Output, any Error>?
-
-  init(_ work: @escaping @Sendable () throws -> Output) {
-    done.enter()
-    DispatchQueue.global().async {
-      self.outcome = Result { try work() }
-      self.done.leave()
-    }
-  }
-
-  func result() throws -> Output {
-    done.wait()
-    guard let outcome else { throw CorruptData("background work did not finish") }
-    return try outcome.get()
   }
 }

@@ -170,8 +170,8 @@ struct ObservationReconciler: @unchecked Sendable {
     // Each observation is copied once, out of its file, and then moved: into the merged list, and
     // from there into the chunk. Copying it at each step retained and released its strings three
     // times over, for a million observations.
-    let items = ObservationScratch(capacity: counts.max() ?? 0)
-    let merged = ObservationScratch(capacity: counts.max() ?? 0)
+    let items = ObservationBuffer(capacity: counts.max() ?? 0)
+    let merged = ObservationBuffer(capacity: counts.max() ?? 0)
     for principal in principals {
       for run in groups.runs(of: principal) {
         contents[run.file].observations.withUnsafeBufferPointer { observations in
@@ -197,7 +197,7 @@ struct ObservationReconciler: @unchecked Sendable {
 
   /// Moves one principal's observations from `observations` to `merged`, merged by item and
   /// sorted by item key: reports of the same item are merged in the order they were read.
-  private static func mergeSameItems(_ observations: ObservationScratch, into merged: ObservationScratch) {
+  private static func mergeSameItems(_ observations: ObservationBuffer, into merged: ObservationBuffer) {
     let keys = (0..<observations.count).map { observations[$0].pointee.access.key }
     let order = keys.indices.sorted { (keys[$0], $0) < (keys[$1], $1) }
     var pending: Observation?
@@ -217,7 +217,7 @@ struct ObservationReconciler: @unchecked Sendable {
   /// Moves the observations of one principal that no more precise one of the same principal
   /// makes redundant to `result`, and drops the others (summaries are left for the caller, which
   /// knows every principal's details).
-  private static func keepPrecise(_ observations: ObservationScratch, into result: ObservationBuffer) {
+  private static func keepPrecise(_ observations: ObservationBuffer, into result: ObservationBuffer) {
     // A principal's services are few: a list beats hashing.
     var servicesWithActions: [String] = []
     var hasAnalyzerKeys = false
@@ -270,9 +270,12 @@ struct ObservationReconciler: @unchecked Sendable {
   }
 }
 
-/// One principal's observations while they are merged: filled by copying, emptied by moving each
-/// out exactly once, then filled again for the next principal.
-final class ObservationScratch {
+/// Observations held without `Array`'s copies: filled by copying each once out of its file, then
+/// emptied by moving each out exactly once (into the merged list of a principal, into a worker's
+/// kept chunk, into the snapshot's list). Copying a million observations at each step, and
+/// releasing the originals, took as long as reconciling them.
+final class ObservationBuffer: @unchecked Sendable {
+  // Unchecked: a buffer is filled by one worker, then emptied by the thread that collects it.
   private var storage: UnsafeMutablePointer<Observation>
   private var capacity: Int
   private(set) var count = 0
@@ -287,7 +290,7 @@ final class ObservationScratch {
     storage.deallocate()
   }
 
-  /// The observation at `index`, read in place; valid until the scratch changes.
+  /// The observation at `index`, read in place; valid until the buffer changes.
   subscript(index: Int) -> UnsafePointer<Observation> {
     precondition(index >= 0 && index < count, "index out of range")
     return UnsafePointer(storage + index)
@@ -306,7 +309,7 @@ final class ObservationScratch {
   }
 
   /// Hands every observation to `body`, moved out in `order`, which must list each index once;
-  /// the scratch is left empty.
+  /// the buffer is left empty.
   func moveAll(in order: some Collection<Int>, _ body: (consuming Observation) -> Void) {
     precondition(order.count == count, "every observation is moved out once")
     let taken = count
@@ -319,45 +322,17 @@ final class ObservationScratch {
       body((storage + index).move())
     }
   }
-}
-
-/// Observations kept by one worker, to be moved (not copied) into the snapshot's list: copying a
-/// million observations and releasing the originals took as long as reconciling them.
-final class ObservationBuffer: @unchecked Sendable {
-  // Unchecked: a buffer is filled by one worker, then emptied by the thread that collects them.
-  private let storage: UnsafeMutablePointer<Observation>
-  private let capacity: Int
-  private(set) var count = 0
-
-  init(capacity: Int) {
-    self.capacity = capacity
-    storage = .allocate(capacity: max(capacity, 1))
-  }
-
-  deinit {
-    storage.deinitialize(count: count)
-    storage.deallocate()
-  }
-
-  func append(_ observation: consuming Observation) {
-    precondition(count < capacity, "a chunk keeps no more observations than it was given")
-    (storage + count).initialize(to: observation)
-    count += 1
-  }
 
   /// Moves every observation not `dropped` to `target` (which is uninitialized) and returns how
   /// many; the buffer is left empty.
   func moveAll(to target: UnsafeMutablePointer<Observation>, dropping dropped: (Observation) -> Bool) -> Int {
     var moved = 0
-    for index in 0..<count {
-      if dropped(storage[index]) {
-        (storage + index).deinitialize(count: 1)
-      } else {
-        (target + moved).moveInitialize(from: storage + index, count: 1)
+    moveAll(in: 0..<count) { observation in
+      if !dropped(observation) {
+        (target + moved).initialize(to: observation)
         moved += 1
       }
     }
-    count = 0
     return moved
   }
 }

@@ -29,10 +29,10 @@ struct TeamExport {
     team.principals.forEachInPlace { report in
       var csvPrefix = ExportWriter(capacity: 256)
       var jsonPrefix = ExportWriter(capacity: 384)
-      let principal = [
-        report.pointee.principal.arn, report.pointee.principal.name, report.pointee.principal.accountID,
-      ]
-      for (column, value) in zip(Self.columns, [team.team.id] + principal) {
+      let principal = report.pointee.principal
+      for (column, value) in zip(
+        Self.columns, [team.team.id, principal.arn, principal.name, principal.accountID])
+      {
         csvPrefix.appendCell(value)
         csvPrefix.bytes.append(UInt8(ascii: ","))
         jsonPrefix.appendMember(column, value, first: column == "team")

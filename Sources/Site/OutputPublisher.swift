@@ -1,4 +1,5 @@
 import Foundation
+import Model
 
 #if canImport(Glibc)
   import Glibc
@@ -82,24 +83,13 @@ public struct OutputPublisher: Sendable {
   }
 
   /// Publishing's reading of the trees, started on another thread by `prepare()`.
-  public final class Preparation: @unchecked Sendable {
-    private let done = DispatchGroup()
-    // Written once on the queue before `done` is left; read only after waiting for `done`.
-    private var trees: Trees?
-
-    init(_ read: @escaping @Sendable () -> Trees) {
-      done.enter()
-      DispatchQueue.global().async {
-        self.trees = read()
-        self.done.leave()
-      }
-    }
+  public struct Preparation: Sendable {
+    let reading: BackgroundWork<Trees>
 
     /// The trees as read, once the reading is done; nil if they were read for another published
     /// tree than `published` (another build switched the link meanwhile).
     func trees(publishedAt published: URL?) -> Trees? {
-      done.wait()
-      return trees.flatMap { $0.published == published ? $0 : nil }
+      (try? reading.result()).flatMap { $0.published == published ? $0 : nil }
     }
   }
 
@@ -112,9 +102,10 @@ public struct OutputPublisher: Sendable {
     let current = linkedTree()
     // `publish` makes a plain output folder tree b, and deletes the list an earlier tree b left.
     let isTakenOver = current == output
-    return Preparation {
-      readTrees(publishedAt: isTakenOver ? tree("b") : current, readsReferenceList: !isTakenOver)
-    }
+    return Preparation(
+      reading: BackgroundWork {
+        readTrees(publishedAt: isTakenOver ? tree("b") : current, readsReferenceList: !isTakenOver)
+      })
   }
 
   /// The digest lists and the target's files, for the trees as they are with `published` published.

@@ -1,0 +1,25 @@
+import Dispatch
+
+/// Work started on a global queue at once, whose result is waited for when needed: what one
+/// stage can work out on the other core while this one goes on.
+public final class BackgroundWork<Output: Sendable>: @unchecked Sendable {
+  private let done = DispatchGroup()
+  // Written once on the queue before `done` is left; read only after waiting for `done`.
+  private var outcome: Result<Output, any Error>?
+
+  /// Starts `work` on a global queue.
+  public init(_ work: @escaping @Sendable () throws -> Output) {
+    done.enter()
+    DispatchQueue.global().async {
+      self.outcome = Result { try work() }
+      self.done.leave()
+    }
+  }
+
+  /// What the work returned or threw, once it has finished.
+  public func result() throws -> Output {
+    done.wait()
+    // Set before `done` was left, so always there once the wait is over.
+    return try outcome!.get()
+  }
+}
