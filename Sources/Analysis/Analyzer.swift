@@ -183,8 +183,6 @@ struct AnalysisContext {
     totals.removedThisQuarter = flow.removed.last![currentQuarter]
     totals.exceptedPermissions = organisationExcepted
     totals.overduePermissions = organisationOverdue
-    // Each team's changes come sorted from its outcome: the organisation's are their merge.
-    let sortedChanges = ChangeLog.merged(changesOfTeams)
     dataProblems += ChecklistBuilder.unknownTeamReviews(settings: settings)
     dataProblems += ruleProblems
     var report = OrganisationReport(
@@ -197,7 +195,8 @@ struct AnalysisContext {
     // A team's share is in the same order as the organisation's list, which merges the teams'
     // lists keeping each one's order.
     let since = reference.map { snapshots[$0] }
-    report.changes = Changes(since: since, entries: sortedChanges)
+    // Each team's changes come sorted from its outcome: the organisation's are their merge.
+    report.changes = Changes(since: since, merging: changesOfTeams)
     for index in report.teams.indices {
       report.teams[index].changes = Changes(since: since, entries: changesOfTeams[index])
     }

@@ -165,6 +165,40 @@ enum ChangeLog {
     return merged
   }
 
+  /// The first `limit` changes whose kind `isIncluded` accepts, of the merge that `merged(_:)`
+  /// makes of `lists`, without making the rest of it. The few changes compared here are compared
+  /// by their fields, in the order that `merged(_:)` compares their numbers.
+  static func mergedPrefix(_ lists: [[Change]], limit: Int, where isIncluded: (Change.Kind) -> Bool)
+    -> [Change]
+  {
+    var next = [Int](repeating: 0, count: lists.count)
+    // Moves list `list` on to its next change of an included kind, if it has one.
+    func skipExcluded(_ list: Int) {
+      while next[list] < lists[list].count, !isIncluded(lists[list][next[list]].kind) { next[list] += 1 }
+    }
+    func precedes(_ a: Int, _ b: Int) -> Bool {
+      let (x, y) = (lists[a][next[a]], lists[b][next[b]])
+      let (keyX, keyY) = (dayAndKindKey(x), dayAndKindKey(y))
+      if keyX != keyY { return keyX < keyY }
+      let (arnX, arnY) = (x.holder.principal.arn, y.holder.principal.arn)
+      if arnX != arnY { return arnX < arnY }
+      if x.access != y.access { return x.access < y.access }
+      return a < b
+    }
+    var result: [Change] = []
+    for list in lists.indices { skipExcluded(list) }
+    // Few lists and few changes taken: the list with the next change is found by looking at all.
+    var open = lists.indices.filter { next[$0] < lists[$0].count }
+    while result.count < limit, var best = open.first {
+      for list in open.dropFirst() where precedes(list, best) { best = list }
+      result.append(lists[best][next[best]])
+      next[best] += 1
+      skipExcluded(best)
+      if next[best] == lists[best].count { open.removeAll { $0 == best } }
+    }
+    return result
+  }
+
   /// For each change of each list, the place of its principal's ARN among the distinct ARNs of
   /// all the lists, sorted; equal ARNs share a place. The ARNs are sorted on both cores.
   private static func principalPlaces(_ lists: [[Change]]) -> [[Int]] {
@@ -214,8 +248,12 @@ enum ChangeLog {
     var keys: [Int] = []
     keys.reserveCapacity(changes.count)
     // Read in place: handing each change to a closure copied it, retaining its strings.
-    changes.forEachInPlace { keys.append(-$0.pointee.day.daysSinceEpoch * 8 + kindOrder[$0.pointee.kind]!) }
+    changes.forEachInPlace { keys.append(dayAndKindKey($0.pointee)) }
     return keys
+  }
+
+  private static func dayAndKindKey(_ change: Change) -> Int {
+    -change.day.daysSinceEpoch * 8 + kindOrder[change.kind]!
   }
 
   /// Kinds in the order of their names, as the changes have always been sorted.

@@ -51,8 +51,8 @@ public struct Threshold: Hashable, Sendable, CustomStringConvertible {
     case .overdue: report.totals.overduePermissions
     case .open: report.totals.unusedPermissions
     case .outstanding: report.totals.outstandingPermissions
-    case .new: report.changes.of(.new).count
-    case .regressed: report.changes.of(.regressed).count
+    case .new: report.changes.count(of: .new)
+    case .regressed: report.changes.count(of: .regressed)
     case .age: report.freshness.snapshotAgeDays
     case .problems: report.dataProblems.count
     }

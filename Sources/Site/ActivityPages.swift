@@ -16,17 +16,10 @@ extension PageBuilder {
       (.overdue, "Past their removal deadline"), (.resolved, "Removed"),
     ]
     let groups = kinds.map { kind, title in
-      // One pass counting them and keeping the first few: the organisation's changes number in
-      // the hundreds of thousands, and copying them out per kind only to count them showed.
-      // The changes are read in place: iterating them copied each one.
-      var count = 0
-      var shown: [Change] = []
-      changes.entries.forEachInPlace { change in
-        guard change.pointee.kind == kind else { return }
-        count += 1
-        if shown.count < limit { shown.append(change.pointee) }
-      }
-      let rows = shown.map { change in
+      // Counted, and the first few taken, without making the organisation's whole list: its
+      // changes number in the hundreds of thousands.
+      let count = changes.count(of: kind)
+      let rows = changes.first(limit, where: { $0 == kind }).map { change in
         ChangeRow(
           day: change.day.iso, principal: change.principal.name,
           href: root

@@ -177,7 +177,11 @@ struct AtomFeed {
   /// The site path of each principal's page, by ARN.
   let principalPage: (String) -> String?
 
+  /// At most this many entries: the newest.
   static let limit = 500
+
+  /// Whether a feed tells of changes of this kind: removals are good news no one needs to hear.
+  static func isShown(_ kind: Change.Kind) -> Bool { kind != .resolved }
 
   var xml: String {
     // One string appended to, rather than lines joined: two hundred teams' feeds of 500 entries.
@@ -193,7 +197,7 @@ struct AtomFeed {
     if baseURL != nil {
       xml += #"  <link rel="self" type="application/atom+xml" href=""# + XMLText.escape(link(path)) + "\"/>\n"
     }
-    let events = changes.lazy.filter { $0.kind != .resolved }.prefix(Self.limit)
+    let events = changes.lazy.filter { Self.isShown($0.kind) }.prefix(Self.limit)
     for change in events {
       let what: String =
         switch change.kind {

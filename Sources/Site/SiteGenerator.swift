@@ -275,7 +275,7 @@ struct SiteRendering: Sendable {
         path: builder.feedPath(team),
         text: AtomFeed(
           title: "\(team.team.name): new and overdue unused access", path: builder.feedPath(team),
-          pagePath: teamPath, changes: team.changes.entries,
+          pagePath: teamPath, changes: team.changes.first(AtomFeed.limit, where: AtomFeed.isShown),
           updated: input.report.snapshot ?? input.generatedAt.day,
           baseURL: input.config.baseURL, principalPage: { builder.paths.principalPage($0) }
         ).xml))
@@ -331,7 +331,8 @@ struct SiteRendering: Sendable {
           path: builder.feedPath(nil),
           text: AtomFeed(
             title: "\(input.config.title): new and overdue unused access", path: builder.feedPath(nil),
-            pagePath: "index.html", changes: input.report.changes.entries,
+            pagePath: "index.html",
+            changes: input.report.changes.first(AtomFeed.limit, where: AtomFeed.isShown),
             updated: input.report.snapshot ?? input.generatedAt.day, baseURL: input.config.baseURL,
             principalPage: { builder.paths.principalPage($0) }
           ).xml))

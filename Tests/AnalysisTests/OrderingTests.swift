@@ -62,6 +62,22 @@ import Testing
         changes.map { "\($0.day.iso) \($0.kind) \($0.principal.arn) \($0.access) \($0.teamID)" }
       }
       #expect(described(ChangeLog.merged(lists)) == described(ChangeLog.sorted(lists.flatMap { $0 })))
+
+      // What pages take of the organisation's changes, without merging them all.
+      let merging = Changes(since: nil, merging: lists)
+      let all = ChangeLog.merged(lists)
+      #expect(merging == Changes(entries: all))
+      for kind in [Change.Kind.new, .regressed, .resolved, .overdue] {
+        #expect(merging.count(of: kind) == all.filter { $0.kind == kind }.count)
+        for limit in [0, 1, 3, 200] {
+          #expect(
+            described(merging.first(limit, where: { $0 == kind }))
+              == described(Array(all.filter { $0.kind == kind }.prefix(limit))))
+        }
+      }
+      #expect(
+        described(merging.first(5, where: { $0 != .resolved }))
+          == described(Array(all.filter { $0.kind != .resolved }.prefix(5))))
     }
   }
 }
