@@ -73,8 +73,9 @@ public final class HistoryStore: Sendable {
         // A small cache: every table is read in one pass, and changed pages go to the log as it
         // fills; 64 MiB only kept pages read once, and recording and loading were slower for it.
         try db.execute(sql: "PRAGMA cache_size = -8192; PRAGMA journal_size_limit = 67108864")
-        // The log is folded into the file by `Checkpointer`, on another core, rather than by the
-        // commit that crosses SQLite's threshold, which spent a third of a night's recording on it.
+        // The log is folded into the file by `Checkpointer`, on another core when the caller asks
+        // (`foldLogInBackground()`), rather than by the commit that crosses SQLite's threshold,
+        // which spent a third of a night's recording on it.
         try db.execute(sql: "PRAGMA wal_autocheckpoint = 0")
       }
       database = try DatabaseQueue(path: url.path, configuration: configuration)
@@ -156,7 +157,6 @@ public final class HistoryStore: Sendable {
     // Policy hashes and description signatures need nothing from the store: another core starts
     // on them while this one reads it (see `DescriptionWork`).
     let digests = DescriptionWork(snapshot.principals)
-    defer { checkpoints?.start() }
     return try readable {
       try database.write { db in
         let days = try Int.fetchAll(db, sql: "SELECT day FROM snapshot ORDER BY day")
@@ -203,6 +203,14 @@ public final class HistoryStore: Sendable {
         snapshot.truncated.joined(separator: "\n"),
       ])
   }
+
+  /// Starts folding what was recorded into the store file, on another thread, while the caller
+  /// goes on; closing the store waits for it. Until then the recordings live in the write-ahead
+  /// log, which every read searches, and closing the store folds them in on the closing thread.
+  public func foldLogInBackground() { checkpoints?.start() }
+
+  /// Waits for a fold started by `foldLogInBackground()`, for tests.
+  func waitForFold() { checkpoints?.wait() }
 
   /// The whole history, for analysis.
   public func timeline() throws -> Timeline {

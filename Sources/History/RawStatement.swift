@@ -204,6 +204,9 @@ final class Checkpointer: @unchecked Sendable {
       // A checkpoint that cannot run now (another is running, or the store cannot be opened) is
       // left to the next one, or to closing the store, which folds in the log too.
       if sqlite3_open_v2(path, &connection, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK {
+        // A new connection has not opened the log until it reads: a checkpoint asked for before
+        // that finds no log and does nothing.
+        sqlite3_exec(connection, "PRAGMA schema_version", nil, nil, nil)
         sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
       }
       sqlite3_close_v2(connection)

@@ -244,6 +244,22 @@ import Testing
     }
   }
 
+  @Test func foldingPutsTheRecordingsIntoTheStoreFileItself() throws {
+    let url = try Self.temporaryStore()
+    let store = try HistoryStore(url: url)
+    for (number, snapshot) in Self.history.enumerated() {
+      try store.record(snapshot, fingerprint: "\(number)")
+    }
+    store.foldLogInBackground()
+    store.waitForFold()
+    // A copy of the store file alone, without the log beside it, holds every recording.
+    let copy = try Self.temporaryStore()
+    try FileManager.default.copyItem(at: url, to: copy)
+    let recorded = try store.recordedSnapshots()
+    #expect(recorded.map(\.day) == Array(Set(Self.history.map(\.day))).sorted())
+    #expect(try HistoryStore(url: copy).recordedSnapshots() == recorded)
+  }
+
   @Test func managedPoliciesAreStoredOnceAndDroppedWhenNoLongerUsed() throws {
     let url = try Self.temporaryStore()
     let store = try HistoryStore(url: url)
