@@ -445,7 +445,8 @@ public struct Changes: Hashable, Sendable {
     }
   }
 
-  /// The first `limit` changes, in the order of `entries`, whose kind `isIncluded` accepts.
+  /// The first `limit` changes, in the order of `entries`, whose kind `isIncluded` accepts. Meant
+  /// for the few a page shows: for them all, read `entries`.
   public func first(_ limit: Int, where isIncluded: (Change.Kind) -> Bool) -> [Change] {
     switch storage {
     case .list(let list): ChangeLog.mergedPrefix([list], limit: limit, where: isIncluded)

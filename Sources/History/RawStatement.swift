@@ -167,8 +167,8 @@ final class ReadConnection {
 }
 
 /// Folds the write-ahead log into the store file through a connection of its own, on another
-/// core, after each recording, so the recording returns as soon as its commit is in the log. A
-/// checkpoint asked for while one runs is run after it; readers and writers go on meanwhile.
+/// thread, when the store's owner asks (`HistoryStore.foldLogInBackground()`). A checkpoint asked
+/// for while one runs is run after it; readers and writers go on meanwhile.
 final class Checkpointer: @unchecked Sendable {
   private let path: String
   private let lock = NSLock()
@@ -204,10 +204,15 @@ final class Checkpointer: @unchecked Sendable {
       // A checkpoint that cannot run now (another is running, or the store cannot be opened) is
       // left to the next one, or to closing the store, which folds in the log too.
       if sqlite3_open_v2(path, &connection, SQLITE_OPEN_READWRITE, nil) == SQLITE_OK {
+        // As the store's own connection does: wait for a lock another connection holds briefly.
+        sqlite3_busy_timeout(connection, 30_000)
         // A new connection has not opened the log until it reads: a checkpoint asked for before
-        // that finds no log and does nothing.
+        // that finds no log and does nothing, and says so only through the frame counts.
         sqlite3_exec(connection, "PRAGMA schema_version", nil, nil, nil)
-        sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil)
+        var frames: Int32 = 0
+        var folded: Int32 = 0
+        let code = sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, &frames, &folded)
+        assert(code != SQLITE_OK || frames >= 0, "the checkpoint found no write-ahead log to fold")
       }
       sqlite3_close_v2(connection)
     } while runAgain()

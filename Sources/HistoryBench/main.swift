@@ -128,6 +128,8 @@ func prime(_ organisation: inout Organisation) throws {
     let snapshot = organisation.snapshot()
     let start = DispatchTime.now()
     let outcome = try store.record(snapshot, fingerprint: "s\(number)")
+    // As a build rebuilding history does: each recording folded in while the next one is made.
+    store.foldLogInBackground()
     print(
       "prime \(number) \(snapshot.day.iso): \(snapshot.observations.count) observations, "
         + "\(outcome.runsStarted) started, \(outcome.runsEnded) ended in \(format(seconds(since: start))) s")
@@ -160,8 +162,8 @@ func recordNewest() throws -> (record: Double, replace: Double, outcome: History
   return (record, seconds(since: start), outcome)
 }
 
-/// Records the newest snapshot once, then closes the store, which waits for the write-ahead log
-/// to be folded into the file (the store does that on another core after each recording).
+/// Records the newest snapshot once, then closes the store, which folds the write-ahead log into
+/// the file (a build starts that fold on another thread while it writes the site).
 func recordOnce() throws {
   try copyStore(primed, to: work)
   var store: HistoryStore? = try HistoryStore(url: URL(fileURLWithPath: work))

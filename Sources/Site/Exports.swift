@@ -171,6 +171,8 @@ struct AtomFeed {
   let path: String
   /// The page the feed is about, as a site path.
   let pagePath: String
+  /// The changes to tell of, newest first: at most `limit` are, so callers pass only those
+  /// (`Changes.first(_:where:)`), not a whole organisation's.
   let changes: [Change]
   let updated: Day
   let baseURL: String?
