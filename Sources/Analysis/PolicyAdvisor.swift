@@ -138,8 +138,7 @@ enum PolicyAdvisor {
         return lowercasedActions.contains(action.fastLowercased())
       }
       guard let candidate = actionsByHash[hash] else { return false }
-      var action = action
-      return action.withUTF8 { bytes in
+      return action.withUTF8Bytes { bytes in
         let serviceCount = candidate.service.utf8.count
         guard bytes.count == serviceCount + 1 + candidate.detail.utf8.count,
           bytes[serviceCount] == UInt8(ascii: ":")
@@ -160,14 +159,12 @@ enum PolicyAdvisor {
     }
 
     private static func equalIgnoringCase(_ text: String, _ other: String) -> Bool {
-      var other = other
-      return other.withUTF8 { equalIgnoringCase(text, $0) }
+      return other.withUTF8Bytes { equalIgnoringCase(text, $0) }
     }
 
     /// Whether the ASCII `text` and `bytes` are equal once lower-cased.
     private static func equalIgnoringCase(_ text: String, _ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
-      var text = text
-      return text.withUTF8 { own in
+      return text.withUTF8Bytes { own in
         guard own.count == bytes.count else { return false }
         for index in 0..<own.count {
           let x = own[index]

@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import GRDBSQLite
+import Model
 
 /// A GRDB statement driven through SQLite's C API: binding and reading integers and blobs this way
 /// costs a few nanoseconds, where `StatementArguments` and `Row` box every value, which dominates
@@ -56,8 +57,7 @@ struct RawStatement {
   }
 
   func bind(_ index: Int32, _ text: String) {
-    var text = text
-    text.withUTF8 { bytes in
+    text.withUTF8Bytes { bytes in
       guard let base = bytes.baseAddress else {
         sqlite3_bind_text(handle, index, "", 0, transient)
         return

@@ -11,8 +11,7 @@ struct ARNParts {
 
   /// Nil when `text` is not an ARN (`arn:partition:service:region:account:resource`).
   init?(_ text: String) {
-    var text = text
-    switch text.withUTF8({ Self.split($0) }) {
+    switch text.withUTF8Bytes({ Self.split($0) }) {
     case .parts(let parts): self = parts
     case .notAnARN: return nil
     case .notASCII:

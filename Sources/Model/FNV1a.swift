@@ -40,8 +40,7 @@ public struct FNV1a: Sendable {
   /// making the lower-case string; nil when a byte is not ASCII, whose lower case only Unicode
   /// rules (`lowercased()`) give.
   public static func caselessASCIIValue(of text: String, from start: UInt64 = offsetBasis) -> UInt64? {
-    var text = text
-    return text.withUTF8 { bytes -> UInt64? in
+    return text.withUTF8Bytes { bytes -> UInt64? in
       var hash = start
       for byte in bytes {
         guard byte < 0x80 else { return nil }

@@ -80,8 +80,9 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
     // ARNs are ASCII: matched byte by byte, without splitting them into characters, which looks
     // for grapheme clusters (every principal is matched against the teams' patterns).
     if let asciiParts, Self.isPlainASCII(text.utf8) {
-      var text = text
-      return text.withUTF8 { Self.match(asciiParts, $0, star: UInt8(ascii: "*"), any: UInt8(ascii: "?")) }
+      return text.withUTF8Bytes {
+        Self.match(asciiParts, $0, star: UInt8(ascii: "*"), any: UInt8(ascii: "?"))
+      }
     }
     return Self.match(parts, Array(text), star: "*", any: "?")
   }

@@ -116,8 +116,7 @@ struct TeamExport {
     /// cell is the value itself: its bytes are checked and copied in one pass.
     mutating func appendCell(_ value: String, after separator: Unicode.Scalar? = nil) {
       if let separator { bytes.append(UInt8(ascii: separator)) }
-      var value = value
-      let isPlain = value.withUTF8 { raw in
+      let isPlain = value.withUTF8Bytes { raw in
         guard !raw.contains(where: TeamExport.isSpecialInCell),
           !(raw.first.map(TeamExport.startsFormula) ?? false)
         else { return false }

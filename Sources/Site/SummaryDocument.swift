@@ -180,8 +180,7 @@ struct JSONWriter {
   /// `quoted(text)` appended as bytes; text with nothing to escape is copied as it is.
   static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
     // The bytes are checked and copied in one pass over them: the exports quote millions of strings.
-    var text = text
-    let isPlain = text.withUTF8 { raw in
+    let isPlain = text.withUTF8Bytes { raw in
       guard !raw.contains(where: needsEscape) else { return false }
       bytes.append(UInt8(ascii: "\""))
       bytes.append(contentsOf: raw)

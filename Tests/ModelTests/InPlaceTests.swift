@@ -27,3 +27,18 @@ import Testing
     #expect(!visited)
   }
 }
+
+@Suite struct UTF8BytesTests {
+  @Test func appendingAStringAddsExactlyItsUTF8() {
+    // Empty, small (stored inside the string value), large, non-ASCII, and a string made from
+    // a slice of another: each way a string may hold its bytes.
+    let large = String(repeating: "s3:GetObjectVersion,", count: 40)
+    let texts = ["", "a", "s3:GetObject", "ünïcödé ✓ 🚀", large, String(large.dropFirst(3).prefix(50))]
+    for text in texts {
+      var bytes: [UInt8] = [0x7B]
+      bytes.appendUTF8(text)
+      #expect(bytes == [0x7B] + Array(text.utf8))
+      #expect(text.withUTF8Bytes { Array($0) } == Array(text.utf8))
+    }
+  }
+}
