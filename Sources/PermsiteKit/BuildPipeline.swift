@@ -30,10 +30,11 @@ public struct BuildOptions: Sendable {
   /// Whether a build that records nothing new may keep the published site when nothing it is
   /// built from changed (see `BuildKey`); the build then analyses and renders nothing.
   public var reusesUnchangedSite = false
-  /// Whether the report stays in memory until the process ends instead of being freed when the
-  /// build returns: for a command that exits right after building, since freeing a large
-  /// organisation's report object by object took half a second of one core and the system takes
-  /// the memory back at once at exit. Off for callers that build repeatedly. (The history is freed
+  /// Whether the report, and what publishing read about the output trees, stay in memory until
+  /// the process ends instead of being freed when the build returns: for a command that exits
+  /// right after building, since freeing a large organisation's report object by object took half
+  /// a second of one core (the trees' digest lists another 50 ms) and the system takes the memory
+  /// back at once at exit. Off for callers that build repeatedly. (The history is freed
   /// as usual: keeping it too raised the peak memory by more than it saved.)
   public var keepsDataUntilExit = false
 
@@ -137,7 +138,10 @@ public struct BuildPipeline {
         "snapshot \(report.snapshot?.iso ?? "none"): \(report.totals.unusedPermissions) open unused permissions"
       )
     }
-    if options.keepsDataUntilExit { KeptUntilExit.keep(report) }
+    if options.keepsDataUntilExit {
+      KeptUntilExit.keep(report)
+      KeptUntilExit.keep(preparation)
+    }
     // The recording goes into the store file on another thread while the site is written: left to
     // closing the store, it kept a core busy for a fifth of a second after the last page; started
     // before loading the history, it slowed the loading and once raised peak memory by 0.3 GB;
