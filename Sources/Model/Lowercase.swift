@@ -3,9 +3,8 @@ extension String {
   /// is, and other ASCII text is lowered byte by byte. Policy advice lowers every action of every
   /// policy of every principal; `lowercased()` applies the full Unicode rules to each character.
   public func fastLowercased() -> String {
-    var copy = self
     enum Shape { case lower, upper, other }
-    let shape = copy.withUTF8 { bytes -> Shape in
+    let shape = withUTF8Bytes { bytes -> Shape in
       var hasUpper = false
       for byte in bytes {
         if byte >= 0x80 { return .other }
@@ -17,7 +16,7 @@ extension String {
     case .lower: return self
     case .other: return lowercased()
     case .upper:
-      return copy.withUTF8 { bytes in
+      return withUTF8Bytes { bytes in
         String(unsafeUninitializedCapacity: bytes.count) { buffer in
           for (index, byte) in bytes.enumerated() {
             buffer[index] = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte

@@ -218,8 +218,7 @@ struct JSONWriter {
   /// JSON string escaping: quote, backslash and control characters; everything else, including
   /// non-ASCII UTF-8, is copied as is (as the AWS CLI prints it).
   private mutating func appendEscaped(_ text: String) {
-    var text = text
-    text.withUTF8 { utf8 in
+    text.withUTF8Bytes { utf8 in
       var needsEscape = false
       for byte in utf8 where byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") {
         needsEscape = true

@@ -54,7 +54,8 @@ public struct TemplateOutput: ~Copyable {
   }
 
   /// Appends a string's UTF-8, read in place when the string is native: `withUTF8` needs a
-  /// mutable copy, whose retain and release cost a fifth of appending a short string.
+  /// mutable copy, whose retain and release cost a fifth of appending a short string. (Model's
+  /// `String.withUTF8Bytes` reads the same way; this module depends on no other.)
   @inlinable
   public mutating func append(_ text: String) {
     if text.utf8.withContiguousStorageIfAvailable({ append($0) }) != nil { return }
