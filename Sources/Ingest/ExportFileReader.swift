@@ -23,34 +23,26 @@ enum FileOutcome: Sendable {
 
 /// What a worker reuses from one file to the next: the memory files are read into and the tape
 /// they are parsed onto, so that reading thousands of files does not map or allocate thousands of
-/// fresh buffers; and the hashes of the files it read.
-///
-/// A file's bytes are kept until three more are read, then the four are hashed together: FNV-1a
-/// is a chain of dependent multiplications, and four chains side by side take the time of one.
+/// fresh buffers; and the digests of the files it read.
 final class ReadBuffers: @unchecked Sendable {
   // Unchecked: a worker's buffers are used by that worker, then by the thread that collects them.
-  private static let lanes = 4
-  private var slots = (0..<lanes).map { _ in
-    UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
-  }
-  /// The slots read and kept but not hashed yet: slot, byte count, file position.
-  private var pending: [(slot: Int, count: Int, file: Int)] = []
-  private var loaded: (slot: Int, count: Int)?
+  private var buffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 1 << 20, alignment: 16)
+  /// The digest of the bytes last loaded, until `keep(file:)` takes it.
+  private var loaded: ContentDigest?
   let document: JSONDocument = {
     let document = JSONDocument(borrowing: UnsafeBufferPointer(start: nil, count: 0), file: "")
     document.interner = StringInterner()
     return document
   }()
-  /// The content hash of each file kept, by its position in the listing.
-  private(set) var hashes: [(file: Int, hash: UInt64)] = []
+  /// The content digest of each file kept, by its position in the listing.
+  private(set) var digests: [(file: Int, digest: ContentDigest)] = []
 
   deinit {
-    for slot in slots { slot.deallocate() }
+    buffer.deallocate()
   }
 
   /// The whole content of the file, valid until the next call; nil when it cannot be read.
   func load(_ url: URL) -> UnsafeBufferPointer<UInt8>? {
-    let slot = (0..<Self.lanes).first { free in !pending.contains { $0.slot == free } }!
     loaded = nil
     let descriptor = open(url.path, O_RDONLY)
     guard descriptor >= 0 else { return nil }
@@ -58,42 +50,33 @@ final class ReadBuffers: @unchecked Sendable {
     var status = stat()
     guard fstat(descriptor, &status) == 0 else { return nil }
     // One byte more than the size, so that reaching the end needs no second look.
-    reserve(slot, Int(status.st_size) + 1)
+    reserve(Int(status.st_size) + 1)
     var count = 0
     while true {
-      if count == slots[slot].count { reserve(slot, slots[slot].count * 2) }
-      let read = Foundation.read(descriptor, slots[slot].baseAddress! + count, slots[slot].count - count)
+      if count == buffer.count { reserve(buffer.count * 2) }
+      let read = Foundation.read(descriptor, buffer.baseAddress! + count, buffer.count - count)
       if read < 0 { return nil }
       if read == 0 { break }
       count += read
     }
-    loaded = (slot, count)
-    return UnsafeBufferPointer(
-      start: slots[slot].baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
+    // Digested now, while the bytes the kernel just copied are still in the cache.
+    loaded = ContentDigest(of: UnsafeRawBufferPointer(rebasing: buffer[0..<count]))
+    return UnsafeBufferPointer(start: buffer.baseAddress!.assumingMemoryBound(to: UInt8.self), count: count)
   }
 
-  /// Keeps the bytes last loaded to be hashed as the content of the file at `file`.
+  /// Keeps the digest of the bytes last loaded as the content of the file at `file`.
   func keep(file: Int) {
     guard let loaded else { return }
-    pending.append((loaded.slot, loaded.count, file))
+    digests.append((file, loaded))
     self.loaded = nil
-    if pending.count == Self.lanes { hashPending() }
   }
 
-  /// Hashes what is still kept; the worker has read its last file.
-  func hashPending() {
-    let values = FNV1a.values(
-      of: pending.map { UnsafeRawBufferPointer(rebasing: slots[$0.slot][0..<$0.count]) })
-    hashes += zip(pending, values).map { ($0.file, $1) }
-    pending.removeAll()
-  }
-
-  private func reserve(_ slot: Int, _ byteCount: Int) {
-    guard byteCount > slots[slot].count else { return }
+  private func reserve(_ byteCount: Int) {
+    guard byteCount > buffer.count else { return }
     let larger = UnsafeMutableRawBufferPointer.allocate(byteCount: byteCount, alignment: 16)
-    larger.copyMemory(from: UnsafeRawBufferPointer(slots[slot]))
-    slots[slot].deallocate()
-    slots[slot] = larger
+    larger.copyMemory(from: UnsafeRawBufferPointer(buffer))
+    buffer.deallocate()
+    buffer = larger
   }
 }
 

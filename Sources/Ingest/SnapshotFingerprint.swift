@@ -49,54 +49,39 @@ public struct SnapshotFingerprint: Hashable, Sendable, CustomStringConvertible {
     return hash.hex
   }
 
-  /// The whole fingerprint of a folder, reading every file.
-  public static func of(_ folder: URL) throws -> SnapshotFingerprint {
-    var files: [(String, UInt64)] = []
+  /// The whole fingerprint of a folder, reading every file. Its content part is in the form of
+  /// `previous`'s, when given, so that the two compare: fingerprints stored before the content
+  /// part had its version prefix hashed each file with FNV-1a, a byte at a time.
+  public static func of(_ folder: URL, like previous: SnapshotFingerprint? = nil) throws
+    -> SnapshotFingerprint
+  {
+    let legacy = previous.map { !$0.content.hasPrefix(contentVersion) } ?? false
+    var files: [(path: String, digest: String)] = []
     for file in try FileListing.regularFiles(under: folder) {
-      var hash = FNV1a()
       let data = try Data(contentsOf: file.url, options: .alwaysMapped)
-      data.withUnsafeBytes { hash.add(bytes: $0) }
-      files.append((file.relativePath, hash.value))
+      let digest = data.withUnsafeBytes { bytes in
+        if legacy {
+          var hash = FNV1a()
+          hash.add(bytes: bytes)
+          return String(hash.value, radix: 16)
+        }
+        return ContentDigest(of: bytes).hex
+      }
+      files.append((file.relativePath, digest))
     }
-    return SnapshotFingerprint(quick: try quick(of: folder), content: content(of: files))
+    return SnapshotFingerprint(quick: try quick(of: folder), content: content(of: files, legacy: legacy))
   }
 
-  /// The content part from each file's own hash, in path order: what `SnapshotReader` computes
+  /// What starts a content part made from `ContentDigest`s.
+  static let contentVersion = "2-"
+
+  /// The content part from each file's digest, in path order: what `SnapshotReader` computes
   /// while it has the files open anyway, so a recorded folder is not read a second time.
-  static func content(of files: [(path: String, hash: UInt64)]) -> String {
+  static func content(of files: [(path: String, digest: String)], legacy: Bool = false) -> String {
     var hash = FNV1a()
     for file in files.sorted(by: { $0.path < $1.path }) {
-      hash.add(file.path + "\u{0}" + String(file.hash, radix: 16) + "\u{0}")
+      hash.add(file.path + "\u{0}" + file.digest + "\u{0}")
     }
-    return hash.hex
-  }
-}
-
-extension FNV1a {
-  /// The hashes of several buffers, computed side by side: each is a chain of dependent
-  /// multiplications, so four chains interleaved take about the time of one.
-  static func values(of inputs: [UnsafeRawBufferPointer]) -> [UInt64] {
-    var states = [UInt64](repeating: FNV1a.offsetBasis, count: inputs.count)
-    var active = inputs.indices.filter { !inputs[$0].isEmpty }
-    var done = 0
-    while !active.isEmpty {
-      let end = active.map { inputs[$0].count }.min()!
-      for group in stride(from: 0, to: active.count, by: 4) {
-        // Missing lanes repeat the first one; their results are dropped.
-        let lanes = (0..<4).map { active[group + $0 < active.count ? group + $0 : group] }
-        let (a, b, c, d) = (inputs[lanes[0]], inputs[lanes[1]], inputs[lanes[2]], inputs[lanes[3]])
-        var (ha, hb, hc, hd) = (states[lanes[0]], states[lanes[1]], states[lanes[2]], states[lanes[3]])
-        for index in done..<end {
-          ha = (ha ^ UInt64(a[index])) &* prime
-          hb = (hb ^ UInt64(b[index])) &* prime
-          hc = (hc ^ UInt64(c[index])) &* prime
-          hd = (hd ^ UInt64(d[index])) &* prime
-        }
-        for (lane, value) in zip(lanes, [ha, hb, hc, hd]).reversed() { states[lane] = value }
-      }
-      done = end
-      active.removeAll { inputs[$0].count == end }
-    }
-    return states
+    return (legacy ? "" : contentVersion) + hash.hex
   }
 }

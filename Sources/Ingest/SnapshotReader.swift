@@ -58,21 +58,20 @@ public struct SnapshotReader: Sendable {
         file, at: position, displayName: folder.relativePath + "/" + file.relativePath, context: context,
         buffers: buffers)
     }
-    var contentHashes = [UInt64](repeating: 0, count: files.count)
+    var digests = [ContentDigest?](repeating: nil, count: files.count)
     for worker in workers {
-      worker.hashPending()
-      for (position, hash) in worker.hashes { contentHashes[position] = hash }
+      for (position, digest) in worker.digests { digests[position] = digest }
     }
     var errors: [IngestError] = []
     var contents: [FileContent] = []
     var sources: [SourceFile] = []
-    var hashes: [(path: String, hash: UInt64)] = []
+    var fileDigests: [(path: String, digest: String)] = []
     for (position, (file, outcome)) in zip(files, outcomes).enumerated() {
       switch outcome {
       case .failure(let error):
         errors.append(error)
       case .success(let content):
-        hashes.append((file.relativePath, contentHashes[position]))
+        fileDigests.append((file.relativePath, digests[position]?.hex ?? ""))
         for kind in SourceKind.allCases {
           if let records = content.records[kind] {
             sources.append(SourceFile(name: file.relativePath, kind: kind, records: records))
@@ -97,7 +96,8 @@ public struct SnapshotReader: Sendable {
     let snapshot = Reconciler(contents: contents).snapshot(
       day: folder.day, sources: sources.sorted { ($0.name, $0.kind.rawValue) < ($1.name, $1.kind.rawValue) })
     let fingerprint = SnapshotFingerprint(
-      quick: try SnapshotFingerprint.quick(of: folder.url), content: SnapshotFingerprint.content(of: hashes))
+      quick: try SnapshotFingerprint.quick(of: folder.url),
+      content: SnapshotFingerprint.content(of: fileDigests))
     return Result(
       snapshot: snapshot, warnings: contents.flatMap(\.warnings), fingerprint: fingerprint,
       bytesRead: sizes.reduce(0, +))

@@ -205,7 +205,7 @@ struct SnapshotRecorder {
       if let previous = stored[folder.day].flatMap(SnapshotFingerprint.init(stored:)) {
         if previous.quick == quick { continue }
         // Times changed (a copy, a checkout): only a change of content means a new export.
-        let current = try SnapshotFingerprint.of(folder.url)
+        let current = try SnapshotFingerprint.of(folder.url, like: previous)
         if current.content == previous.content {
           try store.updateFingerprint(of: folder.day, to: current.description)
           continue

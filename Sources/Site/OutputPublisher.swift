@@ -384,62 +384,10 @@ struct FileSum: Hashable, Sendable {
     self.low = low
   }
 
-  /// Four independent multiply-and-shift lanes over 8-byte words, so that the processor works on
-  /// four multiplications at once: every byte of the site passes through it.
+  /// The size and digest of `bytes`.
   init(of bytes: UnsafeRawBufferPointer) {
-    let count = bytes.count
-    var lanes: (UInt64, UInt64, UInt64, UInt64) = (
-      0x9E37_79B9_7F4A_7C15 ^ UInt64(count), 0xC2B2_AE3D_27D4_EB4F &+ UInt64(count),
-      0x1656_67B1_9E37_79F9, 0x27D4_EB2F_1656_67C5
-    )
-    var offset = 0
-    while offset + 32 <= count {
-      lanes.0 = Self.mix(lanes.0, bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-      lanes.1 = Self.mix(lanes.1, bytes.loadUnaligned(fromByteOffset: offset + 8, as: UInt64.self))
-      lanes.2 = Self.mix(lanes.2, bytes.loadUnaligned(fromByteOffset: offset + 16, as: UInt64.self))
-      lanes.3 = Self.mix(lanes.3, bytes.loadUnaligned(fromByteOffset: offset + 24, as: UInt64.self))
-      offset += 32
-    }
-    // The last whole words go to the first lanes, then the last bytes, as a word padded with
-    // zeros, to the last lane; the count in the seeds tells the zeros from bytes that are zero.
-    if offset + 8 <= count {
-      lanes.0 = Self.mix(lanes.0, bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-      offset += 8
-    }
-    if offset + 8 <= count {
-      lanes.1 = Self.mix(lanes.1, bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-      offset += 8
-    }
-    if offset + 8 <= count {
-      lanes.2 = Self.mix(lanes.2, bytes.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-      offset += 8
-    }
-    var last: UInt64 = 0
-    var shift: UInt64 = 0
-    while offset < count {
-      last |= UInt64(bytes[offset]) << shift
-      shift += 8
-      offset += 1
-    }
-    lanes.3 = Self.mix(lanes.3, last)
-    let high = Self.finish(lanes.0 &+ (lanes.1 << 23 | lanes.1 >> 41))
-    let low = Self.finish((lanes.2 &+ (lanes.3 << 23 | lanes.3 >> 41)) ^ high)
-    self.init(size: count, high: high, low: low)
-  }
-
-  @inline(__always)
-  private static func mix(_ lane: UInt64, _ word: UInt64) -> UInt64 {
-    let product = (lane ^ word) &* 0xFF51_AFD7_ED55_8CCD
-    return product ^ (product >> 29)
-  }
-
-  private static func finish(_ value: UInt64) -> UInt64 {
-    var value = value
-    value ^= value >> 33
-    value = value &* 0xFF51_AFD7_ED55_8CCD
-    value ^= value >> 33
-    value = value &* 0xC4CE_B9FE_1A85_EC53
-    return value ^ (value >> 33)
+    let digest = ContentDigest(of: bytes)
+    self.init(size: bytes.count, high: digest.high, low: digest.low)
   }
 }
 

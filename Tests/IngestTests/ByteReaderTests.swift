@@ -46,29 +46,6 @@ import Testing
         == .permission(principalARN: "arn:aws:iam::1:role/x", service: "S3", action: try field.string))
   }
 
-  @Test func hashesSideBySideEqualHashesOneByOne() {
-    let inputs = [0, 1, 7, 1000, 4096, 3].map { length in
-      (0..<length).map { UInt8(truncatingIfNeeded: $0 * 31 + length) }
-    }
-    let expected = inputs.map { bytes in
-      var hash = FNV1a()
-      bytes.withUnsafeBytes { hash.add(bytes: $0) }
-      return hash.value
-    }
-    for count in 1...inputs.count {
-      let buffers = inputs.prefix(count).map { bytes in
-        UnsafeRawBufferPointer(UnsafeMutableRawBufferPointer.allocate(byteCount: bytes.count, alignment: 1))
-      }
-      defer {
-        for buffer in buffers { buffer.deallocate() }
-      }
-      for (buffer, bytes) in zip(buffers, inputs) {
-        UnsafeMutableRawBufferPointer(mutating: buffer).copyBytes(from: bytes)
-      }
-      #expect(FNV1a.values(of: buffers) == Array(expected.prefix(count)))
-    }
-  }
-
   @Test func internedStringsAreEqualTextsShared() {
     let interner = StringInterner()
     let texts = ["ec2:AuthorizeSecurityGroupEgress", "short", "ec2:AuthorizeSecurityGroupIngress"]

@@ -78,6 +78,31 @@ import Testing
     #expect(try SnapshotFingerprint.of(folder.url) == added)
   }
 
+  @Test func aContentPartStoredByEarlierVersionsIsComparedInItsOwnForm() throws {
+    // Earlier versions hashed each file with FNV-1a and stored the content part without a
+    // version: a folder copied since (new times, same bytes) must still match it.
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    try folder.write("findings.jsonl", "{\"a\":1}\n")
+    try folder.write("nested/inventory.json", "[]")
+    var legacy = FNV1a()
+    for (name, text) in [("findings.jsonl", "{\"a\":1}\n"), ("nested/inventory.json", "[]")] {
+      var file = FNV1a()
+      file.add(text)
+      legacy.add(name + "\u{0}" + String(file.value, radix: 16) + "\u{0}")
+    }
+    let stored = SnapshotFingerprint(quick: "0123456789abcdef", content: legacy.hex)
+    #expect(try SnapshotFingerprint.of(folder.url, like: stored).content == legacy.hex)
+
+    let current = try SnapshotFingerprint.of(folder.url)
+    #expect(current.content.hasPrefix("2-"))
+    #expect(current.content != "2-" + legacy.hex)
+    #expect(try SnapshotFingerprint.of(folder.url, like: current) == current)
+
+    try folder.write("findings.jsonl", "{\"a\":2}\n")
+    #expect(try SnapshotFingerprint.of(folder.url, like: stored).content != legacy.hex)
+  }
+
   @Test func theStoredForm() throws {
     let fingerprint = SnapshotFingerprint(quick: "0123456789abcdef", content: "fedcba9876543210")
     #expect(fingerprint.description == "0123456789abcdef/fedcba9876543210")
