@@ -268,7 +268,7 @@ enum LineDiff {
     /// Where each line starts, then `bytes.count + 1`, as if a newline followed the last line:
     /// line `i` is `bytes[starts[i] ..< starts[i + 1] - 1]`.
     let starts: [Int]
-    /// The FNV-1a hash of each line: the search compares lines many times, and nearly every
+    /// A hash of each line's bytes: the search compares lines many times, and nearly every
     /// comparison of two different lines ends at their hashes.
     let hashes: [UInt64]
 
@@ -277,21 +277,23 @@ enum LineDiff {
       var starts: [Int] = []
       var hashes: [UInt64] = []
       // The empty text has no lines; any other has one more than it has newlines.
-      if !bytes.isEmpty {
-        starts.append(0)
-        var hash = FNV1a.offsetBasis
-        for index in bytes.indices {
-          let byte = bytes[index]
-          if byte == UInt8(ascii: "\n") {
-            starts.append(index + 1)
-            hashes.append(hash)
-            hash = FNV1a.offsetBasis
-          } else {
-            hash = (hash ^ UInt64(byte)) &* FNV1a.prime
-          }
+      bytes.withUnsafeBufferPointer { buffer in
+        guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
+        // Printed policies have lines of about 30 bytes.
+        starts.reserveCapacity(buffer.count / 24 + 2)
+        hashes.reserveCapacity(buffer.count / 24 + 1)
+        var start = 0
+        while true {
+          // memchr looks for the newline many bytes at a time; the lines are hashed a word at a
+          // time, where a loop over each byte took a quarter of the diff.
+          let newline = memchr(base + start, Int32(UInt8(ascii: "\n")), buffer.count - start)
+          let end = newline.map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? buffer.count
+          starts.append(start)
+          hashes.append(Self.hash(UnsafeRawPointer(base + start), count: end - start))
+          guard newline != nil else { break }
+          start = end + 1
         }
-        starts.append(bytes.count + 1)
-        hashes.append(hash)
+        starts.append(buffer.count + 1)
       }
       self.starts = starts
       self.hashes = hashes
@@ -301,6 +303,34 @@ enum LineDiff {
 
     func bytes(_ line: Int) -> ArraySlice<UInt8> {
       bytes[starts[line]..<(starts[line + 1] - 1)]
+    }
+
+    /// A hash of `count` bytes at `start`, eight at a time. Equal lines have equal hashes; lines
+    /// that differ almost never do, and when they do the bytes are compared anyway.
+    private static func hash(_ start: UnsafeRawPointer, count: Int) -> UInt64 {
+      func mix(_ hash: UInt64, _ word: UInt64) -> UInt64 {
+        let product = (hash ^ word) &* 0xFF51_AFD7_ED55_8CCD
+        return product ^ (product >> 29)
+      }
+      var hash = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
+      var offset = 0
+      while offset + 8 <= count {
+        hash = mix(hash, start.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        offset += 8
+      }
+      if offset < count {
+        // The last word overlaps the one before; the count in the seed tells lengths apart.
+        var last: UInt64 = 0
+        if count >= 8 {
+          last = start.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+        } else {
+          for index in 0..<count {
+            last |= UInt64(start.load(fromByteOffset: index, as: UInt8.self)) << (8 * UInt64(index))
+          }
+        }
+        hash = mix(hash, last)
+      }
+      return hash
     }
   }
 
@@ -323,11 +353,22 @@ enum LineDiff {
     _ old: LineTable, _ new: LineTable, oldRange: Range<Int>, newRange: Range<Int>,
     _ body: ([Int], [Int]) -> Void
   ) {
-    let oldHashes = Set(old.hashes[oldRange])
-    let newHashes = Set(new.hashes[newRange])
+    // Sorted hashes searched by halves: a few dozen lines, where building two hashed sets cost
+    // a sixth of the diff.
+    let oldHashes = old.hashes[oldRange].sorted()
+    let newHashes = new.hashes[newRange].sorted()
+    func contains(_ sorted: [UInt64], _ hash: UInt64) -> Bool {
+      var low = 0
+      var high = sorted.count
+      while low < high {
+        let middle = (low + high) / 2
+        if sorted[middle] < hash { low = middle + 1 } else { high = middle }
+      }
+      return low < sorted.count && sorted[low] == hash
+    }
     body(
-      oldRange.filter { newHashes.contains(old.hashes[$0]) },
-      newRange.filter { oldHashes.contains(new.hashes[$0]) })
+      oldRange.filter { contains(newHashes, old.hashes[$0]) },
+      newRange.filter { contains(oldHashes, new.hashes[$0]) })
   }
 
   private static func script(_ old: LineTable, _ new: LineTable) -> [Edit] {

@@ -5,6 +5,12 @@ import TemplateEngine
 /// Source"), then `{{ }}` escapes HTML and `{{{ }}}` copies our own markup as it is.
 struct VisibleBidiEscaper: TemplateEscaper {
   func appendEscaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput) {
+    // Most values are ASCII without a character to escape: told in one pass over their words,
+    // where looking for controls and then for special characters took two.
+    if HTMLEscaper.isPlainASCII(text) {
+      output.append(text)
+      return
+    }
     forEachRun(of: text, into: &output) { run, output in HTMLEscaper.appendHTMLEscaped(run, to: &output) }
   }
 

@@ -70,6 +70,28 @@ public struct HTMLEscaper: TemplateEscaper {
     output.append(UnsafeBufferPointer(start: base + runStart, count: count - runStart))
   }
 
+  /// Whether `text` is ASCII without any of the five special bytes: text that HTML escaping
+  /// leaves as it is, and that an escaper filtering non-ASCII characters can copy without looking
+  /// further. One pass over its words tells both.
+  public static func isPlainASCII(_ text: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard let base = text.baseAddress else { return true }
+    let count = text.count
+    let highs: UInt64 = 0x8080_8080_8080_8080
+    guard count >= 8 else {
+      return !text.contains { $0 >= 0x80 || isSpecial($0) }
+    }
+    var offset = 0
+    while offset + 8 <= count {
+      let word = load(base + offset)
+      if word & highs != 0 || containsSpecialByte(word) { return false }
+      offset += 8
+    }
+    guard offset < count else { return true }
+    // The last word overlaps the one before.
+    let last = load(base + count - 8)
+    return last & highs == 0 && !containsSpecialByte(last)
+  }
+
   @inline(__always)
   private static func isSpecial(_ byte: UInt8) -> Bool {
     byte < 64 && (specialBytes >> UInt64(byte)) & 1 != 0

@@ -194,18 +194,22 @@ import Testing
       ])
   }
 
-  @Test(arguments: [(0...4, 0...4), (0...6, 3...9)])
-  func randomDiffsRebuildBothSidesWithTheFewestChanges(oldLines: ClosedRange<Int>, newLines: ClosedRange<Int>)
-  {
-    // The second pair of ranges gives each side lines the other lacks, which the search leaves out.
+  @Test(arguments: [(0...4, 0...4, 0), (0...6, 3...9, 0), (0...4, 0...4, 20)])
+  func randomDiffsRebuildBothSidesWithTheFewestChanges(
+    oldLines: ClosedRange<Int>, newLines: ClosedRange<Int>, longestIndent: Int
+  ) {
+    // The second pair of ranges gives each side lines the other lacks, which the search leaves out;
+    // the third indents lines by up to 20 spaces, so that lines are hashed a word at a time and
+    // equal lines are found whatever their length.
     var generator = SystemRandomNumberGenerator()
+    func line(_ numbers: ClosedRange<Int>) -> String {
+      let number = Int.random(in: numbers, using: &generator)
+      return String(repeating: " ", count: longestIndent == 0 ? 0 : (number * 7) % (longestIndent + 1))
+        + "\(number)"
+    }
     for _ in 0..<300 {
-      let old = (0..<Int.random(in: 0...12, using: &generator)).map { _ in
-        "\(Int.random(in: oldLines, using: &generator))"
-      }
-      let new = (0..<Int.random(in: 0...12, using: &generator)).map { _ in
-        "\(Int.random(in: newLines, using: &generator))"
-      }
+      let old = (0..<Int.random(in: 0...12, using: &generator)).map { _ in line(oldLines) }
+      let new = (0..<Int.random(in: 0...12, using: &generator)).map { _ in line(newLines) }
       let diff = LineDiff.lines(from: old.joined(separator: "\n"), to: new.joined(separator: "\n"))
       #expect(diff.filter { $0.change != .added }.map { String($0.text) } == old)
       #expect(diff.filter { $0.change != .removed }.map { String($0.text) } == new)

@@ -52,6 +52,23 @@ struct EscapingTests {
       try sections.render("t", with: TemplateDictionary(["text": .utf8Slice(document[0..<0])])) == "yes")
   }
 
+  /// Plain ASCII is told word by word, the last word overlapping: a special or non-ASCII byte at
+  /// any position of any length must be seen.
+  @Test func plainASCIIIsToldAtEveryPositionAndLength() {
+    func isPlain(_ bytes: [UInt8]) -> Bool { bytes.withUnsafeBufferPointer(HTMLEscaper.isPlainASCII) }
+    for length in 0..<40 {
+      let plain = (0..<length).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+      #expect(isPlain(plain), "length \(length)")
+      for position in 0..<length {
+        for byte in Array("&<>\"'".utf8) + [0x80, 0xE2, 0xFF] {
+          var changed = plain
+          changed[position] = byte
+          #expect(!isPlain(changed), "length \(length), byte \(byte) at \(position)")
+        }
+      }
+    }
+  }
+
   /// The fast path looks at eight bytes at a time: specials at every position of long and
   /// short texts must come out as a byte-by-byte escaper would write them.
   @Test func escapesSpecialsAtEveryPosition() throws {
