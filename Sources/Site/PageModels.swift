@@ -8,7 +8,8 @@ struct LayoutModel: Sendable {
   var pageTitle: String
   /// Relative prefix back to the site root, e.g. `../../`.
   var root: String
-  /// The page's own content, rendered: bytes, so it goes into the layout without a copy.
+  /// The page's own content, rendered: bytes, so it goes into the layout without a copy, given
+  /// to it as `.rendered`, since every value in it was already shown through `VisibleBidiEscaper`.
   var bodyHTML: [UInt8]
   var snapshot: String
   var hasSnapshot: Bool

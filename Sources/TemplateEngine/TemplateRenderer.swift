@@ -209,6 +209,17 @@ struct TemplateRenderer {
     case .utf8Slice(let bytes):
       let escaper = self.escaper
       bytes.withUnsafeBufferPointer { escaper.append($0, escaped: escaped, to: &output) }
+    case .rendered(let bytes):
+      let escaper = self.escaper
+      bytes.withUnsafeBufferPointer { bytes in
+        // A page body scanned again for what its values were already scanned for: a pass over
+        // every byte of the site.
+        if escaped {
+          escaper.append(bytes, escaped: true, to: &output)
+        } else {
+          output.append(bytes)
+        }
+      }
     case .int(let number):
       output.appendDecimal(number)
     case .double(let number):

@@ -170,6 +170,11 @@ public enum TemplateValue: Sendable {
   /// as one line of a document, printed without being copied out of it. The bytes must be valid
   /// UTF-8.
   case utf8Slice(ArraySlice<UInt8>)
+  /// Markup that a render with the same library made, as UTF-8, such as a page's body placed in
+  /// its layout: `{{{name}}}` and `{{&name}}` print it as it is, without passing it through the
+  /// escaper again (every value in it already passed through once); `{{name}}` escapes it as it
+  /// would `.utf8`.
+  case rendered([UInt8])
   /// A flag; prints as `true` or `false`.
   case bool(Bool)
   /// A whole number; prints in decimal.
@@ -221,7 +226,7 @@ public enum TemplateValue: Sendable {
     case .bool(let flag): flag
     case .null: false
     case .list(let elements): elements.count > 0
-    case .string, .utf8, .utf8Slice, .int, .double, .object: true
+    case .string, .utf8, .utf8Slice, .rendered, .int, .double, .object: true
     }
   }
 }

@@ -105,6 +105,22 @@ struct EscapingTests {
         + "a[U+202E]<b>[U+2066]c[U+061C]d[U+200F]|7|<b>\u{202E}</b>")
   }
 
+  @Test func renderedMarkupPassesTheFilterOnceAndIsEscapedOnlyByDoubleMustaches() throws {
+    let library = try TemplateLibrary(
+      templates: ["body": "<p>{{text}}</p>", "layout": "{{{body}}}|{{&body}}|{{body}}"],
+      escaper: VisibleBidiControls())
+    let body = Array(try library.render("body", with: ["text": "a\u{202E}b"] as TemplateDictionary).utf8)
+    #expect(body == Array("<p>a[U+202E]b</p>".utf8))
+    // A control in the markup itself (here put there by hand) would be marked if the filter saw
+    // the body again: it does not, for triple mustaches.
+    let marked = body + Array("\u{202E}".utf8)
+    #expect(
+      try library.render("layout", with: ["body": .rendered(marked)] as TemplateDictionary)
+        == "<p>a[U+202E]b</p>\u{202E}|<p>a[U+202E]b</p>\u{202E}|&lt;p&gt;a[U+202E]b&lt;/p&gt;[U+202E]")
+    let sections = try TemplateLibrary(templates: ["t": "{{#body}}yes{{/body}}{{^body}}no{{/body}}"])
+    #expect(try sections.render("t", with: ["body": .rendered([])] as TemplateDictionary) == "yes")
+  }
+
   @Test func aFilterLeavesOtherTextAsHTMLEscapingDoes() throws {
     let filtered = try TemplateLibrary(templates: ["page": "{{text}}"], escaper: VisibleBidiControls())
     let plain = try TemplateLibrary(templates: ["page": "{{text}}"])
