@@ -35,9 +35,11 @@ enum ChecklistBuilder {
     }
     for report in input.principals {
       let principal = report.principal
-      let name = Slug.make(principal.name, maxLength: 48, fallback: "principal") + "-" + principal.accountID
+      let name = String(
+        concatenating: Slug.make(principal.name, maxLength: 48, fallback: "principal"), "-",
+        principal.accountID)
       if let text = principalText(for: report) {
-        add("unused-" + name, text: text, section: generatedSection)
+        add(String(concatenating: "unused-", name), text: text, section: generatedSection)
       }
       for item
         in report.items.filterInPlace({
@@ -135,14 +137,20 @@ enum ChecklistBuilder {
     let permissions = report.items.countInPlace {
       OpenItem.isOutstanding($0) && $0.pointee.kind == .permission
     }
-    let name = report.principal.name + " (" + report.principal.accountID + ")"
     let noun = permissions == 1 ? "unused permission" : "unused permissions"
+    // Made in one go: every principal of every team has one, twice a quarter.
     if report.items.containsInPlace(where: { OpenItem.isOutstanding($0) && $0.pointee.kind == .role }) {
-      let extra = permissions > 0 ? " (it also has \(permissions) \(noun))" : ""
-      return "Delete the unused role \(name)\(extra), or record an exception"
+      let extra =
+        permissions > 0 ? String(concatenating: " (it also has ", String(permissions), " ", noun, ")") : ""
+      return String(
+        concatenating: "Delete the unused role ", report.principal.name, " (", report.principal.accountID,
+        ")", extra,
+        ", or record an exception")
     }
     guard permissions > 0 else { return nil }
-    return "Remove \(permissions) \(noun) from \(name), or record an exception"
+    return String(
+      concatenating: "Remove ", String(permissions), " ", noun, " from ", report.principal.name, " (",
+      report.principal.accountID, "), or record an exception")
   }
 
   /// Exceptions of the principal that have expired, with how many open items each covers.

@@ -99,9 +99,10 @@ public struct UnusedAccess: Hashable, Sendable {
   /// Identity within one principal: `permission s3:getobject`, `role`, `accessKey AKIA...`, `password`.
   public var key: String {
     switch kind {
-    case .permission: "permission " + service + ":" + detail.lowercased()
-    case .accessKey: "accessKey " + detail
-    case .undetailedFinding: "finding " + detail
+    // Made in one go: every observation of every snapshot has a key.
+    case .permission: String(concatenating: "permission ", service, ":", detail.fastLowercased())
+    case .accessKey: String(concatenating: "accessKey ", detail)
+    case .undetailedFinding: String(concatenating: "finding ", detail)
     case .role, .password: kind.rawValue
     }
   }
@@ -110,9 +111,9 @@ public struct UnusedAccess: Hashable, Sendable {
   /// `the whole role`.
   public var displayName: String {
     switch kind {
-    case .permission: service + ":" + detail
+    case .permission: String(concatenating: service, ":", detail)
     case .role: "the whole role"
-    case .accessKey: "access key " + detail
+    case .accessKey: String(concatenating: "access key ", detail)
     case .password: "console password"
     case .undetailedFinding: "unused permissions (finding \(detail), details not exported)"
     }

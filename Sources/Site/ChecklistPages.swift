@@ -47,7 +47,10 @@ extension PageBuilder {
         section = entry.section
         lines += ["", "## " + Self.markdownText(entry.section), ""]
       }
-      var line = "- [\(entry.isDone ? "x" : " ")] " + Self.markdownText(entry.text) + " (`\(entry.id)`)"
+      // Made in one go: a checklist has a line per principal, and every team has two.
+      var line = String(
+        concatenating: entry.isDone ? "- [x] " : "- [ ] ", Self.markdownText(entry.text), " (`", entry.id,
+        "`)")
       if entry.isCarriedOver { line += " (carried over)" }
       if let signOff = entry.signOff {
         line += " (signed off by \(Self.markdownText(signOff.by)) on \(signOff.on.iso))"

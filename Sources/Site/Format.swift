@@ -31,18 +31,12 @@ enum Format {
 
   /// `1 day`, `12 days`.
   static func days(_ count: Int) -> String {
-    count == 1 ? "1 day" : "\(count) days"
+    count == 1 ? "1 day" : String(concatenating: String(count), " days")
   }
 
   /// A number with its noun, singular or plural: `1 role`, `3 roles`.
   static func counted(_ value: Int, _ singular: String, _ plural: String) -> String {
     // One string made at its final size: every group of a principal page has such a heading.
-    let (number, noun) = (count(value), value == 1 ? singular : plural)
-    var text = ""
-    text.reserveCapacity(number.utf8.count + 1 + noun.utf8.count)
-    text += number
-    text += " "
-    text += noun
-    return text
+    String(concatenating: count(value), " ", value == 1 ? singular : plural)
   }
 }

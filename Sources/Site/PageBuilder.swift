@@ -258,7 +258,8 @@ struct PageBuilder {
       openSince: item.pointee.openSince.iso, daysOpen: Format.days(item.pointee.daysOpen),
       recommendation: recommendation,
       isAccepted: item.pointee.isAccepted, sources: Self.sourceNames(item.pointee.sources),
-      overdue: isOverdue ? "overdue by " + Format.days(item.pointee.daysPastDeadline) : "",
+      overdue: isOverdue
+        ? String(concatenating: "overdue by ", Format.days(item.pointee.daysPastDeadline)) : "",
       isOverdue: isOverdue)
   }
 

@@ -273,12 +273,12 @@ struct SiteRendering: Sendable {
     files.append(
       OutputFile(
         path: builder.feedPath(team),
-        text: AtomFeed(
+        contents: AtomFeed(
           title: "\(team.team.name): new and overdue unused access", path: builder.feedPath(team),
           pagePath: teamPath, changes: team.changes.first(AtomFeed.limit, where: AtomFeed.isShown),
           updated: input.report.snapshot ?? input.generatedAt.day,
           baseURL: input.config.baseURL, principalPage: { builder.paths.principalPage($0) }
-        ).xml))
+        ).bytes))
     if input.report.quarter != nil, !team.isUnowned {
       for checklist in [team.previousChecklist, team.checklist].compactMap({ $0 }) {
         let path = builder.paths.teamChecklist(team.team.id, checklist.quarter)
@@ -329,13 +329,13 @@ struct SiteRendering: Sendable {
       files.append(
         OutputFile(
           path: builder.feedPath(nil),
-          text: AtomFeed(
+          contents: AtomFeed(
             title: "\(input.config.title): new and overdue unused access", path: builder.feedPath(nil),
             pagePath: "index.html",
             changes: input.report.changes.first(AtomFeed.limit, where: AtomFeed.isShown),
             updated: input.report.snapshot ?? input.generatedAt.day, baseURL: input.config.baseURL,
             principalPage: { builder.paths.principalPage($0) }
-          ).xml))
+          ).bytes))
     }
     files += builder.chartFiles()
     for (path, bytes) in renderer.theme.assets.sorted(by: { $0.key < $1.key }) {

@@ -55,7 +55,7 @@ struct SitePaths: Sendable {
     ) {
       let principal = principals[index].principal
       let base = bases[index]
-      var slug = counts[base, default: 0] > 1 ? base + "-" + principal.accountID : base
+      var slug = counts[base, default: 0] > 1 ? String(concatenating: base, "-", principal.accountID) : base
       let unsuffixed = slug
       var suffix = 2
       while used.contains(slug) {
@@ -63,7 +63,7 @@ struct SitePaths: Sendable {
         suffix += 1
       }
       used.insert(slug)
-      pages.append((principal.arn, folder + "/principals/" + slug + ".html"))
+      pages.append((principal.arn, String(concatenating: folder, "/principals/", slug, ".html")))
     }
     return pages
   }

@@ -41,4 +41,20 @@ import Testing
       #expect(text.withUTF8Bytes { Array($0) } == Array(text.utf8))
     }
   }
+
+  @Test func concatenatingGivesThePartsOneAfterAnother() {
+    let large = String(repeating: "s3:GetObjectVersion,", count: 40)
+    let sliced = String(large.dropFirst(3).prefix(50))
+    #expect(
+      String(concatenating: "Remove ", "s3", ":", "GetObject", " from ", "the role's", " policies")
+        == "Remove s3:GetObject from the role's policies")
+    #expect(String(concatenating: "", "", "") == "")
+    #expect(String(concatenating: "") == "")
+    #expect(String(concatenating: "a", "", "b") == "ab")
+    #expect(String(concatenating: "ünï", "cödé ✓ ", "🚀") == "ünïcödé ✓ 🚀")
+    #expect(String(concatenating: large, sliced, "x") == large + sliced + "x")
+    // Short results are small strings, long ones are stored; both compare and hash as usual.
+    let short = String(concatenating: "iam", ":", "ListRoles")
+    #expect(short == "iam:ListRoles" && short.hashValue == "iam:ListRoles".hashValue)
+  }
 }
