@@ -206,7 +206,9 @@ enum PolicyAdvisor {
           notes.append("\"*\" allows every action: replace it with the actions in use")
         } else if unusedServices.contains(service) {
           removed.append(action)
-        } else if action.utf8.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") }) {
+        } else if action.withUTF8Bytes({
+          $0.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") })
+        }) {
           kept.append(action)
           let glob = Glob(action.fastLowercased())
           if lowercasedUnused == nil { lowercasedUnused = unused.lowercasedActions }

@@ -193,7 +193,7 @@ struct JSONWriter {
   /// Nearly every string has nothing to escape: no control character, quote, backslash, `<`, or
   /// E2 byte (the first byte of U+2028 and U+2029).
   private static func needsEscaping(_ text: String) -> Bool {
-    text.utf8.contains(where: needsEscape)
+    text.withUTF8Bytes { $0.contains(where: needsEscape) }
   }
 
   /// Whether a byte is one that `needsEscaping` looks for.
