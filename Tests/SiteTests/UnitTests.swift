@@ -68,6 +68,10 @@ import Testing
   @Test func rootPrefixes() {
     #expect(SitePaths.root(from: "index.html") == "")
     #expect(SitePaths.root(from: "teams/a/index.html") == "../../")
+    #expect(SitePaths.root(from: "teams/a/principals/ünï-1.html") == "../../../")
+    // Empty parts do not count, as when the path is split.
+    #expect(SitePaths.root(from: "/feeds//a.atom/") == "../")
+    #expect(SitePaths.root(from: "") == "")
   }
 }
 
