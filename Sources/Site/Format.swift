@@ -31,8 +31,13 @@ enum Format {
 
   /// `1 day`, `12 days`.
   static func days(_ count: Int) -> String {
-    count == 1 ? "1 day" : String(concatenating: String(count), " days")
+    // Taken from a table for the usual counts: pages print one or two for each of a million
+    // items, and every such text fits inside a string value, so sharing it costs nothing.
+    if count >= 0 && count < dayTexts.count { return dayTexts[count] }
+    return String(concatenating: String(count), " days")
   }
+
+  private static let dayTexts = (0..<4_000).map { $0 == 1 ? "1 day" : "\($0) days" }
 
   /// A number with its noun, singular or plural: `1 role`, `3 roles`.
   static func counted(_ value: Int, _ singular: String, _ plural: String) -> String {

@@ -15,6 +15,15 @@ import Testing
     #expect(Format.count(-45_000) == "-45,000")
   }
 
+  @Test func dayCountsFromTheTableAndBeyondIt() {
+    #expect(Format.days(0) == "0 days")
+    #expect(Format.days(1) == "1 day")
+    #expect(Format.days(2) == "2 days")
+    #expect(Format.days(3_999) == "3999 days")
+    #expect(Format.days(4_000) == "4000 days")
+    #expect(Format.days(-3) == "-3 days")
+  }
+
   @Test func percentages() {
     #expect(Format.percent(0) == "0%")
     #expect(Format.percent(0.004) == "<1%")
