@@ -75,6 +75,10 @@ public struct SnapshotFingerprint: Hashable, Sendable, CustomStringConvertible {
   /// What starts a content part made from `ContentDigest`s.
   static let contentVersion = "2-"
 
+  /// Whether the content part is in the form versions before `ContentDigest` stored: FNV-1a of
+  /// each file, a byte at a time, and no version prefix.
+  public var isFromAnEarlierVersion: Bool { !content.hasPrefix(Self.contentVersion) }
+
   /// The content part from each file's digest, in path order: what `SnapshotReader` computes
   /// while it has the files open anyway, so a recorded folder is not read a second time.
   static func content(of files: [(path: String, digest: String)], legacy: Bool = false) -> String {

@@ -71,7 +71,11 @@ public struct SnapshotReader: Sendable {
       case .failure(let error):
         errors.append(error)
       case .success(let content):
-        fileDigests.append((file.relativePath, digests[position]?.hex ?? ""))
+        // Every file read whole has its digest (`FileOutcome.reading` keeps it).
+        guard let digest = digests[position] else {
+          preconditionFailure("no digest for \(file.relativePath)")
+        }
+        fileDigests.append((file.relativePath, digest.hex))
         for kind in SourceKind.allCases {
           if let records = content.records[kind] {
             sources.append(SourceFile(name: file.relativePath, kind: kind, records: records))

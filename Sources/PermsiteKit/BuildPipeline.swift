@@ -207,7 +207,10 @@ struct SnapshotRecorder {
         // Times changed (a copy, a checkout): only a change of content means a new export.
         let current = try SnapshotFingerprint.of(folder.url, like: previous)
         if current.content == previous.content {
-          try store.updateFingerprint(of: folder.day, to: current.description)
+          // One stored by an earlier version is replaced by the current form, so that the next
+          // copy is compared a word at a time rather than a byte at a time.
+          let upgraded = previous.isFromAnEarlierVersion ? try SnapshotFingerprint.of(folder.url) : current
+          try store.updateFingerprint(of: folder.day, to: upgraded.description)
           continue
         }
         logger.notice("\(folder.relativePath) changed since it was recorded; recording it again")

@@ -154,8 +154,9 @@ struct TeamExport {
 
   static func cell(_ value: String) -> String {
     // Most cells are plain: nothing to neutralise or quote, so the text is returned as it is.
-    let special = value.utf8.contains(where: isSpecialInCell)
-    let risky = value.utf8.first.map(startsFormula) ?? false
+    let (special, risky) = value.withUTF8Bytes { bytes in
+      (bytes.contains(where: isSpecialInCell), bytes.first.map(startsFormula) ?? false)
+    }
     guard special || risky else { return value }
     let text = risky ? "'" + value : value
     guard special else { return text }
@@ -185,9 +186,6 @@ struct AtomFeed {
 
   /// Whether a feed tells of changes of this kind: removals are good news no one needs to hear.
   static func isShown(_ kind: Change.Kind) -> Bool { kind != .resolved }
-
-  /// The feed as a string; `bytes` is what the site writes.
-  var xml: String { String(decoding: bytes, as: UTF8.self) }
 
   /// The feed's UTF-8. Bytes appended to, rather than a string: two hundred teams' feeds of 500
   /// entries of a dozen parts each, and appending a part to a string cost ten times as much.

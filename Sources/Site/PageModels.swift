@@ -9,7 +9,8 @@ struct LayoutModel: Sendable {
   /// Relative prefix back to the site root, e.g. `../../`.
   var root: String
   /// The page's own content, rendered: bytes, so it goes into the layout without a copy, given
-  /// to it as `.rendered`, since every value in it was already shown through `VisibleBidiEscaper`.
+  /// to it as `.rendered`, since every value in it was already shown through `VisibleBidiEscaper`
+  /// (the theme's literal text is the security team's own and, as in the layout, is not filtered).
   var bodyHTML: [UInt8]
   var snapshot: String
   var hasSnapshot: Bool

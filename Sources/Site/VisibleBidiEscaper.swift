@@ -34,8 +34,8 @@ struct VisibleBidiEscaper: TemplateEscaper {
     var index = 0
     let raw = UnsafeRawPointer(text.baseAddress!)
     while index < text.count {
-      // Eight bytes at a time past words without a D8 or E2 byte: a page body placed in the
-      // layout runs to tens of kilobytes, most of it ASCII around a few typographic characters.
+      // Eight bytes at a time past words without a D8 or E2 byte: a procedure's body or a long
+      // value runs to kilobytes, most of it ASCII around a few typographic characters.
       if index + 8 <= text.count,
         !Self.mayHoldControl(raw.loadUnaligned(fromByteOffset: index, as: UInt64.self))
       {

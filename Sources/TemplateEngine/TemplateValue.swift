@@ -162,9 +162,9 @@ public final class TemplateKeyTable<Key: TemplateKeys>: AnyTemplateKeyTable, @un
 public enum TemplateValue: Sendable {
   /// Text, HTML-escaped by `{{name}}` and printed as is by `{{{name}}}` and `{{&name}}`.
   case string(String)
-  /// Text given as UTF-8 bytes, treated exactly as `.string`: for text already rendered to bytes,
-  /// such as a page's body placed in its layout, which would otherwise be checked and copied into
-  /// a string only to be written out again. The bytes must be valid UTF-8.
+  /// Text given as UTF-8 bytes, treated exactly as `.string`: for text already made as bytes,
+  /// which would otherwise be checked and copied into a string only to be written out again. The
+  /// bytes must be valid UTF-8.
   case utf8([UInt8])
   /// Text given as part of a longer text's UTF-8, treated exactly as `.string`: for a piece such
   /// as one line of a document, printed without being copied out of it. The bytes must be valid
@@ -172,8 +172,8 @@ public enum TemplateValue: Sendable {
   case utf8Slice(ArraySlice<UInt8>)
   /// Markup that a render with the same library made, as UTF-8, such as a page's body placed in
   /// its layout: `{{{name}}}` and `{{&name}}` print it as it is, without passing it through the
-  /// escaper again (every value in it already passed through once); `{{name}}` escapes it as it
-  /// would `.utf8`.
+  /// escaper again (every value in it already passed through once; the templates' own literal
+  /// text never does, in the layout or in the page); `{{name}}` escapes it as it would `.utf8`.
   case rendered([UInt8])
   /// A flag; prints as `true` or `false`.
   case bool(Bool)

@@ -1,4 +1,6 @@
 import Foundation
+import History
+import Ingest
 import Logging
 import Model
 import PermsiteKit
@@ -305,6 +307,34 @@ import Testing
     let totals = summary["totals"] as! [String: Any]
     #expect(totals["unusedPermissions"] as? Int == 4)
     #expect(totals["identifiedThisQuarter"] as? Int == 6)
+  }
+
+  @Test func aCopiedFolderRecordedByAnEarlierVersionIsNotRecordedAgainAndGetsTheCurrentForm() throws {
+    let tree = try SiteTree(Self.siteFiles())
+    defer { tree.remove() }
+    _ = try Self.build(tree)
+    // What an earlier version stored for the newest folder: FNV-1a content, and (the folder
+    // having been copied since) different times.
+    let folder = tree.root.appendingPathComponent("content/analysis/2026-11-20")
+    let legacy = try SnapshotFingerprint.of(folder, like: SnapshotFingerprint(stored: "0/0")!)
+    #expect(legacy.isFromAnEarlierVersion)
+    let storeURL = tree.root.appendingPathComponent("history.sqlite")
+    do {
+      let store = try HistoryStore(url: storeURL)
+      try store.updateFingerprint(
+        of: Day(iso: "2026-11-20")!, to: "0123456789abcdef/" + legacy.content)
+    }
+    var logger = Logger(label: "test")
+    logger.logLevel = .critical
+    let summary = try BuildPipeline(
+      options: BuildOptions(site: tree.root, now: Timestamp(secondsSinceEpoch: 1_795_000_000)), logger: logger
+    ).run()
+    #expect(summary.recorded.isEmpty)
+    let stored = try HistoryStore(url: storeURL).recordedSnapshots().first {
+      $0.day == Day(iso: "2026-11-20")
+    }
+    #expect(stored?.fingerprint == (try SnapshotFingerprint.of(folder)).description)
+    #expect(stored.flatMap { SnapshotFingerprint(stored: $0.fingerprint) }?.isFromAnEarlierVersion == false)
   }
 
   @Test func aBadFileFailsTheBuildAndKeepsTheOldSite() throws {
