@@ -439,18 +439,20 @@ public struct Changes: Hashable, Sendable {
 
   /// How many changes are of `kind`.
   public func count(of kind: Change.Kind) -> Int {
-    switch storage {
-    case .list(let list): Self.count(of: kind, in: list)
-    case .merging(let lists): lists.reduce(0) { $0 + Self.count(of: kind, in: $1) }
-    }
+    lists.reduce(0) { $0 + Self.count(of: kind, in: $1) }
   }
 
   /// The first `limit` changes, in the order of `entries`, whose kind `isIncluded` accepts. Meant
   /// for the few a page shows: for them all, read `entries`.
   public func first(_ limit: Int, where isIncluded: (Change.Kind) -> Bool) -> [Change] {
+    ChangeLog.mergedPrefix(lists, limit: limit, where: isIncluded)
+  }
+
+  /// The lists the changes are kept in, each in the order of `entries`.
+  private var lists: [[Change]] {
     switch storage {
-    case .list(let list): ChangeLog.mergedPrefix([list], limit: limit, where: isIncluded)
-    case .merging(let lists): ChangeLog.mergedPrefix(lists, limit: limit, where: isIncluded)
+    case .list(let list): [list]
+    case .merging(let lists): lists
     }
   }
 

@@ -289,7 +289,8 @@ enum StableHash {
   /// every policy document of every principal every night.
   ///
   /// Each little-endian word (the last one zero-padded) is mixed in by xor, a multiply by an odd
-  /// constant and a shift; the length goes in first and a final avalanche (MurmurHash3's fmix64)
+  /// constant and a shift; the length goes in first and a final avalanche (MurmurHash3's fmix64,
+  /// `ContentDigest.finish`)
   /// spreads every bit.
   static func content(_ buffer: UnsafeRawBufferPointer) -> UInt64 {
     var hash = fnvOffset ^ UInt64(buffer.count)
@@ -305,7 +306,7 @@ enum StableHash {
       }
       hash = mix(hash, last)
     }
-    return avalanche(hash)
+    return ContentDigest.finish(hash)
   }
 
   static func content(_ bytes: [UInt8]) -> UInt64 {
@@ -317,13 +318,4 @@ enum StableHash {
     return multiplied ^ (multiplied >> 29)
   }
 
-  private static func avalanche(_ value: UInt64) -> UInt64 {
-    var hash = value
-    hash ^= hash >> 33
-    hash &*= 0xFF51_AFD7_ED55_8CCD
-    hash ^= hash >> 33
-    hash &*= 0xC4CE_B9FE_1A85_EC53
-    hash ^= hash >> 33
-    return hash
-  }
 }

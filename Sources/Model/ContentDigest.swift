@@ -67,13 +67,40 @@ public struct ContentDigest: Hashable, Sendable {
     return digits(high) + digits(low)
   }
 
+  /// A 64-bit hash of `count` bytes at `start`, a word at a time in one lane: for short texts
+  /// such as the lines of a document, whose hashes are compared within one run and never kept.
+  @inlinable
+  public static func shortHash(_ start: UnsafeRawPointer, count: Int) -> UInt64 {
+    var hash = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
+    var offset = 0
+    while offset + 8 <= count {
+      hash = mix(hash, start.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+      offset += 8
+    }
+    if offset < count {
+      // The last word overlaps the one before; the count in the seed tells lengths apart.
+      var last: UInt64 = 0
+      if count >= 8 {
+        last = start.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+      } else {
+        for index in 0..<count {
+          last |= UInt64(start.load(fromByteOffset: index, as: UInt8.self)) << (8 * UInt64(index))
+        }
+      }
+      hash = mix(hash, last)
+    }
+    return hash
+  }
+
   @inline(__always)
-  private static func mix(_ lane: UInt64, _ word: UInt64) -> UInt64 {
+  @usableFromInline
+  static func mix(_ lane: UInt64, _ word: UInt64) -> UInt64 {
     let product = (lane ^ word) &* 0xFF51_AFD7_ED55_8CCD
     return product ^ (product >> 29)
   }
 
-  private static func finish(_ value: UInt64) -> UInt64 {
+  /// MurmurHash3's final mix (`fmix64`), which spreads every bit of `value` over the result.
+  public static func finish(_ value: UInt64) -> UInt64 {
     var value = value
     value ^= value >> 33
     value = value &* 0xFF51_AFD7_ED55_8CCD

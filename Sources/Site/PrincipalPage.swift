@@ -285,11 +285,12 @@ enum LineDiff {
         var start = 0
         while true {
           // memchr looks for the newline many bytes at a time; the lines are hashed a word at a
-          // time, where a loop over each byte took a quarter of the diff.
+          // time, where a loop over each byte took a quarter of the diff. Equal lines have equal
+          // hashes; lines that differ almost never do, and when they do the bytes are compared.
           let newline = memchr(base + start, Int32(UInt8(ascii: "\n")), buffer.count - start)
           let end = newline.map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? buffer.count
           starts.append(start)
-          hashes.append(Self.hash(UnsafeRawPointer(base + start), count: end - start))
+          hashes.append(ContentDigest.shortHash(UnsafeRawPointer(base + start), count: end - start))
           guard newline != nil else { break }
           start = end + 1
         }
@@ -303,34 +304,6 @@ enum LineDiff {
 
     func bytes(_ line: Int) -> ArraySlice<UInt8> {
       bytes[starts[line]..<(starts[line + 1] - 1)]
-    }
-
-    /// A hash of `count` bytes at `start`, eight at a time. Equal lines have equal hashes; lines
-    /// that differ almost never do, and when they do the bytes are compared anyway.
-    private static func hash(_ start: UnsafeRawPointer, count: Int) -> UInt64 {
-      func mix(_ hash: UInt64, _ word: UInt64) -> UInt64 {
-        let product = (hash ^ word) &* 0xFF51_AFD7_ED55_8CCD
-        return product ^ (product >> 29)
-      }
-      var hash = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
-      var offset = 0
-      while offset + 8 <= count {
-        hash = mix(hash, start.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
-        offset += 8
-      }
-      if offset < count {
-        // The last word overlaps the one before; the count in the seed tells lengths apart.
-        var last: UInt64 = 0
-        if count >= 8 {
-          last = start.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-        } else {
-          for index in 0..<count {
-            last |= UInt64(start.load(fromByteOffset: index, as: UInt8.self)) << (8 * UInt64(index))
-          }
-        }
-        hash = mix(hash, last)
-      }
-      return hash
     }
   }
 
