@@ -1,5 +1,6 @@
 import Analysis
 import Model
+import TemplateEngine
 
 /// `data/summary.json`, the public contract other tools read. Fields may be added, never renamed;
 /// keys are written in the documented order so diffs between nights stay readable.
@@ -188,6 +189,18 @@ struct JSONWriter {
       return true
     }
     if !isPlain { bytes.appendUTF8(quoted(text)) }
+  }
+
+  /// `quoted(text)` appended to a render buffer, as `appendQuoted(_:to:)` appends it to bytes.
+  static func appendQuoted(_ text: String, to output: inout TemplateOutput) {
+    let isPlain = text.withUTF8Bytes { raw in
+      guard !raw.contains(where: needsEscape) else { return false }
+      output.append(UInt8(ascii: "\""))
+      output.append(raw)
+      output.append(UInt8(ascii: "\""))
+      return true
+    }
+    if !isPlain { output.append(quoted(text)) }
   }
 
   /// Nearly every string has nothing to escape: no control character, quote, backslash, `<`, or

@@ -130,6 +130,37 @@ import Testing
   }
 }
 
+extension TeamExportTests {
+  @Test func aRowIsExactInBothFilesAndANegativeDayCountIsNoFormula() throws {
+    let report = try Fixtures.report()
+    var team = try #require(report.teams.first)
+    var principal = try #require(team.principals.first)
+    let item = OpenItem(
+      kind: .permission, service: "s3", detail: "GetObject", displayName: "s3:GetObject",
+      lastUsedOn: Day(iso: "2026-05-02")!, openSince: Day(iso: "2026-06-01")!, daysOpen: -2,
+      isAccepted: false,
+      findingID: "", principalKind: .role, sources: .analyzer)
+    principal.items = [item]
+    principal.acceptedItems = []
+    team.principals = [principal]
+    let files = TeamExport(team: team).files
+    let who = [
+      team.team.id, principal.principal.arn, principal.principal.name, principal.principal.accountID,
+    ]
+    #expect(
+      String(decoding: files.csv, as: UTF8.self).split(separator: "\r\n").last.map(String.init)
+        == who.joined(separator: ",")
+        + ",permission,s3:GetObject,Access Analyzer,2026-06-01,2026-05-02,'-2,no,open,,")
+    #expect(
+      String(decoding: files.json, as: UTF8.self)
+        == "[\n{\"team\":\"\(who[0])\",\"principal_arn\":\"\(who[1])\",\"principal_name\":\"\(who[2])\","
+        + "\"account\":\"\(who[3])\",\"kind\":\"permission\",\"permission\":\"s3:GetObject\","
+        + "\"sources\":\"Access Analyzer\",\"first_seen\":\"2026-06-01\",\"last_used\":\"2026-05-02\","
+        + "\"days_open\":-2,\"overdue\":false,\"status\":\"open\",\"exception_until\":null,"
+        + "\"exception_approver\":null}\n]\n")
+  }
+}
+
 @Suite struct ThemeTests {
   static let repositoryTemplates = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
