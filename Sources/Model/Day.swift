@@ -41,9 +41,24 @@ public struct Day: Hashable, Comparable, Sendable, CustomStringConvertible {
 
   /// `YYYY-MM-DD`.
   public var iso: String {
+    // Pages and exports print millions of days, a few thousand distinct ones: the days of this
+    // century are made once, and a ten-byte string is copied without a reference count.
+    let offset = daysSinceEpoch - Day.tableStart
+    if offset >= 0, offset < Day.isoTable.count { return Day.isoTable[offset] }
+    return computedISO
+  }
+
+  /// The first day of `isoTable`, 2000-01-01.
+  private static let tableStart = 10_957
+  /// `computedISO` of the days from 2000-01-01 to 2099-12-31.
+  private static let isoTable: [String] = (0..<36_525).map {
+    Day(daysSinceEpoch: tableStart + $0).computedISO
+  }
+
+  /// `YYYY-MM-DD`, worked out from the day count.
+  var computedISO: String {
     let (y, m, d) = components
     guard (0...9999).contains(y) else { return Day.pad(y, 4) + "-" + Day.pad(m, 2) + "-" + Day.pad(d, 2) }
-    // Ten ASCII digits and dashes written in place: pages and exports print millions of days.
     return String(unsafeUninitializedCapacity: 10) { buffer in
       func digit(_ value: Int) -> UInt8 { UInt8(truncatingIfNeeded: 0x30 + value) }
       buffer[0] = digit(y / 1000)

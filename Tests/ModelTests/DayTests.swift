@@ -11,6 +11,9 @@ import Testing
     ("2000-03-01", 11_017),
     ("2024-02-29", 19_782),
     ("2026-11-22", 20_779),
+    ("1999-12-31", 10_956),
+    ("2099-12-31", 47_481),
+    ("2100-01-01", 47_482),
   ])
   func isoRoundTrip(text: String, daysSinceEpoch: Int) throws {
     let day = try #require(Day(iso: text))
