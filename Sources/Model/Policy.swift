@@ -57,74 +57,67 @@ public struct PolicyDocument: Hashable, Sendable, Codable {
   public var jsonUTF8: [UInt8] {
     var bytes: [UInt8] = []
     bytes.reserveCapacity(256 * (statements.count + 1))
-    bytes.appendUTF8("{\n")
+    bytes.appendLiteral("{\n")
     if let version {
-      bytes.appendUTF8("  \"Version\": ")
+      bytes.appendLiteral("  \"Version\": ")
       PolicyDocument.appendQuoted(version, to: &bytes)
-      bytes.appendUTF8(",\n")
+      bytes.appendLiteral(",\n")
     }
-    bytes.appendUTF8("  \"Statement\": [")
+    bytes.appendLiteral("  \"Statement\": [")
     if !statements.isEmpty {
-      bytes.appendUTF8("\n")
+      bytes.append(UInt8(ascii: "\n"))
       for (index, statement) in statements.enumerated() {
-        if index > 0 { bytes.appendUTF8(",\n") }
+        if index > 0 { bytes.appendLiteral(",\n") }
         PolicyDocument.appendStatement(statement, to: &bytes)
       }
-      bytes.appendUTF8("\n  ")
+      bytes.appendLiteral("\n  ")
     }
-    bytes.appendUTF8("]\n}")
+    bytes.appendLiteral("]\n}")
     return bytes
   }
 
-  /// A statement at the indentation of the document's `Statement` list.
+  /// A statement at the indentation of the document's `Statement` list. Each run of punctuation
+  /// and indentation is one literal: a document is printed twice for each principal's page.
   private static func appendStatement(_ statement: PolicyStatement, to bytes: inout [UInt8]) {
-    let memberIndent = "      "
-    bytes.appendUTF8("    {\n")
+    bytes.appendLiteral("    {\n")
     if let sid = statement.sid {
-      bytes.appendUTF8(memberIndent)
-      bytes.appendUTF8("\"Sid\": ")
+      bytes.appendLiteral("      \"Sid\": ")
       appendQuoted(sid, to: &bytes)
-      bytes.appendUTF8(",\n")
+      bytes.appendLiteral(",\n")
     }
-    bytes.appendUTF8(memberIndent)
-    bytes.appendUTF8("\"Effect\": ")
+    bytes.appendLiteral("      \"Effect\": ")
     appendQuoted(statement.effect, to: &bytes)
     if let actions = statement.actions {
-      bytes.appendUTF8(",\n")
-      bytes.appendUTF8(memberIndent)
-      bytes.appendUTF8("\"Action\": ")
+      bytes.appendLiteral(",\n      \"Action\": ")
       if actions.count == 1 {
         appendQuoted(actions[0], to: &bytes)
+      } else if actions.isEmpty {
+        bytes.appendLiteral("[]")
       } else {
-        bytes.appendUTF8("[\n")
+        bytes.appendLiteral("[\n        ")
         for (index, action) in actions.enumerated() {
-          if index > 0 { bytes.appendUTF8(",\n") }
-          bytes.appendUTF8(memberIndent)
-          bytes.appendUTF8("  ")
+          if index > 0 { bytes.appendLiteral(",\n        ") }
           appendQuoted(action, to: &bytes)
         }
-        bytes.appendUTF8("\n")
-        bytes.appendUTF8(memberIndent)
-        bytes.appendUTF8("]")
+        bytes.appendLiteral("\n      ]")
       }
     }
     for member in statement.otherMembers {
-      bytes.appendUTF8(",\n")
-      bytes.appendUTF8(memberIndent)
+      bytes.appendLiteral(",\n      ")
       appendQuoted(member.key, to: &bytes)
-      bytes.appendUTF8(": ")
+      bytes.appendLiteral(": ")
       // Raw members are pretty-printed from column 0; their continuation lines are shifted in.
       member.json.withUTF8Bytes { raw in
         var lineStart = 0
         for index in raw.indices where raw[index] == UInt8(ascii: "\n") {
           bytes.append(contentsOf: UnsafeBufferPointer(rebasing: raw[lineStart...index]))
-          bytes.appendUTF8(memberIndent)
+          bytes.appendLiteral("      ")
           lineStart = index + 1
         }
         bytes.append(contentsOf: UnsafeBufferPointer(rebasing: raw[lineStart...]))
       }
     }
-    bytes.appendUTF8("\n    }")
+    bytes.appendLiteral("\n    }")
   }
 
   /// Appends `value` as a JSON string literal.

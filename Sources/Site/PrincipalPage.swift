@@ -154,7 +154,7 @@ extension PageBuilder {
     return PolicyChangeModel(
       name: change.policyName, arn: change.policyARN ?? "", hasARN: change.policyARN != nil,
       kindLabel: kindLabel,
-      origin: origin, removed: change.removedActions.joined(separator: ", "),
+      origin: origin, removed: String(joining: change.removedActions, separator: ", "),
       hasRemoved: !change.removedActions.isEmpty, notes: change.notes, hasNotes: !change.notes.isEmpty,
       diff: diff.map {
         DiffLineModel(

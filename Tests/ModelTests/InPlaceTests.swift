@@ -42,6 +42,16 @@ import Testing
     }
   }
 
+  @Test func joiningPutsTheSeparatorBetweenEachTwoParts() {
+    #expect(
+      String(joining: ["s3:GetObject", "s3:PutObject", "iam:ListRoles"], separator: ", ")
+        == "s3:GetObject, s3:PutObject, iam:ListRoles")
+    #expect(String(joining: ["only"], separator: ", ") == "only")
+    #expect(String(joining: [], separator: ", ") == "")
+    #expect(String(joining: ["", ""], separator: "–") == "–")
+    #expect(String(joining: ["ü", "✓"], separator: " · ") == "ü · ✓")
+  }
+
   @Test func concatenatingGivesThePartsOneAfterAnother() {
     let large = String(repeating: "s3:GetObjectVersion,", count: 40)
     let sliced = String(large.dropFirst(3).prefix(50))

@@ -45,4 +45,12 @@ import Testing
   @Test func aDocumentWithoutVersionOrStatementsIsStillJSON() {
     #expect(PolicyDocument(version: nil, statements: []).json == "{\n  \"Statement\": []\n}")
   }
+
+  @Test func anEmptyActionListPrintsAsEmptyBrackets() {
+    let document = PolicyDocument(
+      version: nil, statements: [PolicyStatement(effect: "Deny", actions: [])])
+    #expect(
+      document.json
+        == "{\n  \"Statement\": [\n    {\n      \"Effect\": \"Deny\",\n      \"Action\": []\n    }\n  ]\n}")
+  }
 }
