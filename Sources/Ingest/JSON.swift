@@ -455,12 +455,19 @@ enum JSONScan {
       let quote = word ^ (ones &* 0x22)
       let backslash = word ^ (ones &* 0x5C)
       // A byte is zero in `quote` or `backslash`, or below 0x20 in `word`, when the test has its
-      // high bit set (the classic "has a zero byte" and "has a byte less than n" tricks).
+      // high bit set (the classic "has a zero byte" and "has a byte less than n" tricks). A
+      // borrow can set the bit of a byte above a hit, never below one, so the lowest bit set
+      // is the first special byte itself.
       let special =
         ((quote &- ones) & ~quote | (backslash &- ones) & ~backslash | (word &- ones &* 0x20) & ~word)
         & highBits
-      // The byte loop below takes over at this word, and sees its bytes outside ASCII itself.
-      if special != 0 { break }
+      if special != 0 {
+        let before = special.trailingZeroBitCount & ~7
+        // The bytes before the special one count for `nonASCII`; a shift by 64 is not allowed.
+        high |= before == 0 ? 0 : word & (UInt64.max >> (64 - before))
+        if high & highBits != 0 { flags |= JSONToken.nonASCII }
+        return index + before >> 3
+      }
       high |= word
       index += 8
     }
@@ -481,9 +488,15 @@ enum JSONScan {
     while index < end {
       switch bytes[index] {
       case UInt8(ascii: " "):
-        // Indentation comes in runs: skip whole words of spaces.
+        // Indentation comes in runs: skip whole words of spaces, then to the first byte of the
+        // last word that is not one (its lowest nonzero byte after taking the spaces away).
         let base = UnsafeRawPointer(bytes.baseAddress!)
-        while index + 8 <= end, base.loadUnaligned(fromByteOffset: index, as: UInt64.self) == ones &* 0x20 {
+        while index + 8 <= end {
+          let rest = base.loadUnaligned(fromByteOffset: index, as: UInt64.self) ^ (ones &* 0x20)
+          if rest != 0 {
+            index += rest.trailingZeroBitCount >> 3
+            break
+          }
           index += 8
         }
         while index < end, bytes[index] == UInt8(ascii: " ") { index += 1 }

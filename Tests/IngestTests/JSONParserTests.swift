@@ -188,3 +188,49 @@ private func syntaxError(_ text: String) throws -> JSONSyntaxError {
     #expect(objects.column == 5 * 512 + 1)
   }
 }
+
+@Suite struct JSONScanTests {
+  /// `stringSpan` over `text` from 0, with the answer a byte-at-a-time scan gives.
+  private func spans(_ text: [UInt8]) -> (found: Int, expected: Int, flags: UInt8, expectedFlags: UInt8) {
+    var flags: UInt8 = 0
+    let found = text.withUnsafeBufferPointer { JSONScan.stringSpan($0, from: 0, to: $0.count, flags: &flags) }
+    var expected = 0
+    var expectedFlags: UInt8 = 0
+    while expected < text.count, text[expected] != 0x22, text[expected] != 0x5C, text[expected] >= 0x20 {
+      if text[expected] >= 0x80 { expectedFlags |= JSONToken.nonASCII }
+      expected += 1
+    }
+    return (found, expected, flags, expectedFlags)
+  }
+
+  @Test(arguments: [UInt8(ascii: "\""), UInt8(ascii: "\\"), 0x0A, 0x00, 0x1F])
+  func aStringEndsAtItsFirstSpecialByteWhereverItIs(special: UInt8) {
+    for position in 0..<20 {
+      for nonASCII in [nil, 0, 3, 9, 21] as [Int?] {
+        // Bytes around the special one that a word-wide test could mistake for it.
+        var text = (0..<24).map { UInt8(ascii: "a") + UInt8($0 % 26) }
+        text[position] = special
+        if position + 1 < text.count { text[position + 1] = special == 0x22 ? 0x5C : 0x22 }
+        if let nonASCII, nonASCII != position { text[nonASCII] = 0xC3 }
+        let result = spans(text)
+        #expect(
+          result.found == result.expected,
+          "special at \(position), non-ASCII at \(String(describing: nonASCII))")
+        #expect(
+          result.flags == result.expectedFlags,
+          "special at \(position), non-ASCII at \(String(describing: nonASCII))")
+      }
+    }
+  }
+
+  @Test func whitespaceIsSkippedToTheFirstOtherByte() {
+    for spaces in 0..<20 {
+      for tail in ["\"", "}", "\n  ]", "\t1", " "] {
+        let text = Array(("\n" + String(repeating: " ", count: spaces) + tail).utf8)
+        let found = text.withUnsafeBufferPointer { JSONScan.whitespaceSpan($0, from: 0, to: $0.count) }
+        let expected = text.firstIndex { ![0x20, 0x0A, 0x09, 0x0D].contains($0) } ?? text.count
+        #expect(found == expected, "\(spaces) spaces then \(tail.debugDescription)")
+      }
+    }
+  }
+}
