@@ -199,7 +199,14 @@ enum PolicyAdvisor {
           service = ""
         } else {
           let lower = action.fastLowercased()
-          service = lower.firstIndex(of: ":").map { String(lower[..<$0]) } ?? lower
+          // Found among the bytes: `firstIndex(of:)` on the string compares characters, at
+          // 1,600 instructions an action.
+          service =
+            lower.withUTF8Bytes { bytes in
+              bytes.firstIndex(of: UInt8(ascii: ":")).map {
+                String(decoding: UnsafeBufferPointer(rebasing: bytes[..<$0]), as: UTF8.self)
+              }
+            } ?? lower
         }
         if action == "*" {
           kept.append(action)

@@ -339,3 +339,15 @@ import Testing
     #expect(error.message.hasPrefix("the URL-encoded policy document is not valid JSON"))
   }
 }
+
+@Suite struct PercentDecodingTests {
+  @Test(arguments: [
+    "%7B%22Version%22%3A%222012-10-17%22%7D", "plain", "", "%", "%4", "%zz", "%4G", "100%", "a%2",
+    "%E2%9C%93 done",
+    "%FF", "%C3", "%c3%a9", "caf%C3%A9%20au%20lait", "%2525", "+%20+",
+  ])
+  func decodesAsFoundationDoes(text: String) {
+    let ours = PolicyReader.percentDecoded(text).map { String(decoding: $0, as: UTF8.self) }
+    #expect(ours == text.removingPercentEncoding)
+  }
+}
