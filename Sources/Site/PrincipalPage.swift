@@ -1,11 +1,12 @@
 import Analysis
 import Foundation
 import Model
+import TemplateEngine
 
 /// One line of a before/after policy diff.
 struct DiffLineModel: Sendable {
   /// The line's UTF-8, a part of the policy document it comes from.
-  var text: ArraySlice<UInt8>
+  var text: ByteSlice
   var isAdded: Bool
   var isRemoved: Bool
   var isSame: Bool
@@ -176,19 +177,19 @@ enum LineDiff {
     var change: Change
     /// The line's UTF-8: a part of the document it comes from, so that showing a line copies
     /// nothing (a skipped-lines line has bytes of its own).
-    var bytes: ArraySlice<UInt8>
+    var bytes: ByteSlice
 
-    init(change: Change, bytes: ArraySlice<UInt8>) {
+    init(change: Change, bytes: ByteSlice) {
       self.change = change
       self.bytes = bytes
     }
 
     init(change: Change, text: String) {
-      self.init(change: change, bytes: ArraySlice(text.utf8))
+      self.init(change: change, bytes: ByteSlice(text))
     }
 
     /// The line as a string.
-    var text: String { String(decoding: bytes, as: UTF8.self) }
+    var text: String { bytes.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) } }
   }
 
   /// The diff of two UTF-8 documents as hunks (see `hunks(_:context:)`). Only the lines shown
@@ -302,8 +303,8 @@ enum LineDiff {
 
     var count: Int { hashes.count }
 
-    func bytes(_ line: Int) -> ArraySlice<UInt8> {
-      bytes[starts[line]..<(starts[line + 1] - 1)]
+    func bytes(_ line: Int) -> ByteSlice {
+      ByteSlice(bytes, starts[line]..<(starts[line + 1] - 1))
     }
   }
 

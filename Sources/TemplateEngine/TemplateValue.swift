@@ -169,7 +169,7 @@ public enum TemplateValue: Sendable {
   /// Text given as part of a longer text's UTF-8, treated exactly as `.string`: for a piece such
   /// as one line of a document, printed without being copied out of it. The bytes must be valid
   /// UTF-8.
-  case utf8Slice(ArraySlice<UInt8>)
+  case utf8Slice(ByteSlice)
   /// Markup that a render with the same library made, as UTF-8, such as a page's body placed in
   /// its layout: `{{{name}}}` and `{{&name}}` print it as it is, without passing it through the
   /// escaper again (every value in it already passed through once; the templates' own literal
