@@ -92,6 +92,13 @@ public struct ContentDigest: Hashable, Sendable {
     return hash
   }
 
+  /// `shortHash(_:count:)` of `bytes`, which may be empty without an address.
+  @inlinable
+  public static func shortHash(_ bytes: UnsafeBufferPointer<UInt8>) -> UInt64 {
+    guard let base = bytes.baseAddress else { return shortHash(UnsafeRawPointer(bitPattern: 8)!, count: 0) }
+    return shortHash(UnsafeRawPointer(base), count: bytes.count)
+  }
+
   @inline(__always)
   @usableFromInline
   static func mix(_ lane: UInt64, _ word: UInt64) -> UInt64 {

@@ -32,6 +32,16 @@ import Testing
     }
   }
 
+  @Test func aShortHashOfABufferIsThatOfItsBytesAndAnEmptyOneHasNoAddress() {
+    let bytes = Array("iam:PassRole".utf8)
+    let fromBuffer = bytes.withUnsafeBufferPointer { ContentDigest.shortHash($0) }
+    let fromPointer = bytes.withUnsafeBytes { ContentDigest.shortHash($0.baseAddress!, count: $0.count) }
+    #expect(fromBuffer == fromPointer)
+    let empty = ContentDigest.shortHash(UnsafeBufferPointer<UInt8>(start: nil, count: 0))
+    #expect(empty == bytes.withUnsafeBytes { ContentDigest.shortHash($0.baseAddress!, count: 0) })
+    #expect(empty != fromBuffer)
+  }
+
   @Test func hexIsBothHalvesPadded() {
     #expect(ContentDigest(high: 0xab, low: 1).hex == "00000000000000ab0000000000000001")
   }
