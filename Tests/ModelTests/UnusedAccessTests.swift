@@ -51,6 +51,12 @@ import Testing
     #expect(Set([get.key, put.key, other.key]).count == 3)
   }
 
+  @Test(arguments: ["GetObject", "getobject", "Get_Object-2", "ÉtatGet", "Zz@[`{", ""])
+  func aPermissionKeyLowersItsDetailAsLowercasedDoes(detail: String) {
+    let access = UnusedAccess(principalARN: Self.arn, kind: .permission, service: "s3", detail: detail)
+    #expect(access.key == "permission s3:" + detail.lowercased())
+  }
+
   @Test func keysAndNamesOfTheOtherKinds() {
     let role = UnusedAccess(principalARN: Self.arn, kind: .role)
     #expect(role.key == "role")
