@@ -306,18 +306,25 @@ struct AtomFeed {
   /// The name with each byte a tag URI does not allow written as `%XX`. Built as bytes: a feed
   /// has hundreds of entries, each with an id as long as an ARN.
   static func tagEncoded(_ name: String) -> String {
-    var encoded: [UInt8] = []
-    encoded.reserveCapacity(name.utf8.count)
-    let digits = Array("0123456789ABCDEF".utf8)
-    for byte in name.utf8 {
-      if allowedInTag[Int(byte)] {
-        encoded.append(byte)
-      } else {
-        encoded += [UInt8(ascii: "%"), digits[Int(byte >> 4)], digits[Int(byte & 0x0F)]]
+    name.withUTF8Bytes { bytes in
+      // Ids are ARNs and action names, which need nothing encoded: copied as they are.
+      if !bytes.contains(where: { !allowedInTag[Int($0)] }) { return name }
+      var encoded: [UInt8] = []
+      encoded.reserveCapacity(bytes.count + 16)
+      for byte in bytes {
+        if allowedInTag[Int(byte)] {
+          encoded.append(byte)
+        } else {
+          encoded.append(UInt8(ascii: "%"))
+          encoded.append(hexDigits[Int(byte >> 4)])
+          encoded.append(hexDigits[Int(byte & 0x0F)])
+        }
       }
+      return String(decoding: encoded, as: UTF8.self)
     }
-    return String(decoding: encoded, as: UTF8.self)
   }
+
+  private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
   /// ASCII letters and digits and `-._~:/@!$&'()*+,;=` stand for themselves in a tag URI; one
   /// flag per byte value.
@@ -334,18 +341,27 @@ struct AtomFeed {
 
 /// XML escaping for feeds, with the same bidi-control marks as the pages.
 enum XMLText {
+  /// Whether `bytes` are ASCII without a markup or control character, a word at a time: text
+  /// outside ASCII goes the long way, which marks bidi controls.
+  static func isPlain(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    guard HTMLEscaper.isPlainASCII(bytes), let base = bytes.baseAddress else { return bytes.isEmpty }
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    var offset = 0
+    while offset + 8 <= bytes.count {
+      let word = UnsafeRawPointer(base + offset).loadUnaligned(as: UInt64.self)
+      // The "has a byte below n" test: each byte is ASCII here, so no borrow misleads it.
+      if (word &- ones &* 0x20) & ~word & (ones &* 0x80) != 0 { return false }
+      offset += 8
+    }
+    return !bytes[offset...].contains { $0 < 0x20 }
+  }
+
   static func escape(_ text: String) -> String {
     // Most text has nothing to escape or mark: no markup character, no control character and no
     // D8 or E2 byte (with which the bidi controls' UTF-8 begins).
     // Read in place: a string's `utf8` view costs ten times as much per byte, and feeds escape
     // every part of every entry.
-    let plain = !text.withUTF8Bytes { bytes in
-      bytes.contains {
-        $0 < 0x20 || $0 == 0x26 || $0 == 0x3C || $0 == 0x3E || $0 == 0x22 || $0 == 0x27 || $0 == 0xD8
-          || $0 == 0xE2
-      }
-    }
-    if plain { return text }
+    if text.withUTF8Bytes(isPlain) { return text }
     var result = ""
     for scalar in BidiControls.shown(text).unicodeScalars {
       switch scalar {

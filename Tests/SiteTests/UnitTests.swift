@@ -337,3 +337,26 @@ extension TeamExportTests {
         == ascii.replacingOccurrences(of: "&", with: "&amp;") + "|" + ascii)
   }
 }
+
+@Suite struct FeedTextTests {
+  @Test(
+    arguments: [
+      ("s3:GetObject of payments-api passed its removal deadline on 2026-11-22.", nil),
+      ("", nil),
+      ("Tom & Jerry's <role> \"x\"", "Tom &amp; Jerry&apos;s &lt;role&gt; &quot;x&quot;"),
+      ("a\u{1}b\tc", "a\u{FFFD}b\tc"),
+      ("twelve bytes\u{7}", "twelve bytes\u{FFFD}"),
+      ("café", nil),
+      ("abc\u{202E}def", "abc[U+202E]def"),
+    ] as [(String, String?)])
+  func feedTextIsEscapedOnlyWhereItMustBe(text: String, expected: String?) {
+    #expect(XMLText.escape(text) == expected ?? text)
+  }
+
+  @Test func tagNamesEncodeWhatATagURIDoesNotAllow() {
+    #expect(
+      AtomFeed.tagEncoded("new/arn:aws:iam::1:role/a-b_c/s3:getobject/2026-11-22")
+        == "new/arn:aws:iam::1:role/a-b_c/s3:getobject/2026-11-22")
+    #expect(AtomFeed.tagEncoded("a b%/é#") == "a%20b%25/%C3%A9%23")
+  }
+}
