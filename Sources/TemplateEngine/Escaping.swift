@@ -37,35 +37,30 @@ public struct HTMLEscaper: TemplateEscaper {
   public static func appendHTMLEscaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput) {
     guard let base = text.baseAddress else { return }
     let count = text.count
-    // Most text has no special byte: look for the first one eight bytes at a time (the last
-    // word overlapping the one before), and copy text without any in one go.
-    var start = 0
-    if count >= 8 {
-      while start + 8 <= count && !containsSpecialByte(load(base + start)) {
-        start += 8
+    // Special bytes are found eight at a time, each where the lowest bit of its word's test
+    // says (see `specialMask`), and the text between them is copied in runs: a recommendation
+    // with an apostrophe was otherwise looked at byte by byte from there on.
+    var runStart = 0
+    var index = 0
+    while index + 8 <= count {
+      let mask = specialMask(load(base + index))
+      if mask == 0 {
+        index += 8
+        continue
       }
-      if start + 8 > count && (start == count || !containsSpecialByte(load(base + count - 8))) {
-        output.append(text)
-        return
-      }
-    } else {
-      while start < count && !isSpecial(base[start]) {
-        start += 1
-      }
-      if start == count {
-        output.append(text)
-        return
-      }
+      let special = index + mask.trailingZeroBitCount >> 3
+      output.append(UnsafeBufferPointer(start: base + runStart, count: special - runStart))
+      appendEntity(for: base[special], to: &output)
+      runStart = special + 1
+      index = special + 1
     }
-    output.append(UnsafeBufferPointer(start: base, count: start))
-    var runStart = start
-    for index in start..<count {
-      let byte = base[index]
-      if isSpecial(byte) {
+    while index < count {
+      if isSpecial(base[index]) {
         output.append(UnsafeBufferPointer(start: base + runStart, count: index - runStart))
-        appendEntity(for: byte, to: &output)
+        appendEntity(for: base[index], to: &output)
         runStart = index + 1
       }
+      index += 1
     }
     output.append(UnsafeBufferPointer(start: base + runStart, count: count - runStart))
   }
@@ -103,10 +98,10 @@ public struct HTMLEscaper: TemplateEscaper {
   }
 
   /// Whether any of the eight bytes of `word` is one of the five special bytes.
+  /// The high bit of each byte of `word` that is special, and maybe of bytes above one (a borrow
+  /// runs upward, never down), so that its lowest bit set marks the first special byte.
   @inline(__always)
-  private static func containsSpecialByte(_ word: UInt64) -> Bool {
-    // A byte of `word ^ (c * ones)` is zero where `word` has byte `c`; the classic test for a
-    // zero byte, `(v - ones) & ~v & highs`, then finds it without a loop.
+  private static func specialMask(_ word: UInt64) -> UInt64 {
     let ones: UInt64 = 0x0101_0101_0101_0101
     let highs: UInt64 = 0x8080_8080_8080_8080
     func hasZeroByte(_ value: UInt64) -> UInt64 {
@@ -114,7 +109,12 @@ public struct HTMLEscaper: TemplateEscaper {
     }
     return hasZeroByte(word ^ (ones &* 0x26)) | hasZeroByte(word ^ (ones &* 0x3C))
       | hasZeroByte(word ^ (ones &* 0x3E)) | hasZeroByte(word ^ (ones &* 0x22))
-      | hasZeroByte(word ^ (ones &* 0x27)) != 0
+      | hasZeroByte(word ^ (ones &* 0x27))
+  }
+
+  @inline(__always)
+  private static func containsSpecialByte(_ word: UInt64) -> Bool {
+    specialMask(word) != 0
   }
 
   private static func appendEntity(for byte: UInt8, to output: inout TemplateOutput) {
