@@ -415,10 +415,17 @@ struct QuarterFlow {
   static func compute(context: AnalysisContext) -> QuarterFlow {
     let quarterCount = context.quarters.quarters.count
     let rows = context.teams.count + 1
-    var flow = QuarterFlow(
-      identified: Array(repeating: Array(repeating: 0, count: quarterCount), count: rows),
-      removed: Array(repeating: Array(repeating: 0, count: quarterCount), count: rows))
+    // Counted in flat arrays, and the items, teams and quarter ranges read from locals: the loop
+    // runs once per status run, and reaching into nested arrays and the context each time cost
+    // three times as much as the counting.
+    var identified = [Int](repeating: 0, count: rows * quarterCount)
+    var removed = [Int](repeating: 0, count: rows * quarterCount)
+    let organisation = (rows - 1) * quarterCount
     let intervals = context.timeline.intervals
+    let items = context.timeline.items
+    let teamOfPrincipal = context.teamOfPrincipal
+    let identifiedRange = context.quarters.identifiedRange
+    let quarterOfSnapshot = context.quarters.quarterOfSnapshot
     let current = context.current
     var lastIdentified = -1
     var lastRemoved = -1
@@ -429,18 +436,16 @@ struct QuarterFlow {
         lastIdentified = -1
         lastRemoved = -1
       }
-      guard run.status == .active, run.first <= current,
-        context.timeline.items[run.item].kind == .permission
-      else { continue }
-      let team = context.teamOfItem(run.item)
+      guard run.status == .active, run.first <= current, items[run.item].kind == .permission else { continue }
+      let team = teamOfPrincipal[items[run.item].principal] * quarterCount
       let last = min(run.last, current)
       // Quarters are counted once per item even when several runs of it fall in one quarter.
       for quarter in max(lastIdentified + 1, 0)..<quarterCount {
-        guard let range = context.quarters.identifiedRange[quarter] else { continue }
+        guard let range = identifiedRange[quarter] else { continue }
         if range.lowerBound > last { break }
         if range.upperBound >= run.first {
-          flow.identified[team][quarter] += 1
-          flow.identified[rows - 1][quarter] += 1
+          identified[team + quarter] += 1
+          identified[organisation + quarter] += 1
           lastIdentified = quarter
         }
       }
@@ -451,14 +456,17 @@ struct QuarterFlow {
       if let following, following.item == run.item, following.first == next, following.status == .archived {
         continue
       }
-      let quarter = context.quarters.quarterOfSnapshot[next]
+      let quarter = quarterOfSnapshot[next]
       if quarter > lastRemoved {
-        flow.removed[team][quarter] += 1
-        flow.removed[rows - 1][quarter] += 1
+        removed[team + quarter] += 1
+        removed[organisation + quarter] += 1
         lastRemoved = quarter
       }
     }
-    return flow
+    func table(_ counts: [Int]) -> [[Int]] {
+      (0..<rows).map { Array(counts[($0 * quarterCount)..<(($0 + 1) * quarterCount)]) }
+    }
+    return QuarterFlow(identified: table(identified), removed: table(removed))
   }
 
   /// Quarter metrics for one team, or the organisation when `team` is nil.
