@@ -29,11 +29,33 @@ public struct TemplateOutput: ~Copyable {
   @inlinable
   public mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
     guard let source = bytes.baseAddress else { return }
-    let needed = written + bytes.count
+    let count = bytes.count
+    let needed = written + count
     if needed > capacity {
       grow(toAtLeast: needed)
     }
-    (base + written).update(from: source, count: bytes.count)
+    let target = UnsafeMutableRawPointer(base + written)
+    let from = UnsafeRawPointer(source)
+    // Most appends are a few bytes (an entity, a separator, a short value), for which calling
+    // `memcpy` costs more than the copy: up to sixteen bytes are moved as two words, which
+    // overlap when there are fewer.
+    if count >= 8 && count <= 16 {
+      let head = from.loadUnaligned(as: UInt64.self)
+      let tail = from.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
+      target.storeBytes(of: head, as: UInt64.self)
+      target.storeBytes(of: tail, toByteOffset: count - 8, as: UInt64.self)
+    } else if count >= 4 && count < 8 {
+      let head = from.loadUnaligned(as: UInt32.self)
+      let tail = from.loadUnaligned(fromByteOffset: count - 4, as: UInt32.self)
+      target.storeBytes(of: head, as: UInt32.self)
+      target.storeBytes(of: tail, toByteOffset: count - 4, as: UInt32.self)
+    } else if count < 4 {
+      for offset in 0..<count {
+        target.storeBytes(of: source[offset], toByteOffset: offset, as: UInt8.self)
+      }
+    } else {
+      target.copyMemory(from: from, byteCount: count)
+    }
     written = needed
   }
 

@@ -105,3 +105,19 @@ struct LibraryTests {
     #expect(try lenient.render("page", with: context) == "[]")
   }
 }
+
+@Suite struct TemplateOutputTests {
+  @Test func appendsOfEveryLengthKeepTheirBytesAndOrder() {
+    // Short appends are copied as overlapping words, long ones by memcpy: each length must come
+    // out whole, after what came before and before what comes next.
+    var output = TemplateOutput(capacity: 1)
+    var expected: [UInt8] = []
+    for length in 0...40 {
+      let bytes = (0..<length).map { UInt8(truncatingIfNeeded: length &* 7 &+ $0 &* 13 &+ 1) }
+      bytes.withUnsafeBufferPointer { output.append($0) }
+      output.append(UInt8(ascii: "|"))
+      expected += bytes + [UInt8(ascii: "|")]
+    }
+    #expect(output.bytes == expected)
+  }
+}
