@@ -51,7 +51,7 @@ extension PageBuilder {
         team: report.teams.first { $0.team.id == old.teamID }?.team.name ?? old.teamID,
         access: old.item.displayName, openSince: old.item.openSince.iso,
         daysOpen: Format.days(old.item.daysOpen),
-        overdue: old.item.isOverdue ? "overdue by " + Format.days(old.item.daysPastDeadline) : "",
+        overdue: old.item.isOverdue ? Format.overdueBy(old.item.daysPastDeadline) : "",
         isOverdue: old.item.isOverdue)
     }
   }

@@ -39,6 +39,16 @@ enum Format {
 
   private static let dayTexts = (0..<4_000).map { $0 == 1 ? "1 day" : "\($0) days" }
 
+  /// `overdue by 3 days`: from a table for the usual counts, like `days(_:)`, since every overdue
+  /// item of a page says it (and the text is too long to be copied without a reference count,
+  /// which costs far less than making it).
+  static func overdueBy(_ count: Int) -> String {
+    if count >= 0 && count < overdueTexts.count { return overdueTexts[count] }
+    return String(concatenating: "overdue by ", days(count))
+  }
+
+  private static let overdueTexts = dayTexts.map { String(concatenating: "overdue by ", $0) }
+
   /// A number with its noun, singular or plural: `1 role`, `3 roles`.
   static func counted(_ value: Int, _ singular: String, _ plural: String) -> String {
     // One string made at its final size: every group of a principal page has such a heading.

@@ -232,7 +232,7 @@ struct PageBuilder {
   }
 
   /// The row of one item, read where it is stored (see `principalPage`).
-  func itemModel(_ item: UnsafePointer<OpenItem>) -> ItemModel {
+  func itemModel(_ item: UnsafePointer<OpenItem>, recommendations: RecommendationTexts? = nil) -> ItemModel {
     let kind: String =
       switch item.pointee.kind {
       case .permission: item.pointee.detail == "*" ? "Unused service" : "Unused action"
@@ -242,9 +242,11 @@ struct PageBuilder {
       case .undetailedFinding: "Finding without details"
       }
     let isOverdue = OpenItem.isOverdue(item)
-    var recommendation = OpenItem.recommendation(
-      isAccepted: item.pointee.isAccepted, kind: item.pointee.kind, service: item.pointee.service,
-      detail: item.pointee.detail, principalKind: item.pointee.principalKind)
+    var recommendation =
+      recommendations?.text(for: item)
+      ?? OpenItem.recommendation(
+        isAccepted: item.pointee.isAccepted, kind: item.pointee.kind, service: item.pointee.service,
+        detail: item.pointee.detail, principalKind: item.pointee.principalKind)
     if let exception = OpenItem.reviewException(item) {
       recommendation =
         item.pointee.exceptionExpired
@@ -258,8 +260,7 @@ struct PageBuilder {
       openSince: item.pointee.openSince.iso, daysOpen: Format.days(item.pointee.daysOpen),
       recommendation: recommendation,
       isAccepted: item.pointee.isAccepted, sources: Self.sourceNames(item.pointee.sources),
-      overdue: isOverdue
-        ? String(concatenating: "overdue by ", Format.days(item.pointee.daysPastDeadline)) : "",
+      overdue: isOverdue ? Format.overdueBy(item.pointee.daysPastDeadline) : "",
       isOverdue: isOverdue)
   }
 
@@ -276,5 +277,40 @@ struct PageBuilder {
   /// The output slug of a procedure by its source name.
   func procedureSlug(for name: String) -> String {
     procedures.first { $0.name == name }?.slug ?? Slug.make(name, fallback: "procedure")
+  }
+}
+
+/// The recommendations of open unused actions, made once per action and kind of principal for
+/// the principal pages of one render job: the same actions recur across a team's principals, and
+/// making the sentence cost 1,460 instructions an item. Not for two threads at once.
+final class RecommendationTexts {
+  private struct Entry {
+    let service: String
+    let detail: String
+    let principalKind: PrincipalKind
+    let text: String
+  }
+
+  private var entries: [UInt64: Entry] = [:]
+
+  /// The item's recommendation when it is an open unused action; nil for other items, whose
+  /// texts are literals or rare.
+  func text(for item: UnsafePointer<OpenItem>) -> String? {
+    guard item.pointee.kind == .permission, !item.pointee.isAccepted else { return nil }
+    let service = item.pointee.service
+    let detail = item.pointee.detail
+    let principalKind = item.pointee.principalKind
+    let serviceHash = service.withUTF8Bytes(ContentDigest.shortHash)
+    let detailHash = detail.withUTF8Bytes(ContentDigest.shortHash)
+    let key = ContentDigest.finish(serviceHash &* 31 ^ detailHash) ^ (principalKind == .user ? 1 : 0)
+    if let entry = entries[key], entry.principalKind == principalKind, entry.service == service,
+      entry.detail == detail
+    {
+      return entry.text
+    }
+    let text = OpenItem.recommendation(
+      isAccepted: false, kind: .permission, service: service, detail: detail, principalKind: principalKind)
+    entries[key] = Entry(service: service, detail: detail, principalKind: principalKind, text: text)
+    return text
   }
 }

@@ -67,7 +67,9 @@ struct PrincipalPageModel: Sendable {
 
 extension PageBuilder {
   /// The page of one principal with unused access.
-  func principalPage(_ report: PrincipalReport, team: TeamReport) -> PrincipalPageModel {
+  func principalPage(
+    _ report: PrincipalReport, team: TeamReport, recommendations: RecommendationTexts? = nil
+  ) -> PrincipalPageModel {
     let principal = report.principal
     var groups: [ItemGroupModel] = []
     // The items come in page order: permissions first, by service, so each service's items are
@@ -87,14 +89,18 @@ extension PageBuilder {
         groups.append(
           ItemGroupModel(
             title: service, count: Format.counted(end - start, "unused permission", "unused permissions"),
-            items: (start..<end).map { self.itemModel(items.baseAddress! + $0) }))
+            items: (start..<end).map {
+              self.itemModel(items.baseAddress! + $0, recommendations: recommendations)
+            }))
         start = end
       }
       if firstOther < items.endIndex {
         groups.append(
           ItemGroupModel(
             title: "Role and credentials", count: Format.counted(items.count - firstOther, "item", "items"),
-            items: (firstOther..<items.endIndex).map { self.itemModel(items.baseAddress! + $0) }))
+            items: (firstOther..<items.endIndex).map {
+              self.itemModel(items.baseAddress! + $0, recommendations: recommendations)
+            }))
       }
     }
     var recommendationNote = ""
@@ -131,7 +137,7 @@ extension PageBuilder {
       teamName: team.team.name, teamHref: "../index.html",
       snapshot: self.report.snapshot?.iso ?? "", summary: principalSummary(report), groups: groups,
       accepted: report.acceptedItems.withUnsafeBufferPointer { items in
-        items.indices.map { self.itemModel(items.baseAddress! + $0) }
+        items.indices.map { self.itemModel(items.baseAddress! + $0, recommendations: recommendations) }
       }, hasAccepted: !report.acceptedItems.isEmpty,
       recommendationNote: recommendationNote, hasRecommendationNote: !recommendationNote.isEmpty,
       policyChanges: changes, hasPolicyChanges: !changes.isEmpty, policiesNote: policiesNote)

@@ -125,6 +125,8 @@ struct PageRenderer: Sendable {
 final class RenderScratch {
   var output = TemplateOutput(capacity: 32_768)
   let lookups: TemplateLookupCache
+  /// The recommendations the job's principal pages made so far.
+  let recommendations = RecommendationTexts()
 
   init(for theme: Theme) {
     lookups = TemplateLookupCache(for: theme.library)
@@ -218,7 +220,9 @@ struct SiteRendering: Sendable {
           guard let path = builder.paths.principalPage(report.pointee.principal.arn) else { return nil }
           return try page(
             path, title: "\(report.pointee.principal.name) (\(team.team.name))", template: "principal-page",
-            model: builder.principalPage(report.pointee, team: team), section: "teams", scratch: scratch)
+            model: builder.principalPage(
+              report.pointee, team: team, recommendations: scratch.recommendations),
+            section: "teams", scratch: scratch)
         }
       }
     case .organisation: return try organisationFiles()

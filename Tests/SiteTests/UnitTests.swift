@@ -22,6 +22,10 @@ import Testing
     #expect(Format.days(3_999) == "3999 days")
     #expect(Format.days(4_000) == "4000 days")
     #expect(Format.days(-3) == "-3 days")
+    #expect(Format.overdueBy(1) == "overdue by 1 day")
+    #expect(Format.overdueBy(489) == "overdue by 489 days")
+    #expect(Format.overdueBy(4_000) == "overdue by 4000 days")
+    #expect(Format.overdueBy(-1) == "overdue by -1 days")
   }
 
   @Test func percentages() {
@@ -358,5 +362,31 @@ extension TeamExportTests {
       AtomFeed.tagEncoded("new/arn:aws:iam::1:role/a-b_c/s3:getobject/2026-11-22")
         == "new/arn:aws:iam::1:role/a-b_c/s3:getobject/2026-11-22")
     #expect(AtomFeed.tagEncoded("a b%/é#") == "a%20b%25/%C3%A9%23")
+  }
+}
+
+@Suite struct RecommendationTextsTests {
+  @Test func eachItemGetsItsOwnRecommendationHoweverOftenAsked() {
+    func item(_ service: String, _ detail: String, _ principal: PrincipalKind, accepted: Bool = false)
+      -> OpenItem
+    {
+      OpenItem(
+        kind: .permission, service: service, detail: detail, displayName: service + ":" + detail,
+        lastUsedOn: nil,
+        openSince: Day(iso: "2026-06-01")!, daysOpen: 3, isAccepted: accepted, findingID: "",
+        principalKind: principal, sources: .analyzer)
+    }
+    let items = [
+      item("s3", "GetObject", .role), item("s3", "GetObject", .user), item("s3", "PutObject", .role),
+      item("s3", "*", .role), item("s3", "GetObject", .role), item("iam", "GetObject", .role),
+      item("s3", "GetObject", .role, accepted: true),
+    ]
+    let texts = RecommendationTexts()
+    for _ in 0..<2 {
+      for var item in items {
+        let expected = item.isAccepted ? nil : item.recommendation
+        #expect(withUnsafePointer(to: &item) { texts.text(for: $0) } == expected, "\(item.displayName)")
+      }
+    }
   }
 }
