@@ -34,6 +34,14 @@ import Testing
     #expect(Slug.make("a/../b") == "a-b")
   }
 
+  @Test func deviceNamesGetTheFallbackAsASuffix() {
+    #expect(Slug.make("CON") == "con-item")
+    #expect(Slug.make("Lpt9", fallback: "team") == "lpt9-team")
+    #expect(Slug.make("nul!") == "nul-item")
+    #expect(Slug.make("console") == "console")
+    #expect(Slug.make("com10") == "com10")
+  }
+
   @Test func emptyOrUnusableTextGivesTheFallback() {
     #expect(Slug.make("") == "item")
     #expect(Slug.make("!!!") == "item")
