@@ -351,3 +351,20 @@ import Testing
     #expect(ours == text.removingPercentEncoding)
   }
 }
+
+@Suite struct CredentialReportLineTests {
+  @Test(arguments: [
+    "user,arn\r\na,b\r\n", "user,arn\na,b", "\r\r\n", "a\rb\nc", "", "\n\n", "\rx\r\r\ny", "é,ü\r\n✓",
+  ])
+  func linesSplitAsCharactersDid(text: String) {
+    let characterWise = text.split(
+      omittingEmptySubsequences: false, whereSeparator: { $0 == "\n" || $0 == "\r\n" }
+    )
+    .map { String($0).trimmingCharacters(in: CharacterSet(charactersIn: "\r")) }
+    #expect(CredentialReportReader.lines(of: text) == characterWise)
+  }
+
+  @Test func cellsKeepTextOutsideASCII() {
+    #expect(CredentialReportReader.splitCSV(#"José,"Zoë, Ltd","a""b""#) == ["José", "Zoë, Ltd", #"a"b"#])
+  }
+}
