@@ -175,14 +175,33 @@ private struct Builder {
 
 /// Reads back the `sources` column of the snapshot table: one `kind TAB records TAB name` line a file.
 enum SourceCoding {
+  /// The files listed one per line as `kind<TAB>records<TAB>name`; lines of another shape are
+  /// skipped. Split as bytes: splitting characters cost 115 million instructions for the twelve
+  /// snapshots of a 20,000-principal history, whose folders list thousands of files each.
   static func decode(_ text: String) -> [SourceFile] {
-    text.split(separator: "\n").compactMap { line in
-      let parts = line.split(separator: "\t", maxSplits: 2, omittingEmptySubsequences: false)
-      guard parts.count == 3, let kind = SourceKind(rawValue: String(parts[0])), let records = Int(parts[1])
-      else {
-        return nil
+    text.withUTF8Bytes { bytes in
+      var files: [SourceFile] = []
+      var start = 0
+      while start < bytes.count {
+        var end = start
+        while end < bytes.count && bytes[end] != 0x0A { end += 1 }
+        if let file = decodeLine(UnsafeBufferPointer(rebasing: bytes[start..<end])) { files.append(file) }
+        start = end + 1
       }
-      return SourceFile(name: String(parts[2]), kind: kind, records: records)
+      return files
     }
+  }
+
+  private static func decodeLine(_ line: UnsafeBufferPointer<UInt8>) -> SourceFile? {
+    guard let firstTab = line.firstIndex(of: 0x09),
+      let secondTab = line[(firstTab + 1)...].firstIndex(of: 0x09)
+    else { return nil }
+    func text(_ range: Range<Int>) -> String {
+      String(decoding: UnsafeBufferPointer(rebasing: line[range]), as: UTF8.self)
+    }
+    guard let kind = SourceKind(rawValue: text(0..<firstTab)),
+      let records = Int(text((firstTab + 1)..<secondTab))
+    else { return nil }
+    return SourceFile(name: text((secondTab + 1)..<line.count), kind: kind, records: records)
   }
 }

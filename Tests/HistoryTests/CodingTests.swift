@@ -257,3 +257,24 @@ import Testing
         == stored)
   }
 }
+
+@Suite struct SourceCodingTests {
+  @Test func sourceListsReadBackAsWrittenAndOddLinesAreSkipped() {
+    let text = [
+      "inventory\t93\tauthorization-details-1.json",
+      "",
+      "lastAccessed\t7\tlast accessed/with\ttab.json",
+      "nonsense line",
+      "lastAccessed\tmany\tx.json",
+      "unknownKind\t1\ty.json",
+      "credentialReport\t0\t✓ report.csv",
+    ].joined(separator: "\n")
+    #expect(
+      SourceCoding.decode(text) == [
+        SourceFile(name: "authorization-details-1.json", kind: .inventory, records: 93),
+        SourceFile(name: "last accessed/with\ttab.json", kind: .lastAccessed, records: 7),
+        SourceFile(name: "✓ report.csv", kind: .credentialReport, records: 0),
+      ])
+    #expect(SourceCoding.decode("").isEmpty)
+  }
+}
