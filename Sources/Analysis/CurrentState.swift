@@ -259,9 +259,7 @@ struct DisplayNames {
     init(service: String, detail: String) {
       self.service = service
       self.detail = detail
-      let serviceHash = service.withUTF8Bytes(ContentDigest.shortHash)
-      let detailHash = detail.withUTF8Bytes(ContentDigest.shortHash)
-      bytesHash = ContentDigest.finish(serviceHash &* 31 ^ detailHash)
+      bytesHash = ContentDigest.hash(of: service, and: detail)
     }
 
     func hash(into hasher: inout Hasher) {

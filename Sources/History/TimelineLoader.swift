@@ -176,7 +176,7 @@ private struct Builder {
 /// Reads back the `sources` column of the snapshot table: one `kind TAB records TAB name` line a file.
 enum SourceCoding {
   /// The files listed one per line as `kind<TAB>records<TAB>name`; lines of another shape are
-  /// skipped. Split as bytes: splitting characters cost 115 million instructions for the twelve
+  /// skipped. Split as bytes: splitting characters cost 173 million instructions for the twelve
   /// snapshots of a 20,000-principal history, whose folders list thousands of files each.
   static func decode(_ text: String) -> [SourceFile] {
     text.withUTF8Bytes { bytes in

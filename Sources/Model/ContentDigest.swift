@@ -99,6 +99,15 @@ public struct ContentDigest: Hashable, Sendable {
     return shortHash(UnsafeRawPointer(base), count: bytes.count)
   }
 
+  /// A 64-bit hash of two texts' bytes taken as a pair (`a`+`b` and `ab`+`` differ), for tables
+  /// that key a permission by its service and action without hashing two strings through
+  /// `Hasher`; lookups confirm a match by comparing the texts.
+  public static func hash(of first: String, and second: String) -> UInt64 {
+    let firstHash = first.withUTF8Bytes(shortHash)
+    let secondHash = second.withUTF8Bytes(shortHash)
+    return finish(firstHash &* 31 ^ secondHash)
+  }
+
   @inline(__always)
   @usableFromInline
   static func mix(_ lane: UInt64, _ word: UInt64) -> UInt64 {

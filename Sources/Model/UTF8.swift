@@ -8,7 +8,7 @@ extension [UInt8] {
   /// Appends the bytes of a string literal, which live in the binary: no string is made.
   @inlinable
   public mutating func appendLiteral(_ text: StaticString) {
-    append(contentsOf: UnsafeBufferPointer(start: text.utf8Start, count: text.utf8CodeUnitCount))
+    text.withUTF8Buffer { append(contentsOf: $0) }
   }
 }
 

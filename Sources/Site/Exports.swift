@@ -357,10 +357,9 @@ enum XMLText {
   }
 
   static func escape(_ text: String) -> String {
-    // Most text has nothing to escape or mark: no markup character, no control character and no
-    // D8 or E2 byte (with which the bidi controls' UTF-8 begins).
-    // Read in place: a string's `utf8` view costs ten times as much per byte, and feeds escape
-    // every part of every entry.
+    // Most text is ASCII with nothing to escape: no markup character and no control character
+    // (`isPlain`, a word at a time). Anything else, text outside ASCII included, goes through the
+    // scalars, which also shows bidi controls.
     if text.withUTF8Bytes(isPlain) { return text }
     var result = ""
     for scalar in BidiControls.shown(text).unicodeScalars {

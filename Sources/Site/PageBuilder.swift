@@ -287,7 +287,8 @@ final class RecommendationTexts {
   private struct Entry {
     let service: String
     let detail: String
-    let principalKind: PrincipalKind
+    /// The sentence names the user's policies or the role's: only users differ.
+    let isUser: Bool
     let text: String
   }
 
@@ -300,17 +301,14 @@ final class RecommendationTexts {
     let service = item.pointee.service
     let detail = item.pointee.detail
     let principalKind = item.pointee.principalKind
-    let serviceHash = service.withUTF8Bytes(ContentDigest.shortHash)
-    let detailHash = detail.withUTF8Bytes(ContentDigest.shortHash)
-    let key = ContentDigest.finish(serviceHash &* 31 ^ detailHash) ^ (principalKind == .user ? 1 : 0)
-    if let entry = entries[key], entry.principalKind == principalKind, entry.service == service,
-      entry.detail == detail
-    {
+    let isUser = principalKind == .user
+    let key = ContentDigest.hash(of: service, and: detail) ^ (isUser ? 1 : 0)
+    if let entry = entries[key], entry.isUser == isUser, entry.service == service, entry.detail == detail {
       return entry.text
     }
     let text = OpenItem.recommendation(
       isAccepted: false, kind: .permission, service: service, detail: detail, principalKind: principalKind)
-    entries[key] = Entry(service: service, detail: detail, principalKind: principalKind, text: text)
+    entries[key] = Entry(service: service, detail: detail, isUser: isUser, text: text)
     return text
   }
 }

@@ -219,7 +219,8 @@ struct SiteRendering: Sendable {
           let report = reports.baseAddress! + position
           guard let path = builder.paths.principalPage(report.pointee.principal.arn) else { return nil }
           return try page(
-            path, title: "\(report.pointee.principal.name) (\(team.team.name))", template: "principal-page",
+            path, title: String(concatenating: report.pointee.principal.name, " (", team.team.name, ")"),
+            template: "principal-page",
             model: builder.principalPage(
               report.pointee, team: team, recommendations: scratch.recommendations),
             section: "teams", scratch: scratch)

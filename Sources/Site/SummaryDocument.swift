@@ -178,21 +178,9 @@ struct JSONWriter {
     return fraction.isEmpty ? sign + String(whole) : sign + String(whole) + "." + fraction
   }
 
-  /// `quoted(text)` appended as bytes; text with nothing to escape is copied as it is.
-  static func appendQuoted(_ text: String, to bytes: inout [UInt8]) {
-    // The bytes are checked and copied in one pass over them: the exports quote millions of strings.
-    let isPlain = text.withUTF8Bytes { raw in
-      guard !raw.contains(where: needsEscape) else { return false }
-      bytes.append(UInt8(ascii: "\""))
-      bytes.append(contentsOf: raw)
-      bytes.append(UInt8(ascii: "\""))
-      return true
-    }
-    if !isPlain { bytes.appendUTF8(quoted(text)) }
-  }
-
-  /// `quoted(text)` appended to a render buffer, as `appendQuoted(_:to:)` appends it to bytes.
+  /// `quoted(text)` appended to a render buffer; text with nothing to escape is copied as it is.
   static func appendQuoted(_ text: String, to output: inout TemplateOutput) {
+    // The bytes are checked and copied in one pass over them: the exports quote millions of strings.
     let isPlain = text.withUTF8Bytes { raw in
       guard !raw.contains(where: needsEscape) else { return false }
       output.append(UInt8(ascii: "\""))

@@ -97,7 +97,6 @@ public struct HTMLEscaper: TemplateEscaper {
     UnsafeRawPointer(bytes).loadUnaligned(as: UInt64.self)
   }
 
-  /// Whether any of the eight bytes of `word` is one of the five special bytes.
   /// The high bit of each byte of `word` that is special, and maybe of bytes above one (a borrow
   /// runs upward, never down), so that its lowest bit set marks the first special byte.
   @inline(__always)
@@ -112,6 +111,7 @@ public struct HTMLEscaper: TemplateEscaper {
       | hasZeroByte(word ^ (ones &* 0x27))
   }
 
+  /// Whether any of the eight bytes of `word` is one of the five special bytes.
   @inline(__always)
   private static func containsSpecialByte(_ word: UInt64) -> Bool {
     specialMask(word) != 0

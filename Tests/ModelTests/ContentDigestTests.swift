@@ -42,6 +42,13 @@ import Testing
     #expect(empty != fromBuffer)
   }
 
+  @Test func aPairHashTellsWhereTheFirstTextEnds() {
+    #expect(ContentDigest.hash(of: "s3", and: "GetObject") == ContentDigest.hash(of: "s3", and: "GetObject"))
+    #expect(ContentDigest.hash(of: "s3", and: "GetObject") != ContentDigest.hash(of: "s3G", and: "etObject"))
+    #expect(ContentDigest.hash(of: "s3", and: "GetObject") != ContentDigest.hash(of: "GetObject", and: "s3"))
+    #expect(ContentDigest.hash(of: "", and: "x") != ContentDigest.hash(of: "x", and: ""))
+  }
+
   @Test func hexIsBothHalvesPadded() {
     #expect(ContentDigest(high: 0xab, low: 1).hex == "00000000000000ab0000000000000001")
   }
