@@ -38,8 +38,8 @@ public struct SnapshotFingerprint: Hashable, Sendable, CustomStringConvertible {
       // organisation). The time goes through `Date` as Foundation's does, so that fingerprints
       // stored by earlier versions still match to the last digit.
       var status = stat()
-      guard lstat(file.url.path, &status) == 0 else {
-        throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: file.url.path])
+      guard lstat(file.path, &status) == 0 else {
+        throw CocoaError(.fileReadNoSuchFile, userInfo: [NSFilePathErrorKey: file.path])
       }
       let modified =
         (Date(timeIntervalSince1970: TimeInterval(status.st_mtim.tv_sec))

@@ -49,7 +49,7 @@ public struct SnapshotReader: Sendable {
     let files = try FileListing.regularFiles(under: folder.url)
     let context = ReadContext(day: folder.day, thresholdDays: thresholdDays)
     // Largest first, so that no core is left idle at the end with the others' work done.
-    let sizes = files.map { FileListing.size(of: $0.url) }
+    let sizes = files.map { FileListing.size(atPath: $0.path) }
     let order = files.indices.sorted { (sizes[$1], $0) < (sizes[$0], $1) }
     let (outcomes, workers) = ParallelMap.map(Array(files.indices), order: order, state: ReadBuffers.init) {
       position, buffers in

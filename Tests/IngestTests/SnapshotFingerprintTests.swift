@@ -142,3 +142,27 @@ import Testing
     #expect(try SnapshotFingerprint.of(folder.url).content != read.content)
   }
 }
+
+@Suite struct FileListingTests {
+  @Test func regularFilesAtAnyDepthSortedWithHiddenOnesAndLinkedFoldersHandled() throws {
+    let folder = try TemporaryFolder()
+    defer { folder.remove() }
+    try folder.write("b.json", "1")
+    try folder.write("a/z.json", "22")
+    try folder.write("a/deeper/y.json", "333")
+    try folder.write(".hidden.json", "x")
+    try folder.write(".git/config", "x")
+    let outside = try TemporaryFolder()
+    defer { outside.remove() }
+    try outside.write("linked.json", "4444")
+    try FileManager.default.createSymbolicLink(
+      at: folder.url.appendingPathComponent("link"), withDestinationURL: outside.url)
+    let entries = try FileListing.regularFiles(under: folder.url)
+    #expect(entries.map(\.relativePath) == ["a/deeper/y.json", "a/z.json", "b.json", "link/linked.json"])
+    // Each path is the folder's joined with the relative path, and names the file itself.
+    #expect(entries.map(\.path) == entries.map { folder.url.path + "/" + $0.relativePath })
+    #expect(entries.map { FileListing.size(atPath: $0.path) } == [3, 2, 1, 4])
+    #expect(
+      try entries.map { try String(contentsOf: $0.url, encoding: .utf8) } == ["333", "22", "1", "4444"])
+  }
+}
