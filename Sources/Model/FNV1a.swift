@@ -44,7 +44,7 @@ public struct FNV1a: Sendable {
       var hash = start
       for byte in bytes {
         guard byte < 0x80 else { return nil }
-        hash = (hash ^ UInt64(byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte)) &* prime
+        hash = (hash ^ UInt64(byte.lowercasedASCII)) &* prime
       }
       return hash
     }

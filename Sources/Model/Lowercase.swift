@@ -1,3 +1,13 @@
+extension UInt8 {
+  /// The byte with an ASCII capital letter lowered (`A`–`Z` to `a`–`z`), any other byte as it is.
+  @inlinable
+  public var lowercasedASCII: UInt8 { self &- UInt8(ascii: "A") < 26 ? self | 0x20 : self }
+
+  /// Whether the byte is an ASCII capital letter.
+  @inlinable
+  public var isUppercaseASCII: Bool { self &- UInt8(ascii: "A") < 26 }
+}
+
 extension String {
   /// The same as `lowercased()`, quicker for ASCII text: already lower-case text is returned as it
   /// is, and other ASCII text is lowered byte by byte. Policy advice lowers every action of every
@@ -8,7 +18,7 @@ extension String {
       var hasUpper = false
       for byte in bytes {
         if byte >= 0x80 { return .other }
-        if byte &- UInt8(ascii: "A") < 26 { hasUpper = true }
+        if byte.isUppercaseASCII { hasUpper = true }
       }
       return hasUpper ? .upper : .lower
     }
@@ -19,7 +29,7 @@ extension String {
       return withUTF8Bytes { bytes in
         String(unsafeUninitializedCapacity: bytes.count) { buffer in
           for (index, byte) in bytes.enumerated() {
-            buffer[index] = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+            buffer[index] = byte.lowercasedASCII
           }
           return bytes.count
         }

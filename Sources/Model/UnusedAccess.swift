@@ -119,18 +119,18 @@ public struct UnusedAccess: Hashable, Sendable {
         let count = prefix.utf8CodeUnitCount + serviceBytes.count + 1 + detailBytes.count
         return String(unsafeUninitializedCapacity: count) { buffer in
           var offset = 0
-          for byte in UnsafeBufferPointer(start: prefix.utf8Start, count: prefix.utf8CodeUnitCount) {
-            buffer[offset] = byte
-            offset += 1
+          func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
+            for byte in bytes {
+              buffer[offset] = byte
+              offset += 1
+            }
           }
-          for byte in serviceBytes {
-            buffer[offset] = byte
-            offset += 1
-          }
+          prefix.withUTF8Buffer(copy)
+          copy(serviceBytes)
           buffer[offset] = UInt8(ascii: ":")
           offset += 1
           for byte in detailBytes {
-            buffer[offset] = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+            buffer[offset] = byte.lowercasedASCII
             offset += 1
           }
           return offset

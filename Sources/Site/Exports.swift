@@ -154,11 +154,7 @@ struct TeamExport {
     /// an empty value: one append for the name where three were a hundred instructions each.
     mutating func appendMember(_ key: StaticString, _ value: String) {
       bytes.append(key)
-      if value.isEmpty {
-        bytes.append("null" as StaticString)
-      } else {
-        JSONWriter.appendQuoted(value, to: &bytes)
-      }
+      appendValue(value)
     }
 
     /// `"column":"value"` (or `null` for an empty value), preceded by a comma unless it is the first.
@@ -166,8 +162,13 @@ struct TeamExport {
       bytes.append(first ? "\"" : ",\"")
       bytes.append(column)
       bytes.append("\":")
+      appendValue(value)
+    }
+
+    /// A member's value: quoted, or `null` when empty.
+    private mutating func appendValue(_ value: String) {
       if value.isEmpty {
-        bytes.append("null")
+        bytes.append("null" as StaticString)
       } else {
         JSONWriter.appendQuoted(value, to: &bytes)
       }
