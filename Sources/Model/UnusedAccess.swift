@@ -118,15 +118,19 @@ public struct UnusedAccess: Hashable, Sendable {
         guard !detailBytes.contains(where: { $0 >= 0x80 }) else { return nil }
         let count = prefix.utf8CodeUnitCount + serviceBytes.count + 1 + detailBytes.count
         return String(unsafeUninitializedCapacity: count) { buffer in
+          // Plain loops rather than one local function for both copies: capturing `offset` in
+          // it cost 65 million instructions in the 20,000-principal build.
           var offset = 0
-          func copy(_ bytes: UnsafeBufferPointer<UInt8>) {
-            for byte in bytes {
+          prefix.withUTF8Buffer { prefixBytes in
+            for byte in prefixBytes {
               buffer[offset] = byte
               offset += 1
             }
           }
-          prefix.withUTF8Buffer(copy)
-          copy(serviceBytes)
+          for byte in serviceBytes {
+            buffer[offset] = byte
+            offset += 1
+          }
           buffer[offset] = UInt8(ascii: ":")
           offset += 1
           for byte in detailBytes {
