@@ -246,6 +246,14 @@ private final class TimedSink: OutputSink, @unchecked Sendable {
   private var wall: Double = 0
 
   func write(_ file: OutputFile) throws {
+    try timed { try inner?.write(file) }
+  }
+
+  func write(path: String, contents: UnsafeRawBufferPointer) throws {
+    try timed { try inner?.write(path: path, contents: contents) }
+  }
+
+  private func timed(_ write: () throws -> Void) throws {
     let cpuStart = threadCPUSeconds()
     let wallStart = DispatchTime.now()
     defer {
@@ -256,7 +264,7 @@ private final class TimedSink: OutputSink, @unchecked Sendable {
       wall += wallTime
       lock.unlock()
     }
-    try inner?.write(file)
+    try write()
   }
 
   var totals: (cpu: Double, wall: Double) {

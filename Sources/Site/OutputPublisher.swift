@@ -271,22 +271,26 @@ final class TreeSync: OutputSink, @unchecked Sendable {
   }
 
   func write(_ file: OutputFile) throws {
-    try OutputPublisher.checkPath(file.path)
-    let sum = file.contents.withUnsafeBytes { FileSum(of: $0) }
+    try file.contents.withUnsafeBytes { try write(path: file.path, contents: $0) }
+  }
+
+  func write(path relative: String, contents: UnsafeRawBufferPointer) throws {
+    try OutputPublisher.checkPath(relative)
+    let sum = FileSum(of: contents)
     lock.lock()
-    let isNew = sums.updateValue(sum, forKey: file.path) == nil
+    let isNew = sums.updateValue(sum, forKey: relative) == nil
     lock.unlock()
-    guard isNew else { throw SiteError.writeFailed(path: file.path, reason: "generated twice") }
-    let changed = targetSums[file.path] != sum
+    guard isNew else { throw SiteError.writeFailed(path: relative, reason: "generated twice") }
+    let changed = targetSums[relative] != sum
     if changed {
-      let path = target.path + "/" + file.path
-      try FileBytes.replace(path, with: file.contents) {
+      let path = target.path + "/" + relative
+      try FileBytes.replace(path, with: contents) {
         // A missing folder is made on the first write into it; another thread may be making it too.
         try Self.createFolder(String(path[..<path.lastIndex(of: "/")!]))
       }
       // The same bytes as the published file: keep its time, so nothing looks changed to rsync.
-      if let reference, referenceSums[file.path] == sum {
-        Self.copyModificationTime(from: reference.path + "/" + file.path, to: path)
+      if let reference, referenceSums[relative] == sum {
+        Self.copyModificationTime(from: reference.path + "/" + relative, to: path)
       }
     }
     lock.lock()
@@ -493,7 +497,9 @@ private func appendHex(_ value: UInt64, to bytes: inout [UInt8]) {
 /// them is what costs most on a disk mounted with `discard` (see the README's performance notes).
 enum FileBytes {
   /// Makes the file at `path` hold exactly `bytes`, calling `makeFolder` when its folder is missing.
-  static func replace(_ path: String, with bytes: [UInt8], makeFolder: () throws -> Void) throws {
+  static func replace(_ path: String, with bytes: UnsafeRawBufferPointer, makeFolder: () throws -> Void)
+    throws
+  {
     var descriptor = open(path, O_WRONLY | O_CREAT, 0o644)
     if descriptor < 0 && errno == ENOENT {
       try makeFolder()
@@ -505,9 +511,7 @@ enum FileBytes {
     defer { close(descriptor) }
     var offset = 0
     while offset < bytes.count {
-      let written = bytes.withUnsafeBytes { buffer in
-        pwrite(descriptor, buffer.baseAddress! + offset, bytes.count - offset, off_t(offset))
-      }
+      let written = pwrite(descriptor, bytes.baseAddress! + offset, bytes.count - offset, off_t(offset))
       guard written > 0 else {
         throw SiteError.writeFailed(
           path: path, reason: written < 0 ? String(cString: strerror(errno)) : "nothing written (disk full?)")

@@ -74,6 +74,17 @@ public struct OutputFile: Sendable, Hashable {
 public protocol OutputSink: Sendable {
   /// Takes one file of the site.
   func write(_ file: OutputFile) throws
+
+  /// Takes one file of the site given as bytes it may read only during the call: pages rendered
+  /// into a buffer that the next page reuses.
+  func write(path: String, contents: UnsafeRawBufferPointer) throws
+}
+
+extension OutputSink {
+  /// Copies the bytes into an `OutputFile` for `write(_:)`.
+  public func write(path: String, contents: UnsafeRawBufferPointer) throws {
+    try write(OutputFile(path: path, contents: Array(contents)))
+  }
 }
 
 /// Keeps the files in memory, for tests and callers that want them all at once.
@@ -105,14 +116,26 @@ struct PageRenderer: Sendable {
     template: String, model: consuming some TemplateContext, page: String, scratch: RenderScratch? = nil,
     layout: ([UInt8]) -> LayoutModel
   ) throws -> [UInt8] {
+    let scratch = scratch ?? RenderScratch(for: theme)
+    try render(template: template, model: model, page: page, in: scratch, layout: layout)
+    return scratch.output.bytes
+  }
+
+  /// Renders the page into `scratch.output`, where it stays until the next render in `scratch`.
+  func render(
+    template: String, model: consuming some TemplateContext, page: String, in scratch: RenderScratch,
+    layout: ([UInt8]) -> LayoutModel
+  ) throws {
     do {
-      let scratch = scratch ?? RenderScratch(for: theme)
       scratch.output.removeAll()
       try theme.library.render(template, with: model, into: &scratch.output, cache: scratch.lookups)
-      let body = scratch.output.bytes
+      // The body goes into an array the layout's model holds while the layout renders; the same
+      // array serves every page of the job, rather than one allocated and freed for each.
+      scratch.body.removeAll(keepingCapacity: true)
+      scratch.output.withUnsafeBytes { scratch.body.append(contentsOf: $0) }
       scratch.output.removeAll()
-      try theme.library.render("layout", with: layout(body), into: &scratch.output, cache: scratch.lookups)
-      return scratch.output.bytes
+      try theme.library.render(
+        "layout", with: layout(scratch.body), into: &scratch.output, cache: scratch.lookups)
     } catch let error as TemplateError {
       throw SiteError.renderFailed(page: page, reason: "\(error)")
     }
@@ -124,6 +147,8 @@ struct PageRenderer: Sendable {
 /// template engine learnt about looking names up.
 final class RenderScratch {
   var output = TemplateOutput(capacity: 32_768)
+  /// A page's body while its layout renders.
+  var body: [UInt8] = []
   let lookups: TemplateLookupCache
   /// The recommendations the job's principal pages made so far.
   let recommendations = RecommendationTexts()
@@ -156,7 +181,7 @@ public struct SiteGenerator: Sendable {
     let site = SiteRendering(input: input, theme: theme)
     let jobs = site.jobs()
     try ConcurrentJobs.run(count: jobs.count) { index in
-      for file in try site.files(of: jobs[index]) { try sink.write(file) }
+      try site.write(jobs[index], into: sink)
     }
   }
 }
@@ -205,27 +230,45 @@ struct SiteRendering: Sendable {
     return jobs
   }
 
+  /// Renders the files of `job` into `sink`. Principal pages are handed over straight from the
+  /// buffer they were rendered in: copying each into a file of its own allocated and freed a
+  /// page-sized block for each of a hundred thousand pages.
+  func write(_ job: RenderJob, into sink: some OutputSink) throws {
+    guard case .principalPages(let index, let range) = job else {
+      for file in try files(of: job) { try sink.write(file) }
+      return
+    }
+    let team = input.report.teams[index]
+    let scratch = RenderScratch(for: renderer.theme)
+    // Read where they are stored: iterating the reports copied each, retaining every string of
+    // its principal and the arrays of its items.
+    try team.principals.withUnsafeBufferPointer { reports in
+      for position in range {
+        let report = reports.baseAddress! + position
+        guard let path = builder.paths.principalPage(report.pointee.principal.arn) else { continue }
+        let title = String(concatenating: report.pointee.principal.name, " (", team.team.name, ")")
+        try renderer.render(
+          template: "principal-page",
+          model: builder.principalPage(report.pointee, team: team, recommendations: scratch.recommendations),
+          page: path, in: scratch
+        ) { body in
+          layout.model(page: path, title: title, body: body, section: "teams", feed: nil)
+        }
+        try scratch.output.withUnsafeBytes {
+          try sink.write(path: path, contents: UnsafeRawBufferPointer($0))
+        }
+      }
+    }
+  }
+
   func files(of job: RenderJob) throws -> [OutputFile] {
     switch job {
     case .dashboard: return [try dashboard()]
     case .team(let index): return try teamFiles(input.report.teams[index])
-    case .principalPages(let index, let range):
-      let team = input.report.teams[index]
-      let scratch = RenderScratch(for: renderer.theme)
-      // Read where they are stored: iterating the reports copied each, retaining every string of
-      // its principal and the arrays of its items.
-      return try team.principals.withUnsafeBufferPointer { reports in
-        try range.compactMap { position in
-          let report = reports.baseAddress! + position
-          guard let path = builder.paths.principalPage(report.pointee.principal.arn) else { return nil }
-          return try page(
-            path, title: String(concatenating: report.pointee.principal.name, " (", team.team.name, ")"),
-            template: "principal-page",
-            model: builder.principalPage(
-              report.pointee, team: team, recommendations: scratch.recommendations),
-            section: "teams", scratch: scratch)
-        }
-      }
+    case .principalPages:
+      let collector = FileCollector()
+      try write(job, into: collector)
+      return collector.files
     case .organisation: return try organisationFiles()
     }
   }

@@ -390,3 +390,31 @@ extension TeamExportTests {
     }
   }
 }
+
+@Suite struct PrincipalPageJobTests {
+  /// A job renders its pages one after another in one buffer, handing each straight to the sink:
+  /// every page must hold exactly what rendering it by itself gives, whatever came before it.
+  @Test func pagesRenderedInOneBufferMatchPagesRenderedAlone() throws {
+    let site = SiteRendering(input: try Fixtures.input(), theme: try Theme.builtInCheckingNames())
+    var checked = 0
+    for job in site.jobs() {
+      guard case .principalPages(let team, let range) = job else { continue }
+      let collector = FileCollector()
+      try site.write(job, into: collector)
+      let written = Dictionary(uniqueKeysWithValues: collector.files.map { ($0.path, $0.contents) })
+      let report = site.input.report.teams[team]
+      for position in range {
+        let principal = report.principals[position]
+        let path = try #require(site.builder.paths.principalPage(principal.principal.arn))
+        let alone = try site.page(
+          path, title: "\(principal.principal.name) (\(report.team.name))", template: "principal-page",
+          model: site.builder.principalPage(principal, team: report), section: "teams")
+        #expect(written[path] == alone.contents, "\(path)")
+        checked += 1
+      }
+    }
+    // The fixture's team has a principal with three items before one with one: a shorter page
+    // follows a longer one in the same buffer.
+    #expect(checked >= 2)
+  }
+}
