@@ -45,8 +45,10 @@ extension SnapshotWriter {
     return histories
   }
 
-  mutating func recordItems(_ groups: Groups, histories: HistoryBatch) throws -> PrincipalHistory.Changes {
-    let newItems = try findNewItems(groups, histories: histories)
+  mutating func recordItems(_ groups: Groups, histories: HistoryBatch, newObservations: [Bool]) throws
+    -> PrincipalHistory.Changes
+  {
+    let newItems = try numberNewItems(newObservations)
     let applier = HistoryApplier(
       observations: snapshot.observations, groups: groups, newItems: newItems, days: days,
       replacing: replacing,
@@ -148,20 +150,28 @@ extension SnapshotWriter {
     return (found, keyHashes, unresolved)
   }
 
-  /// Finds the observations of items not stored yet, reading every history once, then gives them
-  /// ids and term ids in snapshot order.
-  private mutating func findNewItems(_ groups: Groups, histories: HistoryBatch) throws -> NewItems {
-    var isNewItem = [Bool](repeating: false, count: snapshot.observations.count)
+  /// Which observations are of items not stored yet (`rowCount` principal rows, the first
+  /// `storedCount` of them stored before), reading every history once. It needs nothing else of
+  /// the recording, so another core works it out while descriptions are stored.
+  static func newObservations(
+    _ groups: Groups, histories: HistoryBatch, rowCount: Int, storedCount: Int, observationCount: Int
+  ) throws -> [Bool] {
+    var isNewItem = [Bool](repeating: false, count: observationCount)
     var hashes: [UInt64] = []
     var lookup = Set<UInt64>()
-    for row in stored.rows.indices where groups.starts[row] < groups.starts[row + 1] {
-      if isNew(row) {
+    for row in 0..<rowCount where groups.starts[row] < groups.starts[row + 1] {
+      if row >= storedCount {
         hashes.removeAll(keepingCapacity: true)
       } else {
         try histories.withHistory(ofRow: row) { try PrincipalHistory.keyHashes($0, into: &hashes) }
       }
-      Self.markNewItems(groups.observations(ofRow: row), groups, &hashes, &lookup, &isNewItem)
+      markNewItems(groups.observations(ofRow: row), groups, &hashes, &lookup, &isNewItem)
     }
+    return isNewItem
+  }
+
+  /// Gives the observations of new items ids and term ids, in snapshot order.
+  private mutating func numberNewItems(_ isNewItem: [Bool]) throws -> NewItems {
     var terms = try TermTable(db)
     var newItems = NewItems(indexOfObservation: Array(repeating: -1, count: snapshot.observations.count))
     for (index, observation) in snapshot.observations.enumerated() where isNewItem[index] {

@@ -60,14 +60,21 @@ struct SnapshotWriter {
   /// Records everything; returns the runs started and ended and the highest item id now given.
   ///
   /// What needs the digests comes last among the early steps, so that reading the store overlaps
-  /// their working out.
+  /// their working out; which observations are of new items is then worked out on the other
+  /// core while this one stores descriptions and recommendations.
   mutating func record() throws -> (started: Int, ended: Int, lastItemID: Int64) {
     let (entryRows, described) = mapPrincipals()
     let groups = try groupObservations()
     let histories = try readHistories()
+    let newObservations = BackgroundWork {
+      [rowCount = stored.rows.count, storedCount, observationCount = snapshot.observations.count] in
+      try Self.newObservations(
+        groups, histories: histories, rowCount: rowCount, storedCount: storedCount,
+        observationCount: observationCount)
+    }
     try describePrincipals(entryRows, described: described)
     try recordRecommendations()
-    let changes = try recordItems(groups, histories: histories)
+    let changes = try recordItems(groups, histories: histories, newObservations: try newObservations.result())
     try collectPolicies()
     return (changes.started, changes.ended, lastItemID)
   }
