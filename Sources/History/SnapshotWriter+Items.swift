@@ -32,7 +32,7 @@ extension SnapshotWriter {
   }
 
   /// Rows are worked on and rewritten this many at a time.
-  static let batchSize = 1024
+  static let batchSize = 512
 
   /// Every history, read once and kept: finding new items and applying the snapshot both need
   /// them (about 600 bytes a principal).
@@ -55,20 +55,22 @@ extension SnapshotWriter {
       hasInventory: snapshot.hasInventory, inInventory: inInventory, storedCount: storedCount)
     let output = try RowOutput(db)
     var changes = PrincipalHistory.Changes()
-    for start in stride(from: 0, to: stored.rows.count, by: Self.batchSize) {
-      let end = min(start + Self.batchSize, stored.rows.count)
-      let parts = try Parallel.map(Parallel.split(start..<end)) { rows in
-        try applier.apply(rows, batch: histories)
-      }
-      for row in start..<end where isChanged[row] { try output.writePrincipal(row, of: self) }
-      for part in parts {
-        changes.started += part.changes.started
-        changes.ended += part.changes.ended
-        for (row, range) in part.changed {
-          try part.bytes.withUnsafeBytes { bytes in
-            try output.writeHistory(
-              UnsafeRawBufferPointer(rebasing: bytes[range]), of: stored.rows[row].id, isNew: isNew(row))
-          }
+    let rowCount = stored.rows.count
+    let batches = (rowCount + Self.batchSize - 1) / Self.batchSize
+    @Sendable func rows(ofBatch batch: Int) -> Range<Int> {
+      (batch * Self.batchSize)..<min((batch + 1) * Self.batchSize, rowCount)
+    }
+    // Batches are applied on both cores and written here in order, as each is ready.
+    try OrderedPipeline.run(count: batches) { batch in
+      try applier.apply(rows(ofBatch: batch), batch: histories)
+    } use: { batch, part in
+      for row in rows(ofBatch: batch) where isChanged[row] { try output.writePrincipal(row, of: self) }
+      changes.started += part.changes.started
+      changes.ended += part.changes.ended
+      for (row, range) in part.changed {
+        try part.bytes.withUnsafeBytes { bytes in
+          try output.writeHistory(
+            UnsafeRawBufferPointer(rebasing: bytes[range]), of: stored.rows[row].id, isNew: isNew(row))
         }
       }
     }
