@@ -3,8 +3,8 @@ import Model
 
 /// Reads the whole store into a `Timeline`, turning days into snapshot indices.
 enum TimelineLoader {
-  /// `principals` gives the principals; it is asked once histories are read, so a caller can
-  /// read principals meanwhile on another core.
+  /// `principals` gives the principals; it is asked once histories are read and laid out, so a
+  /// caller can read principals meanwhile on another core.
   static func load(_ db: Database, principals: () throws -> LoadedPrincipals) throws -> Timeline {
     let (days, details) = try snapshots(db)
     guard !days.isEmpty else { return .empty }
@@ -20,9 +20,12 @@ enum TimelineLoader {
       try builder.add(history)
     }
     histories.reset()
+    // Items and runs are laid out before waiting for the principals, which the other core is
+    // usually still reading.
+    var timeline = try builder.timeline(principals: [])
     let loaded = try principals()
     guard loaded.ids == ids else { throw CorruptData("principals and histories do not match") }
-    var timeline = try builder.timeline(principals: loaded.principals)
+    timeline.principals = loaded.principals
     timeline.details = details
     timeline.recommendations = loaded.recommendations
     return timeline
