@@ -51,7 +51,7 @@ public struct SnapshotReader: Sendable {
     // Largest first, so that no core is left idle at the end with the others' work done.
     let sizes = files.map { FileListing.size(atPath: $0.path) }
     let order = files.indices.sorted { (sizes[$1], $0) < (sizes[$0], $1) }
-    var (outcomes, workers) = ParallelMap.map(Array(files.indices), order: order, state: ReadBuffers.init) {
+    let (outcomes, workers) = ParallelMap.map(Array(files.indices), order: order, state: ReadBuffers.init) {
       position, buffers in
       let file = files[position]
       return FileOutcome.reading(
@@ -102,10 +102,7 @@ public struct SnapshotReader: Sendable {
     let warnings = contents.flatMap(\.warnings)
     // What the files held, now in the snapshot, is freed on another core: a million observations'
     // arrays and strings took this one a tenth of a second while the other had nothing to do.
-    let leftovers = Leftovers((contents, outcomes))
-    contents = []
-    outcomes = []
-    DispatchQueue.global().async { leftovers.free() }
+    freeInBackground((consume contents, consume outcomes))
     let fingerprint = SnapshotFingerprint(
       quick: try SnapshotFingerprint.quick(of: folder.url),
       content: SnapshotFingerprint.content(of: fileDigests))
@@ -132,19 +129,5 @@ struct FileContent: Sendable {
 
   mutating func count(_ kind: SourceKind, _ amount: Int = 1) {
     records[kind, default: 0] += amount
-  }
-}
-
-/// Values to be freed on another thread: `free()` drops them wherever the box itself ends up.
-private final class Leftovers<Value>: @unchecked Sendable {
-  // Set once, then dropped by `free()` on one thread.
-  private var value: Value?
-
-  init(_ value: Value) {
-    self.value = value
-  }
-
-  func free() {
-    value = nil
   }
 }

@@ -23,3 +23,25 @@ public final class BackgroundWork<Output: Sendable>: @unchecked Sendable {
     return try outcome!.get()
   }
 }
+
+/// Frees `value` on another thread: for large structures (a parsed snapshot holds millions of
+/// arrays and strings) whose freeing would keep this thread busy while another core is idle.
+/// Pass a value nothing else refers to (`consume` a local), or nothing is freed there.
+public func freeInBackground<Value>(_ value: consuming Value) {
+  let leftovers = Leftovers(value)
+  DispatchQueue.global().async { leftovers.free() }
+}
+
+/// A value to be dropped on the thread that calls `free()`, wherever the box itself ends up.
+private final class Leftovers<Value>: @unchecked Sendable {
+  // Set once, then dropped by `free()` on one thread.
+  private var value: Value?
+
+  init(_ value: consuming Value) {
+    self.value = value
+  }
+
+  func free() {
+    value = nil
+  }
+}
