@@ -77,8 +77,8 @@ public struct OutputPublisher: Sendable {
   struct Trees: Sendable {
     var published: URL?
     var target: URL
-    var targetSums: [String: FileSum]
-    var referenceSums: [String: FileSum]
+    /// What the digest lists of the target and the published tree say each file holds.
+    var sums: [String: KnownSums]
     var existing: TreeListing
   }
 
@@ -112,9 +112,12 @@ public struct OutputPublisher: Sendable {
   private func readTrees(publishedAt published: URL?, readsReferenceList: Bool = true) -> Trees {
     let target = published?.lastPathComponent == tree("a").lastPathComponent ? tree("b") : tree("a")
     let referenceList = readsReferenceList ? published.map(sumsFile(of:)) : nil
-    return Trees(
-      published: published, target: target, targetSums: TreeSums.read(sumsFile(of: target)),
-      referenceSums: referenceList.map(TreeSums.read) ?? [:], existing: TreeListing(of: target.path))
+    // One dictionary for both lists: every file written is looked up in both.
+    var sums: [String: KnownSums] = [:]
+    for (path, sum) in TreeSums.read(sumsFile(of: target)) { sums[path] = KnownSums(target: sum) }
+    let referenceSums: [String: FileSum] = referenceList.map(TreeSums.read) ?? [:]
+    for (path, sum) in referenceSums { sums[path, default: KnownSums()].reference = sum }
+    return Trees(published: published, target: target, sums: sums, existing: TreeListing(of: target.path))
   }
 
   /// Lets `generate` write the site into the unpublished tree, file by file and from several
@@ -139,8 +142,7 @@ public struct OutputPublisher: Sendable {
     // The list goes before the first write: it must never describe a tree that is half rewritten.
     unlink(sumsFile(of: target).path)
     let sync = TreeSync(
-      target: target, reference: trees.published, targetSums: trees.targetSums,
-      referenceSums: trees.referenceSums, existing: trees.existing)
+      target: target, reference: trees.published, known: trees.sums, existing: trees.existing)
     try generate(sync)
     let (outcome, sums) = try sync.finish()
     try TreeSums.write(sums, to: sumsFile(of: target))
@@ -247,10 +249,11 @@ final class TreeSync: OutputSink, @unchecked Sendable {
   let target: URL
   /// The published tree: where an unchanged file's modification time is taken from.
   let reference: URL?
-  /// What the target tree holds, by path.
-  let targetSums: [String: FileSum]
-  /// What the published tree holds, by path.
-  let referenceSums: [String: FileSum]
+  /// What the target and the published tree hold, by path.
+  let known: [String: KnownSums]
+  /// `target`'s path and `reference`'s, made once: every file's path is joined to one of them.
+  private let targetPath: String
+  private let referencePath: String?
   // Guards everything below; files are written outside it.
   private let lock = NSLock()
   private var sums: [String: FileSum] = [:]
@@ -259,15 +262,13 @@ final class TreeSync: OutputSink, @unchecked Sendable {
   /// The files and folders the target held before the first write.
   let existing: TreeListing
 
-  init(
-    target: URL, reference: URL?, targetSums: [String: FileSum], referenceSums: [String: FileSum],
-    existing: TreeListing
-  ) {
+  init(target: URL, reference: URL?, known: [String: KnownSums], existing: TreeListing) {
     self.target = target
     self.reference = reference
-    self.targetSums = targetSums
-    self.referenceSums = referenceSums
+    self.known = known
     self.existing = existing
+    targetPath = target.path
+    referencePath = reference?.path
   }
 
   func write(_ file: OutputFile) throws {
@@ -281,16 +282,17 @@ final class TreeSync: OutputSink, @unchecked Sendable {
     let isNew = sums.updateValue(sum, forKey: relative) == nil
     lock.unlock()
     guard isNew else { throw SiteError.writeFailed(path: relative, reason: "generated twice") }
-    let changed = targetSums[relative] != sum
+    let known = self.known[relative]
+    let changed = known?.target != sum
     if changed {
-      let path = target.path + "/" + relative
-      try FileBytes.replace(path, with: contents) {
+      let path = targetPath + "/" + relative
+      try FileBytes.replace(path, with: contents, previousSize: known?.target?.size) {
         // A missing folder is made on the first write into it; another thread may be making it too.
         try Self.createFolder(String(path[..<path.lastIndex(of: "/")!]))
       }
       // The same bytes as the published file: keep its time, so nothing looks changed to rsync.
-      if let reference, referenceSums[relative] == sum {
-        Self.copyModificationTime(from: reference.path + "/" + relative, to: path)
+      if let referencePath, known?.reference == sum {
+        Self.copyModificationTime(from: referencePath + "/" + relative, to: path)
       }
     }
     lock.lock()
@@ -373,6 +375,12 @@ struct TreeListing: Sendable {
       }
     }
   }
+}
+
+/// What the digest lists say a file holds in the tree being rewritten and in the published tree.
+struct KnownSums: Sendable {
+  var target: FileSum?
+  var reference: FileSum?
 }
 
 /// The size and a 128-bit digest of a file's bytes: enough to tell, without reading the published
@@ -497,9 +505,12 @@ private func appendHex(_ value: UInt64, to bytes: inout [UInt8]) {
 /// them is what costs most on a disk mounted with `discard` (see the README's performance notes).
 enum FileBytes {
   /// Makes the file at `path` hold exactly `bytes`, calling `makeFolder` when its folder is missing.
-  static func replace(_ path: String, with bytes: UnsafeRawBufferPointer, makeFolder: () throws -> Void)
-    throws
-  {
+  /// `previousSize`, when the digest list gives it, is the size the file had when the list was
+  /// written.
+  static func replace(
+    _ path: String, with bytes: UnsafeRawBufferPointer, previousSize: Int? = nil,
+    makeFolder: () throws -> Void
+  ) throws {
     var descriptor = open(path, O_WRONLY | O_CREAT, 0o644)
     if descriptor < 0 && errno == ENOENT {
       try makeFolder()
@@ -519,7 +530,10 @@ enum FileBytes {
       offset += written
     }
     // Only a file that was longer needs cutting: truncating to the size a file already has
-    // still costs a journalled inode update, and most pages grow or keep their size.
+    // still costs a journalled inode update, and most pages grow or keep their size. A file the
+    // list says was no longer needs no look at its size either. (The list is written after the
+    // tree, and removed before it is written again, so it never outlives what it describes.)
+    if let previousSize, previousSize <= bytes.count { return }
     var status = stat()
     guard fstat(descriptor, &status) == 0 else {
       throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
