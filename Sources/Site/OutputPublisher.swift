@@ -144,8 +144,13 @@ public struct OutputPublisher: Sendable {
     let sync = TreeSync(
       target: target, reference: trees.published, known: trees.sums, existing: trees.existing)
     try generate(sync)
-    let (outcome, sums) = try sync.finish()
-    try TreeSums.write(sums, to: sumsFile(of: target))
+    // The digest list is written on another core while this one deletes what was not written:
+    // both only read what each file now holds.
+    let sums = sync.writtenSums
+    let listFile = sumsFile(of: target)
+    let listing = BackgroundWork { try TreeSums.write(sums, to: listFile) }
+    let outcome = sync.finish()
+    try listing.result()
     // The old key goes first: a build killed after switching the link must not leave a key that
     // vouches for the new tree with the old inputs.
     unlink(keyFile.path)
@@ -300,12 +305,19 @@ final class TreeSync: OutputSink, @unchecked Sendable {
     lock.unlock()
   }
 
-  /// Deletes what was not written; says what was done and what each file now holds.
-  func finish() throws -> (OutputPublisher.Outcome, [String: FileSum]) {
+  /// What each file written holds, by path.
+  var writtenSums: [String: FileSum] {
+    lock.lock()
+    defer { lock.unlock() }
+    return sums
+  }
+
+  /// Deletes what was not written; says what was done.
+  func finish() -> OutputPublisher.Outcome {
     lock.lock()
     defer { lock.unlock() }
     outcome.removed = removeFiles(notIn: sums)
-    return (outcome, sums)
+    return outcome
   }
 
   private static func createFolder(_ path: String) throws {
@@ -473,7 +485,7 @@ enum TreeSums {
       bytes.append(UInt8(ascii: " "))
       appendHex(sum.low, to: &bytes)
       bytes.append(UInt8(ascii: " "))
-      bytes.appendUTF8(String(sum.size))
+      appendDecimal(sum.size, to: &bytes)
       bytes.append(UInt8(ascii: " "))
       bytes.appendUTF8(path)
       bytes.append(UInt8(ascii: "\n"))
@@ -488,6 +500,19 @@ enum TreeSums {
       throw SiteError.writeFailed(path: url.path, reason: String(cString: strerror(errno)))
     }
   }
+}
+
+/// `value` in decimal, as `String(value)` writes it, without making a string for each line.
+private func appendDecimal(_ value: Int, to bytes: inout [UInt8]) {
+  if value < 0 { bytes.append(UInt8(ascii: "-")) }
+  var magnitude = value.magnitude
+  var divisor: UInt = 1
+  while divisor <= magnitude / 10 { divisor *= 10 }
+  repeat {
+    bytes.append(UInt8(ascii: "0") + UInt8(magnitude / divisor))
+    magnitude %= divisor
+    divisor /= 10
+  } while divisor > 0
 }
 
 /// `value` in lower-case hexadecimal without leading zeros, as `String(value, radix: 16)` writes it.

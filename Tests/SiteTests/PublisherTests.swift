@@ -267,6 +267,7 @@ import Testing
     let sums = [
       "index.html": FileSum(size: 0, high: 0, low: .max),
       "teams/a b/p.html": FileSum(size: 1_234_567, high: 0xdead_beef, low: 1),
+      "ten.html": FileSum(size: 10, high: 1, low: 2), "nine.html": FileSum(size: 9, high: 1, low: 2),
     ]
     try TreeSums.write(sums, to: url)
     // One line per file, in no particular order.
@@ -274,7 +275,8 @@ import Testing
     #expect(text.hasSuffix("\n"))
     #expect(
       text.split(separator: "\n").sorted() == [
-        "0 ffffffffffffffff 0 index.html", "deadbeef 1 1234567 teams/a b/p.html",
+        "0 ffffffffffffffff 0 index.html", "1 2 10 ten.html", "1 2 9 nine.html",
+        "deadbeef 1 1234567 teams/a b/p.html",
       ])
     #expect(TreeSums.read(url) == sums)
     for damaged in ["0 1 2\n", "0 1 x index.html\n", "g 1 2 index.html\n", "0 1 2 \n", "0 1"] {
