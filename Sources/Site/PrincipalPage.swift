@@ -118,7 +118,9 @@ extension PageBuilder {
         recommendationNote = "Access Analyzer's recommendation was still being generated on \(dated.day.iso)."
       }
     }
-    let changes = report.policyChanges.map(policyChangeModel)
+    // A closure rather than the method itself: `map(policyChangeModel)` made a function value
+    // holding a copy of the builder, retaining each of its fields, for every page.
+    let changes = report.policyChanges.map { policyChangeModel($0) }
     let policiesNote: String
     if principal.policies.isEmpty {
       policiesNote =
