@@ -161,9 +161,13 @@ struct AnalysisContext {
       state: state, flow: flow, openOverTime: openOverTime, changesByTeam: changesByTeam,
       reportsOfTeam: state.reportsOfTeam,
       previousChecklists: previousChecklists, reference: reference)
-    // Teams are independent of one another: both cores take teams, and the results are gathered in
-    // file order.
-    let outcomes = Concurrently.map(count: teams.count) { teamOutcome($0, shared) }
+    // Teams are independent of one another: both cores take teams, the largest first so that no
+    // core is left with a large one at the end (teams.yml's order put the unowned, often the
+    // largest, last), and the results are gathered in file order.
+    let largestFirst = teams.indices.sorted {
+      (shared.reportsOfTeam[$1].count, $0) < (shared.reportsOfTeam[$0].count, $1)
+    }
+    let outcomes = Concurrently.map(count: teams.count, order: largestFirst) { teamOutcome($0, shared) }
     var dataProblems = settings.problems
     var organisationExcepted = 0
     var organisationOverdue = 0
@@ -530,10 +534,17 @@ public enum Concurrently {
 }
 
 extension Concurrently {
-  /// `transform` of every index in `0..<count`, computed on all cores, in index order.
-  public static func map<T: Sendable>(count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+  /// `transform` of every index in `0..<count`, computed on all cores, in index order; the cores
+  /// take the indices in the order `order` lists them, when given (a permutation of `0..<count`).
+  public static func map<T: Sendable>(count: Int, order: [Int]? = nil, _ transform: @Sendable (Int) -> T)
+    -> [T]
+  {
+    precondition(order.map { $0.count == count } ?? true, "the order lists every index once")
     let slots = Slots<T>(count: count)
-    DispatchQueue.concurrentPerform(iterations: count) { slots.set($0, transform($0)) }
+    DispatchQueue.concurrentPerform(iterations: count) { step in
+      let index = order?[step] ?? step
+      slots.set(index, transform(index))
+    }
     return slots.values
   }
 }

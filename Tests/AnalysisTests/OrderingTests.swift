@@ -81,3 +81,12 @@ import Testing
     }
   }
 }
+
+@Suite struct ConcurrentlyTests {
+  @Test func mapGivesResultsInIndexOrderWhateverOrderTheCoresTakeThem() {
+    let squares = (0..<50).map { $0 * $0 }
+    #expect(Concurrently.map(count: 50) { $0 * $0 } == squares)
+    #expect(Concurrently.map(count: 50, order: Array((0..<50).reversed())) { $0 * $0 } == squares)
+    #expect(Concurrently.map(count: 0, order: []) { $0 }.isEmpty)
+  }
+}
