@@ -164,10 +164,9 @@ struct AnalysisContext {
     // Teams are independent of one another: both cores take teams, the largest first so that no
     // core is left with a large one at the end (teams.yml's order put the unowned, often the
     // largest, last), and the results are gathered in file order.
-    let largestFirst = teams.indices.sorted {
-      (shared.reportsOfTeam[$1].count, $0) < (shared.reportsOfTeam[$0].count, $1)
+    let outcomes = Concurrently.map(count: teams.count, order: Self.largestFirst(shared.reportsOfTeam)) {
+      teamOutcome($0, shared)
     }
-    let outcomes = Concurrently.map(count: teams.count, order: largestFirst) { teamOutcome($0, shared) }
     var dataProblems = settings.problems
     var organisationExcepted = 0
     var organisationOverdue = 0
@@ -307,9 +306,16 @@ extension AnalysisContext {
 extension AnalysisContext {
   /// Every team's checklist of the previous quarter, by team index (nil for the unowned group),
   /// from `state`, the state at that quarter's last snapshot (`snapshot`).
+  /// Team indices, the teams with most principals first: the order for both cores to take teams
+  /// in, so that neither is left alone with a large one at the end.
+  static func largestFirst(_ reportsOfTeam: [[PrincipalReport]]) -> [Int] {
+    reportsOfTeam.indices.sorted { (reportsOfTeam[$1].count, $0) < (reportsOfTeam[$0].count, $1) }
+  }
+
   func checklistsOfPreviousQuarter(from state: CurrentState, at snapshot: Int) -> [ChecklistProgress?] {
     let quarter = quarters.quarters[quarters.quarters.count - 2]
-    return Concurrently.map(count: teams.count) { index -> ChecklistProgress? in
+    return Concurrently.map(count: teams.count, order: Self.largestFirst(state.reportsOfTeam)) {
+      index -> ChecklistProgress? in
       guard index < teams.count - 1 else { return nil }
       let team = teams[index]
       let principals = ReviewExceptions.apply(
