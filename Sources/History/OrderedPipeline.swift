@@ -55,12 +55,7 @@ final class OrderedPipeline<Output: Sendable>: @unchecked Sendable {
         condition.wait()
         continue
       }
-      let index = nextToMake
-      nextToMake += 1
-      condition.unlock()
-      let result = Result { try make(index) }
-      condition.lock()
-      made[index] = result
+      makeNextPiece()
       condition.broadcast()
     }
     helperDone = true
@@ -86,17 +81,23 @@ final class OrderedPipeline<Output: Sendable>: @unchecked Sendable {
         return (nextToUse - 1, result)
       }
       if nextToMake < count {
-        let index = nextToMake
-        nextToMake += 1
-        condition.unlock()
-        let result = Result { try make(index) }
-        condition.lock()
-        made[index] = result
+        makeNextPiece()
       } else {
         condition.wait()
       }
     }
     return nil
+  }
+
+  /// Claims the next piece to make and makes it, outside the lock, which the caller holds before
+  /// and after.
+  private func makeNextPiece() {
+    let index = nextToMake
+    nextToMake += 1
+    condition.unlock()
+    let result = Result { try make(index) }
+    condition.lock()
+    made[index] = result
   }
 
   /// Lets the other thread stop (after an error, pieces are left unmade) and waits for it, if it

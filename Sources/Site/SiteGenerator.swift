@@ -230,14 +230,25 @@ struct SiteRendering: Sendable {
     return jobs
   }
 
-  /// Renders the files of `job` into `sink`. Principal pages are handed over straight from the
-  /// buffer they were rendered in: copying each into a file of its own allocated and freed a
-  /// page-sized block for each of a hundred thousand pages.
+  /// Renders the files of `job` into `sink`.
   func write(_ job: RenderJob, into sink: some OutputSink) throws {
-    guard case .principalPages(let index, let range) = job else {
-      for file in try files(of: job) { try sink.write(file) }
+    let files: [OutputFile]
+    switch job {
+    case .dashboard: files = [try dashboard()]
+    case .team(let index): files = try teamFiles(input.report.teams[index])
+    case .organisation: files = try organisationFiles()
+    case .principalPages(let index, let range):
+      try writePrincipalPages(ofTeam: index, range, into: sink)
       return
     }
+    for file in files { try sink.write(file) }
+  }
+
+  /// Principal pages are handed over straight from the buffer they were rendered in: copying
+  /// each into a file of its own allocated and freed a page-sized block for each of a hundred
+  /// thousand pages.
+  private func writePrincipalPages(ofTeam index: Int, _ range: Range<Int>, into sink: some OutputSink) throws
+  {
     let team = input.report.teams[index]
     let scratch = RenderScratch(for: renderer.theme)
     // Read where they are stored: iterating the reports copied each, retaining every string of
@@ -258,18 +269,6 @@ struct SiteRendering: Sendable {
           try sink.write(path: path, contents: UnsafeRawBufferPointer($0))
         }
       }
-    }
-  }
-
-  func files(of job: RenderJob) throws -> [OutputFile] {
-    switch job {
-    case .dashboard: return [try dashboard()]
-    case .team(let index): return try teamFiles(input.report.teams[index])
-    case .principalPages:
-      let collector = FileCollector()
-      try write(job, into: collector)
-      return collector.files
-    case .organisation: return try organisationFiles()
     }
   }
 
