@@ -32,16 +32,17 @@ struct InventoryPage {
 
 /// What one record (one JSON object of an export) turned out to be.
 enum AWSRecord {
-  /// An `aws accessanalyzer get-finding-v2` response about unused access.
-  case finding(principal: Principal, observations: [Observation])
+  /// An `aws accessanalyzer get-finding-v2` response about unused access (its observations went
+  /// to the reader's list).
+  case finding(principal: Principal)
   /// A finding about something other than unused access (external or internal access): not counted.
   case otherFinding
   /// A page of `aws iam get-account-authorization-details`.
   case inventory(InventoryPage)
   /// An `aws iam get-service-last-accessed-details` response with an added `Arn`.
-  case lastAccessed(principal: Principal, observations: [Observation], note: String?)
-  /// A page of `aws accessanalyzer list-findings-v2`: findings without details.
-  case summaries(principals: [Principal], observations: [Observation])
+  case lastAccessed(principal: Principal, note: String?)
+  /// A page of `aws accessanalyzer list-findings-v2`: findings without details, `count` of them.
+  case summaries(principals: [Principal], count: Int)
   /// An `aws accessanalyzer get-finding-recommendation` response.
   case recommendation(PrincipalRecommendations, note: String?)
   /// The `aws iam get-credential-report` response, decoded.
@@ -49,8 +50,14 @@ enum AWSRecord {
 }
 
 /// Recognises a record by the members it has (never by file name) and reads it.
+///
+/// The observations a record holds are appended to the caller's list rather than returned: a list
+/// per record, copied into the file's list, retained and released every string of a million
+/// observations once more.
 enum AWSRecordReader {
-  static func read(_ record: JSONField, context: ReadContext) throws(IngestError) -> AWSRecord {
+  static func read(_ record: JSONField, context: ReadContext, observations: inout [Observation])
+    throws(IngestError) -> AWSRecord
+  {
     guard record.isObject else {
       throw record.error(
         "expected an object (an AWS CLI response), found \(record.value.typeDescription)",
@@ -58,16 +65,16 @@ enum AWSRecordReader {
     }
     func has(_ key: StaticString) -> Bool { record.value.hasMember(key) }
     if has("findingType") || has("findingDetails") {
-      return try readFinding(record)
+      return try readFinding(record, observations: &observations)
     }
     if has("RoleDetailList") || has("UserDetailList") || has("GroupDetailList") {
       return .inventory(try readInventory(record))
     }
     if has("ServicesLastAccessed") || has("JobType") {
-      return try LastAccessedReader.read(record, context: context)
+      return try LastAccessedReader.read(record, context: context, observations: &observations)
     }
     if has("findings") {
-      return try readSummaries(record)
+      return try readSummaries(record, observations: &observations)
     }
     if has("recommendedSteps") || has("recommendationType") {
       return try readRecommendation(record)
@@ -90,7 +97,9 @@ enum AWSRecordReader {
   ]
   private static let otherFindingTypes = ["ExternalAccess", "InternalAccess"]
 
-  static func readFinding(_ record: JSONField) throws(IngestError) -> AWSRecord {
+  static func readFinding(_ record: JSONField, observations: inout [Observation]) throws(IngestError)
+    -> AWSRecord
+  {
     let (foundType, status) = try findingTypeAndStatus(record)
     guard let type = foundType else { return .otherFinding }
     let resource = try record.string("resource")
@@ -99,7 +108,6 @@ enum AWSRecordReader {
     _ = try record.optionalTimestampDay("updatedAt")
     let principal = try findingPrincipal(record, resource: resource)
 
-    var observations: [Observation] = []
     func observe(_ access: UnusedAccess, lastUsed: Day?) {
       observations.append(
         Observation(
@@ -138,7 +146,7 @@ enum AWSRecordReader {
           lastUsed: try password.optionalTimestampDay("lastAccessed"))
       }
     }
-    return .finding(principal: principal, observations: observations)
+    return .finding(principal: principal)
   }
 
   /// The finding type (nil for findings about other than unused access) and status.
@@ -280,9 +288,11 @@ enum AWSRecordReader {
 
   /// `list-findings-v2`: roles, passwords and keys are counted from the summary alone; an unused
   /// permission finding is counted as one finding whose permissions are unknown.
-  static func readSummaries(_ record: JSONField) throws(IngestError) -> AWSRecord {
+  static func readSummaries(_ record: JSONField, observations: inout [Observation]) throws(IngestError)
+    -> AWSRecord
+  {
     var principals: [Principal] = []
-    var observations: [Observation] = []
+    let first = observations.count
     for summary in try record.required("findings").elements {
       try summary.requireObject()
       let (type, status) = try findingTypeAndStatus(summary)
@@ -305,7 +315,7 @@ enum AWSRecordReader {
           access: access, status: status, findingID: id, findingCreatedOn: createdOn,
           sources: .findingSummaries))
     }
-    return .summaries(principals: principals, observations: observations)
+    return .summaries(principals: principals, count: observations.count - first)
   }
 
   // MARK: Recommendations

@@ -186,19 +186,18 @@ enum ExportFileReader {
 extension FileContent {
   /// Reads one record (one AWS CLI response) and adds its contents.
   mutating func add(record: JSONField, context: ReadContext) throws(IngestError) {
-    add(try AWSRecordReader.read(record, context: context))
+    add(try AWSRecordReader.read(record, context: context, observations: &observations))
     if let marker = Truncation.marker(in: record) {
       truncated.append("\(record.file): the export is truncated (\(marker)); export every page")
     }
   }
 
-  /// Adds one record's contents.
+  /// Adds one record's contents but its observations, which the reader appended itself.
   mutating func add(_ record: AWSRecord) {
     switch record {
-    case .finding(let principal, let observations):
+    case .finding(let principal):
       count(.analyzerFindings)
       namedPrincipals.append(principal)
-      self.observations += observations
     case .otherFinding:
       count(.analyzerFindings, 0)
     case .inventory(let page):
@@ -207,15 +206,13 @@ extension FileContent {
       inventory.managedDocuments.merge(page.managedDocuments) { first, _ in first }
       inventory.groupPolicies.merge(page.groupPolicies) { first, _ in first }
       inventory.userGroups.merge(page.userGroups) { first, _ in first }
-    case .lastAccessed(let principal, let observations, let note):
+    case .lastAccessed(let principal, let note):
       count(.lastAccessed)
       namedPrincipals.append(principal)
-      self.observations += observations
       if let note { notes.append(note) }
-    case .summaries(let principals, let observations):
-      count(.findingSummaries, observations.count)
+    case .summaries(let principals, let count):
+      self.count(.findingSummaries, count)
       namedPrincipals += principals
-      self.observations += observations
     case .recommendation(let recommendation, let note):
       count(.recommendations)
       recommendations.append(recommendation)

@@ -7,7 +7,9 @@ import Model
 /// where the job tracked actions (`ACTION_LEVEL`), each unused tracked action is one instead, so a
 /// service is never counted both as a whole and by its actions.
 enum LastAccessedReader {
-  static func read(_ record: JSONField, context: ReadContext) throws(IngestError) -> AWSRecord {
+  static func read(_ record: JSONField, context: ReadContext, observations: inout [Observation])
+    throws(IngestError) -> AWSRecord
+  {
     guard let arnField = record.child("Arn") else {
       throw record.missing("Arn")
     }
@@ -25,7 +27,7 @@ enum LastAccessedReader {
       let note =
         "last-accessed job for \(arn) is \(status == "FAILED" ? "failed" : "still in progress")"
         + (reason.map { ": \($0)" } ?? "") + "; not counted"
-      return .lastAccessed(principal: principal, observations: [], note: note)
+      return .lastAccessed(principal: principal, note: note)
     default:
       throw statusField.error(
         "unknown job status \"\(status.prefix(40))\"", hint: "Expected COMPLETED, IN_PROGRESS or FAILED")
@@ -36,7 +38,6 @@ enum LastAccessedReader {
       throw try record.required("JobType").error(
         "unknown job type \"\(jobType.prefix(40))\"", hint: "Expected SERVICE_LEVEL or ACTION_LEVEL")
     }
-    var observations: [Observation] = []
     var latestUse: Day?
     var services = 0
     func unused(_ access: UnusedAccess, lastUsed: Day?) {
@@ -73,6 +74,6 @@ enum LastAccessedReader {
           access: UnusedAccess(principalARN: arn, kind: .role), status: .active, lastUsedOn: latestUse,
           sources: .lastAccessed))
     }
-    return .lastAccessed(principal: principal, observations: observations, note: nil)
+    return .lastAccessed(principal: principal, note: nil)
   }
 }

@@ -45,8 +45,12 @@ struct Reconciler {
       userGroups.merge(content.inventory.userGroups) { first, _ in first }
     }
     // Positions in one list rather than a dictionary of principals, which copied each one twice.
+    // Room for every entry up front: growing the table rehashed every ARN again at each doubling.
     var positions: [String: Int] = [:]
     var list: [Principal] = []
+    let listed = contents.reduce(0) { $0 + $1.inventory.principals.count }
+    positions.reserveCapacity(listed + contents.reduce(0) { $0 + $1.namedPrincipals.count })
+    list.reserveCapacity(listed)
     for content in contents {
       for var principal in content.inventory.principals {
         for index in principal.policies.indices where principal.policies[index].document == nil {
@@ -57,15 +61,18 @@ struct Reconciler {
         for group in userGroups[principal.arn] ?? [] {
           principal.policies += groupPolicies[principal.accountID + "/" + group] ?? []
         }
-        if let position = positions[principal.arn] {
+        // One hash of the ARN for a principal listed once, which nearly all are: a second entry
+        // puts the first position back and takes the first entry's place in the list.
+        if let position = positions.updateValue(list.count, forKey: principal.arn) {
+          positions[principal.arn] = position
           list[position] = principal
         } else {
-          positions[principal.arn] = list.count
           list.append(principal)
         }
       }
     }
     for content in contents {
+      // Most named principals are in the inventory too: one lookup each, an insert only for the rest.
       for principal in content.namedPrincipals where positions[principal.arn] == nil {
         positions[principal.arn] = list.count
         list.append(principal)
