@@ -5,6 +5,7 @@ import Ingest
 import Logging
 import Model
 import Site
+import Synchronization
 
 /// A failure in one named step of the build, carrying the step so messages say where it happened.
 public struct BuildError: Error, CustomStringConvertible {
@@ -241,16 +242,16 @@ struct SnapshotRecorder {
 ///
 /// The CPU time is measured for one file in `sampling` and scaled up: a thread's CPU clock is a
 /// system call (the wall clock is not), and two of them for each of 90,000 files cost a tenth of a
-/// second of the build.
+/// second of the build. The totals are atomic counters: a lock taken for every file made the two
+/// writing threads wait for each other.
 private final class TimedSink: OutputSink, @unchecked Sendable {
-  // Unchecked: `inner` is set once before the first file; the rest is guarded by the lock.
+  // Unchecked: `inner` is set once before the first file.
   var inner: (any OutputSink)?
   private let sampling = 8
-  private let lock = NSLock()
-  private var files = 0
-  private var sampledFiles = 0
-  private var sampledCPU: Double = 0
-  private var wall: Double = 0
+  private let files = Atomic<Int>(0)
+  private let sampledFiles = Atomic<Int>(0)
+  private let sampledCPUNanoseconds = Atomic<Int>(0)
+  private let wallNanoseconds = Atomic<Int>(0)
 
   func write(_ file: OutputFile) throws {
     try timed { try inner?.write(file) }
@@ -261,38 +262,36 @@ private final class TimedSink: OutputSink, @unchecked Sendable {
   }
 
   private func timed(_ write: () throws -> Void) throws {
-    lock.lock()
-    let isSampled = files % sampling == 0
-    files += 1
-    lock.unlock()
-    let cpuStart = isSampled ? threadCPUSeconds() : 0
-    let wallStart = DispatchTime.now()
+    let isSampled = files.wrappingAdd(1, ordering: .relaxed).oldValue % sampling == 0
+    let cpuStart = isSampled ? threadCPUNanoseconds() : 0
+    let wallStart = DispatchTime.now().uptimeNanoseconds
     defer {
-      let cpuTime = isSampled ? threadCPUSeconds() - cpuStart : 0
-      let wallTime = Double(DispatchTime.now().uptimeNanoseconds - wallStart.uptimeNanoseconds) / 1e9
-      lock.lock()
+      wallNanoseconds.wrappingAdd(Int(DispatchTime.now().uptimeNanoseconds - wallStart), ordering: .relaxed)
       if isSampled {
-        sampledFiles += 1
-        sampledCPU += cpuTime
+        sampledFiles.wrappingAdd(1, ordering: .relaxed)
+        sampledCPUNanoseconds.wrappingAdd(threadCPUNanoseconds() - cpuStart, ordering: .relaxed)
       }
-      wall += wallTime
-      lock.unlock()
     }
     try write()
   }
 
+  /// Read once every file is written.
   var totals: (cpu: Double, wall: Double) {
-    lock.lock()
-    defer { lock.unlock() }
-    return (sampledFiles == 0 ? 0 : sampledCPU * Double(files) / Double(sampledFiles), wall)
+    let sampled = sampledFiles.load(ordering: .relaxed)
+    let cpu =
+      sampled == 0
+      ? 0
+      : Double(sampledCPUNanoseconds.load(ordering: .relaxed)) / 1e9 * Double(files.load(ordering: .relaxed))
+        / Double(sampled)
+    return (cpu, Double(wallNanoseconds.load(ordering: .relaxed)) / 1e9)
   }
 }
 
-/// The CPU time (user and system) of the calling thread, in seconds.
-private func threadCPUSeconds() -> Double {
+/// The CPU time (user and system) of the calling thread, in nanoseconds.
+private func threadCPUNanoseconds() -> Int {
   var time = timespec()
   clock_gettime(CLOCK_THREAD_CPUTIME_ID, &time)
-  return Double(time.tv_sec) + Double(time.tv_nsec) / 1e9
+  return time.tv_sec * 1_000_000_000 + time.tv_nsec
 }
 
 /// The CPU time (user and system) of the whole process so far, in seconds.
