@@ -1,3 +1,4 @@
+import Foundation
 import Model
 
 /// Turns everything a folder held into one snapshot: principals resolved with their policies,
@@ -205,20 +206,25 @@ struct ObservationReconciler: @unchecked Sendable {
   /// Moves one principal's observations from `observations` to `merged`, merged by item and
   /// sorted by item key: reports of the same item are merged in the order they were read.
   private static func mergeSameItems(_ observations: ObservationBuffer, into merged: ObservationBuffer) {
-    let keys = (0..<observations.count).map { observations[$0].pointee.access.key }
-    let order = keys.indices.sorted { (keys[$0], $0) < (keys[$1], $1) }
+    let keys = ItemKeys(observations)
+    let order = (0..<observations.count).sorted { a, b in
+      let comparison = keys.compare(a, b)
+      return comparison != 0 ? comparison < 0 : a < b
+    }
     var pending: Observation?
     var position = 0
+    // The pending observation is taken out rather than bound: binding copied each observation,
+    // retaining its strings, and replacing it released them again.
     observations.moveAll(in: order) { observation in
-      if let earlier = pending, keys[order[position]] == keys[order[position - 1]] {
-        pending = earlier.merged(with: observation)
+      if pending != nil, keys.compare(order[position], order[position - 1]) == 0 {
+        pending = pending.take()!.merged(with: observation)
       } else {
-        if let earlier = pending { merged.append(earlier) }
+        if let earlier = pending.take() { merged.append(consume earlier) }
         pending = observation
       }
       position += 1
     }
-    if let last = pending { merged.append(last) }
+    if let last = pending.take() { merged.append(consume last) }
   }
 
   /// Moves the observations of one principal that no more precise one of the same principal
@@ -425,4 +431,57 @@ struct PrincipalGroups {
 
   /// How many observations the principal has, before merging.
   func count(of principal: Int) -> Int { counts[principal] }
+}
+
+/// The item keys (`UnusedAccess.key`) of one principal's observations, compared as their strings
+/// compare. ASCII keys, nearly all, are written one after another into one byte array and
+/// compared as bytes, which orders ASCII strings as `<` does: making a string for each of a
+/// million keys and comparing them as strings took a third of the reconciling.
+struct ItemKeys {
+  private var bytes: [UInt8] = []
+  /// Where each key starts in `bytes`, then where the last one ends; a key that is not ASCII
+  /// takes no bytes. (Past the last end, `bytes` holds unused room.)
+  private var starts: [Int] = [0]
+  /// The keys that are not ASCII, by observation, as strings.
+  private var strings: [Int: String] = [:]
+
+  init(_ observations: ObservationBuffer) {
+    // Room for the longest each key can be, then each written where the last one ended.
+    var capacity = 0
+    for index in 0..<observations.count { capacity += observations[index].pointee.access.asciiKeyCapacity }
+    bytes = [UInt8](repeating: 0, count: capacity)
+    starts.reserveCapacity(observations.count + 1)
+    var end = 0
+    bytes.withUnsafeMutableBufferPointer { output in
+      for index in 0..<observations.count {
+        // Read in place: a copy of the access would retain and release its four strings.
+        let observation = observations[index]
+        if let count = observation.pointee.access.writeASCIIKey(to: output.baseAddress! + end) {
+          end += count
+        } else {
+          strings[index] = observation.pointee.access.key
+        }
+        starts.append(end)
+      }
+    }
+  }
+
+  /// Negative, zero or positive as key `a` is before, equal to or after key `b`.
+  func compare(_ a: Int, _ b: Int) -> Int {
+    if !strings.isEmpty, strings[a] != nil || strings[b] != nil {
+      let (first, second) = (string(a), string(b))
+      return first < second ? -1 : (first == second ? 0 : 1)
+    }
+    let (startA, countA) = (starts[a], starts[a + 1] - starts[a])
+    let (startB, countB) = (starts[b], starts[b + 1] - starts[b])
+    let common = bytes.withUnsafeBufferPointer { buffer in
+      guard let base = buffer.baseAddress else { return Int32(0) }
+      return memcmp(base + startA, base + startB, min(countA, countB))
+    }
+    return common != 0 ? Int(common) : countA - countB
+  }
+
+  private func string(_ index: Int) -> String {
+    strings[index] ?? String(decoding: bytes[starts[index]..<starts[index + 1]], as: UTF8.self)
+  }
 }

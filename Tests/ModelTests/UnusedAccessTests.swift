@@ -162,3 +162,43 @@ import Testing
     }
   }
 }
+
+@Suite struct ASCIIKeyTests {
+  static let arn = "arn:aws:iam::111122223333:user/ana"
+
+  /// The key written at the start of a buffer of `asciiKeyCapacity` bytes, or nil.
+  static func written(_ access: UnusedAccess) -> [UInt8]? {
+    var bytes = [UInt8](repeating: 0xFF, count: access.asciiKeyCapacity)
+    let count = bytes.withUnsafeMutableBufferPointer { access.writeASCIIKey(to: $0.baseAddress!) }
+    return count.map { Array(bytes[..<$0]) }
+  }
+
+  @Test func anASCIIKeyIsWrittenAsItsStringsBytes() {
+    let accesses = [
+      UnusedAccess.permission(principalARN: Self.arn, service: "s3", action: "s3:GetObject"),
+      UnusedAccess.permission(principalARN: Self.arn, service: "iot-data", action: nil),
+      UnusedAccess(principalARN: Self.arn, kind: .accessKey, detail: "AKIAEXAMPLE"),
+      UnusedAccess(principalARN: Self.arn, kind: .undetailedFinding, detail: "0f6e2d9c-1111"),
+      UnusedAccess(principalARN: Self.arn, kind: .role),
+      UnusedAccess(principalARN: Self.arn, kind: .password),
+    ]
+    for access in accesses {
+      #expect(Self.written(access) == Array(access.key.utf8), "\(access.key)")
+    }
+    #expect(
+      Self.written(accesses[0]).map { String(decoding: $0, as: UTF8.self) } == "permission s3:getobject")
+    #expect(Self.written(accesses[2]).map { String(decoding: $0, as: UTF8.self) } == "accessKey AKIAEXAMPLE")
+  }
+
+  @Test func aKeyBeyondASCIIIsNotWritten() {
+    let accesses = [
+      UnusedAccess.permission(principalARN: Self.arn, service: "s3", action: "Caf\u{e9}"),
+      UnusedAccess.permission(principalARN: Self.arn, service: "s\u{e9}", action: "GetObject"),
+      UnusedAccess(principalARN: Self.arn, kind: .accessKey, detail: "AKIA\u{212A}"),
+      UnusedAccess(principalARN: Self.arn, kind: .undetailedFinding, detail: "\u{e9}"),
+    ]
+    for access in accesses {
+      #expect(Self.written(access) == nil, "\(access.key)")
+    }
+  }
+}
