@@ -124,13 +124,14 @@ public struct PolicyDocument: Hashable, Sendable, Codable {
   private static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
     // Most names and actions need no escaping at all. Read in place: a string's `utf8` view
     // goes through its index machinery at each byte, ten times the cost.
-    if !value.withUTF8Bytes({ $0.contains(where: { $0 < 0x20 || $0 == 0x22 || $0 == 0x5C }) }) {
+    let isPlain = value.withUTF8Bytes { raw in
+      guard !JSONEscapeScan.contains(raw) else { return false }
       bytes.append(UInt8(ascii: "\""))
-      bytes.appendUTF8(value)
+      bytes.append(contentsOf: raw)
       bytes.append(UInt8(ascii: "\""))
-    } else {
-      bytes.appendUTF8(quoted(value))
+      return true
     }
+    if !isPlain { bytes.appendUTF8(quoted(value)) }
   }
 
   /// A JSON string literal.

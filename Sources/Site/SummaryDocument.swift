@@ -182,7 +182,7 @@ struct JSONWriter {
   static func appendQuoted(_ text: String, to output: inout TemplateOutput) {
     // The bytes are checked and copied in one pass over them: the exports quote millions of strings.
     let isPlain = text.withUTF8Bytes { raw in
-      guard !raw.contains(where: needsEscape) else { return false }
+      guard !containsByteToEscape(raw) else { return false }
       output.append(UInt8(ascii: "\""))
       output.append(raw)
       output.append(UInt8(ascii: "\""))
@@ -194,12 +194,13 @@ struct JSONWriter {
   /// Nearly every string has nothing to escape: no control character, quote, backslash, `<`, or
   /// E2 byte (the first byte of U+2028 and U+2029).
   private static func needsEscaping(_ text: String) -> Bool {
-    text.withUTF8Bytes { $0.contains(where: needsEscape) }
+    text.withUTF8Bytes(containsByteToEscape)
   }
 
-  /// Whether a byte is one that `needsEscaping` looks for.
-  private static func needsEscape(_ byte: UInt8) -> Bool {
-    byte < 0x20 || byte == 0x22 || byte == 0x5C || byte == 0x3C || byte == 0xE2
+  /// Whether any byte of `bytes` is one `quoted(_:)` escapes: a control character, quote,
+  /// backslash, `<`, or E2.
+  static func containsByteToEscape(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+    JSONEscapeScan.contains(bytes, orAnyOf: (0x3C, 0xE2))
   }
 
   static func quoted(_ text: String) -> String {
