@@ -98,9 +98,15 @@ public struct UnusedAccess: Hashable, Sendable {
 
   /// Identity within one principal: `permission s3:getobject`, `role`, `accessKey AKIA...`, `password`.
   public var key: String {
-    switch kind {
-    // Made in one go: every observation of every snapshot has a key.
-    case .permission: Self.permissionKey(service: service, detail: detail)
+    // Written in one go by `writeASCIIKey`, the one place that spells the key out: every
+    // observation of every snapshot has a key, and nearly every key is ASCII.
+    let made = String(unsafeUninitializedCapacity: asciiKeyCapacity) {
+      writeASCIIKey(to: $0.baseAddress!) ?? 0
+    }
+    // No key is empty: an empty string means the key is not ASCII, and Unicode lower-cases it.
+    if !made.isEmpty { return made }
+    return switch kind {
+    case .permission: String(concatenating: "permission ", service, ":", detail.fastLowercased())
     case .accessKey: String(concatenating: "accessKey ", detail)
     case .undetailedFinding: String(concatenating: "finding ", detail)
     case .role, .password: kind.rawValue
@@ -144,7 +150,7 @@ public struct UnusedAccess: Hashable, Sendable {
       output[count] = UInt8(ascii: ":")
       count += 1
     }
-    // A permission's detail in lower case, as `permissionKey` writes it.
+    // A permission's detail in lower case (ASCII letters only: the key is ASCII or not written).
     let lowers = kind == .permission
     let written: Int? = detail.withUTF8Bytes { detail in
       var high: UInt8 = 0
@@ -155,43 +161,6 @@ public struct UnusedAccess: Hashable, Sendable {
       return high < 0x80 ? count + detail.count : nil
     }
     return written
-  }
-
-  /// `permission service:detail` with the detail in lower case, written in one go with the
-  /// lowering folded into the copy when the detail is ASCII (as action names are): every
-  /// observation of a snapshot has a key, and lowering the detail into a string of its own first
-  /// doubled the cost.
-  static func permissionKey(service: String, detail: String) -> String {
-    let prefix: StaticString = "permission "
-    let made = service.withUTF8Bytes { serviceBytes in
-      detail.withUTF8Bytes { detailBytes -> String? in
-        guard !detailBytes.contains(where: { $0 >= 0x80 }) else { return nil }
-        let count = prefix.utf8CodeUnitCount + serviceBytes.count + 1 + detailBytes.count
-        return String(unsafeUninitializedCapacity: count) { buffer in
-          // Plain loops rather than one local function for both copies: capturing `offset` in
-          // it cost 65 million instructions in the 20,000-principal build.
-          var offset = 0
-          prefix.withUTF8Buffer { prefixBytes in
-            for byte in prefixBytes {
-              buffer[offset] = byte
-              offset += 1
-            }
-          }
-          for byte in serviceBytes {
-            buffer[offset] = byte
-            offset += 1
-          }
-          buffer[offset] = UInt8(ascii: ":")
-          offset += 1
-          for byte in detailBytes {
-            buffer[offset] = byte.lowercasedASCII
-            offset += 1
-          }
-          return offset
-        }
-      }
-    }
-    return made ?? String(concatenating: "permission ", service, ":", detail.fastLowercased())
   }
 
   /// How a page names the access: `s3:GetObject`, `s3:*`, `access key AKIA...`, `console password`,
