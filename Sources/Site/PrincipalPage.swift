@@ -206,24 +206,28 @@ enum LineDiff {
     let old = LineTable(before)
     let new = LineTable(after)
     let edits = script(old, new)
-    return shown(count: edits.count, isChanged: { edits[$0].change != .same }, context: context).map {
+    var lines: [Line] = []
+    forEachShown(count: edits.count, isChanged: { edits[$0].change != .same }, context: context) {
       switch $0 {
-      case .entry(let index): edits[index].line(old, new)
-      case .skipped(let count): Self.skipped(count)
+      case .entry(let index): lines.append(edits[index].line(old, new))
+      case .skipped(let count): lines.append(Self.skipped(count))
       }
     }
+    return lines
   }
 
   /// The diff with each change shown among `context` unchanged lines on either side, and longer
   /// runs of unchanged lines replaced by one `.skipped` line saying how many there are: a long
   /// policy with two actions taken out reads as the two places that change.
   static func hunks(_ lines: [Line], context: Int = 3) -> [Line] {
-    shown(count: lines.count, isChanged: { lines[$0].change != .same }, context: context).map {
+    var shown: [Line] = []
+    forEachShown(count: lines.count, isChanged: { lines[$0].change != .same }, context: context) {
       switch $0 {
-      case .entry(let index): lines[index]
-      case .skipped(let count): Self.skipped(count)
+      case .entry(let index): shown.append(lines[index])
+      case .skipped(let count): shown.append(Self.skipped(count))
       }
     }
+    return shown
   }
 
   /// Every line of the diff, unchanged ones included.
@@ -243,32 +247,45 @@ enum LineDiff {
     case skipped(Int)
   }
 
-  private static func shown(count: Int, isChanged: (Int) -> Bool, context: Int) -> [Shown] {
+  /// Hands `body` what is shown, in order; called for each line rather than returning a list,
+  /// which every diff then copied into its list of lines.
+  private static func forEachShown(
+    count: Int, isChanged: (Int) -> Bool, context: Int, _ body: (Shown) -> Void
+  ) {
     var isShown = [Bool](repeating: false, count: count)
     var anyChange = false
+    // Marked from where the last change's context ended, so that close changes mark each line once.
+    var markedUpTo = 0
     for index in 0..<count where isChanged(index) {
       anyChange = true
-      for near in max(0, index - context)...min(count - 1, index + context) { isShown[near] = true }
+      let last = min(count - 1, index + context)
+      var near = max(markedUpTo, index - context)
+      while near <= last {
+        isShown[near] = true
+        near += 1
+      }
+      markedUpTo = last + 1
     }
-    guard anyChange else { return (0..<count).map { .entry($0) } }
-    var result: [Shown] = []
+    guard anyChange else {
+      for index in 0..<count { body(.entry(index)) }
+      return
+    }
     var index = 0
     while index < count {
       var end = index
       while end < count, !isShown[end] { end += 1 }
       // A single hidden line would take as much room as the line itself.
       if end - index >= 2 {
-        result.append(.skipped(end - index))
+        body(.skipped(end - index))
         index = end
       } else if end > index {
-        result += (index..<end).map { .entry($0) }
+        body(.entry(index))
         index = end
       } else {
-        result.append(.entry(index))
+        body(.entry(index))
         index += 1
       }
     }
-    return result
   }
 
   /// A document's lines, found once as offsets into its bytes, each with a hash of its bytes.
@@ -288,9 +305,10 @@ enum LineDiff {
       // The empty text has no lines; any other has one more than it has newlines.
       bytes.withUnsafeBufferPointer { buffer in
         guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
-        // Printed policies have lines of about 30 bytes.
-        starts.reserveCapacity(buffer.count / 24 + 2)
-        hashes.reserveCapacity(buffer.count / 24 + 1)
+        // Printed policies have lines of about 20 bytes, many of them shorter (`],`, `},`): a
+        // smaller guess regrew the lists of most documents.
+        starts.reserveCapacity(buffer.count / 10 + 2)
+        hashes.reserveCapacity(buffer.count / 10 + 1)
         var start = 0
         while true {
           // memchr looks for the newline many bytes at a time; the lines are hashed a word at a
