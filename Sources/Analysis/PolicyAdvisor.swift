@@ -81,7 +81,7 @@ enum PolicyAdvisor {
   /// principal page works these out, for a million items in all).
   struct UnusedPermissions {
     /// Each unused `service:action`, by the hash of its lower-case UTF-8 (`caselessHash`).
-    private var actionsByHash: [UInt64: (service: String, detail: String)] = [:]
+    private var actionsByHash = HashKeyedTable<(service: String, detail: String)>()
     /// The lower-case actions, kept instead when a hash is shared or a name is not ASCII (whose
     /// lower case only Unicode rules give).
     private var exactActions: Set<String>?
@@ -91,6 +91,7 @@ enum PolicyAdvisor {
     /// The permissions among `items`.
     init(_ items: [OpenItem]) {
       var isExact = false
+      actionsByHash.reserveCapacity(items.countInPlace { $0.pointee.kind == .permission })
       // Read in place: every principal page works these out from its items.
       items.forEachInPlace { item in
         guard item.pointee.kind == .permission else { return }
@@ -111,7 +112,7 @@ enum PolicyAdvisor {
             isExact = true
           }
         } else {
-          actionsByHash[hash] = (service, detail)
+          actionsByHash.updateValue((service, detail), forKey: hash)
         }
       }
       if isExact {

@@ -241,7 +241,7 @@ struct ByteReader {
 /// names, and a string of more than 15 bytes is an allocation of its own each time it is made.
 /// Sharing them saves time and about a third of the documents' memory.
 final class StringTable {
-  private var strings: [UInt64: String] = [:]
+  private var strings = HashKeyedTable<String>()
 
   func string(_ bytes: UnsafeBufferPointer<UInt8>) -> String {
     // Shorter strings are stored inside the String value, with no allocation to share.
@@ -249,7 +249,7 @@ final class StringTable {
     let hash = StableHash.content(UnsafeRawBufferPointer(bytes))
     if let known = strings[hash], Self.equal(known, bytes) { return known }
     let made = String(decoding: bytes, as: UTF8.self)
-    if strings[hash] == nil { strings[hash] = made }
+    if strings.index(of: hash) == nil { strings.updateValue(made, forKey: hash) }
     return made
   }
 

@@ -56,7 +56,7 @@ struct PrincipalHistory {
   var items: [Item] = []
   var runs: [Run] = []
   var presence: [Run] = []
-  private var index: [UInt64: Int] = [:]
+  private var index = HashKeyedTable<Int>()
   private var indexed = false
 
   // MARK: Coding
@@ -254,14 +254,15 @@ extension PrincipalHistory {
       return items.firstIndex { $0.keyHash == keyHash }
     }
     if !indexed {
-      for (position, item) in items.enumerated() { index[item.keyHash] = position }
+      index.reserveCapacity(items.count)
+      for (position, item) in items.enumerated() { index.updateValue(position, forKey: item.keyHash) }
       indexed = true
     }
     return index[keyHash]
   }
 
   mutating func appendItem(_ item: Item) {
-    if indexed { index[item.keyHash] = items.count }
+    if indexed { index.updateValue(items.count, forKey: item.keyHash) }
     items.append(item)
   }
 

@@ -292,7 +292,7 @@ final class RecommendationTexts {
     let text: String
   }
 
-  private var entries: [UInt64: Entry] = [:]
+  private var entries = HashKeyedTable<Entry>()
 
   /// The item's recommendation when it is an open unused action; nil for other items, whose
   /// texts are literals or rare.
@@ -308,7 +308,7 @@ final class RecommendationTexts {
     }
     let text = OpenItem.recommendation(
       isAccepted: false, kind: .permission, service: service, detail: detail, principalKind: principalKind)
-    entries[key] = Entry(service: service, detail: detail, isUser: isUser, text: text)
+    entries.updateValue(Entry(service: service, detail: detail, isUser: isUser, text: text), forKey: key)
     return text
   }
 }

@@ -90,3 +90,18 @@ import Testing
     #expect(Concurrently.map(count: 0, order: []) { $0 }.isEmpty)
   }
 }
+
+@Suite struct ServiceTallyTests {
+  @Test func servicesAreCountedApartEvenWhenTheirHashesAreEqual() {
+    var tally = ServiceTally()
+    // The same hash for two services, as a collision would give: each keeps its own count.
+    tally.add(1, to: "s3", hash: 5)
+    tally.add(2, to: "ec2", hash: 5)
+    tally.add(3, to: "s3", hash: 5)
+    tally.add(4, to: "ec2", hash: 5)
+    tally.add(7, to: "iam", hash: 9)
+    let counts = Dictionary(uniqueKeysWithValues: tally.counts.map { ($0.service, $0.count) })
+    #expect(counts == ["s3": 4, "ec2": 6, "iam": 7])
+    #expect(tally.counts.count == 3)
+  }
+}

@@ -38,6 +38,20 @@ import Testing
     }
   }
 
+  @Test func manyUnusedPermissionsAreAllFoundAndNoOthers() {
+    // Enough actions that the table grows and hashes share slots.
+    let names = (0..<300).map { "svc\($0 % 7):Action\($0)" }
+    let unused = PolicyAdvisor.UnusedPermissions(names.map(Self.item))
+    for (index, name) in names.enumerated() {
+      #expect(unused.contains(name), "\(name)")
+      #expect(unused.contains(name.uppercased()), "\(name)")
+      #expect(!unused.contains("svc\(index % 7):Action\(index)x"), "\(name)")
+      #expect(!unused.contains("svc\((index + 1) % 7):Action\(index)"), "\(name)")
+    }
+    #expect(Set(unused.lowercasedActions) == Set(names.map { $0.lowercased() }))
+    #expect(unused.lowercasedActions.count == names.count)
+  }
+
   @Test func unusedActionsAreTakenOutAndEmptiedStatementsDropped() throws {
     let policy = Self.policy([
       PolicyStatement(

@@ -1,0 +1,123 @@
+/// A table of values by 64-bit keys that are hashes already (FNV-1a, content digests), for the
+/// lookups made per item or per policy document: `Dictionary` hashes each such key again with
+/// SipHash on every insertion and lookup, about a hundred instructions, where this takes the
+/// slot from the key with one multiplication.
+///
+/// Open addressing with linear probing; a key's first slot is the high bits of the key times a
+/// Fibonacci constant, so that keys differing only in some bits (the low bits of FNV-1a depend
+/// only on the low bits of each byte) still spread over the slots. Values stay in the order they
+/// were first inserted. Keys are not removed one by one, only all at once.
+public struct HashKeyedTable<Value> {
+  /// The keys, in the order they were first inserted.
+  @inlinable public var keys: [UInt64] { storedKeys }
+  /// The values, in the same order as `keys`.
+  @inlinable public var values: [Value] { storedValues }
+  @usableFromInline var storedKeys: [UInt64] = []
+  @usableFromInline var storedValues: [Value] = []
+  /// One past the index into `keys` of the key placed in each slot, 0 for an empty slot. There
+  /// are at least twice as many slots as keys, so probing ends soon.
+  @usableFromInline var slots: [Int32] = []
+  /// 64 minus the base-2 logarithm of the number of slots.
+  @usableFromInline var shift: UInt64 = 64
+
+  /// An empty table with room for `minimumCapacity` keys before it grows.
+  @inlinable
+  public init(minimumCapacity: Int = 0) {
+    if minimumCapacity > 0 { reserveCapacity(minimumCapacity) }
+  }
+
+  /// The number of keys.
+  @inlinable
+  public var count: Int { storedKeys.count }
+
+  /// Makes room for `capacity` keys in all.
+  @inlinable
+  public mutating func reserveCapacity(_ capacity: Int) {
+    storedKeys.reserveCapacity(capacity)
+    storedValues.reserveCapacity(capacity)
+    var bits = 3
+    while 1 << bits < 2 * capacity { bits += 1 }
+    if 1 << bits > slots.count { rehash(bits: bits) }
+  }
+
+  /// Removes every key; with `keepingCapacity`, the room made for them stays.
+  @inlinable
+  public mutating func removeAll(keepingCapacity: Bool = false) {
+    storedKeys.removeAll(keepingCapacity: keepingCapacity)
+    storedValues.removeAll(keepingCapacity: keepingCapacity)
+    if keepingCapacity {
+      slots.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+    } else {
+      slots = []
+      shift = 64
+    }
+  }
+
+  /// The value stored for `key`, or nil.
+  @inlinable
+  public subscript(key: UInt64) -> Value? {
+    guard let index = index(of: key) else { return nil }
+    return storedValues[index]
+  }
+
+  /// Where `key`'s value is in `values`, or nil when the table does not hold the key.
+  @inlinable
+  public func index(of key: UInt64) -> Int? {
+    guard !slots.isEmpty else { return nil }
+    return slots.withUnsafeBufferPointer { slots in
+      storedKeys.withUnsafeBufferPointer { keys in
+        let mask = slots.count - 1
+        var slot = firstSlot(of: key)
+        while true {
+          let stored = Int(slots[slot])
+          if stored == 0 { return nil }
+          if keys[stored - 1] == key { return stored - 1 }
+          slot = (slot + 1) & mask
+        }
+      }
+    }
+  }
+
+  /// Replaces the value at `index` in `values` (an index `index(of:)` gave).
+  @inlinable
+  public mutating func replaceValue(at index: Int, with value: Value) {
+    storedValues[index] = value
+  }
+
+  /// Stores `value` for `key`, replacing the value stored before, if any.
+  @inlinable
+  public mutating func updateValue(_ value: Value, forKey key: UInt64) {
+    if let index = index(of: key) {
+      storedValues[index] = value
+      return
+    }
+    if 2 * (storedKeys.count + 1) > slots.count {
+      rehash(bits: slots.isEmpty ? 3 : 64 - Int(shift) + 1)
+    }
+    storedKeys.append(key)
+    storedValues.append(value)
+    place(storedKeys.count - 1)
+  }
+
+  @inlinable @inline(__always)
+  func firstSlot(of key: UInt64) -> Int {
+    Int(truncatingIfNeeded: (key &* 0x9E37_79B9_7F4A_7C15) >> shift)
+  }
+
+  @usableFromInline
+  mutating func place(_ index: Int) {
+    let mask = slots.count - 1
+    var slot = firstSlot(of: storedKeys[index])
+    while slots[slot] != 0 { slot = (slot + 1) & mask }
+    slots[slot] = Int32(truncatingIfNeeded: index + 1)
+  }
+
+  @usableFromInline
+  mutating func rehash(bits: Int) {
+    slots = [Int32](repeating: 0, count: 1 << bits)
+    shift = UInt64(64 - bits)
+    for index in storedKeys.indices { place(index) }
+  }
+}
+
+extension HashKeyedTable: Sendable where Value: Sendable {}
