@@ -25,8 +25,9 @@ struct TeamExport {
     csv.bytes.append(Self.columns.map(Self.cell).joined(separator: ",") + "\r\n")
     json.bytes.append(UInt8(ascii: "["))
     var isFirst = true
-    // A handful of source combinations name every row: encoded once each.
-    var sourceCells: [SourceSet: (csv: [UInt8], json: [UInt8])] = [:]
+    // A handful of source combinations name every row: encoded once each, and found by their
+    // bits in a list (a dictionary lookup hashed the set for each of a million rows).
+    var sourceCells = [(csv: [UInt8], json: [UInt8])?](repeating: nil, count: 64)
     team.principals.forEachInPlace { report in
       var csvPrefix = ExportWriter(capacity: 256)
       var jsonPrefix = ExportWriter(capacity: 384)
@@ -42,8 +43,11 @@ struct TeamExport {
       for items in [report.pointee.items, report.pointee.acceptedItems] {
         // Read in place: a copy of each of a million items would retain and release its strings.
         items.forEachInPlace { item in
+          let sourceBits = item.pointee.sources.rawValue
+          // Sets of sources beyond the list (none are today) are encoded for each row.
+          let isListed = sourceBits >= 0 && sourceBits < sourceCells.count
           let sources =
-            sourceCells[item.pointee.sources]
+            (isListed ? sourceCells[sourceBits] : nil)
             ?? {
               let names = item.pointee.sources.names.joined(separator: "; ")
               var csvCell = ExportWriter(capacity: 64)
@@ -51,7 +55,7 @@ struct TeamExport {
               csvCell.appendCell(names)
               jsonCell.appendMember("sources", names, first: false)
               let cells = (csv: csvCell.bytes.bytes, json: jsonCell.bytes.bytes)
-              sourceCells[item.pointee.sources] = cells
+              if isListed { sourceCells[sourceBits] = cells }
               return cells
             }()
           let exception = OpenItem.reviewException(item)
