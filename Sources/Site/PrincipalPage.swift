@@ -207,12 +207,14 @@ enum LineDiff {
     let new = LineTable(after)
     let edits = script(old, new)
     var lines: [Line] = []
-    forEachShown(count: edits.count, isChanged: { edits[$0].change != .same }, context: context) {
-      switch $0 {
-      case .entry(let index): lines.append(edits[index].line(old, new))
-      case .skipped(let count): lines.append(Self.skipped(count))
-      }
-    }
+    forEachShown(
+      count: edits.count, isChanged: { edits[$0].change != .same }, context: context,
+      body: {
+        switch $0 {
+        case .entry(let index): lines.append(edits[index].line(old, new))
+        case .skipped(let count): lines.append(Self.skipped(count))
+        }
+      })
     return lines
   }
 
@@ -221,12 +223,14 @@ enum LineDiff {
   /// policy with two actions taken out reads as the two places that change.
   static func hunks(_ lines: [Line], context: Int = 3) -> [Line] {
     var shown: [Line] = []
-    forEachShown(count: lines.count, isChanged: { lines[$0].change != .same }, context: context) {
-      switch $0 {
-      case .entry(let index): shown.append(lines[index])
-      case .skipped(let count): shown.append(Self.skipped(count))
-      }
-    }
+    forEachShown(
+      count: lines.count, isChanged: { lines[$0].change != .same }, context: context,
+      body: {
+        switch $0 {
+        case .entry(let index): shown.append(lines[index])
+        case .skipped(let count): shown.append(Self.skipped(count))
+        }
+      })
     return shown
   }
 
@@ -250,7 +254,7 @@ enum LineDiff {
   /// Hands `body` what is shown, in order; called for each line rather than returning a list,
   /// which every diff then copied into its list of lines.
   private static func forEachShown(
-    count: Int, isChanged: (Int) -> Bool, context: Int, _ body: (Shown) -> Void
+    count: Int, isChanged: (Int) -> Bool, context: Int, body: (Shown) -> Void
   ) {
     var isShown = [Bool](repeating: false, count: count)
     var anyChange = false
