@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 
 /// Work started on a global queue at once, whose result is waited for when needed: what one
 /// stage can work out on the other core while this one goes on.
@@ -43,5 +44,28 @@ private final class Leftovers<Value>: @unchecked Sendable {
 
   func free() {
     value = nil
+  }
+}
+
+/// A value made by the first thread that asks for it, while threads that ask meanwhile wait:
+/// for what several workers need and the first to start can make while the others are busy.
+public final class MadeOnce<Value: Sendable>: Sendable {
+  // `make` is called once, with the lock held, so that threads asking meanwhile wait for it.
+  private let made = Mutex<Value?>(nil)
+  private let make: @Sendable () -> Value
+
+  /// A value that `make` will make when first asked for.
+  public init(_ make: @escaping @Sendable () -> Value) {
+    self.make = make
+  }
+
+  /// The value, made now if no thread has made it yet.
+  public var value: Value {
+    made.withLock { made in
+      if let made { return made }
+      let value = make()
+      made = value
+      return value
+    }
   }
 }

@@ -14,9 +14,12 @@ public struct HashKeyedTable<Value> {
   @inlinable public var values: [Value] { storedValues }
   @usableFromInline var storedKeys: [UInt64] = []
   @usableFromInline var storedValues: [Value] = []
-  /// One past the index into `keys` of the key placed in each slot, 0 for an empty slot. There
-  /// are at least twice as many slots as keys, so probing ends soon.
-  @usableFromInline var slots: [Int32] = []
+  /// Each slot's key, with one past its index into `keys` (0 for an empty slot): a probe reads
+  /// the key where it reads the slot, which a large table (the strings of stored documents)
+  /// would otherwise fetch from another cache line for every slot it looks at. There are at
+  /// least twice as many slots as keys, so probing ends soon.
+  @usableFromInline var slots: [HashKeyedSlot] = []
+
   /// 64 minus the base-2 logarithm of the number of slots.
   @usableFromInline var shift: UInt64 = 64
 
@@ -46,7 +49,7 @@ public struct HashKeyedTable<Value> {
     storedKeys.removeAll(keepingCapacity: keepingCapacity)
     storedValues.removeAll(keepingCapacity: keepingCapacity)
     if keepingCapacity {
-      slots.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+      slots.withUnsafeMutableBufferPointer { $0.update(repeating: .empty) }
     } else {
       slots = []
       shift = 64
@@ -65,15 +68,13 @@ public struct HashKeyedTable<Value> {
   public func index(of key: UInt64) -> Int? {
     guard !slots.isEmpty else { return nil }
     return slots.withUnsafeBufferPointer { slots in
-      storedKeys.withUnsafeBufferPointer { keys in
-        let mask = slots.count - 1
-        var slot = firstSlot(of: key)
-        while true {
-          let stored = Int(slots[slot])
-          if stored == 0 { return nil }
-          if keys[stored - 1] == key { return stored - 1 }
-          slot = (slot + 1) & mask
-        }
+      let mask = slots.count - 1
+      var slot = firstSlot(of: key)
+      while true {
+        let stored = slots[slot]
+        if stored.position == 0 { return nil }
+        if stored.key == key { return Int(stored.position) - 1 }
+        slot = (slot + 1) & mask
       }
     }
   }
@@ -107,17 +108,34 @@ public struct HashKeyedTable<Value> {
   @usableFromInline
   mutating func place(_ index: Int) {
     let mask = slots.count - 1
-    var slot = firstSlot(of: storedKeys[index])
-    while slots[slot] != 0 { slot = (slot + 1) & mask }
-    slots[slot] = Int32(truncatingIfNeeded: index + 1)
+    let key = storedKeys[index]
+    var slot = firstSlot(of: key)
+    while slots[slot].position != 0 { slot = (slot + 1) & mask }
+    slots[slot] = HashKeyedSlot(key: key, position: Int32(truncatingIfNeeded: index + 1))
   }
 
   @usableFromInline
   mutating func rehash(bits: Int) {
-    slots = [Int32](repeating: 0, count: 1 << bits)
+    slots = [HashKeyedSlot](repeating: .empty, count: 1 << bits)
     shift = UInt64(64 - bits)
     for index in storedKeys.indices { place(index) }
   }
 }
 
 extension HashKeyedTable: Sendable where Value: Sendable {}
+
+/// A slot of a `HashKeyedTable`: a key and one past its index, or 0 when the slot is empty.
+@usableFromInline
+struct HashKeyedSlot: Sendable {
+  @usableFromInline var key: UInt64
+  @usableFromInline var position: Int32
+
+  @inlinable
+  init(key: UInt64, position: Int32) {
+    self.key = key
+    self.position = position
+  }
+
+  @inlinable
+  static var empty: HashKeyedSlot { HashKeyedSlot(key: 0, position: 0) }
+}
