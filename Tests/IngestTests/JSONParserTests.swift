@@ -118,6 +118,24 @@ private func syntaxError(_ text: String) throws -> JSONSyntaxError {
     #expect(value.typeDescription == "an object")
   }
 
+  @Test func membersAreFoundByNameOverNestedValuesAndEscapes() throws {
+    let value = try parse(
+      #"{"Nested": {"Name": 0, "List": [1, {"Name": 2}]}, "List": [], "Nama": 3, "N\u0061me": 4, "Name": 5, "LastAuthenticatedEntity": 6, "LastAuthenticated": 7, "\u00e9t\u00e9": 8}"#
+    ).get()
+    #expect(value.member("Name").map(Plain.init) == .number("4"))
+    #expect(value.member("Nama").map(Plain.init) == .number("3"))
+    #expect(value.member("LastAuthenticated").map(Plain.init) == .number("7"))
+    #expect(value.member("LastAuthenticatedEntity").map(Plain.init) == .number("6"))
+    #expect(value.member("été").map(Plain.init) == .number("8"))
+    #expect(value.member("List").map(Plain.init) == .array([]))
+    #expect(
+      value.member("Nested")?.member("List").map(Plain.init)
+        == .array([.number("1"), .object([Plain.Member(key: "Name", value: .number("2"))])]))
+    #expect(value.member("Missing") == nil)
+    #expect(value.member("Nam") == nil)
+    #expect(try parse("[1]").get().member("Name") == nil)
+  }
+
   @Test func valuesRememberTheirLines() throws {
     let json = "{\n  \"a\": 1,\n  \"b\": [\n    \"x\",\n\n    {\"c\": null}\n  ]\n}\n"
     let value = try parse(json).get()
