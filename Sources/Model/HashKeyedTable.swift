@@ -46,6 +46,9 @@ public struct HashKeyedTable<Value> {
   /// Removes every key; with `keepingCapacity`, the room made for them stays.
   @inlinable
   public mutating func removeAll(keepingCapacity: Bool = false) {
+    // An empty table's slots are all empty already: a table emptied again and again (a decoder's
+    // index, once per principal) would otherwise clear its slots each time.
+    if keepingCapacity && storedKeys.isEmpty { return }
     storedKeys.removeAll(keepingCapacity: keepingCapacity)
     storedValues.removeAll(keepingCapacity: keepingCapacity)
     if keepingCapacity {

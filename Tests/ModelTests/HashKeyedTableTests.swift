@@ -55,6 +55,12 @@ import Testing
       #expect(table[5] == 1)
       #expect(table[6] == nil)
       #expect(table.keys == [5])
+      // Emptied twice, then filled with other keys: none of the first ones is found.
+      table.removeAll(keepingCapacity: keepingCapacity)
+      table.removeAll(keepingCapacity: keepingCapacity)
+      for key in 200..<300 { table.updateValue(key, forKey: UInt64(key)) }
+      #expect((0..<100).allSatisfy { table[UInt64($0)] == nil })
+      #expect((200..<300).allSatisfy { table[UInt64($0)] == $0 })
     }
   }
 }
