@@ -72,7 +72,7 @@ struct CurrentState {
         let service = open[start].service
         var end = start + 1
         while end < open.count, open[end].kind == .permission, open[end].service == service { end += 1 }
-        let hash = service.withUTF8Bytes(ContentDigest.shortHash)
+        let hash = StringKeyedTable<Int>.hash(of: service)
         state.serviceCounts[team].add(end - start, to: service, hash: hash)
         state.serviceCounts[organisation].add(end - start, to: service, hash: hash)
         start = end
@@ -209,27 +209,16 @@ struct CurrentState {
 /// counts are added to once per service of each principal, where a `[String: Int]` hashed the
 /// service with SipHash twice each time (a third of a million times for 20,000 principals).
 struct ServiceTally {
-  private var table = HashKeyedTable<(service: String, count: Int)>()
-  /// Services whose hash another service holds in `table`.
-  private var others: [String: Int] = [:]
+  private var table = StringKeyedTable<Int>()
 
-  /// Adds `count` to `service`, whose `ContentDigest.shortHash` is `hash`.
+  /// Adds `count` to `service`, whose `StringKeyedTable.hash(of:)` is `hash`.
   mutating func add(_ count: Int, to service: String, hash: UInt64) {
-    guard let index = table.index(of: hash) else {
-      table.updateValue((service, count), forKey: hash)
-      return
-    }
-    let known = table.values[index]
-    if known.service == service {
-      table.replaceValue(at: index, with: (service, known.count + count))
-    } else {
-      others[service, default: 0] += count
-    }
+    table.updateValue((table.value(forKey: service, hash: hash) ?? 0) + count, forKey: service, hash: hash)
   }
 
   /// Every service with its count, in no particular order.
   var counts: [(service: String, count: Int)] {
-    table.values + others.map { ($0.key, $0.value) }
+    table.keysAndValues.map { ($0.key, $0.value) }
   }
 }
 

@@ -47,10 +47,10 @@ struct Reconciler {
     }
     // Positions in one list rather than a dictionary of principals, which copied each one twice.
     // Room for every entry up front: growing the table rehashed every ARN again at each doubling.
-    var positions: [String: Int] = [:]
-    var list: [Principal] = []
     let listed = contents.reduce(0) { $0 + $1.inventory.principals.count }
-    positions.reserveCapacity(listed + contents.reduce(0) { $0 + $1.namedPrincipals.count })
+    var positions = StringKeyedTable<Int>(
+      minimumCapacity: listed + contents.reduce(0) { $0 + $1.namedPrincipals.count })
+    var list: [Principal] = []
     list.reserveCapacity(listed)
     for content in contents {
       for var principal in content.inventory.principals {
@@ -62,20 +62,23 @@ struct Reconciler {
         for group in userGroups[principal.arn] ?? [] {
           principal.policies += groupPolicies[principal.accountID + "/" + group] ?? []
         }
-        // One hash of the ARN for a principal listed once, which nearly all are: a second entry
-        // puts the first position back and takes the first entry's place in the list.
-        if let position = positions.updateValue(list.count, forKey: principal.arn) {
-          positions[principal.arn] = position
+        // One hash of the ARN for each entry: a second entry of an ARN takes the first one's
+        // place in the list.
+        let hash = StringKeyedTable<Int>.hash(of: principal.arn)
+        if let position = positions.value(forKey: principal.arn, hash: hash) {
           list[position] = principal
         } else {
+          positions.updateValue(list.count, forKey: principal.arn, hash: hash)
           list.append(principal)
         }
       }
     }
     for content in contents {
       // Most named principals are in the inventory too: one lookup each, an insert only for the rest.
-      for principal in content.namedPrincipals where positions[principal.arn] == nil {
-        positions[principal.arn] = list.count
+      for principal in content.namedPrincipals {
+        let hash = StringKeyedTable<Int>.hash(of: principal.arn)
+        guard positions.value(forKey: principal.arn, hash: hash) == nil else { continue }
+        positions.updateValue(list.count, forKey: principal.arn, hash: hash)
         list.append(principal)
       }
     }
@@ -420,7 +423,7 @@ struct PrincipalGroups {
     for content in contents {
       for run in content.observationRuns {
         let arn = run.principalARN
-        principalOf.append(numbers.number(of: arn, hash: arn.withUTF8Bytes(ContentDigest.shortHash)))
+        principalOf.append(numbers.number(of: arn, hash: StringKeyedTable<Int>.hash(of: arn)))
       }
     }
     let arns = numbers.arns
@@ -461,24 +464,16 @@ struct PrincipalGroups {
 struct PrincipalNumbers {
   /// The ARNs by number.
   private(set) var arns: [String] = []
-  private var byHash: HashKeyedTable<Int>
-  /// ARNs whose hash another ARN holds in `byHash`.
-  private var others: [String: Int] = [:]
+  private var numbers: StringKeyedTable<Int>
 
   init(capacity: Int) {
-    byHash = HashKeyedTable(minimumCapacity: capacity)
+    numbers = StringKeyedTable(minimumCapacity: capacity)
   }
 
-  /// The number of `arn`, whose `ContentDigest.shortHash` is `hash`; a new one for a new ARN.
+  /// The number of `arn`, whose `StringKeyedTable.hash(of:)` is `hash`; a new one for a new ARN.
   mutating func number(of arn: String, hash: UInt64) -> Int {
-    guard let known = byHash[hash] else {
-      byHash.updateValue(arns.count, forKey: hash)
-      arns.append(arn)
-      return arns.count - 1
-    }
-    if arns[known] == arn { return known }
-    if let other = others[arn] { return other }
-    others[arn] = arns.count
+    if let known = numbers.value(forKey: arn, hash: hash) { return known }
+    numbers.updateValue(arns.count, forKey: arn, hash: hash)
     arns.append(arn)
     return arns.count - 1
   }

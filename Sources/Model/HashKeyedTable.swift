@@ -142,3 +142,67 @@ struct HashKeyedSlot: Sendable {
   @inlinable
   static var empty: HashKeyedSlot { HashKeyedSlot(key: 0, position: 0) }
 }
+
+/// A table of values by strings, found through a hash of each string's bytes
+/// (`ContentDigest.shortHash`) in a `HashKeyedTable`, for tables looked up once or more per
+/// principal by ARN: `Dictionary` hashed each ARN with SipHash. Strings whose hash another
+/// string already holds go to a dictionary of their own.
+public struct StringKeyedTable<Value> {
+  @usableFromInline var byHash: HashKeyedTable<(key: String, value: Value)>
+  /// Strings whose hash another string holds in `byHash`.
+  @usableFromInline var others: [String: Value] = [:]
+
+  /// An empty table with room for `minimumCapacity` strings before it grows.
+  @inlinable
+  public init(minimumCapacity: Int = 0) {
+    byHash = HashKeyedTable(minimumCapacity: minimumCapacity)
+  }
+
+  /// The hash a string is found by.
+  @inlinable
+  public static func hash(of key: String) -> UInt64 {
+    key.withUTF8Bytes(ContentDigest.shortHash)
+  }
+
+  /// The value stored for `key`, or nil.
+  @inlinable
+  public subscript(key: String) -> Value? {
+    value(forKey: key, hash: Self.hash(of: key))
+  }
+
+  /// The value stored for `key`, whose `hash(of:)` is `hash`, or nil.
+  @inlinable
+  public func value(forKey key: String, hash: UInt64) -> Value? {
+    guard let index = byHash.index(of: hash) else { return nil }
+    let entry = byHash.values[index]
+    return entry.key == key ? entry.value : others[key]
+  }
+
+  /// Stores `value` for `key`, replacing the value stored before, if any.
+  @inlinable
+  public mutating func updateValue(_ value: Value, forKey key: String) {
+    updateValue(value, forKey: key, hash: Self.hash(of: key))
+  }
+
+  /// Every string with its value, in no particular order.
+  @inlinable
+  public var keysAndValues: [(key: String, value: Value)] {
+    byHash.values + others.map { ($0.key, $0.value) }
+  }
+
+  /// Stores `value` for `key`, whose `hash(of:)` is `hash`, replacing the value stored before.
+  @inlinable
+  public mutating func updateValue(_ value: Value, forKey key: String, hash: UInt64) {
+    guard let index = byHash.index(of: hash) else {
+      byHash.updateValue((key, value), forKey: hash)
+      return
+    }
+    if byHash.values[index].key == key {
+      byHash.replaceValue(at: index, with: (key, value))
+    } else {
+      others[key] = value
+    }
+  }
+}
+
+extension StringKeyedTable: Sendable where Value: Sendable {}

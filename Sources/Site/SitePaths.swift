@@ -8,7 +8,7 @@ import Model
 struct SitePaths: Sendable {
   private var teamFolders: [String: String] = [:]
   /// Principal page paths by ARN.
-  private var principalPages: [String: String] = [:]
+  private var principalPages = StringKeyedTable<String>()
 
   init(teamIDs: [String]) {
     // `organisation` names the organisation's own feed beside the teams' feeds.
@@ -33,9 +33,9 @@ struct SitePaths: Sendable {
     let pagesOfTeams = Concurrently.map(count: teams.count) { index in
       Self.principalPages(of: teams[index].principals, in: folders[index])
     }
-    principalPages.reserveCapacity(pagesOfTeams.reduce(0) { $0 + $1.count })
+    principalPages = StringKeyedTable(minimumCapacity: pagesOfTeams.reduce(0) { $0 + $1.count })
     for pages in pagesOfTeams {
-      for page in pages { principalPages[page.arn] = page.path }
+      for page in pages { principalPages.updateValue(page.path, forKey: page.arn) }
     }
   }
 

@@ -64,3 +64,35 @@ import Testing
     }
   }
 }
+
+@Suite struct StringKeyedTableTests {
+  @Test func stringsAreFoundByTheirBytes() {
+    var table = StringKeyedTable<Int>(minimumCapacity: 4)
+    let arns = (0..<500).map { "arn:aws:iam::\(100_000_000_000 + $0 % 7):role/app-\($0)" }
+    for (index, arn) in arns.enumerated() { table.updateValue(index, forKey: arn) }
+    for (index, arn) in arns.enumerated() { #expect(table[arn] == index) }
+    #expect(table["arn:aws:iam::100000000000:role/app-500"] == nil)
+    #expect(table[""] == nil)
+    table.updateValue(-1, forKey: arns[3])
+    #expect(table[arns[3]] == -1)
+    #expect(table[arns[4]] == 4)
+  }
+
+  @Test func stringsWithEqualHashesKeepTheirOwnValues() {
+    var table = StringKeyedTable<String>()
+    // The same hash for different strings, as a collision would give.
+    table.updateValue("first", forKey: "a", hash: 42)
+    table.updateValue("second", forKey: "b", hash: 42)
+    #expect(table.value(forKey: "a", hash: 42) == "first")
+    #expect(table.value(forKey: "b", hash: 42) == "second")
+    #expect(table.value(forKey: "c", hash: 42) == nil)
+    table.updateValue("third", forKey: "b", hash: 42)
+    table.updateValue("fourth", forKey: "a", hash: 42)
+    #expect(table.value(forKey: "a", hash: 42) == "fourth")
+    #expect(table.value(forKey: "b", hash: 42) == "third")
+    let all = table.keysAndValues
+    #expect(all.count == 2)
+    #expect(
+      Dictionary(uniqueKeysWithValues: all.map { ($0.key, $0.value) }) == ["a": "fourth", "b": "third"])
+  }
+}
