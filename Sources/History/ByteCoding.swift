@@ -247,9 +247,12 @@ final class StringTable {
     // Shorter strings are stored inside the String value, with no allocation to share.
     guard bytes.count > 15 else { return String(decoding: bytes, as: UTF8.self) }
     let hash = StableHash.content(UnsafeRawBufferPointer(bytes))
-    if let known = strings[hash], Self.equal(known, bytes) { return known }
+    if let known = strings[hash] {
+      // Another string may hold this hash: that one keeps its place, this one is made each time.
+      return Self.equal(known, bytes) ? known : String(decoding: bytes, as: UTF8.self)
+    }
     let made = String(decoding: bytes, as: UTF8.self)
-    if strings.index(of: hash) == nil { strings.updateValue(made, forKey: hash) }
+    strings.updateValue(made, forKey: hash)
     return made
   }
 

@@ -64,22 +64,25 @@ struct Reconciler {
         }
         // One hash of the ARN for each entry: a second entry of an ARN takes the first one's
         // place in the list.
-        let hash = StringKeyedTable<Int>.hash(of: principal.arn)
-        if let position = positions.value(forKey: principal.arn, hash: hash) {
-          list[position] = principal
-        } else {
-          positions.updateValue(list.count, forKey: principal.arn, hash: hash)
+        let next = list.count
+        let position = positions.value(
+          forKey: principal.arn, hash: StringKeyedTable<Int>.hash(of: principal.arn),
+          insertingIfAbsent: { next })
+        if position == next {
           list.append(principal)
+        } else {
+          list[position] = principal
         }
       }
     }
     for content in contents {
       // Most named principals are in the inventory too: one lookup each, an insert only for the rest.
       for principal in content.namedPrincipals {
-        let hash = StringKeyedTable<Int>.hash(of: principal.arn)
-        guard positions.value(forKey: principal.arn, hash: hash) == nil else { continue }
-        positions.updateValue(list.count, forKey: principal.arn, hash: hash)
-        list.append(principal)
+        let next = list.count
+        let position = positions.value(
+          forKey: principal.arn, hash: StringKeyedTable<Int>.hash(of: principal.arn),
+          insertingIfAbsent: { next })
+        if position == next { list.append(principal) }
       }
     }
     let arns = list.map(\.arn)
@@ -105,8 +108,7 @@ struct ObservationReconciler: @unchecked Sendable {
 
   /// What every chunk needs: the principals' runs of observations, the principals in ARN order
   /// and the summarised findings.
-  private struct Plan: @unchecked Sendable {
-    // Unchecked: made once, then only read.
+  private struct Plan: Sendable {
     let groups: PrincipalGroups
     let principals: [Int]
     let summarised: Set<String>
@@ -472,10 +474,10 @@ struct PrincipalNumbers {
 
   /// The number of `arn`, whose `StringKeyedTable.hash(of:)` is `hash`; a new one for a new ARN.
   mutating func number(of arn: String, hash: UInt64) -> Int {
-    if let known = numbers.value(forKey: arn, hash: hash) { return known }
-    numbers.updateValue(arns.count, forKey: arn, hash: hash)
-    arns.append(arn)
-    return arns.count - 1
+    let next = arns.count
+    let number = numbers.value(forKey: arn, hash: hash, insertingIfAbsent: { next })
+    if number == next { arns.append(arn) }
+    return number
   }
 }
 

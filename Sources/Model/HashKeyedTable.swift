@@ -91,16 +91,29 @@ public struct HashKeyedTable<Value> {
   /// Stores `value` for `key`, replacing the value stored before, if any.
   @inlinable
   public mutating func updateValue(_ value: Value, forKey key: UInt64) {
-    if let index = index(of: key) {
-      storedValues[index] = value
-      return
-    }
+    let (index, inserted) = index(of: key, insertingIfAbsent: { value })
+    if !inserted { storedValues[index] = value }
+  }
+
+  /// Where `key`'s value is in `values`, with `make()` stored for it first when the table does
+  /// not hold the key: one probe where looking up and then storing took two.
+  @inlinable
+  public mutating func index(
+    of key: UInt64, insertingIfAbsent make: () -> Value
+  ) -> (index: Int, inserted: Bool) {
     if 2 * (storedKeys.count + 1) > slots.count {
       rehash(bits: slots.isEmpty ? 3 : 64 - Int(shift) + 1)
     }
+    let mask = slots.count - 1
+    var slot = firstSlot(of: key)
+    while slots[slot].position != 0 {
+      if slots[slot].key == key { return (Int(slots[slot].position) - 1, false) }
+      slot = (slot + 1) & mask
+    }
     storedKeys.append(key)
-    storedValues.append(value)
-    place(storedKeys.count - 1)
+    storedValues.append(make())
+    slots[slot] = HashKeyedSlot(key: key, position: Int32(truncatingIfNeeded: storedKeys.count))
+    return (storedKeys.count - 1, true)
   }
 
   @inlinable @inline(__always)
@@ -188,6 +201,19 @@ public struct StringKeyedTable<Value> {
   @inlinable
   public var keysAndValues: [(key: String, value: Value)] {
     byHash.values + others.map { ($0.key, $0.value) }
+  }
+
+  /// The value stored for `key`, whose `hash(of:)` is `hash`; `make()` is stored for it first
+  /// when the table does not hold it.
+  @inlinable
+  public mutating func value(forKey key: String, hash: UInt64, insertingIfAbsent make: () -> Value) -> Value {
+    let (index, inserted) = byHash.index(of: hash, insertingIfAbsent: { (key, make()) })
+    let entry = byHash.values[index]
+    if inserted || entry.key == key { return entry.value }
+    if let other = others[key] { return other }
+    let made = make()
+    others[key] = made
+    return made
   }
 
   /// Stores `value` for `key`, whose `hash(of:)` is `hash`, replacing the value stored before.
