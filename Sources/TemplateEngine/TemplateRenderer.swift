@@ -14,15 +14,22 @@ struct TemplateRenderer {
   /// caller, which keeps it for the whole render.
   private let slots: SlotEntries
 
+  /// Values pushed by sections that names are not looked up in (see `Frame.value`), in the
+  /// order of their frames.
+  private var pushedValues: [TemplateValue] = []
+
   /// One context on the stack. The contexts that names are looked up in are held unretained:
-  /// the value a section iterates over holds them while their frames exist, and reading a frame
-  /// then touches no reference count.
+  /// the value a section iterates over holds them while their frames exist. A frame is plain
+  /// data, so that reading one while looking a name up copies no value and touches no
+  /// reference count (a frame holding a `TemplateValue` was copied and destroyed at each level
+  /// of each lookup).
   private enum Frame {
     case object(Unmanaged<ObjectBox>)
     /// An element of a list of typed contexts, looked up in place.
     case contextElement(Unmanaged<ContextListBox>, Int)
-    /// Anything else a section pushes: `{{.}}` prints it; names are not looked up in it.
-    case value(TemplateValue)
+    /// Anything else a section pushes, kept in `pushedValues` at this index: `{{.}}` prints it;
+    /// names are not looked up in it.
+    case value(Int)
   }
 
   init(
@@ -35,9 +42,10 @@ struct TemplateRenderer {
     self.escaper = escaper
     self.maximumPartialDepth = maximumPartialDepth
     self.root = root
-    self.stack = [Self.frame(for: root)]
+    self.stack = []
     // Sections nest a few levels deep; reserving avoids regrowing the stack on the first ones.
     stack.reserveCapacity(16)
+    push(root)
   }
 
   mutating func render(_ template: CompiledTemplate, into output: inout TemplateOutput) throws {
@@ -90,24 +98,32 @@ struct TemplateRenderer {
         if case .contexts(let box) = elements.storage {
           stack.append(.contextElement(Unmanaged.passUnretained(box), index))
         } else {
-          stack.append(Self.frame(for: elements[index]))
+          push(elements[index])
         }
         try run(template, body, indentation: indentation, into: &output)
-        stack.removeLast()
+        pop()
       }
     case .some(let value):
-      stack.append(Self.frame(for: value))
+      push(value)
       try run(template, body, indentation: indentation, into: &output)
-      stack.removeLast()
+      pop()
     }
   }
 
-  /// The frame for a value that the caller keeps alive while the frame is on the stack.
-  private static func frame(for value: TemplateValue) -> Frame {
+  /// Pushes the frame for a value that the caller keeps alive while the frame is on the stack.
+  private mutating func push(_ value: TemplateValue) {
     if case .object(let object) = value {
-      return .object(Unmanaged.passUnretained(object.box))
+      stack.append(.object(Unmanaged.passUnretained(object.box)))
+    } else {
+      pushedValues.append(value)
+      stack.append(.value(pushedValues.count - 1))
     }
-    return .value(value)
+  }
+
+  private mutating func pop() {
+    if case .value = stack.removeLast() {
+      pushedValues.removeLast()
+    }
   }
 
   private mutating func renderPartial(
@@ -139,22 +155,26 @@ struct TemplateRenderer {
 
   private func resolve(_ name: TemplateName) -> TemplateValue? {
     if name.isImplicitIterator {
-      return stack.last.map(Self.value(of:))
+      return stack.last.map(value(of:))
     }
-    var level = stack.count - 1
-    var found: TemplateValue?
-    while level >= 0 {
-      found = lookUp(name, in: stack[level])
-      if found != nil { break }
-      level -= 1
-    }
-    guard var value = found else {
+    // Returns from inside the loop: a found value kept in a variable across levels was copied
+    // and destroyed at each level looked at.
+    return stack.withUnsafeBufferPointer { frames in
+      var level = frames.count - 1
+      while level >= 0 {
+        if let value = lookUp(name, in: frames[level]) {
+          return name.rest.isEmpty ? value : resolveRest(of: name, from: value)
+        }
+        level -= 1
+      }
       unresolved?.note(name)
       return nil
     }
-    if name.rest.isEmpty {
-      return value
-    }
+  }
+
+  /// The value of the dotted name's further parts, each looked up in what the one before found.
+  private func resolveRest(of name: TemplateName, from first: TemplateValue) -> TemplateValue? {
+    var value = first
     for part in name.rest {
       guard case .object(let context) = value, let next = context.templateValue(forKey: part) else {
         unresolved?.note(name)
@@ -186,12 +206,12 @@ struct TemplateRenderer {
     }
   }
 
-  private static func value(of frame: Frame) -> TemplateValue {
+  private func value(of frame: Frame) -> TemplateValue {
     switch frame {
     case .object(let box): .object(TemplateObject(box: box.takeUnretainedValue()))
     case .contextElement(let box, let index):
       box._withUnsafeGuaranteedRef { $0.lookup(index, -1, nil) } ?? .null
-    case .value(let value): value
+    case .value(let index): pushedValues[index]
     }
   }
 
