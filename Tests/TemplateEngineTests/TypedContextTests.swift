@@ -135,6 +135,20 @@ struct TypedContextTests {
     #expect(try library.render("page", with: context) == "x=1 y=2.5 p,q,")
   }
 
+  /// Values that are not contexts are pushed beside the stack of contexts: leaving a section
+  /// over one must bring back the value of the section around it, however deep, and names must
+  /// still be found in the contexts under them.
+  @Test func nestedSectionsOverPlainValuesRestoreTheOuterValue() throws {
+    let library = try TemplateLibrary(templates: [
+      "page":
+        "{{#outer}}[{{.}}:{{#inner}}{{.}}{{#flag}}!{{title}}{{/flag}}{{/inner}}:{{.}}]{{/outer}}{{title}}"
+    ])
+    let context: TemplateDictionary = [
+      "outer": .list(["a", "b"]), "inner": [1, 2.5], "flag": true, "title": "t",
+    ]
+    #expect(try library.render("page", with: context) == "[a:1!t2.5!t:a][b:1!t2.5!t:b]t")
+  }
+
   @Test func zeroAndTheEmptyStringAreTruthy() throws {
     let library = try TemplateLibrary(templates: [
       "page":
