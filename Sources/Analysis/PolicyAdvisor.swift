@@ -87,6 +87,10 @@ enum PolicyAdvisor {
     private var exactActions: Set<String>?
     /// Services whose every action is unused (`service:*` findings).
     private(set) var services = Set<String>()
+    /// The same services in a list, to compare each action's service with: hashing a lower-case
+    /// copy of every action's service cost more than the rest of the edit, and a principal has
+    /// few such services.
+    private var serviceList: [String] = []
 
     /// The permissions among `items`.
     init(_ items: [OpenItem]) {
@@ -96,7 +100,7 @@ enum PolicyAdvisor {
       items.forEachInPlace { item in
         guard item.pointee.kind == .permission else { return }
         if item.pointee.detail == "*" {
-          services.insert(item.pointee.service)
+          if services.insert(item.pointee.service).inserted { serviceList.append(item.pointee.service) }
           return
         }
         let service = item.pointee.service
@@ -151,6 +155,33 @@ enum PolicyAdvisor {
       }
     }
 
+    /// Whether `action` (`service:action`, or a bare name) belongs to a service whose every action
+    /// is unused: the part before its first colon, in lower case, is one of `services`.
+    func isOfUnusedService(_ action: String) -> Bool {
+      guard !serviceList.isEmpty else { return false }
+      let listed: Bool? = action.withUTF8Bytes { bytes in
+        // Unicode lower-cases some non-ASCII letters to ASCII ones, and a long list is hashed.
+        guard serviceList.count <= 8, !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+        let end = bytes.firstIndex(of: UInt8(ascii: ":")) ?? bytes.count
+        return serviceList.contains { service in
+          service.withUTF8Bytes { own in
+            guard own.count == end else { return false }
+            for index in 0..<end where own[index] != bytes[index].lowercasedASCII { return false }
+            return true
+          }
+        }
+      }
+      if let listed { return listed }
+      let lower = action.fastLowercased()
+      let service =
+        lower.withUTF8Bytes { bytes in
+          bytes.firstIndex(of: UInt8(ascii: ":")).map {
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[..<$0]), as: UTF8.self)
+          }
+        } ?? lower
+      return services.contains(service)
+    }
+
     /// FNV-1a of `first` (then `:` and `second`, when given) with ASCII letters lower-cased; nil
     /// when a byte is not ASCII.
     static func caselessHash(_ first: String, _ second: String?) -> UInt64? {
@@ -179,7 +210,6 @@ enum PolicyAdvisor {
 
   static func computed(_ policy: AttachedPolicy, unused: UnusedPermissions) -> PolicyChange? {
     guard let before = policy.document else { return nil }
-    let unusedServices = unused.services
     // Made when a wildcard first needs them.
     var lowercasedUnused: [String]?
     var removed: [String] = []
@@ -194,25 +224,10 @@ enum PolicyAdvisor {
       allowStatements += 1
       var kept: [String] = []
       for action in actions {
-        // The service is cut out only when some whole service is unused, which is rare.
-        let service: String
-        if unusedServices.isEmpty {
-          service = ""
-        } else {
-          let lower = action.fastLowercased()
-          // Found among the bytes: `firstIndex(of:)` on the string compares characters, at
-          // 1,600 instructions an action.
-          service =
-            lower.withUTF8Bytes { bytes in
-              bytes.firstIndex(of: UInt8(ascii: ":")).map {
-                String(decoding: UnsafeBufferPointer(rebasing: bytes[..<$0]), as: UTF8.self)
-              }
-            } ?? lower
-        }
         if action == "*" {
           kept.append(action)
           notes.append("\"*\" allows every action: replace it with the actions in use")
-        } else if unusedServices.contains(service) {
+        } else if unused.isOfUnusedService(action) {
           removed.append(action)
         } else if action.withUTF8Bytes({
           $0.contains(where: { $0 == UInt8(ascii: "*") || $0 == UInt8(ascii: "?") })

@@ -38,6 +38,26 @@ import Testing
     }
   }
 
+  @Test func wholeUnusedServicesMatchActionsAsComparingLowerCaseServicesWould() {
+    // Up to eight services are compared as bytes; more, or a non-ASCII action, as strings.
+    let few = ["s3:*", "sqs:*", "ec2:GetKey"]
+    let many = few + (0..<9).map { "svc\($0):*" } + ["kms:*"]
+    let actions = [
+      "s3:GetObject", "S3:GetObject", "s3", "S3", "s3:", "s3x:Get", "s:Get", "sqs:Send:Message", "SQS:*",
+      "ec2:GetKey", "kms:Decrypt", "KMS:Decrypt", "svc3:Action", "svc10:Action", "\u{212A}ms:Decrypt",
+      "s\u{0301}3:Get", "", ":", ":s3",
+    ]
+    for names in [few, many] {
+      let unused = PolicyAdvisor.UnusedPermissions(names.map(Self.item))
+      let services = Set(names.filter { $0.hasSuffix(":*") }.map { String($0.dropLast(2)) })
+      #expect(unused.services == services)
+      for action in actions {
+        let service = action.lowercased().split(separator: ":", omittingEmptySubsequences: false)[0]
+        #expect(unused.isOfUnusedService(action) == services.contains(String(service)), "\(action)")
+      }
+    }
+  }
+
   @Test func manyUnusedPermissionsAreAllFoundAndNoOthers() {
     // Enough actions that the table grows and hashes share slots.
     let names = (0..<300).map { "svc\($0 % 7):Action\($0)" }
