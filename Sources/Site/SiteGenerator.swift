@@ -459,6 +459,10 @@ struct LayoutFactory {
   private let sourceAges: String
   private let generated: String
   private let snapshot: String
+  /// The navigation's links by the depth of the page's folder and then by the section marked
+  /// current (none, the dashboard, the checklists): the site is a few folders deep, and a hundred
+  /// thousand pages made the same strings each.
+  private let navigationByDepth: [[[NavigationLink]]]
 
   init(input: SiteInput) {
     self.input = input
@@ -467,10 +471,14 @@ struct LayoutFactory {
     let time = String(input.generatedAt.iso.dropFirst(11).prefix(5))
     self.generated = input.generatedAt.day.iso + " " + time + " UTC"
     self.snapshot = input.report.snapshot?.iso ?? ""
+    navigationByDepth = (0...4).map { depth in
+      ["", "dashboard", "checklists"].map {
+        Self.navigation(root: String(repeating: "../", count: depth), section: $0, input: input)
+      }
+    }
   }
 
-  func model(page: String, title: String, body: [UInt8], section: String, feed: String?) -> LayoutModel {
-    let root = SitePaths.root(from: page)
+  private static func navigation(root: String, section: String, input: SiteInput) -> [NavigationLink] {
     var navigation = [
       NavigationLink(label: "Dashboard", href: root + "index.html", isCurrent: section == "dashboard")
     ]
@@ -480,6 +488,17 @@ struct LayoutFactory {
           label: "\(quarter.label) checklists", href: root + "checklists/\(quarter.label).html",
           isCurrent: section == "checklists"))
     }
+    return navigation
+  }
+
+  func model(page: String, title: String, body: [UInt8], section: String, feed: String?) -> LayoutModel {
+    let root = SitePaths.root(from: page)
+    // `root` is "../" once per folder.
+    let depth = root.utf8.count / 3
+    let sectionIndex = section == "dashboard" ? 1 : section == "checklists" ? 2 : 0
+    let navigation =
+      depth < navigationByDepth.count
+      ? navigationByDepth[depth][sectionIndex] : Self.navigation(root: root, section: section, input: input)
     return LayoutModel(
       siteTitle: input.config.title, pageTitle: title, root: root, bodyHTML: body,
       snapshot: snapshot, hasSnapshot: input.report.snapshot != nil,
