@@ -212,7 +212,7 @@ struct PageBuilder {
   func principalSummary(_ report: PrincipalReport) -> String {
     var parts: [String] = []
     if report.unusedPermissions > 0 {
-      parts.append(Format.counted(report.unusedPermissions, "unused permission", "unused permissions"))
+      parts.append(Format.unusedPermissions(report.unusedPermissions))
     }
     let others = report.items.count - report.unusedPermissions
     if others > 0 {

@@ -88,7 +88,7 @@ extension PageBuilder {
         while end < firstOther, items[end].service == service { end += 1 }
         groups.append(
           ItemGroupModel(
-            title: service, count: Format.counted(end - start, "unused permission", "unused permissions"),
+            title: service, count: Format.unusedPermissions(end - start),
             items: (start..<end).map {
               self.itemModel(items.baseAddress! + $0, recommendations: recommendations)
             }))

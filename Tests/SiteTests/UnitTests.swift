@@ -28,6 +28,15 @@ import Testing
     #expect(Format.overdueBy(-1) == "overdue by -1 days")
   }
 
+  @Test func unusedPermissionCountsFromTheTableAndBeyondIt() {
+    #expect(Format.unusedPermissions(0) == "0 unused permissions")
+    #expect(Format.unusedPermissions(1) == "1 unused permission")
+    #expect(Format.unusedPermissions(99) == "99 unused permissions")
+    #expect(Format.unusedPermissions(100) == "100 unused permissions")
+    #expect(Format.unusedPermissions(1_234) == "1,234 unused permissions")
+    #expect(Format.unusedPermissions(-2) == "-2 unused permissions")
+  }
+
   @Test func percentages() {
     #expect(Format.percent(0) == "0%")
     #expect(Format.percent(0.004) == "<1%")
