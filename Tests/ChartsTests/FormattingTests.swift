@@ -33,6 +33,17 @@ import Testing
     #expect(XML.escape("a&b'\"]]>") == "a&amp;b&apos;&quot;]]&gt;")
     #expect(XML.escape("bell\u{07}\u{FFFF}end") == "bell\u{FFFD}\u{FFFD}end")
     #expect(XML.escape("tab\tok é 日本") == "tab\tok é 日本")
+    // Plain printable ASCII comes back as it is; each special character, at either end, does not.
+    let plain = (0x20..<0x7F).map { Character(Unicode.Scalar(UInt8($0))) }.filter { !"&<>\"'".contains($0) }
+    #expect(XML.escape(String(plain)) == String(plain))
+    for (special, entity) in [
+      ("&", "&amp;"), ("<", "&lt;"), (">", "&gt;"), ("\"", "&quot;"), ("'", "&apos;"),
+    ] {
+      #expect(XML.escape(special + "ab") == entity + "ab")
+      #expect(XML.escape("ab" + special) == "ab" + entity)
+    }
+    #expect(XML.escape("a\u{7F}") == "a\u{7F}")
+    #expect(XML.escape("\u{1F}x") == "\u{FFFD}x")
   }
 
   @Test(arguments: [
