@@ -366,6 +366,41 @@ extension TeamExportTests {
     #expect(XMLText.escape(text) == expected ?? text)
   }
 
+  @Test func feedEntriesEscapeEveryPartTheyAreMadeOf() {
+    let principal = Principal(
+      arn: "arn:aws:iam::111122223333:role/a&b<c>", kind: .role, name: "a&b<c>\u{202E}x",
+      accountID: "111122223333")
+    let (day, dayBefore) = (Day(iso: "2026-11-20")!, Day(iso: "2026-11-19")!)
+    let changes = [
+      Change(kind: .overdue, principal: principal, teamID: "t", access: "s3:Get'\"", day: day),
+      Change(kind: .resolved, principal: principal, teamID: "t", access: "s3:Put", day: dayBefore),
+    ]
+    let feed = AtomFeed(
+      title: "T & <U>", path: "feeds/t.atom", pagePath: "teams/t/index.html", changes: changes,
+      updated: day, baseURL: nil, principalPage: { _ in "teams/t/principals/a.html" })
+    let expected = """
+      <?xml version="1.0" encoding="utf-8"?>
+      <feed xmlns="http://www.w3.org/2005/Atom">
+        <title>T &amp; &lt;U&gt;</title>
+        <id>tag:permsite.invalid,2026:feed/feeds/t.atom</id>
+        <updated>2026-11-20T00:00:00Z</updated>
+        <author><name>permsite</name></author>
+        <link rel="alternate" type="text/html" href="../teams/t/index.html"/>
+        <entry>
+          <title>Overdue: s3:Get&apos;&quot; on a&amp;b&lt;c&gt;[U+202E]x</title>
+          <id>tag:permsite.invalid,2026:overdue/arn:aws:iam::111122223333:role/a&amp;b%3Cc%3E/\
+      s3:get&apos;%22/2026-11-20</id>
+          <updated>2026-11-20T00:00:00Z</updated>
+          <link rel="alternate" type="text/html" href="../teams/t/principals/a.html"/>
+          <summary>s3:Get&apos;&quot; of a&amp;b&lt;c&gt;[U+202E]x (111122223333) passed its removal deadline \
+      on 2026-11-20.</summary>
+        </entry>
+      </feed>
+
+      """
+    #expect(String(decoding: feed.bytes, as: UTF8.self) == expected)
+  }
+
   @Test func tagNamesEncodeWhatATagURIDoesNotAllow() {
     #expect(
       AtomFeed.tagEncoded("new/arn:aws:iam::1:role/a-b_c/s3:getobject/2026-11-22")
