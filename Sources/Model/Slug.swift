@@ -4,10 +4,29 @@ public enum Slug {
   /// leading and trailing hyphens are dropped, and the result is cut to `maxLength`. Never empty:
   /// text with nothing usable gives `fallback`.
   public static func make(_ text: String, maxLength: Int = 64, fallback: String = "item") -> String {
+    // ASCII text, nearly every name and ARN, is read byte by byte rather than scalar by scalar:
+    // every principal's page is named by a slug.
+    let ascii: [UInt8]?? = text.utf8.withContiguousStorageIfAvailable { bytes in
+      bytes.contains { $0 >= 0x80 } ? nil : slugBytes(bytes.lazy.map(keptASCII), maxLength: maxLength)
+    }
+    let result =
+      ascii.flatMap { $0 } ?? slugBytes(text.unicodeScalars.lazy.map(keptCharacter), maxLength: maxLength)
+    if result.isEmpty { return fallback }
+    let slug = String(decoding: result, as: UTF8.self)
+    // Names some file systems reserve for devices cannot be file or folder names there; all of
+    // them have three or four letters.
+    if (result.count == 3 || result.count == 4) && reservedNames.contains(slug) {
+      return slug + "-" + fallback
+    }
+    return slug
+  }
+
+  /// The slug's bytes from each character's kept byte (nil for a character that separates words).
+  private static func slugBytes(_ characters: some Sequence<UInt8?>, maxLength: Int) -> [UInt8] {
     var result: [UInt8] = []
     var pendingHyphen = false
-    for scalar in text.unicodeScalars {
-      guard let kept = keptCharacter(scalar) else {
+    for character in characters {
+      guard let kept = character else {
         pendingHyphen = true
         continue
       }
@@ -18,11 +37,13 @@ public enum Slug {
       result.append(kept)
     }
     while result.last == UInt8(ascii: "-") { result.removeLast() }
-    if result.isEmpty { return fallback }
-    let slug = String(decoding: result, as: UTF8.self)
-    // Names some file systems reserve for devices cannot be file or folder names there.
-    if reservedNames.contains(slug) { return slug + "-" + fallback }
-    return slug
+    return result
+  }
+
+  /// `keptCharacter` for an ASCII byte.
+  private static func keptASCII(_ byte: UInt8) -> UInt8? {
+    let lower = byte &- UInt8(ascii: "A") < 26 ? byte | 0x20 : byte
+    return lower &- UInt8(ascii: "a") < 26 || lower &- UInt8(ascii: "0") < 10 ? lower : nil
   }
 
   /// The lower-case ASCII letter or digit a character stands for in a slug, if any. ASCII is

@@ -28,6 +28,22 @@ import Testing
     #expect(!slug.isEmpty)
   }
 
+  @Test func asciiTextGivesTheSlugThatReadingItCharacterByCharacterGives() {
+    // ASCII text is read as bytes; a trailing character that is dropped sends the same text the
+    // other way, scalar by scalar.
+    var generator = SystemRandomNumberGenerator()
+    let alphabet = Array("aZ09-_ ./:\\!@#~AzcOnLpT9\u{7F}\t")
+    for _ in 0..<500 {
+      let text = String(
+        (0..<Int.random(in: 0...80, using: &generator)).map { _ in alphabet.randomElement()! })
+      for maxLength in [3, 4, 64] {
+        #expect(
+          Slug.make(text, maxLength: maxLength) == Slug.make(text + "\u{65E5}", maxLength: maxLength),
+          "\(text)")
+      }
+    }
+  }
+
   @Test func pathTraversalBecomesAPlainName() {
     #expect(Slug.make("../../etc/passwd") == "etc-passwd")
     #expect(Slug.make("..") == "item")
