@@ -148,6 +148,30 @@ private typealias Tag = Model.Tag
     #expect(directory.teamIndex(for: tagFirst) == 0)
   }
 
+  @Test func amongManyTeamsTheFirstWithTheAccountTagOrIdWinsAndTagsMatchAsPairs() {
+    // Teams sharing accounts, tags and ids (ids ignore case): the first in file order wins.
+    let teams = (0..<300).map { index in
+      Team(
+        id: "team-\(index % 100)", name: "Team \(index)",
+        rules: [
+          .account(String(100_000_000_000 + index % 150)), .tag(key: "k\(index % 120)", value: "v=\(index)"),
+        ])
+    }
+    let directory = TeamDirectory(teams: teams, ownerTagKeys: ["owner"])
+    for index in [0, 99, 149, 150, 299] {
+      let byAccount = principal("arn:aws:iam::\(100_000_000_000 + index % 150):role/x")
+      #expect(directory.teamIndex(for: byAccount) == index % 150)
+      let byTag = principal("arn:aws:iam::1:role/x", tags: [Tag(key: "k\(index % 120)", value: "v=\(index)")])
+      #expect(directory.teamIndex(for: byTag) == index)
+      let byOwner = principal(
+        "arn:aws:iam::1:role/x", tags: [Tag(key: "owner", value: "TEAM-\(index % 100)")])
+      #expect(directory.teamIndex(for: byOwner) == index % 100)
+    }
+    // The same text split otherwise between key and value is another tag.
+    let shifted = principal("arn:aws:iam::1:role/x", tags: [Tag(key: "k1=v", value: "1")])
+    #expect(directory.teamIndex(for: shifted) == nil)
+  }
+
   @Test func noMatchIsNil() {
     let directory = TeamDirectory(teams: [Self.payments, Self.platform, Self.data], ownerTagKeys: ["team"])
     #expect(directory.teamIndex(for: principal("arn:aws:iam::444455556666:role/ops")) == nil)
