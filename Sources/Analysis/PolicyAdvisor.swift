@@ -85,12 +85,13 @@ enum PolicyAdvisor {
     /// The lower-case actions, kept instead when a hash is shared or a name is not ASCII (whose
     /// lower case only Unicode rules give).
     private var exactActions: Set<String>?
-    /// Services whose every action is unused (`service:*` findings).
-    private(set) var services = Set<String>()
-    /// The same services in a list, to compare each action's service with: hashing a lower-case
-    /// copy of every action's service cost more than the rest of the edit, and a principal has
-    /// few such services.
+    /// Services whose every action is unused (`service:*` findings), each once. A list rather
+    /// than a set: each action's service is compared with them as bytes, where hashing a
+    /// lower-case copy of it cost more than the rest of the edit, and a principal has few.
     private var serviceList: [String] = []
+
+    /// The services whose every action is unused.
+    var services: Set<String> { Set(serviceList) }
 
     /// The permissions among `items`.
     init(_ items: [OpenItem]) {
@@ -100,7 +101,7 @@ enum PolicyAdvisor {
       items.forEachInPlace { item in
         guard item.pointee.kind == .permission else { return }
         if item.pointee.detail == "*" {
-          if services.insert(item.pointee.service).inserted { serviceList.append(item.pointee.service) }
+          if !serviceList.contains(item.pointee.service) { serviceList.append(item.pointee.service) }
           return
         }
         let service = item.pointee.service
@@ -160,8 +161,9 @@ enum PolicyAdvisor {
     func isOfUnusedService(_ action: String) -> Bool {
       guard !serviceList.isEmpty else { return false }
       let listed: Bool? = action.withUTF8Bytes { bytes in
-        // Unicode lower-cases some non-ASCII letters to ASCII ones, and a long list is hashed.
-        guard serviceList.count <= 8, !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
+        // Unicode lower-cases some non-ASCII letters to ASCII ones: such an action is compared
+        // as a lower-case string.
+        guard !bytes.contains(where: { $0 >= 0x80 }) else { return nil }
         let end = bytes.firstIndex(of: UInt8(ascii: ":")) ?? bytes.count
         return serviceList.contains { service in
           service.withUTF8Bytes { own in
@@ -179,7 +181,7 @@ enum PolicyAdvisor {
             String(decoding: UnsafeBufferPointer(rebasing: bytes[..<$0]), as: UTF8.self)
           }
         } ?? lower
-      return services.contains(service)
+      return serviceList.contains(service)
     }
 
     /// FNV-1a of `first` (then `:` and `second`, when given) with ASCII letters lower-cased; nil

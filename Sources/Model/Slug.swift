@@ -6,11 +6,10 @@ public enum Slug {
   public static func make(_ text: String, maxLength: Int = 64, fallback: String = "item") -> String {
     // ASCII text, nearly every name and ARN, is read byte by byte rather than scalar by scalar:
     // every principal's page is named by a slug.
-    let ascii: [UInt8]?? = text.utf8.withContiguousStorageIfAvailable { bytes in
+    let ascii = text.withUTF8Bytes { bytes in
       bytes.contains { $0 >= 0x80 } ? nil : slugBytes(bytes.lazy.map(keptASCII), maxLength: maxLength)
     }
-    let result =
-      ascii.flatMap { $0 } ?? slugBytes(text.unicodeScalars.lazy.map(keptCharacter), maxLength: maxLength)
+    let result = ascii ?? slugBytes(text.unicodeScalars.lazy.map(keptCharacter), maxLength: maxLength)
     if result.isEmpty { return fallback }
     let slug = String(decoding: result, as: UTF8.self)
     // Names some file systems reserve for devices cannot be file or folder names there; all of

@@ -49,7 +49,6 @@ enum Format {
 
   private static let overdueTexts = dayTexts.map { String(concatenating: "overdue by ", $0) }
 
-  /// A number with its noun, singular or plural: `1 role`, `3 roles`.
   /// `counted(value, "unused permission", "unused permissions")`, which heads every group of
   /// every principal page: the texts of the counts most groups have are made once.
   static func unusedPermissions(_ value: Int) -> String {
@@ -61,6 +60,7 @@ enum Format {
     counted($0, "unused permission", "unused permissions")
   }
 
+  /// A number with its noun, singular or plural: `1 role`, `3 roles`.
   static func counted(_ value: Int, _ singular: String, _ plural: String) -> String {
     // One string made at its final size: every group of a principal page has such a heading.
     String(concatenating: count(value), " ", value == 1 ? singular : plural)

@@ -472,11 +472,14 @@ struct LayoutFactory {
     self.generated = input.generatedAt.day.iso + " " + time + " UTC"
     self.snapshot = input.report.snapshot?.iso ?? ""
     navigationByDepth = (0...4).map { depth in
-      ["", "dashboard", "checklists"].map {
+      Self.sections.map {
         Self.navigation(root: String(repeating: "../", count: depth), section: $0, input: input)
       }
     }
   }
+
+  /// The sections a page can belong to, as `navigationByDepth` lists them: others mark no link.
+  private static let sections = ["", "dashboard", "checklists"]
 
   private static func navigation(root: String, section: String, input: SiteInput) -> [NavigationLink] {
     var navigation = [
@@ -495,7 +498,7 @@ struct LayoutFactory {
     let root = SitePaths.root(from: page)
     // `root` is "../" once per folder.
     let depth = root.utf8.count / 3
-    let sectionIndex = section == "dashboard" ? 1 : section == "checklists" ? 2 : 0
+    let sectionIndex = Self.sections.firstIndex(of: section) ?? 0
     let navigation =
       depth < navigationByDepth.count
       ? navigationByDepth[depth][sectionIndex] : Self.navigation(root: root, section: section, input: input)

@@ -39,7 +39,7 @@ import Testing
   }
 
   @Test func wholeUnusedServicesMatchActionsAsComparingLowerCaseServicesWould() {
-    // Up to eight services are compared as bytes; more, or a non-ASCII action, as strings.
+    // ASCII actions are compared as bytes, non-ASCII ones as lower-case strings; few and many services.
     let few = ["s3:*", "sqs:*", "ec2:GetKey"]
     let many = few + (0..<9).map { "svc\($0):*" } + ["kms:*"]
     let actions = [
