@@ -1,3 +1,5 @@
+import TemplateEngine
+
 /// Page models: plain values holding display-ready text for the templates. Numbers are already
 /// formatted and links already relative, so templates only place values; fields named `...SVG`
 /// or `...HTML` are our own trusted markup and go in with triple braces.
@@ -8,10 +10,11 @@ struct LayoutModel: Sendable {
   var pageTitle: String
   /// Relative prefix back to the site root, e.g. `../../`.
   var root: String
-  /// The page's own content, rendered: bytes, so it goes into the layout without a copy, given
-  /// to it as `.rendered`, since every value in it was already shown through `VisibleBidiEscaper`
-  /// (the theme's literal text is the security team's own and, as in the layout, is not filtered).
-  var bodyHTML: [UInt8]
+  /// The page's own content, rendered: read in place from the buffer it was rendered in, and
+  /// given to the layout as `.renderedInPlace`, since every value in it was already shown through
+  /// `VisibleBidiEscaper` (the theme's literal text is the security team's own and, as in the
+  /// layout, is not filtered). Valid only while the layout renders.
+  var bodyHTML: BorrowedBytes
   var snapshot: String
   var hasSnapshot: Bool
   var generated: String

@@ -114,7 +114,7 @@ struct PageRenderer: Sendable {
   /// when given, is the buffer to render in, kept from one page to the next.
   func render(
     template: String, model: consuming some TemplateContext, page: String, scratch: RenderScratch? = nil,
-    layout: ([UInt8]) -> LayoutModel
+    layout: (BorrowedBytes) -> LayoutModel
   ) throws -> [UInt8] {
     let scratch = scratch ?? RenderScratch(for: theme)
     try render(template: template, model: model, page: page, in: scratch, layout: layout)
@@ -124,18 +124,19 @@ struct PageRenderer: Sendable {
   /// Renders the page into `scratch.output`, where it stays until the next render in `scratch`.
   func render(
     template: String, model: consuming some TemplateContext, page: String, in scratch: RenderScratch,
-    layout: ([UInt8]) -> LayoutModel
+    layout: (BorrowedBytes) -> LayoutModel
   ) throws {
     do {
+      // The body is rendered into a buffer of its own, which the layout reads in place while it
+      // renders into the other: copying each body into an array for the layout's model was a
+      // pass over most bytes of the site.
+      scratch.body.removeAll()
+      try theme.library.render(template, with: model, into: &scratch.body, cache: scratch.lookups)
       scratch.output.removeAll()
-      try theme.library.render(template, with: model, into: &scratch.output, cache: scratch.lookups)
-      // The body goes into an array the layout's model holds while the layout renders; the same
-      // array serves every page of the job, rather than one allocated and freed for each.
-      scratch.body.removeAll(keepingCapacity: true)
-      scratch.output.withUnsafeBytes { scratch.body.append(contentsOf: $0) }
-      scratch.output.removeAll()
-      try theme.library.render(
-        "layout", with: layout(scratch.body), into: &scratch.output, cache: scratch.lookups)
+      try scratch.body.withUnsafeBytes { body in
+        try theme.library.render(
+          "layout", with: layout(BorrowedBytes(body)), into: &scratch.output, cache: scratch.lookups)
+      }
     } catch let error as TemplateError {
       throw SiteError.renderFailed(page: page, reason: "\(error)")
     }
@@ -147,8 +148,8 @@ struct PageRenderer: Sendable {
 /// template engine learnt about looking names up.
 final class RenderScratch {
   var output = TemplateOutput(capacity: 32_768)
-  /// A page's body while its layout renders.
-  var body: [UInt8] = []
+  /// A page's body, rendered before its layout, which reads it from here.
+  var body = TemplateOutput(capacity: 32_768)
   let lookups: TemplateLookupCache
   /// The recommendations the job's principal pages made so far.
   let recommendations = RecommendationTexts()
@@ -494,7 +495,8 @@ struct LayoutFactory {
     return navigation
   }
 
-  func model(page: String, title: String, body: [UInt8], section: String, feed: String?) -> LayoutModel {
+  func model(page: String, title: String, body: BorrowedBytes, section: String, feed: String?) -> LayoutModel
+  {
     let root = SitePaths.root(from: page)
     // `root` is "../" once per folder.
     let depth = root.utf8.count / 3

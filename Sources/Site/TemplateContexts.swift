@@ -16,7 +16,7 @@ extension LayoutModel: KeyedTemplateContext {
     case .siteTitle: .string(siteTitle)
     case .pageTitle: .string(pageTitle)
     case .root: .string(root)
-    case .bodyHTML: .rendered(bodyHTML)
+    case .bodyHTML: .renderedInPlace(bodyHTML)
     case .snapshot: .string(snapshot)
     case .hasSnapshot: .bool(hasSnapshot)
     case .generated: .string(generated)

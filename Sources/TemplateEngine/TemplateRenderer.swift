@@ -230,16 +230,9 @@ struct TemplateRenderer {
       let escaper = self.escaper
       bytes.withUnsafeBufferPointer { escaper.append($0, escaped: escaped, to: &output) }
     case .rendered(let bytes):
-      let escaper = self.escaper
-      bytes.withUnsafeBufferPointer { bytes in
-        // A page body scanned again for what its values were already scanned for: a pass over
-        // every byte of the site.
-        if escaped {
-          escaper.append(bytes, escaped: true, to: &output)
-        } else {
-          output.append(bytes)
-        }
-      }
+      bytes.withUnsafeBufferPointer { appendRendered($0, escaped: escaped, into: &output) }
+    case .renderedInPlace(let bytes):
+      appendRendered(bytes.buffer, escaped: escaped, into: &output)
     case .int(let number):
       output.appendDecimal(number)
     case .double(let number):
@@ -249,6 +242,19 @@ struct TemplateRenderer {
       output.append(flag ? "true" : "false")
     case .none, .null, .object, .list:
       return
+    }
+  }
+
+  /// Markup a render made: escaped only when the template asks for it, since every value in it
+  /// went through the escaper once (scanning a page body again would be a pass over every byte
+  /// of the site).
+  private func appendRendered(
+    _ bytes: UnsafeBufferPointer<UInt8>, escaped: Bool, into output: inout TemplateOutput
+  ) {
+    if escaped {
+      escaper.append(bytes, escaped: true, to: &output)
+    } else {
+      output.append(bytes)
     }
   }
 

@@ -175,6 +175,11 @@ public enum TemplateValue: Sendable {
   /// escaper again (every value in it already passed through once; the templates' own literal
   /// text never does, in the layout or in the page); `{{name}}` escapes it as it would `.utf8`.
   case rendered([UInt8])
+  /// Markup like `.rendered`, read in place from memory the caller owns: a page's body placed in
+  /// its layout straight from the buffer it was rendered in, rather than copied into an array
+  /// first (a copy of every page of the site). The bytes must stay valid and unchanged while the
+  /// render given this value runs.
+  case renderedInPlace(BorrowedBytes)
   /// A flag; prints as `true` or `false`.
   case bool(Bool)
   /// A whole number; prints in decimal.
@@ -226,7 +231,7 @@ public enum TemplateValue: Sendable {
     case .bool(let flag): flag
     case .null: false
     case .list(let elements): elements.count > 0
-    case .string, .utf8, .utf8Slice, .rendered, .int, .double, .object: true
+    case .string, .utf8, .utf8Slice, .rendered, .renderedInPlace, .int, .double, .object: true
     }
   }
 }
@@ -350,5 +355,18 @@ private enum KeyTables {
     lock.lock()
     all.append(table)
     lock.unlock()
+  }
+}
+
+/// Bytes that a ``TemplateValue/renderedInPlace(_:)`` value reads where they are, such as a
+/// ``TemplateOutput``'s while a layout renders around them; whoever makes one keeps the memory
+/// valid and unchanged for as long as a render may read it.
+public struct BorrowedBytes: @unchecked Sendable {
+  /// The bytes.
+  public let buffer: UnsafeBufferPointer<UInt8>
+
+  /// Bytes read in place from `buffer`.
+  public init(_ buffer: UnsafeBufferPointer<UInt8>) {
+    self.buffer = buffer
   }
 }

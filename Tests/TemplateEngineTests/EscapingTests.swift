@@ -128,6 +128,24 @@ struct EscapingTests {
     #expect(try sections.render("t", with: ["body": .rendered([])] as TemplateDictionary) == "yes")
   }
 
+  @Test func markupReadInPlaceIsPrintedAsRenderedMarkupIs() throws {
+    let library = try TemplateLibrary(
+      templates: ["layout": "[{{{body}}}|{{&body}}|{{body}}]"], escaper: VisibleBidiControls())
+    let markup = Array("<p>a&amp;b</p>\u{202E}".utf8)
+    let inPlace = try markup.withUnsafeBufferPointer {
+      try library.render("layout", with: ["body": .renderedInPlace(BorrowedBytes($0))] as TemplateDictionary)
+    }
+    #expect(
+      inPlace == "[<p>a&amp;b</p>\u{202E}|<p>a&amp;b</p>\u{202E}|&lt;p&gt;a&amp;amp;b&lt;/p&gt;[U+202E]]")
+    let copied = try library.render("layout", with: ["body": .rendered(markup)] as TemplateDictionary)
+    #expect(inPlace == copied)
+    let sections = try TemplateLibrary(templates: ["t": "{{#body}}yes{{/body}}{{^body}}no{{/body}}"])
+    let empty = try [UInt8]().withUnsafeBufferPointer {
+      try sections.render("t", with: ["body": .renderedInPlace(BorrowedBytes($0))] as TemplateDictionary)
+    }
+    #expect(empty == "yes")
+  }
+
   @Test func aFilterLeavesOtherTextAsHTMLEscapingDoes() throws {
     let filtered = try TemplateLibrary(templates: ["page": "{{text}}"], escaper: VisibleBidiControls())
     let plain = try TemplateLibrary(templates: ["page": "{{text}}"])
