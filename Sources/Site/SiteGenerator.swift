@@ -236,7 +236,7 @@ struct SiteRendering: Sendable {
     let files: [OutputFile]
     switch job {
     case .dashboard: files = [try dashboard()]
-    case .team(let index): files = try teamFiles(input.report.teams[index])
+    case .team(let index): files = try teamFiles(input.report.teams[index], exportsInto: sink)
     case .organisation: files = try organisationFiles()
     case .principalPages(let index, let range):
       try writePrincipalPages(ofTeam: index, range, into: sink)
@@ -295,7 +295,8 @@ struct SiteRendering: Sendable {
       feed: builder.feedPath(nil))
   }
 
-  func teamFiles(_ team: TeamReport) throws -> [OutputFile] {
+  /// A team's files; its exports, the largest files of the site, go straight into `sink`.
+  func teamFiles(_ team: TeamReport, exportsInto sink: some OutputSink) throws -> [OutputFile] {
     var files: [OutputFile] = []
     var teamModel = builder.teamPage(team)
     let teamPath = builder.paths.teamPage(team.team.id)
@@ -314,10 +315,11 @@ struct SiteRendering: Sendable {
           title: "\(team.team.name): principals, page \(number)", template: "team-principals",
           model: builder.principalList(team, page: number), section: "teams"))
     }
-    let export = TeamExport(team: team).files
     let dataPath = "data/teams/" + builder.paths.teamFolder(team.team.id).dropFirst("teams/".count)
-    files.append(OutputFile(path: dataPath + ".csv", contents: export.csv))
-    files.append(OutputFile(path: dataPath + ".json", contents: export.json))
+    try TeamExport(team: team).withFiles { csv, json in
+      try sink.write(path: dataPath + ".csv", contents: UnsafeRawBufferPointer(csv))
+      try sink.write(path: dataPath + ".json", contents: UnsafeRawBufferPointer(json))
+    }
     files.append(
       OutputFile(
         path: builder.feedPath(team),
