@@ -527,19 +527,25 @@ extension ActivityModel: KeyedTemplateContext {
   }
 }
 
-extension DiffLineModel: KeyedTemplateContext {
+// A diff's lines are shown as the diff makes them: copying each into a model of its own made a
+// second list of every diff, retaining each line's document again.
+extension LineDiff.Line: KeyedTemplateContext {
   enum TemplateKey: String, TemplateKeys {
-    case text, isAdded, isRemoved, isSame, isSkipped
+    /// The line's UTF-8, a part of the policy document it comes from.
+    case text
+    case isAdded, isRemoved, isSame
+    /// A run of unchanged lines left out; `text` says how many.
+    case isSkipped
     static let table = TemplateKeyTable<TemplateKey>()
   }
 
   func templateValue(for key: TemplateKey) -> TemplateValue {
     switch key {
-    case .text: .utf8Slice(text)
-    case .isAdded: .bool(isAdded)
-    case .isRemoved: .bool(isRemoved)
-    case .isSame: .bool(isSame)
-    case .isSkipped: .bool(isSkipped)
+    case .text: .utf8Slice(bytes)
+    case .isAdded: .bool(change == .added)
+    case .isRemoved: .bool(change == .removed)
+    case .isSame: .bool(change == .same)
+    case .isSkipped: .bool(change == .skipped)
     }
   }
 }
