@@ -30,6 +30,9 @@ struct TemplateRenderer {
     /// Anything else a section pushes, kept in `pushedValues` at this index: `{{.}}` prints it;
     /// names are not looked up in it.
     case value(Int)
+    /// `true`, pushed by a section over a flag, the commonest section (`{{#isOverdue}}`): made
+    /// without storing the value, which took an append and a removal for every such section.
+    case flag
   }
 
   init(
@@ -93,6 +96,10 @@ struct TemplateRenderer {
     switch value {
     case .none, .null, .bool(false):
       return
+    case .bool(true):
+      stack.append(.flag)
+      try run(template, body, indentation: indentation, into: &output)
+      stack.removeLast()
     case .list(let elements):
       for index in 0..<elements.count {
         if case .contexts(let box) = elements.storage {
@@ -201,7 +208,7 @@ struct TemplateRenderer {
         let slot = slots.slot(of: name, in: table)
         return slot < 0 ? nil : box.lookup(index, slot, name.first)
       }
-    case .value:
+    case .value, .flag:
       return nil
     }
   }
@@ -212,6 +219,7 @@ struct TemplateRenderer {
     case .contextElement(let box, let index):
       box._withUnsafeGuaranteedRef { $0.lookup(index, -1, nil) } ?? .null
     case .value(let index): pushedValues[index]
+    case .flag: .bool(true)
     }
   }
 

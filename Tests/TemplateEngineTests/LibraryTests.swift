@@ -71,6 +71,19 @@ struct LibraryTests {
         == "<main>\n  <ul>\n    <li>a</li>\n    <li>b</li>\n\n  </ul>\n</main>\n")
   }
 
+  /// A section over `true` renders once, prints `true` for `{{.}}`, and looks names up in the
+  /// contexts around it; sections inside it push and pop as anywhere else.
+  @Test func aSectionOverTrueSeesItsSurroundings() throws {
+    let library = try TemplateLibrary(templates: [
+      "page": "{{#on}}[{{.}} {{name}}{{#rows}}({{.}}{{#on}}{{.}}{{/on}}){{/rows}}{{#off}}x{{/off}}]{{/on}}"
+        + "{{name}}"
+    ])
+    let context = TemplateDictionary([
+      "on": true, "off": false, "name": "n", "rows": .list(["a", "b"]),
+    ])
+    #expect(try library.render("page", with: context) == "[true n(atrue)(btrue)]n")
+  }
+
   @Test func rendersIntoBytesByAppending() throws {
     let library = try TemplateLibrary(templates: ["page": "é{{n}}"])
     var bytes: [UInt8] = Array("<".utf8)
