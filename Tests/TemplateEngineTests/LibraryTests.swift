@@ -84,6 +84,19 @@ struct LibraryTests {
     #expect(try library.render("page", with: context) == "[true n(atrue)(btrue)]n")
   }
 
+  /// Contexts nested far deeper than sections usually go (the renderer's stack grows), each level
+  /// still seeing its own name and the root's.
+  @Test func deeplyNestedContextsResolveAtEveryLevel() throws {
+    let library = try TemplateLibrary(
+      templates: ["node": "{{depth}}{{top}}{{#child}},{{> node}}{{/child}}"], maximumPartialDepth: 100)
+    var node = TemplateDictionary(["depth": 40, "child": false])
+    for depth in stride(from: 39, through: 1, by: -1) {
+      node = TemplateDictionary(["depth": .int(depth), "child": .object(node)])
+    }
+    node = TemplateDictionary(["depth": 0, "top": "!", "child": .object(node)])
+    #expect(try library.render("node", with: node) == (0...40).map { "\($0)!" }.joined(separator: ","))
+  }
+
   @Test func rendersIntoBytesByAppending() throws {
     let library = try TemplateLibrary(templates: ["page": "é{{n}}"])
     var bytes: [UInt8] = Array("<".utf8)
