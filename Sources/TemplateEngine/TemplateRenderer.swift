@@ -71,7 +71,17 @@ struct TemplateRenderer {
         interpolate(template.names[operation.operand], escaped: false, into: &output)
       case .section:
         let value = resolve(template.names[operation.operand])
-        try renderSection(over: value, template, index + 1..<operation.end, indentation, into: &output)
+        // Flags, the commonest sections, are told apart here: a flag holds no reference, so the
+        // value needs no destroying, where passing it on copied and destroyed it on every path.
+        if case .bool(let flag)? = value {
+          if flag {
+            stack.append(.flag)
+            try run(template, index + 1..<operation.end, indentation: indentation, into: &output)
+            stack.removeLast()
+          }
+        } else {
+          try renderSection(over: value, template, index + 1..<operation.end, indentation, into: &output)
+        }
         index = operation.end
         continue
       case .invertedSection:
