@@ -76,6 +76,24 @@ struct EscapingTests {
     }
   }
 
+  /// Every byte value at every position of short texts (one word, a word and a part, the
+  /// four-to-seven-byte case) is told as a byte-by-byte check tells it.
+  @Test func plainASCIIAgreesWithAByteByByteCheckForEveryByte() {
+    let special = Set("&<>\"'".utf8)
+    for length in 1...17 {
+      for position in 0..<length {
+        for byte in UInt8.min...UInt8.max {
+          var text = [UInt8](repeating: UInt8(ascii: "m"), count: length)
+          text[position] = byte
+          let expected = byte < 0x80 && !special.contains(byte)
+          #expect(
+            text.withUnsafeBufferPointer(HTMLEscaper.isPlainASCII) == expected,
+            "length \(length), byte \(byte) at \(position)")
+        }
+      }
+    }
+  }
+
   /// The fast path looks at eight bytes at a time: specials at every position of long and
   /// short texts must come out as a byte-by-byte escaper would write them.
   @Test func escapesSpecialsAtEveryPosition() throws {
