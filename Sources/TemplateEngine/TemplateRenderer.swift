@@ -74,11 +74,7 @@ struct TemplateRenderer {
         // Flags, the commonest sections, are told apart here: a flag holds no reference, so the
         // value needs no destroying, where passing it on copied and destroyed it on every path.
         if case .bool(let flag)? = value {
-          if flag {
-            stack.append(.flag)
-            try run(template, index + 1..<operation.end, indentation: indentation, into: &output)
-            stack.removeLast()
-          }
+          if flag { try renderUnderFlag(template, index + 1..<operation.end, indentation, into: &output) }
         } else {
           try renderSection(over: value, template, index + 1..<operation.end, indentation, into: &output)
         }
@@ -107,9 +103,7 @@ struct TemplateRenderer {
     case .none, .null, .bool(false):
       return
     case .bool(true):
-      stack.append(.flag)
-      try run(template, body, indentation: indentation, into: &output)
-      stack.removeLast()
+      try renderUnderFlag(template, body, indentation, into: &output)
     case .list(let elements):
       for index in 0..<elements.count {
         if case .contexts(let box) = elements.storage {
@@ -125,6 +119,16 @@ struct TemplateRenderer {
       try run(template, body, indentation: indentation, into: &output)
       pop()
     }
+  }
+
+  /// A section's body over `true`, under a frame that stands for the flag.
+  private mutating func renderUnderFlag(
+    _ template: CompiledTemplate, _ body: Range<Int>, _ indentation: [UInt8],
+    into output: inout TemplateOutput
+  ) throws {
+    stack.append(.flag)
+    try run(template, body, indentation: indentation, into: &output)
+    stack.removeLast()
   }
 
   /// Pushes the frame for a value that the caller keeps alive while the frame is on the stack.
