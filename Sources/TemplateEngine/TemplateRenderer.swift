@@ -70,14 +70,9 @@ struct TemplateRenderer {
       case .unescapedVariable:
         interpolate(template.names[operation.operand], escaped: false, into: &output)
       case .section:
-        let value = resolve(template.names[operation.operand])
-        // Flags, the commonest sections, are told apart here: a flag holds no reference, so the
-        // value needs no destroying, where passing it on copied and destroyed it on every path.
-        if case .bool(let flag)? = value {
-          if flag { try renderUnderFlag(template, index + 1..<operation.end, indentation, into: &output) }
-        } else {
-          try renderSection(over: value, template, index + 1..<operation.end, indentation, into: &output)
-        }
+        try renderSection(
+          over: resolve(template.names[operation.operand]), template, index + 1..<operation.end, indentation,
+          into: &output)
         index = operation.end
         continue
       case .invertedSection:
@@ -95,15 +90,20 @@ struct TemplateRenderer {
     }
   }
 
+  /// The value is handed over rather than borrowed: a flag, the commonest section, then needs no
+  /// destroying on its path, where the caller destroyed whatever it had looked up.
   private mutating func renderSection(
-    over value: TemplateValue?, _ template: CompiledTemplate, _ body: Range<Int>, _ indentation: [UInt8],
+    over value: consuming TemplateValue?, _ template: CompiledTemplate, _ body: Range<Int>,
+    _ indentation: [UInt8],
     into output: inout TemplateOutput
   ) throws {
     switch value {
     case .none, .null, .bool(false):
       return
     case .bool(true):
-      try renderUnderFlag(template, body, indentation, into: &output)
+      stack.append(.flag)
+      try run(template, body, indentation: indentation, into: &output)
+      stack.removeLast()
     case .list(let elements):
       for index in 0..<elements.count {
         if case .contexts(let box) = elements.storage {
@@ -119,16 +119,6 @@ struct TemplateRenderer {
       try run(template, body, indentation: indentation, into: &output)
       pop()
     }
-  }
-
-  /// A section's body over `true`, under a frame that stands for the flag.
-  private mutating func renderUnderFlag(
-    _ template: CompiledTemplate, _ body: Range<Int>, _ indentation: [UInt8],
-    into output: inout TemplateOutput
-  ) throws {
-    stack.append(.flag)
-    try run(template, body, indentation: indentation, into: &output)
-    stack.removeLast()
   }
 
   /// Pushes the frame for a value that the caller keeps alive while the frame is on the stack.
