@@ -122,21 +122,24 @@ struct CurrentState {
     // closure copied the whole timeline (a reference to each of its arrays) for every principal.
     let intervals = timeline.intervals
     let principals = timeline.principals
+    let pageOrder = timeline.itemPageOrder
     return timeline.items.withUnsafeBufferPointer { items in
       runsOfPrincipal.map { runs in
-        // Compared field by field: passing whole items to a comparison copied each of them.
+        // By the numbers the history store gave each item's place when it did (comparing a
+        // million items' strings took most of this pass), else field by field: passing whole
+        // items to a comparison copied each of them.
         let ordered =
           runs.count < 2
           ? runs
-          : runs.sorted { a, b in
-            let first = items.baseAddress! + intervals[a].item
-            let second = items.baseAddress! + intervals[b].item
-            if first.pointee.kind != second.pointee.kind { return first.pointee.kind < second.pointee.kind }
-            if first.pointee.service != second.pointee.service {
-              return first.pointee.service < second.pointee.service
+          : !pageOrder.isEmpty
+            ? runs.sorted { pageOrder[intervals[$0].item] < pageOrder[intervals[$1].item] }
+            : runs.sorted { a, b in
+              let first = items.baseAddress! + intervals[a].item
+              let second = items.baseAddress! + intervals[b].item
+              return PageOrder.precedes(
+                first.pointee.kind, first.pointee.service, first.pointee.detail, second.pointee.kind,
+                second.pointee.service, second.pointee.detail)
             }
-            return lowercasedPrecedes(first.pointee.detail, second.pointee.detail)
-          }
         return ordered.map { index in
           let run = intervals[index]
           let item = items.baseAddress! + run.item
@@ -156,40 +159,6 @@ struct CurrentState {
         }
       }
     }
-  }
-
-  /// `a.lowercased() < b.lowercased()`, without making two strings for each of the comparisons a
-  /// sort of a million items does: action names are ASCII, compared byte by byte where the
-  /// strings keep their bytes (all but bridged ones).
-  static func lowercasedPrecedes(_ a: String, _ b: String) -> Bool {
-    let fast = a.utf8.withContiguousStorageIfAvailable { first in
-      b.utf8.withContiguousStorageIfAvailable { second in asciiLowercasedPrecedes(first, second) } ?? nil
-    }
-    if let fast, let result = fast { return result }
-    return a.lowercased() < b.lowercased()
-  }
-
-  /// The comparison of two ASCII texts, case folded; nil when a non-ASCII byte comes before
-  /// they differ, since only Unicode lowercasing orders those.
-  private static func asciiLowercasedPrecedes(
-    _ a: UnsafeBufferPointer<UInt8>, _ b: UnsafeBufferPointer<UInt8>
-  )
-    -> Bool?
-  {
-    let common = min(a.count, b.count)
-    var index = 0
-    while index < common {
-      let x = a[index]
-      let y = b[index]
-      if x != y || x >= 0x80 {
-        if x >= 0x80 || y >= 0x80 { return nil }
-        let lowerX = x >= 0x41 && x <= 0x5A ? x + 0x20 : x
-        let lowerY = y >= 0x41 && y <= 0x5A ? y + 0x20 : y
-        if lowerX != lowerY { return lowerX < lowerY }
-      }
-      index += 1
-    }
-    return a.count < b.count
   }
 
   /// The totals of one team, or of the organisation when `team` is nil (quarter counts not set).

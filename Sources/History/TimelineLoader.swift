@@ -90,6 +90,13 @@ private struct Builder {
   var itemRuns: [Int32]
   var runCounts: [Int32]
   var runs: [PendingRun] = []
+  /// Each item's `PageOrder.key`; empty when there are too many texts to number in a key.
+  var pageOrder: [UInt64]
+  /// The place of each text among all of them as a service and as a detail (see `PageOrder`):
+  /// numbered once here, where each item's texts are known by number, so that analysis sorts
+  /// items by numbers rather than by comparing their strings.
+  let serviceRanks: [Int]
+  let detailRanks: [Int]
 
   init(days: [Int], terms: [String], lastItemID: Int64) {
     firstDay = days[0]
@@ -106,6 +113,10 @@ private struct Builder {
     runs.reserveCapacity(count * 2)
     itemRuns = Array(repeating: 0, count: count)
     runCounts = Array(repeating: 0, count: count)
+    let numbered = terms.count < PageOrder.rankLimit
+    serviceRanks = numbered ? PageOrder.ranks(of: terms, by: <) : []
+    detailRanks = numbered ? PageOrder.ranks(of: terms, by: PageOrder.lowercasedPrecedes) : []
+    pageOrder = numbered ? Array(repeating: 0, count: count) : []
   }
 
   func snapshotIndex(ofDay day: Int) -> Int? {
@@ -134,6 +145,10 @@ private struct Builder {
         findingID: findings[Int(item.finding)], findingCreatedOn: item.created.map(Day.init(daysSinceEpoch:)),
         sources: SourceSet(rawValue: item.sources))
       filled[position] = true
+      if !pageOrder.isEmpty {
+        pageOrder[position] = PageOrder.key(
+          kind: items[position].kind, serviceRank: serviceRanks[service], detailRank: detailRanks[detail])
+      }
       itemRuns[position] = Int32(runs.count)
       for run in history.runs[Int(item.firstRun)..<Int(item.firstRun + item.runCount)] {
         guard let first = snapshotIndex(ofDay: run.first) else { continue }
@@ -163,13 +178,16 @@ private struct Builder {
       }
     }
     runs = []
-    return Timeline(
+    var timeline = Timeline(
       snapshots: snapshots, principals: principals, items: items, intervals: intervals, presence: presence)
+    timeline.itemPageOrder = pageOrder
+    return timeline
   }
 
   private mutating func compact() {
     let kept = filled.indices.filter { filled[$0] }
     items = kept.map { items[$0] }
+    if !pageOrder.isEmpty { pageOrder = kept.map { pageOrder[$0] } }
     itemRuns = kept.map { itemRuns[$0] }
     runCounts = kept.map { runCounts[$0] }
     filled = Array(repeating: true, count: kept.count)

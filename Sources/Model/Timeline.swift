@@ -19,6 +19,10 @@ public struct Timeline: Sendable {
   public var details: [SnapshotDetails] = []
   /// The latest Access Analyzer recommendations per principal index, with the day they came with.
   public var recommendations: [Int: DatedRecommendations] = [:]
+  /// For each item, its place in the order pages list items (`PageOrder.key`), as the history
+  /// store works it out from the numbers of its texts; empty when not worked out, and items are
+  /// then ordered by comparing their texts.
+  public var itemPageOrder: [UInt64] = []
 
   /// A timeline with every field given.
   public init(

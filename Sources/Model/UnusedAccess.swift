@@ -30,7 +30,8 @@ public enum UnusedAccessKind: String, Sendable, Hashable, CaseIterable, Comparab
   }
 
   /// The place in `allCases`, without building that array for every comparison of a sort.
-  private var order: Int {
+  @usableFromInline
+  var order: Int {
     switch self {
     case .permission: 0
     case .role: 1

@@ -11,7 +11,7 @@ import Testing
     ]
     for a in words {
       for b in words {
-        #expect(CurrentState.lowercasedPrecedes(a, b) == (a.lowercased() < b.lowercased()), "\(a) < \(b)")
+        #expect(PageOrder.lowercasedPrecedes(a, b) == (a.lowercased() < b.lowercased()), "\(a) < \(b)")
       }
     }
   }

@@ -63,6 +63,33 @@ import Testing
     #expect(try store.recordedSnapshots().map(\.fingerprint) == ["a", "b", "c"])
   }
 
+  @Test func loadedItemsCarryTheirPlaceInPageOrder() throws {
+    let store = try HistoryStore()
+    let actions = [
+      "s3:PutObject", "s3:getObject", "ec2:RunInstances", "s3:GetBucketPolicy", "s3:GETOBJECT", "iam:PassRole",
+      "s3:Étiquette", "s3:etiquette", "s3:*",
+    ]
+    var observations = actions.map { Self.permission($0, .active) }
+    observations.append(
+      Observation(access: UnusedAccess(principalARN: Self.user, kind: .password), status: .active))
+    observations.append(
+      Observation(
+        access: UnusedAccess(principalARN: Self.user, kind: .accessKey, detail: "AKIAEXAMPLEKEY0001"),
+        status: .active))
+    try store.record(Self.snapshot("2026-01-31", observations), fingerprint: "a")
+    let timeline = try store.timeline()
+    #expect(timeline.itemPageOrder.count == timeline.items.count)
+    for a in timeline.items.indices {
+      for b in timeline.items.indices {
+        let (x, y) = (timeline.items[a], timeline.items[b])
+        #expect(
+          (timeline.itemPageOrder[a] < timeline.itemPageOrder[b])
+            == PageOrder.precedes(x.kind, x.service, x.detail, y.kind, y.service, y.detail),
+          "\(x.service):\(x.detail) \(y.service):\(y.detail)")
+      }
+    }
+  }
+
   @Test func storageGrowsWithChangesNotWithSnapshots() throws {
     let store = try HistoryStore()
     let observations = (0..<50).map { Self.permission("s3:Action\($0)", .active) }
