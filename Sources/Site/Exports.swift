@@ -256,8 +256,13 @@ struct AtomFeed {
       add(#"  <link rel="self" type="application/atom+xml" href=""#, XMLText.escape(link(path)), "\"/>\n")
     }
     let events = changes.lazy.filter { Self.isShown($0.kind) }.prefix(Self.limit)
+    // Each entry is written part by part, escaped as it goes, rather than made of strings joined
+    // and then escaped: two hundred teams' feeds of 500 entries each made a dozen strings an
+    // entry. Escaping a text part by part gives what escaping it whole does (each character is
+    // escaped on its own), and so does encoding a tag name.
+    var entries = FeedWriter(capacity: 1_024 * min(changes.count, Self.limit))
     for change in events {
-      let what: String =
+      let what: StaticString =
         switch change.kind {
         case .new: "New unused permission"
         case .regressed: "Unused again"
@@ -265,37 +270,61 @@ struct AtomFeed {
         case .resolved: "Removed"
         }
       let principal = change.principal
-      let name = String(concatenating: principal.name, " (", principal.accountID, ")")
       let day = change.day.iso
-      let summary: String =
-        switch change.kind {
-        case .new:
-          String(concatenating: name, " has ", change.access, ", unused, since the snapshot of ", day, ".")
-        case .regressed:
-          String(
-            concatenating: change.access, " of ", name,
-            " was removed, and is granted and unused again since ", day,
-            ".")
-        case .overdue:
-          String(concatenating: change.access, " of ", name, " passed its removal deadline on ", day, ".")
-        case .resolved: String(concatenating: change.access, " of ", principal.name, " was removed.")
-        }
-      let page = principalPage(principal.arn) ?? pagePath
-      add("  <entry>\n    <title>")
-      add(XMLText.escape(String(concatenating: what, ": ", change.access, " on ", principal.name)))
-      add("</title>\n    <id>")
-      add(
-        XMLText.escape(
-          tagPrefix
-            + Self.tagEncoded(
-              String(
-                concatenating: change.kind.rawValue, "/", principal.arn, "/", change.access.fastLowercased(),
-                "/",
-                day))))
-      add("</id>\n    <updated>", day, "T00:00:00Z</updated>\n")
-      add(#"    <link rel="alternate" type="text/html" href=""#, XMLText.escape(link(page)), "\"/>\n")
-      add("    <summary>", XMLText.escape(summary), "</summary>\n  </entry>\n")
+      entries.append("  <entry>\n    <title>")
+      entries.append(what)
+      entries.append(": ")
+      entries.appendEscaped(change.access)
+      entries.append(" on ")
+      entries.appendEscaped(principal.name)
+      entries.append("</title>\n    <id>")
+      entries.appendEscaped(tagPrefix)
+      entries.appendTagEncoded(change.kind.rawValue)
+      entries.append("/")
+      entries.appendTagEncoded(principal.arn)
+      entries.append("/")
+      entries.appendTagEncoded(change.access.fastLowercased())
+      entries.append("/")
+      entries.appendTagEncoded(day)
+      entries.append("</id>\n    <updated>")
+      entries.appendEscaped(day)
+      entries.append("T00:00:00Z</updated>\n")
+      entries.append(#"    <link rel="alternate" type="text/html" href=""#)
+      entries.appendEscaped(link(principalPage(principal.arn) ?? pagePath))
+      entries.append("\"/>\n    <summary>")
+      // "NAME (ACCOUNT)" in the summaries of all but removals.
+      func appendName() {
+        entries.appendEscaped(principal.name)
+        entries.append(" (")
+        entries.appendEscaped(principal.accountID)
+        entries.append(")")
+      }
+      switch change.kind {
+      case .new:
+        appendName()
+        entries.append(" has ")
+        entries.appendEscaped(change.access)
+        entries.append(", unused, since the snapshot of ")
+      case .regressed:
+        entries.appendEscaped(change.access)
+        entries.append(" of ")
+        appendName()
+        entries.append(" was removed, and is granted and unused again since ")
+      case .overdue:
+        entries.appendEscaped(change.access)
+        entries.append(" of ")
+        appendName()
+        entries.append(" passed its removal deadline on ")
+      case .resolved:
+        entries.appendEscaped(change.access)
+        entries.append(" of ")
+        entries.appendEscaped(principal.name)
+        entries.append(" was removed")
+      }
+      if change.kind != .resolved { entries.appendEscaped(day) }
+      entries.append(".</summary>\n  </entry>\n")
     }
+    entries.output.withUnsafeBytes { xml.append(contentsOf: $0) }
     add("</feed>\n")
     return xml
   }
@@ -352,6 +381,35 @@ struct AtomFeed {
       return true
     default: return "-._~:/@!$&'()*+,;=".utf8.contains(byte)
     }
+  }
+}
+
+/// A feed's entries as they are written: literal parts copied, texts escaped for XML.
+private struct FeedWriter: ~Copyable {
+  var output: TemplateOutput
+
+  init(capacity: Int) {
+    output = TemplateOutput(capacity: capacity)
+  }
+
+  /// A part of the feed's own markup, copied as it is.
+  mutating func append(_ literal: StaticString) {
+    output.append(literal)
+  }
+
+  /// `XMLText.escape(text)`; a plain text is copied without making a string.
+  mutating func appendEscaped(_ text: String) {
+    let isPlain = text.withUTF8Bytes { bytes in
+      guard XMLText.isPlain(bytes) else { return false }
+      output.append(bytes)
+      return true
+    }
+    if !isPlain { output.append(XMLText.escape(text)) }
+  }
+
+  /// `XMLText.escape(AtomFeed.tagEncoded(text))`.
+  mutating func appendTagEncoded(_ text: String) {
+    appendEscaped(AtomFeed.tagEncoded(text))
   }
 }
 

@@ -374,6 +374,8 @@ extension TeamExportTests {
     let changes = [
       Change(kind: .overdue, principal: principal, teamID: "t", access: "s3:Get'\"", day: day),
       Change(kind: .resolved, principal: principal, teamID: "t", access: "s3:Put", day: dayBefore),
+      Change(kind: .new, principal: principal, teamID: "t", access: "s3:<New>", day: day),
+      Change(kind: .regressed, principal: principal, teamID: "t", access: "s3:A&B", day: day),
     ]
     let feed = AtomFeed(
       title: "T & <U>", path: "feeds/t.atom", pagePath: "teams/t/index.html", changes: changes,
@@ -394,6 +396,22 @@ extension TeamExportTests {
           <link rel="alternate" type="text/html" href="../teams/t/principals/a.html"/>
           <summary>s3:Get&apos;&quot; of a&amp;b&lt;c&gt;[U+202E]x (111122223333) passed its removal deadline \
       on 2026-11-20.</summary>
+        </entry>
+        <entry>
+          <title>New unused permission: s3:&lt;New&gt; on a&amp;b&lt;c&gt;[U+202E]x</title>
+          <id>tag:permsite.invalid,2026:new/arn:aws:iam::111122223333:role/a&amp;b%3Cc%3E/s3:%3Cnew%3E/2026-11-20</id>
+          <updated>2026-11-20T00:00:00Z</updated>
+          <link rel="alternate" type="text/html" href="../teams/t/principals/a.html"/>
+          <summary>a&amp;b&lt;c&gt;[U+202E]x (111122223333) has s3:&lt;New&gt;, unused, since the snapshot of \
+      2026-11-20.</summary>
+        </entry>
+        <entry>
+          <title>Unused again: s3:A&amp;B on a&amp;b&lt;c&gt;[U+202E]x</title>
+          <id>tag:permsite.invalid,2026:regressed/arn:aws:iam::111122223333:role/a&amp;b%3Cc%3E/s3:a&amp;b/2026-11-20</id>
+          <updated>2026-11-20T00:00:00Z</updated>
+          <link rel="alternate" type="text/html" href="../teams/t/principals/a.html"/>
+          <summary>s3:A&amp;B of a&amp;b&lt;c&gt;[U+202E]x (111122223333) was removed, and is granted and unused \
+      again since 2026-11-20.</summary>
         </entry>
       </feed>
 
