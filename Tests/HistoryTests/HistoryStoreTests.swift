@@ -66,7 +66,8 @@ import Testing
   @Test func loadedItemsCarryTheirPlaceInPageOrder() throws {
     let store = try HistoryStore()
     let actions = [
-      "s3:PutObject", "s3:getObject", "ec2:RunInstances", "s3:GetBucketPolicy", "s3:GETOBJECT", "iam:PassRole",
+      "s3:PutObject", "s3:getObject", "ec2:RunInstances", "s3:GetBucketPolicy", "s3:GETOBJECT",
+      "iam:PassRole",
       "s3:Étiquette", "s3:etiquette", "s3:*",
     ]
     var observations = actions.map { Self.permission($0, .active) }
