@@ -62,6 +62,26 @@ import Testing
       exceptions: exceptions, file: "content/reviews/\(quarter)/t.yml")
   }
 
+  @Test func entriesWhoseIDsCollideAreNumbered() throws {
+    // A user and a role both named "app" in one account give the same id; so does a procedure
+    // item that happens to be named like a generated one.
+    var timeline = Self.timeline()
+    timeline.principals[1] = Principal(
+      arn: "arn:aws:iam::111122223333:user/App", kind: .user, name: "App", accountID: "111122223333",
+      tags: [Model.Tag(key: "team", value: "t")])
+    timeline.items.append(TrackedItem(principal: 1, kind: .permission, service: "s3", detail: "GetObject"))
+    timeline.intervals.append(StatusInterval(item: 3, status: .active, first: 2, last: 2))
+    var settings = Self.settings(reviews: [])
+    settings.procedures[0].items.append(
+      ProcedureItem(id: "unused-app-111122223333-2", text: "Named like a generated entry", section: []))
+    let report = try Analyzer.report(from: timeline, settings: settings)
+    #expect(
+      report.teams[0].checklist.entries.map(\.id) == [
+        "read", "meet", "unused-app-111122223333-2", "unused-app-111122223333",
+        "unused-app-111122223333-3", "credential-app-111122223333-akiaexample",
+      ])
+  }
+
   @Test func itemsComeFromProceduresPrincipalsAndCredentials() throws {
     let report = try Analyzer.report(from: Self.timeline(), settings: Self.settings(reviews: []))
     let checklist = report.teams[0].checklist
