@@ -23,6 +23,8 @@ import Testing
     "arn:aws:iam::111122223333:user/dana", "arn:aws:iam::111122223333:root", "arn:aws:iam::1:role/a//b",
     "arn:aws:iam::1:role/", "arn:aws:iam::1:group/x/y", "arn:aws:iam::1:role/x:y", "arn:aws:iam::1",
     "not an arn", "", "arn:aws:iam::1:röle/å", "arn:aws:iam::1:role/名前", "ARN:aws:iam::1:role/x",
+    "arn:aws:iam::1:role", "arn:aws:iam::1:rolex/a", "arn:aws:iam::1:rol/a", "arn::::", "arn:::::",
+    "arn:aws:iam::111122223333:user/a/b/c/d/x:y/name", "xarn:aws:iam::1:role/a", "ar:aws:iam::1:role/a",
   ])
   func arnsFromBytes(text: String) {
     let parts = ARNParts(text)
