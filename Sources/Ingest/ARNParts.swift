@@ -78,10 +78,13 @@ struct ARNParts {
     }
     let kind: PrincipalKind = typeIs("role") ? .role : typeIs("user") ? .user : .other
     guard firstSlash >= 0 else {
-      return .parts(ARNParts(accountID: accountID, kind: kind, path: "/", name: text(resourceStart, bytes.count)))
+      return .parts(
+        ARNParts(accountID: accountID, kind: kind, path: "/", name: text(resourceStart, bytes.count)))
     }
-    let path = firstSlash == lastSlash ? "/" : String(concatenating: "/", text(firstSlash + 1, lastSlash), "/")
-    return .parts(ARNParts(accountID: accountID, kind: kind, path: path, name: text(lastSlash + 1, bytes.count)))
+    let path =
+      firstSlash == lastSlash ? "/" : String(concatenating: "/", text(firstSlash + 1, lastSlash), "/")
+    return .parts(
+      ARNParts(accountID: accountID, kind: kind, path: path, name: text(lastSlash + 1, bytes.count)))
   }
 }
 
