@@ -91,8 +91,12 @@ struct ARNParts {
 extension Principal {
   /// The same principal as `Principal(arnOnly:kind:)`, its ARN split by `ARNParts`.
   static func named(_ arn: String, kind fallbackKind: PrincipalKind = .other) -> Principal {
-    let parts = ARNParts(arn)
-    return Principal(
+    named(arn, parts: ARNParts(arn), kind: fallbackKind)
+  }
+
+  /// `named(_:kind:)` for an ARN the caller has split already.
+  static func named(_ arn: String, parts: ARNParts?, kind fallbackKind: PrincipalKind = .other) -> Principal {
+    Principal(
       arn: arn, kind: parts.map { $0.kind == .other ? fallbackKind : $0.kind } ?? fallbackKind,
       name: parts?.name ?? arn, accountID: parts?.accountID ?? "", path: parts?.path ?? "/",
       isInInventory: false)

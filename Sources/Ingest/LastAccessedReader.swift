@@ -17,7 +17,7 @@ enum LastAccessedReader {
     guard let parts = ARNParts(arn) else {
       throw arnField.error("\"\(arn.prefix(80))\" is not an IAM ARN")
     }
-    let principal = Principal.named(arn, kind: parts.kind)
+    let principal = Principal.named(arn, parts: parts, kind: parts.kind)
     let statusField = try record.required("JobStatus")
     let status = try statusField.string
     switch status {
