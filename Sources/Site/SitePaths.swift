@@ -44,10 +44,17 @@ struct SitePaths: Sendable {
   static func principalPages(of principals: [PrincipalReport], in folder: String) -> [(
     arn: String, path: String
   )] {
-    var used = Set<String>()
+    // Names are counted and looked up by a hash of our own, worked out once for each look-up
+    // and insertion, rather than in a `Set` and a `Dictionary`, which hashed each name twice
+    // through `Hasher`: a large organisation has a hundred thousand principals.
+    typealias Table = StringKeyedTable<Int>
     let bases = principals.map { Slug.make($0.principal.name, maxLength: 80, fallback: "principal") }
-    var counts: [String: Int] = [:]
-    for base in bases { counts[base, default: 0] += 1 }
+    let baseHashes = bases.map(Table.hash(of:))
+    var counts = Table(minimumCapacity: principals.count)
+    for (base, hash) in zip(bases, baseHashes) {
+      counts.updateValue((counts.value(forKey: base, hash: hash) ?? 0) + 1, forKey: base, hash: hash)
+    }
+    var used = Table(minimumCapacity: principals.count)
     var pages: [(arn: String, path: String)] = []
     pages.reserveCapacity(principals.count)
     // Positions are sorted rather than the principals: a large team has thousands.
@@ -55,14 +62,17 @@ struct SitePaths: Sendable {
     ) {
       let principal = principals[index].principal
       let base = bases[index]
-      var slug = counts[base, default: 0] > 1 ? String(concatenating: base, "-", principal.accountID) : base
+      let isShared = (counts.value(forKey: base, hash: baseHashes[index]) ?? 0) > 1
+      var slug = isShared ? String(concatenating: base, "-", principal.accountID) : base
+      var hash = isShared ? Table.hash(of: slug) : baseHashes[index]
       let unsuffixed = slug
       var suffix = 2
-      while used.contains(slug) {
+      while used.value(forKey: slug, hash: hash) != nil {
         slug = "\(unsuffixed)-\(suffix)"
+        hash = Table.hash(of: slug)
         suffix += 1
       }
-      used.insert(slug)
+      used.updateValue(1, forKey: slug, hash: hash)
       pages.append((principal.arn, String(concatenating: folder, "/principals/", slug, ".html")))
     }
     return pages

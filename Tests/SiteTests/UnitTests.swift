@@ -87,6 +87,30 @@ import Testing
     #expect(paths.teamPage("") == "teams/team/index.html")
   }
 
+  @Test func principalPagesOfOneTeamGetNamesOfTheirOwn() {
+    // Two principals named "app" in one account share the account suffix and are numbered; a
+    // principal named like that suffixed name is numbered in turn, in the order of the ARNs.
+    let arns = [
+      "arn:aws:iam::111122223333:role/app", "arn:aws:iam::444455556666:role/App",
+      "arn:aws:iam::111122223333:user/app", "arn:aws:iam::111122223333:role/app-111122223333",
+      "arn:aws:iam::111122223333:role/Payments API", "arn:aws:iam::111122223333:role/..",
+    ]
+    let reports = arns.map { arn in
+      PrincipalReport(
+        principal: Principal(arnOnly: arn, kind: .role), items: [], acceptedItems: [],
+        unusedPermissions: 0,
+        teamID: "t")
+    }
+    let pages = SitePaths.principalPages(of: reports, in: "teams/t")
+    #expect(pages.map(\.arn) == arns.sorted())
+    #expect(
+      pages.map(\.path) == [
+        "teams/t/principals/principal.html", "teams/t/principals/payments-api.html",
+        "teams/t/principals/app-111122223333.html", "teams/t/principals/app-111122223333-2.html",
+        "teams/t/principals/app-111122223333-3.html", "teams/t/principals/app-444455556666.html",
+      ])
+  }
+
   @Test func rootPrefixes() {
     #expect(SitePaths.root(from: "index.html") == "")
     #expect(SitePaths.root(from: "teams/a/index.html") == "../../")
