@@ -111,7 +111,10 @@ struct ObservationReconciler: @unchecked Sendable {
   private struct Plan: Sendable {
     let groups: PrincipalGroups
     let principals: [Int]
-    let summarised: Set<String>
+    /// Found by a hash of our own: every observation with a finding id is looked up (see
+    /// `summarisedFindings()`).
+    let summarised: StringKeyedTable<Bool>
+    var hasSummaries: Bool
   }
 
   /// The reconciled items sorted by principal ARN and item key, and the result of `alongside`,
@@ -121,7 +124,10 @@ struct ObservationReconciler: @unchecked Sendable {
     // before the workers started, it kept one core idle (0.1 s for 100,000 principals).
     let plan = MadeOnce {
       let groups = PrincipalGroups(contents)
-      return Plan(groups: groups, principals: groups.principalsInARNOrder, summarised: summarisedFindings())
+      let summarised = summarisedFindings()
+      return Plan(
+        groups: groups, principals: groups.principalsInARNOrder, summarised: summarised.table,
+        hasSummaries: summarised.count > 0)
     }
     let tasks = [ChunkTask.other] + (0..<Self.chunkCount).map { ChunkTask.reconcile($0) }
     let outcomes = ParallelMap.map(tasks, order: Array(tasks.indices)) { task -> ChunkOutcome<Other> in
@@ -160,15 +166,19 @@ struct ObservationReconciler: @unchecked Sendable {
     return (result, otherResult!)
   }
 
-  /// The ids of findings known only from summaries: the files that hold summaries are few.
-  private func summarisedFindings() -> Set<String> {
-    var ids = Set<String>()
+  /// The ids of findings known only from summaries, and how many: the files that hold summaries
+  /// are few, but every observation with a finding id is looked up among them, which hashing
+  /// through `Hasher` made a tenth of reconciling.
+  private func summarisedFindings() -> (table: StringKeyedTable<Bool>, count: Int) {
+    var ids = StringKeyedTable<Bool>()
+    var count = 0
     for content in contents where content.records[.findingSummaries] != nil {
       for observation in content.observations where observation.access.kind == .undetailedFinding {
-        ids.insert(observation.access.detail)
+        ids.updateValue(true, forKey: observation.access.detail)
+        count += 1
       }
     }
-    return ids
+    return (ids, count)
   }
 
   /// The number of ranges of principals to share out: more than cores, so that none waits long
@@ -218,11 +228,11 @@ struct ObservationReconciler: @unchecked Sendable {
         }
       }
       Self.mergeSameItems(items, into: merged)
-      if !summarised.isEmpty {
+      if plan.hasSummaries {
         for index in 0..<merged.count {
           let observation = merged[index]
           if observation.pointee.sources.contains(.analyzer) && !observation.pointee.findingID.isEmpty
-            && summarised.contains(observation.pointee.findingID)
+            && summarised[observation.pointee.findingID] != nil
           {
             chunk.detailedFindings.insert(observation.pointee.findingID)
           }
