@@ -79,10 +79,14 @@ public struct Glob: Hashable, Sendable, CustomStringConvertible {
   public func matches(_ text: String) -> Bool {
     // ARNs are ASCII: matched byte by byte, without splitting them into characters, which looks
     // for grapheme clusters (every principal is matched against the teams' patterns).
-    if let asciiParts, Self.isPlainASCII(text.utf8) {
-      return text.withUTF8Bytes {
-        Self.match(asciiParts, $0, star: UInt8(ascii: "*"), any: UInt8(ascii: "?"))
+    if let asciiParts {
+      // Checked and matched over the bytes in place: the string's `utf8` view goes through its
+      // index machinery at every byte.
+      let matched = text.withUTF8Bytes { bytes -> Bool? in
+        guard !bytes.contains(where: { $0 >= 0x80 || $0 == 0x0D }) else { return nil }
+        return Self.match(asciiParts, bytes, star: UInt8(ascii: "*"), any: UInt8(ascii: "?"))
       }
+      if let matched { return matched }
     }
     return Self.match(parts, Array(text), star: "*", any: "?")
   }
@@ -131,28 +135,31 @@ public struct TeamDirectory: Sendable {
   /// Tag keys whose value names the owning team's id.
   public let ownerTagKeys: [String]
   // The first team of each account, tag and owner value, and the ARN patterns in team order:
-  // looking these up costs the same whether there are 5 teams or 500.
-  private let teamOfAccount: [String: Int]
-  private let teamOfTag: [Tag: Int]
-  private let teamOfID: [String: Int]
+  // looking these up costs the same whether there are 5 teams or 500. Found by hashes of our
+  // own rather than in dictionaries, which hashed every principal's account and tags through
+  // `Hasher`: a large organisation has a hundred thousand principals.
+  private let teamOfAccount: StringKeyedTable<Int>
+  private let teamOfTag: TagTable
+  private let teamOfID: StringKeyedTable<Int>
   private let patterns: [(team: Int, glob: Glob)]
 
   /// A directory over the teams of `teams.yml`.
   public init(teams: [Team], ownerTagKeys: [String]) {
     self.teams = teams
     self.ownerTagKeys = ownerTagKeys
-    var teamOfAccount: [String: Int] = [:]
-    var teamOfTag: [Tag: Int] = [:]
-    var teamOfID: [String: Int] = [:]
+    var teamOfAccount = StringKeyedTable<Int>()
+    var teamOfTag = TagTable()
+    var teamOfID = StringKeyedTable<Int>()
     var patterns: [(team: Int, glob: Glob)] = []
     for (index, team) in teams.enumerated() {
-      teamOfID[team.id.lowercased()] = teamOfID[team.id.lowercased()] ?? index
+      let id = team.id.lowercased()
+      teamOfID.updateValue(teamOfID[id] ?? index, forKey: id)
       for rule in team.rules {
         switch rule {
-        case .account(let id): teamOfAccount[id] = teamOfAccount[id] ?? index
+        case .account(let id): teamOfAccount.updateValue(teamOfAccount[id] ?? index, forKey: id)
         case .tag(let key, let value):
           let tag = Tag(key: key, value: value)
-          teamOfTag[tag] = teamOfTag[tag] ?? index
+          if teamOfTag[tag] == nil { teamOfTag.insert(index, for: tag) }
         case .arn(let glob): patterns.append((index, glob))
         }
       }
@@ -171,7 +178,7 @@ public struct TeamDirectory: Sendable {
       if let team = teamOfTag[tag], team < first { first = team }
     }
     for key in ownerTagKeys {
-      if let value = principal.tagValue(key), let team = teamOfID[value.lowercased()], team < first {
+      if let value = principal.tagValue(key), let team = teamOfID[value.fastLowercased()], team < first {
         first = team
       }
     }
@@ -180,5 +187,29 @@ public struct TeamDirectory: Sendable {
       break
     }
     return first == Int.max ? nil : first
+  }
+}
+
+/// The first team of each tag a rule names, found by a hash of the tag's key and value; tags
+/// whose hash another tag holds (none in practice) are kept in a dictionary.
+private struct TagTable: Sendable {
+  private var byHash = HashKeyedTable<(tag: Tag, team: Int)>()
+  private var others: [Tag: Int] = [:]
+
+  subscript(tag: Tag) -> Int? {
+    let hash = ContentDigest.hash(of: tag.key, and: tag.value)
+    guard let index = byHash.index(of: hash) else { return nil }
+    let entry = byHash.values[index]
+    return entry.tag == tag ? entry.team : others[tag]
+  }
+
+  /// Stores `team` for a tag the table does not hold yet.
+  mutating func insert(_ team: Int, for tag: Tag) {
+    let hash = ContentDigest.hash(of: tag.key, and: tag.value)
+    if byHash.index(of: hash) == nil {
+      byHash.updateValue((tag, team), forKey: hash)
+    } else {
+      others[tag] = team
+    }
   }
 }
