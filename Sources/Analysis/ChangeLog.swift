@@ -44,7 +44,9 @@ enum ChangeLog {
         holders[principal] = holder
         let team = context.teamOfPrincipal[principal]
         let access = timeline.items.withUnsafeBufferPointer {
-          names.name(of: $0.baseAddress! + item, principalARN: holder.principal.arn)
+          names.name(
+            of: $0.baseAddress! + item, principalARN: holder.principal.arn,
+            texts: timeline.itemTexts.isEmpty ? nil : timeline.itemTexts[item])
         }
         func record(_ kind: Change.Kind, at snapshot: Int) {
           byTeam[team, default: []].append(

@@ -123,6 +123,7 @@ struct CurrentState {
     let intervals = timeline.intervals
     let principals = timeline.principals
     let pageOrder = timeline.itemPageOrder
+    let itemTexts = timeline.itemTexts
     return timeline.items.withUnsafeBufferPointer { items in
       runsOfPrincipal.map { runs in
         // By the numbers the history store gave each item's place when it did (comparing a
@@ -151,7 +152,9 @@ struct CurrentState {
           }
           return OpenItem(
             kind: item.pointee.kind, service: item.pointee.service, detail: item.pointee.detail,
-            displayName: names.name(of: item, principalARN: principals[principal].arn),
+            displayName: names.name(
+              of: item, principalARN: principals[principal].arn,
+              texts: itemTexts.isEmpty ? nil : itemTexts[run.item]),
             lastUsedOn: item.pointee.lastUsedOn, openSince: openSince, daysOpen: today.days(since: openSince),
             isAccepted: run.status == .archived, findingID: item.pointee.findingID,
             principalKind: principals[principal].kind, sources: item.pointee.sources,
@@ -240,12 +243,25 @@ struct DisplayNames {
   /// once per item: with the two strings hashed through `Hasher` a lookup took 740 instructions,
   /// and a `Dictionary` keyed by the hash still hashed it again with SipHash.
   private var names = HashKeyedTable<(service: String, detail: String, name: String)>()
+  /// Each permission's name by the numbers of its texts (`Timeline.itemTexts`), when the
+  /// timeline has them: equal numbers are equal texts, so neither texts nor strings are hashed
+  /// or compared (a tenth of the cost, for each of a million items, twice per analysis).
+  private var namesByTexts = HashKeyedTable<String>()
 
   /// The item's `UnusedAccess.displayName`, shared with every other item naming the same
   /// permission. The item is read where it is stored, and copied only for a name not made yet.
-  mutating func name(of item: UnsafePointer<TrackedItem>, principalARN: String) -> String {
+  /// `texts` is the item's entry of `Timeline.itemTexts`, when there is one.
+  mutating func name(of item: UnsafePointer<TrackedItem>, principalARN: String, texts: UInt64? = nil)
+    -> String
+  {
     guard item.pointee.kind == .permission else {
       return item.pointee.access(principalARN: principalARN).displayName
+    }
+    if let texts {
+      if let known = namesByTexts[texts] { return known }
+      let name = item.pointee.access(principalARN: principalARN).displayName
+      namesByTexts.updateValue(name, forKey: texts)
+      return name
     }
     let service = item.pointee.service
     let detail = item.pointee.detail

@@ -92,6 +92,8 @@ private struct Builder {
   var runs: [PendingRun] = []
   /// Each item's `PageOrder.key`; empty when there are too many texts to number in a key.
   var pageOrder: [UInt64]
+  /// Each item's service and detail text numbers (see `Timeline.itemTexts`).
+  var texts: [UInt64]
   /// The place of each text among all of them as a service and as a detail (see `PageOrder`):
   /// numbered once here, where each item's texts are known by number, so that analysis sorts
   /// items by numbers rather than by comparing their strings.
@@ -117,6 +119,7 @@ private struct Builder {
     serviceRanks = numbered ? PageOrder.ranks(of: terms, by: <) : []
     detailRanks = numbered ? PageOrder.ranks(of: terms, by: PageOrder.lowercasedPrecedes) : []
     pageOrder = numbered ? Array(repeating: 0, count: count) : []
+    texts = Array(repeating: 0, count: count)
   }
 
   func snapshotIndex(ofDay day: Int) -> Int? {
@@ -145,6 +148,7 @@ private struct Builder {
         findingID: findings[Int(item.finding)], findingCreatedOn: item.created.map(Day.init(daysSinceEpoch:)),
         sources: SourceSet(rawValue: item.sources))
       filled[position] = true
+      texts[position] = UInt64(service) << 32 | UInt64(UInt32(truncatingIfNeeded: detail))
       if !pageOrder.isEmpty {
         pageOrder[position] = PageOrder.key(
           kind: items[position].kind, serviceRank: serviceRanks[service], detailRank: detailRanks[detail])
@@ -181,6 +185,7 @@ private struct Builder {
     var timeline = Timeline(
       snapshots: snapshots, principals: principals, items: items, intervals: intervals, presence: presence)
     timeline.itemPageOrder = pageOrder
+    timeline.itemTexts = texts
     return timeline
   }
 
@@ -188,6 +193,7 @@ private struct Builder {
     let kept = filled.indices.filter { filled[$0] }
     items = kept.map { items[$0] }
     if !pageOrder.isEmpty { pageOrder = kept.map { pageOrder[$0] } }
+    texts = kept.map { texts[$0] }
     itemRuns = kept.map { itemRuns[$0] }
     runCounts = kept.map { runCounts[$0] }
     filled = Array(repeating: true, count: kept.count)

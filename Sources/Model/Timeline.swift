@@ -23,6 +23,10 @@ public struct Timeline: Sendable {
   /// store works it out from the numbers of its texts; empty when not worked out, and items are
   /// then ordered by comparing their texts.
   public var itemPageOrder: [UInt64] = []
+  /// For each item, the numbers the history store gives its service and detail texts (the
+  /// service's in the high 32 bits): items with equal numbers have equal texts. Empty when the
+  /// timeline was not loaded from a store.
+  public var itemTexts: [UInt64] = []
 
   /// A timeline with every field given.
   public init(

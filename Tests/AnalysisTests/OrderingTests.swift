@@ -105,3 +105,61 @@ import Testing
     #expect(tally.counts.count == 3)
   }
 }
+
+@Suite struct TextNumberTests {
+  /// A timeline of many items across services and actions (mixed case, repeated pairs).
+  static func timeline() -> Timeline {
+    let principals = (0..<3).map { index in
+      Principal(
+        arn: "arn:aws:iam::111122223333:role/r\(index)", kind: .role, name: "r\(index)",
+        accountID: "111122223333")
+    }
+    let pairs = [
+      ("s3", "GetObject"), ("s3", "getobject"), ("ec2", "RunInstances"), ("s3", "PutObject"),
+      ("iam", "PassRole"),
+      ("s3", "*"), ("ec2", "runinstances"), ("kms", "Decrypt"), ("s3", "Étiquette"), ("s3", "etiquette"),
+    ]
+    var items: [TrackedItem] = []
+    var intervals: [StatusInterval] = []
+    for principal in principals.indices {
+      for (offset, pair) in pairs.enumerated().reversed() where (offset + principal) % 3 != 0 {
+        intervals.append(StatusInterval(item: items.count, status: .active, first: 0, last: 1))
+        items.append(TrackedItem(principal: principal, kind: .permission, service: pair.0, detail: pair.1))
+      }
+      intervals.append(StatusInterval(item: items.count, status: .active, first: 1, last: 1))
+      items.append(TrackedItem(principal: principal, kind: .role, service: "", detail: ""))
+    }
+    return Timeline(
+      snapshots: [Day(iso: "2026-09-30")!, Day(iso: "2026-11-20")!], principals: principals, items: items,
+      intervals: intervals,
+      presence: principals.indices.map { PresenceInterval(principal: $0, first: 0, last: 1) })
+  }
+
+  @Test func theStoresNumbersGiveTheReportTheTextsGive() throws {
+    let plain = Self.timeline()
+    var numbered = plain
+    // Numbered as the history store numbers its texts: each distinct text once.
+    var texts: [String] = []
+    func number(_ text: String) -> Int {
+      if let index = texts.firstIndex(where: { $0.utf8.elementsEqual(text.utf8) }) { return index }
+      texts.append(text)
+      return texts.count - 1
+    }
+    let numbers = plain.items.map { (number($0.service), number($0.detail)) }
+    let serviceRanks = PageOrder.ranks(of: texts, by: <)
+    let detailRanks = PageOrder.ranks(of: texts, by: PageOrder.lowercasedPrecedes)
+    numbered.itemTexts = numbers.map { UInt64($0.0) << 32 | UInt64($0.1) }
+    numbered.itemPageOrder = zip(plain.items, numbers).map { item, number in
+      PageOrder.key(kind: item.kind, serviceRank: serviceRanks[number.0], detailRank: detailRanks[number.1])
+    }
+    let settings = AnalysisSettings(teams: [], ownerTagKeys: [], procedures: [], reviews: [])
+    let fromTexts = try Analyzer.report(from: plain, settings: settings)
+    let fromNumbers = try Analyzer.report(from: numbered, settings: settings)
+    let reports = fromTexts.teams.flatMap(\.principals)
+    #expect(reports.flatMap(\.items).count == 23)
+    #expect(
+      reports.map { $0.items.map(\.displayName) }
+        == fromNumbers.teams.flatMap(\.principals).map { $0.items.map(\.displayName) })
+    #expect(fromTexts == fromNumbers)
+  }
+}

@@ -80,9 +80,14 @@ import Testing
     try store.record(Self.snapshot("2026-01-31", observations), fingerprint: "a")
     let timeline = try store.timeline()
     #expect(timeline.itemPageOrder.count == timeline.items.count)
+    #expect(timeline.itemTexts.count == timeline.items.count)
     for a in timeline.items.indices {
       for b in timeline.items.indices {
         let (x, y) = (timeline.items[a], timeline.items[b])
+        // Equal text numbers, and only they, are equal texts.
+        #expect(
+          (timeline.itemTexts[a] == timeline.itemTexts[b]) == (x.service == y.service && x.detail == y.detail)
+        )
         #expect(
           (timeline.itemPageOrder[a] < timeline.itemPageOrder[b])
             == PageOrder.precedes(x.kind, x.service, x.detail, y.kind, y.service, y.detail),
