@@ -20,6 +20,28 @@ import Testing
       name: "app", arn: arn, document: PolicyDocument(version: "2012-10-17", statements: statements))
   }
 
+  @Test func actionsARecommendationDropsAreFoundAsComparingLowerCaseStringsWould() {
+    var generator = SystemRandomNumberGenerator()
+    let names = [
+      "s3:GetObject", "S3:getobject", "s3:PutObject", "ec2:RunInstances", "EC2:*", "s3:*", "iam:PassRole",
+    ]
+    for _ in 0..<300 {
+      let before = (0..<Int.random(in: 0...8, using: &generator)).map { _ in
+        names.randomElement(using: &generator)!
+      }
+      let kept = (0..<Int.random(in: 0...5, using: &generator)).map { _ in
+        names.randomElement(using: &generator)!
+      }
+      let lowerKept = Set(kept.map { $0.lowercased() })
+      #expect(
+        PolicyAdvisor.removedIgnoringCase(before, keeping: kept)
+          == before.filter { !lowerKept.contains($0.lowercased()) }, "\(before) \(kept)")
+    }
+    // Text outside ASCII is left to lower-case copies.
+    #expect(PolicyAdvisor.removedIgnoringCase(["s3:Étiquette"], keeping: []) == nil)
+    #expect(PolicyAdvisor.removedIgnoringCase(["s3:GetObject"], keeping: ["s3:Étiquette"]) == nil)
+  }
+
   @Test func unusedPermissionsMatchActionsAsComparingLowerCaseStringsWould() {
     // ASCII names are looked up by hash; a non-ASCII one makes the whole set exact strings.
     let ascii = ["s3:GetObject", "S3:GETOBJECT", "s3:Get", "iam:Pass@Role", "ec2:DescribeKey"]
