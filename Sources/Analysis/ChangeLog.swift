@@ -206,17 +206,19 @@ enum ChangeLog {
   /// For each change of each list, the place of its principal's ARN among the distinct ARNs of
   /// all the lists, sorted; equal ARNs share a place. The ARNs are sorted on both cores.
   private static func principalPlaces(_ lists: [[Change]]) -> [[Int]] {
-    var slotOfHolder: [ObjectIdentifier: Int] = [:]
+    // Holders by their address, which the table spreads with a multiplication: a dictionary of
+    // object identifiers hashed each of the organisation's changes through `Hasher`.
+    var slotOfHolder = HashKeyedTable<Int>()
     var distinct: [String] = []
     let slots = lists.map { list in
       var slots: [Int] = []
       slots.reserveCapacity(list.count)
       list.forEachInPlace { change in
-        let id = ObjectIdentifier(change.pointee.holder)
+        let id = UInt64(UInt(bitPattern: ObjectIdentifier(change.pointee.holder)))
         if let slot = slotOfHolder[id] {
           slots.append(slot)
         } else {
-          slotOfHolder[id] = distinct.count
+          slotOfHolder.updateValue(distinct.count, forKey: id)
           slots.append(distinct.count)
           distinct.append(change.pointee.holder.principal.arn)
         }
@@ -258,15 +260,20 @@ enum ChangeLog {
 
   /// A change's day (newest first) and kind in one number that sorts as they do.
   private static func dayAndKindKey(_ change: Change) -> Int {
-    -change.day.daysSinceEpoch * 8 + kindOrder[change.kind]!
+    -change.day.daysSinceEpoch * 8 + kindOrder(change.kind)
   }
 
-  /// Kinds in the order of their names, as the changes have always been sorted.
-  private static let kindOrder: [Change.Kind: Int] = {
-    let kinds: [Change.Kind] = [.new, .regressed, .resolved, .overdue]
-    let names = kinds.map(\.rawValue).sorted()
-    return Dictionary(uniqueKeysWithValues: kinds.map { ($0, names.firstIndex(of: $0.rawValue)!) })
-  }()
+  /// A kind's place in the order of their names (`new`, `overdue`, `regressed`, `resolved`), as
+  /// the changes have always been sorted. A switch: a dictionary of the places hashed the kind
+  /// for each of the changes of every team's list.
+  static func kindOrder(_ kind: Change.Kind) -> Int {
+    switch kind {
+    case .new: 0
+    case .overdue: 1
+    case .regressed: 2
+    case .resolved: 3
+    }
+  }
 }
 
 /// How current the data is: the snapshot's age, each export kind's latest day, files that went

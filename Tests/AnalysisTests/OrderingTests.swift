@@ -16,6 +16,14 @@ import Testing
     }
   }
 
+  @Test func changeKindsSortInTheOrderOfTheirNames() {
+    let kinds: [Change.Kind] = [.new, .regressed, .resolved, .overdue]
+    #expect(
+      kinds.sorted { ChangeLog.kindOrder($0) < ChangeLog.kindOrder($1) }.map(\.rawValue)
+        == kinds.map(\.rawValue).sorted())
+    #expect(Set(kinds.map(ChangeLog.kindOrder)).count == kinds.count)
+  }
+
   @Test func theOldestItemsAreTheFirstOfTheFullSort() {
     var generator = SystemRandomNumberGenerator()
     var offered: [(OpenItem, Principal)] = []
