@@ -22,6 +22,7 @@ enum ChangeLog {
     var byTeam: [Int: [Change]] = [:]
     var holders = [PrincipalHolder?](repeating: nil, count: timeline.principals.count)
     var names = DisplayNames()
+    let itemTexts = timeline.currentItemTexts
     var position = 0
     let intervals = timeline.intervals
     while position < intervals.count {
@@ -46,7 +47,7 @@ enum ChangeLog {
         let access = timeline.items.withUnsafeBufferPointer {
           names.name(
             of: $0.baseAddress! + item, principalARN: holder.principal.arn,
-            texts: timeline.itemTexts.isEmpty ? nil : timeline.itemTexts[item])
+            texts: itemTexts.isEmpty ? nil : itemTexts[item])
         }
         func record(_ kind: Change.Kind, at snapshot: Int) {
           byTeam[team, default: []].append(

@@ -122,8 +122,8 @@ struct CurrentState {
     // closure copied the whole timeline (a reference to each of its arrays) for every principal.
     let intervals = timeline.intervals
     let principals = timeline.principals
-    let pageOrder = timeline.itemPageOrder
-    let itemTexts = timeline.itemTexts
+    let pageOrder = timeline.currentItemPageOrder
+    let itemTexts = timeline.currentItemTexts
     return timeline.items.withUnsafeBufferPointer { items in
       runsOfPrincipal.map { runs in
         // By the numbers the history store gave each item's place when it did (comparing a

@@ -28,6 +28,13 @@ public struct Timeline: Sendable {
   /// timeline was not loaded from a store.
   public var itemTexts: [UInt64] = []
 
+  /// `itemPageOrder` when it has one number for each item, else empty: items added to a loaded
+  /// timeline (as tests do) have none.
+  public var currentItemPageOrder: [UInt64] { itemPageOrder.count == items.count ? itemPageOrder : [] }
+
+  /// `itemTexts` when it has one entry for each item, else empty.
+  public var currentItemTexts: [UInt64] { itemTexts.count == items.count ? itemTexts : [] }
+
   /// A timeline with every field given.
   public init(
     snapshots: [Day], principals: [Principal], items: [TrackedItem], intervals: [StatusInterval],

@@ -169,5 +169,17 @@ import Testing
       reports.map { $0.items.map(\.displayName) }
         == fromNumbers.teams.flatMap(\.principals).map { $0.items.map(\.displayName) })
     #expect(fromTexts == fromNumbers)
+    // Items added after the numbers were given leave them unused rather than misread.
+    func extended(_ timeline: Timeline) -> Timeline {
+      var timeline = timeline
+      timeline.intervals.append(
+        StatusInterval(item: timeline.items.count, status: .active, first: 1, last: 1))
+      timeline.items.append(
+        TrackedItem(principal: 0, kind: .permission, service: "s3", detail: "AbortUpload"))
+      return timeline
+    }
+    #expect(
+      try Analyzer.report(from: extended(plain), settings: settings)
+        == Analyzer.report(from: extended(numbered), settings: settings))
   }
 }
