@@ -261,72 +261,75 @@ struct AtomFeed {
     // entry. Escaping a text part by part gives what escaping it whole does (each character is
     // escaped on its own), and so does encoding a tag name.
     var entries = FeedWriter(capacity: 1_024 * min(changes.count, Self.limit))
-    for change in events {
-      let what: StaticString =
-        switch change.kind {
-        case .new: "New unused permission"
-        case .regressed: "Unused again"
-        case .overdue: "Overdue"
-        case .resolved: "Removed"
-        }
-      let principal = change.principal
-      let day = change.day.iso
-      entries.append("  <entry>\n    <title>")
-      entries.append(what)
-      entries.append(": ")
-      entries.appendEscaped(change.access)
-      entries.append(" on ")
-      entries.appendEscaped(principal.name)
-      entries.append("</title>\n    <id>")
-      entries.appendEscaped(tagPrefix)
-      entries.appendTagEncoded(change.kind.rawValue)
-      entries.append("/")
-      entries.appendTagEncoded(principal.arn)
-      entries.append("/")
-      entries.appendTagEncoded(change.access.fastLowercased())
-      entries.append("/")
-      entries.appendTagEncoded(day)
-      entries.append("</id>\n    <updated>")
-      entries.appendEscaped(day)
-      entries.append("T00:00:00Z</updated>\n")
-      entries.append(#"    <link rel="alternate" type="text/html" href=""#)
-      entries.appendEscaped(link(principalPage(principal.arn) ?? pagePath))
-      entries.append("\"/>\n    <summary>")
-      // "NAME (ACCOUNT)" in the summaries of all but removals.
-      func appendName() {
-        entries.appendEscaped(principal.name)
-        entries.append(" (")
-        entries.appendEscaped(principal.accountID)
-        entries.append(")")
-      }
-      switch change.kind {
-      case .new:
-        appendName()
-        entries.append(" has ")
-        entries.appendEscaped(change.access)
-        entries.append(", unused, since the snapshot of ")
-      case .regressed:
-        entries.appendEscaped(change.access)
-        entries.append(" of ")
-        appendName()
-        entries.append(" was removed, and is granted and unused again since ")
-      case .overdue:
-        entries.appendEscaped(change.access)
-        entries.append(" of ")
-        appendName()
-        entries.append(" passed its removal deadline on ")
-      case .resolved:
-        entries.appendEscaped(change.access)
-        entries.append(" of ")
-        entries.appendEscaped(principal.name)
-        entries.append(" was removed")
-      }
-      if change.kind != .resolved { entries.appendEscaped(day) }
-      entries.append(".</summary>\n  </entry>\n")
-    }
+    for change in events { writeEntry(change, tagPrefix: tagPrefix, into: &entries) }
     entries.output.withUnsafeBytes { xml.append(contentsOf: $0) }
     add("</feed>\n")
     return xml
+  }
+
+  /// One change's `<entry>`.
+  private func writeEntry(_ change: Change, tagPrefix: String, into entries: inout FeedWriter) {
+    let what: StaticString =
+      switch change.kind {
+      case .new: "New unused permission"
+      case .regressed: "Unused again"
+      case .overdue: "Overdue"
+      case .resolved: "Removed"
+      }
+    let principal = change.principal
+    let day = change.day.iso
+    entries.append("  <entry>\n    <title>")
+    entries.append(what)
+    entries.append(": ")
+    entries.appendEscaped(change.access)
+    entries.append(" on ")
+    entries.appendEscaped(principal.name)
+    entries.append("</title>\n    <id>")
+    entries.appendEscaped(tagPrefix)
+    entries.appendTagEncoded(change.kind.rawValue)
+    entries.append("/")
+    entries.appendTagEncoded(principal.arn)
+    entries.append("/")
+    entries.appendTagEncoded(change.access.fastLowercased())
+    entries.append("/")
+    entries.appendTagEncoded(day)
+    entries.append("</id>\n    <updated>")
+    entries.appendEscaped(day)
+    entries.append("T00:00:00Z</updated>\n")
+    entries.append(#"    <link rel="alternate" type="text/html" href=""#)
+    entries.appendEscaped(link(principalPage(principal.arn) ?? pagePath))
+    entries.append("\"/>\n    <summary>")
+    // "NAME (ACCOUNT)" in the summaries of all but removals.
+    func appendName() {
+      entries.appendEscaped(principal.name)
+      entries.append(" (")
+      entries.appendEscaped(principal.accountID)
+      entries.append(")")
+    }
+    switch change.kind {
+    case .new:
+      appendName()
+      entries.append(" has ")
+      entries.appendEscaped(change.access)
+      entries.append(", unused, since the snapshot of ")
+    case .regressed:
+      entries.appendEscaped(change.access)
+      entries.append(" of ")
+      appendName()
+      entries.append(" was removed, and is granted and unused again since ")
+    case .overdue:
+      entries.appendEscaped(change.access)
+      entries.append(" of ")
+      appendName()
+      entries.append(" passed its removal deadline on ")
+    case .resolved:
+      entries.appendEscaped(change.access)
+      entries.append(" of ")
+      entries.appendEscaped(principal.name)
+      entries.append(" was removed")
+    }
+    if change.kind != .resolved { entries.appendEscaped(day) }
+    entries.append(".</summary>\n  </entry>\n")
   }
 
   /// A link to a site path: absolute under `base_url` when set, else relative to the feed.
