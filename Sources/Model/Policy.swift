@@ -55,8 +55,10 @@ public struct PolicyDocument: Hashable, Sendable, Codable {
   /// `json` as UTF-8 bytes. Written as bytes: every principal page prints its policies before and
   /// after, and compares them line by line, millions of lines at the size of a large organisation.
   public var jsonUTF8: [UInt8] {
-    var bytes: [UInt8] = []
-    bytes.reserveCapacity(256 * (statements.count + 1))
+    // Written through a pointer rather than appended to an array: a document is printed twice for
+    // each principal's page, a few dozen parts a statement, and appending a part to an array
+    // cost a hundred instructions.
+    var bytes = PrintBuffer(capacity: 256 * (statements.count + 1))
     bytes.appendLiteral("{\n")
     if let version {
       bytes.appendLiteral("  \"Version\": ")
@@ -73,12 +75,12 @@ public struct PolicyDocument: Hashable, Sendable, Codable {
       bytes.appendLiteral("\n  ")
     }
     bytes.appendLiteral("]\n}")
-    return bytes
+    return bytes.array()
   }
 
   /// A statement at the indentation of the document's `Statement` list. Each run of punctuation
   /// and indentation is one literal: a document is printed twice for each principal's page.
-  private static func appendStatement(_ statement: PolicyStatement, to bytes: inout [UInt8]) {
+  private static func appendStatement(_ statement: PolicyStatement, to bytes: inout PrintBuffer) {
     bytes.appendLiteral("    {\n")
     if let sid = statement.sid {
       bytes.appendLiteral("      \"Sid\": ")
@@ -121,7 +123,7 @@ public struct PolicyDocument: Hashable, Sendable, Codable {
   }
 
   /// Appends `value` as a JSON string literal.
-  private static func appendQuoted(_ value: String, to bytes: inout [UInt8]) {
+  private static func appendQuoted(_ value: String, to bytes: inout PrintBuffer) {
     // Most names and actions need no escaping at all. Read in place: a string's `utf8` view
     // goes through its index machinery at each byte, ten times the cost.
     let isPlain = value.withUTF8Bytes { raw in
@@ -266,5 +268,53 @@ extension Day: Codable {
   public func encode(to encoder: any Encoder) throws {
     var container = encoder.singleValueContainer()
     try container.encode(iso)
+  }
+}
+
+/// The bytes of a document being printed, appended through a pointer into memory of its own.
+private struct PrintBuffer: ~Copyable {
+  private var base: UnsafeMutablePointer<UInt8>
+  private var count = 0
+  private var capacity: Int
+
+  init(capacity: Int) {
+    self.capacity = Swift.max(capacity, 64)
+    base = .allocate(capacity: self.capacity)
+  }
+
+  deinit { base.deallocate() }
+
+  /// The bytes written, as an array of their own.
+  func array() -> [UInt8] { Array(UnsafeBufferPointer(start: base, count: count)) }
+
+  mutating func append(_ byte: UInt8) {
+    if count == capacity { grow(to: count + 1) }
+    base[count] = byte
+    count += 1
+  }
+
+  mutating func append(contentsOf bytes: UnsafeBufferPointer<UInt8>) {
+    guard let source = bytes.baseAddress else { return }
+    if count + bytes.count > capacity { grow(to: count + bytes.count) }
+    (base + count).initialize(from: source, count: bytes.count)
+    count += bytes.count
+  }
+
+  mutating func appendLiteral(_ text: StaticString) {
+    // `withUTF8Buffer` rather than `utf8Start`, which a one-character literal does not have.
+    text.withUTF8Buffer { append(contentsOf: $0) }
+  }
+
+  mutating func appendUTF8(_ text: String) {
+    text.withUTF8Bytes { append(contentsOf: $0) }
+  }
+
+  private mutating func grow(to needed: Int) {
+    let larger = Swift.max(needed, capacity * 2)
+    let moved = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+    moved.moveInitialize(from: base, count: count)
+    base.deallocate()
+    base = moved
+    capacity = larger
   }
 }
