@@ -34,7 +34,7 @@ let package = Package(
       pkgConfig: "libcmark",
       providers: [.apt(["libcmark-dev"])]
     ),
-    .target(name: "Markdown", dependencies: ["CCmark"], swiftSettings: releaseOptimisation),
+    .target(name: "Markdown", dependencies: ["CCmark", "Model"], swiftSettings: releaseOptimisation),
     // Reading a site folder: configuration, snapshots, procedures, reviews.
     .target(
       name: "Ingest",

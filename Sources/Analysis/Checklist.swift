@@ -22,20 +22,10 @@ enum ChecklistBuilder {
     -> ChecklistProgress
   {
     var entries = procedureEntries(input, settings: settings)
-    // Ids found by a hash worked out once for the look-up and the insertion, rather than in a
-    // `Set`, which hashed each id twice through `Hasher`: every principal of a team has an entry.
-    var usedIDs = StringKeyedTable<Bool>(minimumCapacity: entries.count + input.principals.count)
-    for entry in entries { usedIDs.updateValue(true, forKey: entry.id) }
+    var usedIDs = UniqueNames(minimumCapacity: entries.count + input.principals.count)
+    for entry in entries { usedIDs.take(entry.id) }
     func add(_ base: String, text: String, section: String) {
-      var id = base
-      var hash = StringKeyedTable<Bool>.hash(of: id)
-      var suffix = 2
-      while usedIDs.value(forKey: id, hash: hash) != nil {
-        id = "\(base)-\(suffix)"
-        hash = StringKeyedTable<Bool>.hash(of: id)
-        suffix += 1
-      }
-      usedIDs.updateValue(true, forKey: id, hash: hash)
+      let id = usedIDs.claim(base)
       entries.append(ChecklistEntry(id: id, text: text, section: section, procedureSlug: nil, signOff: nil))
     }
     for report in input.principals {

@@ -1,4 +1,5 @@
 import CCmark
+import Model
 
 /// Reads headings and task items out of a freshly parsed tree and rewrites the tree so that
 /// libcmark's renderer emits heading anchors and task checkboxes.

@@ -1,3 +1,5 @@
+import Model
+
 /// Helpers that work on plain strings, without a parsed document.
 public enum Markdown {
   /// The most characters `slug(_:)` returns.
@@ -142,28 +144,5 @@ private func isInvisible(_ scalar: Unicode.Scalar) -> Bool {
   switch scalar.properties.generalCategory {
   case .nonspacingMark, .spacingMark, .enclosingMark, .format: return true
   default: return false
-  }
-}
-
-/// Hands out identifiers that are unique within one document: the first claim of a base gets it
-/// unchanged, later ones get `-2`, `-3`, … in claim order.
-struct UniqueNames {
-  private var taken: Set<String> = []
-  private var nextSuffix: [String: Int] = [:]
-
-  mutating func claim(_ base: String) -> String {
-    if taken.insert(base).inserted {
-      return base
-    }
-    // Remembering where the search stopped keeps many duplicates of one base linear.
-    var suffix = nextSuffix[base, default: 2]
-    while true {
-      let candidate = "\(base)-\(suffix)"
-      suffix += 1
-      if taken.insert(candidate).inserted {
-        nextSuffix[base] = suffix
-        return candidate
-      }
-    }
   }
 }

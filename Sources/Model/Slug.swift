@@ -7,13 +7,14 @@ public enum Slug {
     // ASCII text, nearly every name and ARN, is read byte by byte rather than scalar by scalar,
     // and the slug written straight into the string: every principal's page and checklist entry
     // is named by one, and collecting its bytes in an array first cost three times as much.
-    let ascii = text.withUTF8Bytes { bytes in
-      bytes.contains { $0 >= 0x80 } ? nil : asciiSlug(bytes, maxLength: maxLength)
-    }
     let slug =
-      ascii
-      ?? String(
-        decoding: slugBytes(text.unicodeScalars.lazy.map(keptCharacter), maxLength: maxLength), as: UTF8.self)
+      text.withUTF8Bytes { bytes in
+        bytes.contains { $0 >= 0x80 }
+          ? nil : slugText(of: bytes.lazy.map(keptASCII), characters: bytes.count, maxLength: maxLength)
+      }
+      ?? slugText(
+        of: text.unicodeScalars.lazy.map(keptCharacter), characters: text.unicodeScalars.count,
+        maxLength: maxLength)
     if slug.isEmpty { return fallback }
     // Names some file systems reserve for devices cannot be file or folder names there; all of
     // them have three or four letters.
@@ -24,50 +25,35 @@ public enum Slug {
     return slug
   }
 
-  /// `slugBytes` of ASCII text as a string, written in place: a slug is never longer than its
-  /// text, since each of its bytes stands for one of the text's and each hyphen for at least one.
-  private static func asciiSlug(_ bytes: UnsafeBufferPointer<UInt8>, maxLength: Int) -> String {
-    let capacity = max(0, min(bytes.count, maxLength))
+  /// The slug of `count` characters given as their kept bytes (nil for a character that
+  /// separates words), written in place: it is never longer than they are, since each of its
+  /// bytes stands for one of them and each hyphen for at least one. A hyphen is only written
+  /// before a kept byte, so the slug never ends with one.
+  private static func slugText(of kept: some Sequence<UInt8?>, characters count: Int, maxLength: Int)
+    -> String
+  {
+    let capacity = max(0, min(count, maxLength))
     guard capacity > 0 else { return "" }
     return String(unsafeUninitializedCapacity: capacity) { result in
-      var count = 0
+      var written = 0
       var pendingHyphen = false
-      for byte in bytes {
-        guard let kept = keptASCII(byte) else {
+      for character in kept {
+        guard let byte = character else {
           pendingHyphen = true
           continue
         }
-        let hyphen = pendingHyphen && count > 0
-        if count + (hyphen ? 2 : 1) > maxLength { break }
+        let hyphen = pendingHyphen && written > 0
+        if written + (hyphen ? 2 : 1) > maxLength { break }
         if hyphen {
-          result[count] = UInt8(ascii: "-")
-          count += 1
+          result[written] = UInt8(ascii: "-")
+          written += 1
         }
         pendingHyphen = false
-        result[count] = kept
-        count += 1
+        result[written] = byte
+        written += 1
       }
-      return count
+      return written
     }
-  }
-
-  /// The slug's bytes from each character's kept byte (nil for a character that separates words).
-  private static func slugBytes(_ characters: some Sequence<UInt8?>, maxLength: Int) -> [UInt8] {
-    var result: [UInt8] = []
-    var pendingHyphen = false
-    for character in characters {
-      guard let kept = character else {
-        pendingHyphen = true
-        continue
-      }
-      let hyphen = pendingHyphen && !result.isEmpty
-      if result.count + (hyphen ? 2 : 1) > maxLength { break }
-      if hyphen { result.append(UInt8(ascii: "-")) }
-      pendingHyphen = false
-      result.append(kept)
-    }
-    while result.last == UInt8(ascii: "-") { result.removeLast() }
-    return result
   }
 
   /// `keptCharacter` for an ASCII byte.

@@ -398,16 +398,10 @@ struct SiteRendering: Sendable {
 extension SiteGenerator {
   /// Procedures with slugs made unique in name order.
   static func uniqueSlugs(_ procedures: [ProcedureSource]) -> [ProcedureSource] {
-    var used = Set<String>()
+    var used = UniqueNames()
     return procedures.sorted { $0.name < $1.name }.map { procedure in
       var procedure = procedure
-      let base = procedure.slug
-      var suffix = 2
-      while used.contains(procedure.slug) {
-        procedure.slug = "\(base)-\(suffix)"
-        suffix += 1
-      }
-      used.insert(procedure.slug)
+      procedure.slug = used.claim(procedure.slug)
       return procedure
     }
   }

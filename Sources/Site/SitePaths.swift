@@ -12,17 +12,10 @@ struct SitePaths: Sendable {
 
   init(teamIDs: [String]) {
     // `organisation` names the organisation's own feed beside the teams' feeds.
-    var used: Set<String> = ["organisation"]
+    var used = UniqueNames(minimumCapacity: teamIDs.count + 1)
+    used.take("organisation")
     for id in teamIDs {
-      let base = Slug.make(id, maxLength: 64, fallback: "team")
-      var slug = base
-      var suffix = 2
-      while used.contains(slug) {
-        slug = "\(base)-\(suffix)"
-        suffix += 1
-      }
-      used.insert(slug)
-      teamFolders[id] = slug
+      teamFolders[id] = used.claim(Slug.make(id, maxLength: 64, fallback: "team"))
     }
   }
 
@@ -44,9 +37,9 @@ struct SitePaths: Sendable {
   static func principalPages(of principals: [PrincipalReport], in folder: String) -> [(
     arn: String, path: String
   )] {
-    // Names are counted and looked up by a hash of our own, worked out once for each look-up
-    // and insertion, rather than in a `Set` and a `Dictionary`, which hashed each name twice
-    // through `Hasher`: a large organisation has a hundred thousand principals.
+    // Names are counted and claimed by a hash of our own rather than in a `Dictionary` and a
+    // `Set`, which hashed each name twice through `Hasher`: a large organisation has a hundred
+    // thousand principals.
     typealias Table = StringKeyedTable<Int>
     let bases = principals.map { Slug.make($0.principal.name, maxLength: 80, fallback: "principal") }
     let baseHashes = bases.map(Table.hash(of:))
@@ -54,7 +47,7 @@ struct SitePaths: Sendable {
     for (base, hash) in zip(bases, baseHashes) {
       counts.updateValue((counts.value(forKey: base, hash: hash) ?? 0) + 1, forKey: base, hash: hash)
     }
-    var used = Table(minimumCapacity: principals.count)
+    var used = UniqueNames(minimumCapacity: principals.count)
     var pages: [(arn: String, path: String)] = []
     pages.reserveCapacity(principals.count)
     // Positions are sorted rather than the principals: a large team has thousands.
@@ -63,16 +56,7 @@ struct SitePaths: Sendable {
       let principal = principals[index].principal
       let base = bases[index]
       let isShared = (counts.value(forKey: base, hash: baseHashes[index]) ?? 0) > 1
-      var slug = isShared ? String(concatenating: base, "-", principal.accountID) : base
-      var hash = isShared ? Table.hash(of: slug) : baseHashes[index]
-      let unsuffixed = slug
-      var suffix = 2
-      while used.value(forKey: slug, hash: hash) != nil {
-        slug = "\(unsuffixed)-\(suffix)"
-        hash = Table.hash(of: slug)
-        suffix += 1
-      }
-      used.updateValue(1, forKey: slug, hash: hash)
+      let slug = used.claim(isShared ? String(concatenating: base, "-", principal.accountID) : base)
       pages.append((principal.arn, String(concatenating: folder, "/principals/", slug, ".html")))
     }
     return pages
