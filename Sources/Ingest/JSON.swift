@@ -180,6 +180,13 @@ final class JSONDocument {
   }
 }
 
+/// A JSON text parsed on its own: the document, which holds the text and its tape, and the text's
+/// value. Keep it while reading `root` or any value inside it, which do not hold the document.
+struct ParsedJSON {
+  let document: JSONDocument
+  let root: JSONValue
+}
+
 /// A strict JSON parser (RFC 8259) over UTF-8 bytes, writing the values of one JSON text onto the
 /// tape of a `JSONDocument`.
 ///
@@ -212,7 +219,7 @@ struct JSONParser {
   static func parseDocument(
     _ bytes: UnsafeBufferPointer<UInt8>, start: Int = 0, end: Int? = nil, line: Int = 1, file: String = ""
   )
-    throws(JSONSyntaxError) -> JSONValue
+    throws(JSONSyntaxError) -> ParsedJSON
   {
     let document = JSONDocument(copying: bytes, file: file)
     var parser = JSONParser(document: document, start: start, end: end, line: line)
@@ -221,7 +228,7 @@ struct JSONParser {
     if parser.index < parser.end {
       throw parser.error("unexpected text after the end of the JSON value")
     }
-    return JSONValue(document: document, index: root)
+    return ParsedJSON(document: document, root: JSONValue(document: document, index: root))
   }
 
   /// Where the parser stands: the offset of the next unread byte, after skipping whitespace.

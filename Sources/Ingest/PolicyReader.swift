@@ -10,39 +10,41 @@ enum PolicyReader {
     guard let decoded = percentDecoded(try field.string) else {
       throw field.error("the policy document is neither JSON nor URL-encoded JSON")
     }
-    let inner: JSONField
+    let inner: ParsedJSON
     do {
       inner = try embedded(bytes: decoded, in: field)
     } catch {
       throw field.error("the URL-encoded policy document is not valid JSON: \(error.message)")
     }
-    return try objectDocument(inner)
+    defer { withExtendedLifetime(inner) {} }
+    return try objectDocument(JSONField(inner.root))
   }
 
   /// A policy document held in a string, as `recommendedPolicy` is.
   static func document(json text: String, field: JSONField) throws(IngestError) -> PolicyDocument {
-    let inner: JSONField
+    let inner: ParsedJSON
     do {
       inner = try embedded(text, in: field)
     } catch {
       throw field.error("the policy is not valid JSON: \(error.message)")
     }
-    return try objectDocument(inner)
+    defer { withExtendedLifetime(inner) {} }
+    return try objectDocument(JSONField(inner.root))
   }
 
   /// A JSON text held in the string `field`, parsed as a document of its own whose errors name the
   /// string's file, line and field: the text's own lines are not the file's.
-  private static func embedded(_ text: String, in field: JSONField) throws(JSONSyntaxError) -> JSONField {
+  private static func embedded(_ text: String, in field: JSONField) throws(JSONSyntaxError) -> ParsedJSON {
     try embedded(bytes: Array(text.utf8), in: field)
   }
 
-  private static func embedded(bytes: [UInt8], in field: JSONField) throws(JSONSyntaxError) -> JSONField {
-    let value = try bytes.withUnsafeBufferPointer { buffer throws(JSONSyntaxError) in
+  private static func embedded(bytes: [UInt8], in field: JSONField) throws(JSONSyntaxError) -> ParsedJSON {
+    let parsed = try bytes.withUnsafeBufferPointer { buffer throws(JSONSyntaxError) in
       try JSONParser.parseDocument(buffer, file: field.file)
     }
-    value.document.container = field.value
-    value.document.interner = field.value.document.interner
-    return JSONField(value)
+    parsed.document.container = field.value
+    parsed.document.interner = field.value.document.interner
+    return parsed
   }
 
   /// `text`'s UTF-8 with each `%XX` replaced by the byte it names; nil when a `%` is not followed

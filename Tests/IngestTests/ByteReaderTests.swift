@@ -38,10 +38,11 @@ import Testing
 
   @Test(arguments: ["GetObject", "s3:GetObject", "S3:getobject", ":", "s3:", "a:b:c", "Get\\u00e9", "é:x"])
   func actionsFromBytes(action: String) throws {
-    let value = try Array("{\"action\": \"\(action)\"}".utf8).withUnsafeBufferPointer { buffer in
+    let parsed = try Array("{\"action\": \"\(action)\"}".utf8).withUnsafeBufferPointer { buffer in
       try JSONParser.parseDocument(buffer)
     }
-    let field = try JSONField(value).required("action")
+    defer { withExtendedLifetime(parsed) {} }
+    let field = try JSONField(parsed.root).required("action")
     let permissions = ServicePermissions(principalARN: "arn:aws:iam::1:role/x", service: "S3")
     #expect(
       try permissions.action(field)

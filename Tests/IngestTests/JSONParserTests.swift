@@ -28,7 +28,7 @@ private indirect enum Plain: Equatable {
   }
 }
 
-private func parse(_ text: String) -> Result<JSONValue, JSONSyntaxError> {
+private func parse(_ text: String) -> Result<ParsedJSON, JSONSyntaxError> {
   let bytes = Array(text.utf8)
   return bytes.withUnsafeBufferPointer { buffer in
     do throws(JSONSyntaxError) {
@@ -40,13 +40,14 @@ private func parse(_ text: String) -> Result<JSONValue, JSONSyntaxError> {
 }
 
 private func plain(_ text: String) throws -> Plain {
-  Plain(try parse(text).get())
+  let parsed = try parse(text).get()
+  return withExtendedLifetime(parsed) { Plain(parsed.root) }
 }
 
 private func syntaxError(_ text: String) throws -> JSONSyntaxError {
   switch parse(text) {
-  case .success(let value):
-    Issue.record("parsed as \(Plain(value))")
+  case .success(let parsed):
+    Issue.record("parsed as \(withExtendedLifetime(parsed) { Plain(parsed.root) })")
     throw CancellationError()
   case .failure(let error):
     return error
@@ -111,7 +112,9 @@ private func syntaxError(_ text: String) throws -> JSONSyntaxError {
   }
 
   @Test func membersKeepTheirOrderAndTheFirstDuplicateWins() throws {
-    let value = try parse(#"{"z": 1, "a": 2, "z": 3}"#).get()
+    let parsed = try parse(#"{"z": 1, "a": 2, "z": 3}"#).get()
+    defer { withExtendedLifetime(parsed) {} }
+    let value = parsed.root
     #expect(value.objectMembers?.map(\.key) == ["z", "a", "z"])
     #expect(value["z"].map(Plain.init) == .number("1"))
     #expect(value["missing"] == nil)
@@ -119,9 +122,12 @@ private func syntaxError(_ text: String) throws -> JSONSyntaxError {
   }
 
   @Test func membersAreFoundByNameOverNestedValuesAndEscapes() throws {
-    let value = try parse(
+    let parsed = try parse(
       #"{"Nested": {"Name": 0, "List": [1, {"Name": 2}]}, "List": [], "Nama": 3, "N\u0061me": 4, "Name": 5, "LastAuthenticatedEntity": 6, "LastAuthenticated": 7, "\u00e9t\u00e9": 8}"#
     ).get()
+    let list = try parse("[1]").get()
+    defer { withExtendedLifetime((parsed, list)) {} }
+    let value = parsed.root
     #expect(value.member("Name").map(Plain.init) == .number("4"))
     #expect(value.member("Nama").map(Plain.init) == .number("3"))
     #expect(value.member("LastAuthenticated").map(Plain.init) == .number("7"))
@@ -133,12 +139,14 @@ private func syntaxError(_ text: String) throws -> JSONSyntaxError {
         == .array([.number("1"), .object([Plain.Member(key: "Name", value: .number("2"))])]))
     #expect(value.member("Missing") == nil)
     #expect(value.member("Nam") == nil)
-    #expect(try parse("[1]").get().member("Name") == nil)
+    #expect(list.root.member("Name") == nil)
   }
 
   @Test func valuesRememberTheirLines() throws {
     let json = "{\n  \"a\": 1,\n  \"b\": [\n    \"x\",\n\n    {\"c\": null}\n  ]\n}\n"
-    let value = try parse(json).get()
+    let parsed = try parse(json).get()
+    defer { withExtendedLifetime(parsed) {} }
+    let value = parsed.root
     #expect(value.line == 1)
     #expect(value["a"]?.line == 2)
     #expect(value["b"]?.line == 3)
@@ -190,7 +198,9 @@ private func syntaxError(_ text: String) throws -> JSONSyntaxError {
 
   @Test func nestingIsLimitedTo512Levels() throws {
     let deepest = String(repeating: "[", count: 512) + String(repeating: "]", count: 512)
-    var value = try parse(deepest).get()
+    let parsed = try parse(deepest).get()
+    defer { withExtendedLifetime(parsed) {} }
+    var value = parsed.root
     var levels = 1
     while let inner = value.arrayElements?.first {
       value = inner
