@@ -62,11 +62,13 @@ struct HistoryApplier: Sendable {
       for observationIndex in groups.observations(ofRow: row) {
         let index = Int(observationIndex)
         if let position = history.item(withKeyHash: groups.keyHashes[index]) {
-          try history.observe(observations[index], at: position, days, changes: &changes)
+          try history.observe(observations.baseAddress! + index, at: position, days, changes: &changes)
         } else {
           let given = newItems.items[Int(newItems.indexOfObservation[index])]
           history.appendItem(
-            newItem(observations[index], keyHash: groups.keyHashes[index], stored: given, history: &history))
+            newItem(
+              observations.baseAddress! + index, keyHash: groups.keyHashes[index], stored: given,
+              history: &history))
           changes.started += 1
         }
       }
@@ -74,16 +76,20 @@ struct HistoryApplier: Sendable {
     try history.closeUnobserved(days, changes: &changes)
   }
 
+  /// The item a new observation starts, read where the observation is stored (see `observe`).
   private func newItem(
-    _ observation: Observation, keyHash: UInt64, stored: SnapshotWriter.NewItems.Item,
+    _ observation: UnsafePointer<Observation>, keyHash: UInt64, stored: SnapshotWriter.NewItems.Item,
     history: inout PrincipalHistory
   ) -> PrincipalHistory.Item {
     PrincipalHistory.Item(
       id: stored.id, keyHash: keyHash, service: stored.service, detail: stored.detail,
-      finding: history.findingIndex(observation.findingID), sources: observation.sources.rawValue,
-      lastUsed: observation.lastUsedOn?.daysSinceEpoch, created: observation.findingCreatedOn?.daysSinceEpoch,
+      finding: history.findingIndex(observation.pointee.findingID),
+      sources: observation.pointee.sources.rawValue,
+      lastUsed: observation.pointee.lastUsedOn?.daysSinceEpoch,
+      created: observation.pointee.findingCreatedOn?.daysSinceEpoch,
       firstRun: Int32(history.runs.count), runCount: 0,
-      added: PrincipalHistory.Run(status: Codes.status(observation.status), first: days.day, last: nil),
-      kind: Codes.kind(observation.access.kind), observed: true)
+      added: PrincipalHistory.Run(
+        status: Codes.status(observation.pointee.status), first: days.day, last: nil),
+      kind: Codes.kind(observation.pointee.access.kind), observed: true)
   }
 }

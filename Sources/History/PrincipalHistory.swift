@@ -274,20 +274,23 @@ extension PrincipalHistory {
 
   /// Applies one observation to a stored item: its latest details, and a new run when its status
   /// changed or it had none open.
+  ///
+  /// The observation is read where it is stored: a copy retained and released each of its strings,
+  /// for each of a night's million observations.
   mutating func observe(
-    _ observation: Observation, at position: Int, _ days: Days, changes: inout Changes
+    _ observation: UnsafePointer<Observation>, at position: Int, _ days: Days, changes: inout Changes
   ) throws(CorruptData) {
     var item = items[position]
     let before = (item.lastUsed, item.finding, item.created, item.sources)
     item.observed = true
-    item.lastUsed = observation.lastUsedOn?.daysSinceEpoch
-    item.finding = findingIndex(observation.findingID)
+    item.lastUsed = observation.pointee.lastUsedOn?.daysSinceEpoch
+    item.finding = findingIndex(observation.pointee.findingID)
     // The earliest finding date is kept: a finding re-created later does not make it younger.
-    let created = observation.findingCreatedOn?.daysSinceEpoch
+    let created = observation.pointee.findingCreatedOn?.daysSinceEpoch
     item.created = Self.earliest(item.created, created)
-    item.sources = observation.sources.rawValue
+    item.sources = observation.pointee.sources.rawValue
     if before != (item.lastUsed, item.finding, item.created, item.sources) { item.changed = true }
-    let status = Codes.status(observation.status)
+    let status = Codes.status(observation.pointee.status)
     if item.added != nil {
       // Reported twice in one snapshot: the later report's status stands.
       item.added?.status = status

@@ -243,7 +243,7 @@ import Testing
       // Item 0 is reported unchanged (copied), item 1 changes (and brings a new finding), item 2
       // is no longer reported (its run ends).
       decoded.items[0].observed = true
-      try decoded.observe(observation, at: 1, days, changes: &changes)
+      try withUnsafePointer(to: observation) { try decoded.observe($0, at: 1, days, changes: &changes) }
       try decoded.closeUnobserved(days, changes: &changes)
       return try stored.withUnsafeBytes { buffer throws in
         Self.bytes { decoded.encode(into: &$0, source: copying ? buffer : nil) }
