@@ -28,37 +28,42 @@ enum ChecklistBuilder {
       let id = usedIDs.claim(base)
       entries.append(ChecklistEntry(id: id, text: text, section: section, procedureSlug: nil, signOff: nil))
     }
-    for report in input.principals {
-      let principal = report.principal
-      let name = String(
-        concatenating: Slug.make(principal.name, maxLength: 48, fallback: "principal"), "-",
-        principal.accountID)
-      if let text = principalText(for: report) {
-        add(String(concatenating: "unused-", name), text: text, section: generatedSection)
-      }
-      for item
-        in report.items.filterInPlace({
-          OpenItem.isOutstanding($0) && ($0.pointee.kind == .accessKey || $0.pointee.kind == .password)
-        })
-      {
-        let what = item.kind == .password ? "the console password" : "access key \(item.detail)"
-        let action = item.kind == .password ? "Remove" : "Deactivate, then delete,"
-        add(
-          "credential-" + name + "-"
-            + Slug.make(item.kind == .password ? "password" : item.detail, fallback: "key"),
-          text: "\(action) \(what) of \(principal.name) (\(principal.accountID)), unused since "
-            + (item.lastUsedOn.map { "its last use on \($0.iso)" } ?? "it was created"),
-          section: generatedSection)
-      }
-      for (exception, items) in expiredExceptions(report) {
-        let what = exception.permission ?? "all unused access"
-        add(
-          "exception-" + name + "-" + Slug.make(what, maxLength: 40, fallback: "all"),
-          text:
-            "Renew or end the exception for \(what) of \(principal.name) (\(principal.accountID)): it expired on "
-            + "\(exception.expires.iso) (approved by \(exception.approver)); \(items) item\(items == 1 ? " is" : "s are") "
-            + "outstanding again",
-          section: exceptionSection)
+    // Reports are read where they are stored: copying each report and its principal retained and
+    // released every string and array of both, for every principal of every team, twice a quarter.
+    input.principals.withUnsafeBufferPointer { reports in
+      for index in reports.indices {
+        let report = reports.baseAddress! + index
+        let principalName = report.pointee.principal.name
+        let accountID = report.pointee.principal.accountID
+        let name = String(
+          concatenating: Slug.make(principalName, maxLength: 48, fallback: "principal"), "-", accountID)
+        if let text = principalText(for: report) {
+          add(String(concatenating: "unused-", name), text: text, section: generatedSection)
+        }
+        for item
+          in report.pointee.items.filterInPlace({
+            OpenItem.isOutstanding($0) && ($0.pointee.kind == .accessKey || $0.pointee.kind == .password)
+          })
+        {
+          let what = item.kind == .password ? "the console password" : "access key \(item.detail)"
+          let action = item.kind == .password ? "Remove" : "Deactivate, then delete,"
+          add(
+            "credential-" + name + "-"
+              + Slug.make(item.kind == .password ? "password" : item.detail, fallback: "key"),
+            text: "\(action) \(what) of \(principalName) (\(accountID)), unused since "
+              + (item.lastUsedOn.map { "its last use on \($0.iso)" } ?? "it was created"),
+            section: generatedSection)
+        }
+        for (exception, items) in expiredExceptions(report) {
+          let what = exception.permission ?? "all unused access"
+          add(
+            "exception-" + name + "-" + Slug.make(what, maxLength: 40, fallback: "all"),
+            text:
+              "Renew or end the exception for \(what) of \(principalName) (\(accountID)): it expired on "
+              + "\(exception.expires.iso) (approved by \(exception.approver)); \(items) item\(items == 1 ? " is" : "s are") "
+              + "outstanding again",
+            section: exceptionSection)
+        }
       }
     }
     applySignOffs(to: &entries, input: input, settings: settings, problems: &problems)
@@ -127,31 +132,33 @@ enum ChecklistBuilder {
 
   /// "Remove 12 unused permissions from payments-api (111122223333), or record an exception"; nil
   /// when nothing but credentials or excepted items is outstanding.
-  static func principalText(for report: PrincipalReport) -> String? {
+  static func principalText(for report: UnsafePointer<PrincipalReport>) -> String? {
     // Counted in place: this runs for every principal of every team, twice a quarter.
-    let permissions = report.items.countInPlace {
+    let permissions = report.pointee.items.countInPlace {
       OpenItem.isOutstanding($0) && $0.pointee.kind == .permission
     }
     let noun = permissions == 1 ? "unused permission" : "unused permissions"
     // Made in one go: every principal of every team has one, twice a quarter.
-    if report.items.containsInPlace(where: { OpenItem.isOutstanding($0) && $0.pointee.kind == .role }) {
+    if report.pointee.items.containsInPlace(where: { OpenItem.isOutstanding($0) && $0.pointee.kind == .role })
+    {
       let extra =
         permissions > 0 ? String(concatenating: " (it also has ", String(permissions), " ", noun, ")") : ""
       return String(
-        concatenating: "Delete the unused role ", report.principal.name, " (", report.principal.accountID,
+        concatenating: "Delete the unused role ", report.pointee.principal.name, " (",
+        report.pointee.principal.accountID,
         ")", extra,
         ", or record an exception")
     }
     guard permissions > 0 else { return nil }
     return String(
-      concatenating: "Remove ", String(permissions), " ", noun, " from ", report.principal.name, " (",
-      report.principal.accountID, "), or record an exception")
+      concatenating: "Remove ", String(permissions), " ", noun, " from ", report.pointee.principal.name, " (",
+      report.pointee.principal.accountID, "), or record an exception")
   }
 
   /// Exceptions of the principal that have expired, with how many open items each covers.
-  static func expiredExceptions(_ report: PrincipalReport) -> [(ReviewException, Int)] {
+  static func expiredExceptions(_ report: UnsafePointer<PrincipalReport>) -> [(ReviewException, Int)] {
     var counts: [ReviewException: Int] = [:]
-    report.items.forEachInPlace { item in
+    report.pointee.items.forEachInPlace { item in
       if item.pointee.exceptionExpired, let exception = OpenItem.reviewException(item) {
         counts[exception, default: 0] += 1
       }
