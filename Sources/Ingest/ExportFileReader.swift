@@ -192,9 +192,11 @@ extension FileContent {
     }
   }
 
-  /// Adds one record's contents but its observations, which the reader appended itself.
-  mutating func add(_ record: AWSRecord) {
-    switch record {
+  /// Adds one record's contents but its observations, which the reader appended itself. The
+  /// record is taken over: its principals are moved into the lists, where binding them from a
+  /// borrowed record copied each one, retaining its strings and arrays.
+  mutating func add(_ record: consuming AWSRecord) {
+    switch consume record {
     case .finding(let principal):
       count(.analyzerFindings)
       namedPrincipals.append(principal)
