@@ -30,40 +30,37 @@ enum ChecklistBuilder {
     }
     // Reports are read where they are stored: copying each report and its principal retained and
     // released every string and array of both, for every principal of every team, twice a quarter.
-    input.principals.withUnsafeBufferPointer { reports in
-      for index in reports.indices {
-        let report = reports.baseAddress! + index
-        let principalName = report.pointee.principal.name
-        let accountID = report.pointee.principal.accountID
-        let name = String(
-          concatenating: Slug.make(principalName, maxLength: 48, fallback: "principal"), "-", accountID)
-        if let text = principalText(for: report) {
-          add(String(concatenating: "unused-", name), text: text, section: generatedSection)
-        }
-        for item
-          in report.pointee.items.filterInPlace({
-            OpenItem.isOutstanding($0) && ($0.pointee.kind == .accessKey || $0.pointee.kind == .password)
-          })
-        {
-          let what = item.kind == .password ? "the console password" : "access key \(item.detail)"
-          let action = item.kind == .password ? "Remove" : "Deactivate, then delete,"
-          add(
-            "credential-" + name + "-"
-              + Slug.make(item.kind == .password ? "password" : item.detail, fallback: "key"),
-            text: "\(action) \(what) of \(principalName) (\(accountID)), unused since "
-              + (item.lastUsedOn.map { "its last use on \($0.iso)" } ?? "it was created"),
-            section: generatedSection)
-        }
-        for (exception, items) in expiredExceptions(report) {
-          let what = exception.permission ?? "all unused access"
-          add(
-            "exception-" + name + "-" + Slug.make(what, maxLength: 40, fallback: "all"),
-            text:
-              "Renew or end the exception for \(what) of \(principalName) (\(accountID)): it expired on "
-              + "\(exception.expires.iso) (approved by \(exception.approver)); \(items) item\(items == 1 ? " is" : "s are") "
-              + "outstanding again",
-            section: exceptionSection)
-        }
+    input.principals.forEachInPlace { report in
+      let principalName = report.pointee.principal.name
+      let accountID = report.pointee.principal.accountID
+      let name = String(
+        concatenating: Slug.make(principalName, maxLength: 48, fallback: "principal"), "-", accountID)
+      if let text = principalText(for: report) {
+        add(String(concatenating: "unused-", name), text: text, section: generatedSection)
+      }
+      for item
+        in report.pointee.items.filterInPlace({
+          OpenItem.isOutstanding($0) && ($0.pointee.kind == .accessKey || $0.pointee.kind == .password)
+        })
+      {
+        let what = item.kind == .password ? "the console password" : "access key \(item.detail)"
+        let action = item.kind == .password ? "Remove" : "Deactivate, then delete,"
+        add(
+          "credential-" + name + "-"
+            + Slug.make(item.kind == .password ? "password" : item.detail, fallback: "key"),
+          text: "\(action) \(what) of \(principalName) (\(accountID)), unused since "
+            + (item.lastUsedOn.map { "its last use on \($0.iso)" } ?? "it was created"),
+          section: generatedSection)
+      }
+      for (exception, items) in expiredExceptions(report) {
+        let what = exception.permission ?? "all unused access"
+        add(
+          "exception-" + name + "-" + Slug.make(what, maxLength: 40, fallback: "all"),
+          text:
+            "Renew or end the exception for \(what) of \(principalName) (\(accountID)): it expired on "
+            + "\(exception.expires.iso) (approved by \(exception.approver)); \(items) item\(items == 1 ? " is" : "s are") "
+            + "outstanding again",
+          section: exceptionSection)
       }
     }
     applySignOffs(to: &entries, input: input, settings: settings, problems: &problems)

@@ -17,8 +17,8 @@ struct JSONValue {
   }
 
   /// The document the value is on, held without a reference count: readers look up a dozen
-  /// members of each of millions of objects, and each value made retained and released it (half a
-  /// percent of a nightly build's instructions, each an atomic operation). The document must
+  /// members of each of millions of objects, and each value made retained and released it (0.8 %
+  /// of a nightly build's instructions, each an atomic operation). The document must
   /// outlive the value: an export's reader holds its document while reading it, and the caller of
   /// `JSONParser.parseDocument` holds the `ParsedJSON` while reading values inside it.
   unowned(unsafe) let document: JSONDocument

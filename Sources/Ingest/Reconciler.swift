@@ -86,26 +86,9 @@ struct Reconciler {
       }
     }
     let arns = list.map(\.arn)
-    let order = arns.indices.sorted { arns[$0] < arns[$1] }
-    Self.permute(&list, into: order)
+    // Moved into order rather than copied (see `permute(into:)`).
+    list.permute(into: arns.indices.sorted { arns[$0] < arns[$1] })
     return list
-  }
-
-  /// Puts `elements[order[k]]` at `k` for every `k`, by swapping along the permutation's cycles:
-  /// swapping moves elements, where making the sorted list by index copied each principal,
-  /// retaining each of its strings and arrays, and then freed the unsorted one.
-  static func permute<Element>(_ elements: inout [Element], into order: [Int]) {
-    var placed = [Bool](repeating: false, count: order.count)
-    for start in order.indices where !placed[start] {
-      // The element for `start` comes from `order[start]`, whose own comes from further on.
-      var position = start
-      placed[start] = true
-      while !placed[order[position]] {
-        elements.swapAt(position, order[position])
-        position = order[position]
-        placed[position] = true
-      }
-    }
   }
 }
 

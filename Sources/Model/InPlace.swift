@@ -44,4 +44,22 @@ extension Array {
       for index in elements.indices { body(start + index) }
     }
   }
+
+  /// Puts the element at `order[k]` at `k` for every `k` (`order` is a permutation of the
+  /// indices), by swapping along the permutation's cycles: swaps move elements, where making the
+  /// reordered array by index (`order.map { self[$0] }`) copied each one, retaining its strings
+  /// and arrays, and then freed the original.
+  public mutating func permute(into order: [Int]) {
+    var placed = [Bool](repeating: false, count: order.count)
+    for start in order.indices where !placed[start] {
+      // The element for `start` comes from `order[start]`, whose own comes from further on.
+      var position = start
+      placed[start] = true
+      while !placed[order[position]] {
+        swapAt(position, order[position])
+        position = order[position]
+        placed[position] = true
+      }
+    }
+  }
 }

@@ -49,31 +49,3 @@ import Testing
     #expect(ItemKeys(buffer).compare(0, 1) == 0)
   }
 }
-
-/// Principals are put in ARN order by swapping along the order's cycles: every permutation of
-/// up to six elements, and shuffles of longer lists, must come out as picking by index does.
-@Suite struct PermutationTests {
-  @Test func swappingAlongCyclesPicksWhatTheOrderSays() {
-    func check(_ order: [Int]) {
-      var elements = order.indices.map { "element \($0)" }
-      let expected = order.map { elements[$0] }
-      Reconciler.permute(&elements, into: order)
-      #expect(elements == expected, "order \(order)")
-    }
-    func permutations(_ count: Int) -> [[Int]] {
-      guard count > 0 else { return [[]] }
-      return permutations(count - 1).flatMap { shorter in
-        (0...shorter.count).map { position in
-          var longer = shorter
-          longer.insert(count - 1, at: position)
-          return longer
-        }
-      }
-    }
-    for count in 0...6 { permutations(count).forEach(check) }
-    var generator = SystemRandomNumberGenerator()
-    for count in [50, 1_000] {
-      for _ in 0..<20 { check(Array(0..<count).shuffled(using: &generator)) }
-    }
-  }
-}
