@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 import Model
+import Synchronization
 
 /// What went wrong with the history store, in terms a user can act on.
 public enum HistoryError: Error, Sendable, CustomStringConvertible {
@@ -48,6 +49,9 @@ public final class HistoryStore: Sendable {
   public let path: String
   /// Folds recorded pages into the file on another core (nil for a store in memory).
   private let checkpoints: Checkpointer?
+  /// The principals of the snapshot recorded last, kept for the next `timeline()`: most of
+  /// loading principals is decoding the descriptions and policies the recording just encoded.
+  let recordedPrincipals = Mutex<RecordedPrincipals?>(nil)
 
   /// Opens the store at `url`, creating it and its tables when missing, and converting a store an
   /// earlier version made.
@@ -157,7 +161,8 @@ public final class HistoryStore: Sendable {
     // Policy hashes and description signatures need nothing from the store: another core starts
     // on them while this one reads it (see `DescriptionWork`).
     let digests = DescriptionWork(snapshot.principals)
-    return try readable {
+    recordedPrincipals.withLock { $0 = nil }
+    let (outcome, principals) = try readable {
       try database.write { db in
         let days = try Int.fetchAll(db, sql: "SELECT day FROM snapshot ORDER BY day")
         let day = snapshot.day.daysSinceEpoch
@@ -176,12 +181,19 @@ public final class HistoryStore: Sendable {
           db: db, snapshot: snapshot, digests: digests,
           days: PrincipalHistory.Days(day: day, previous: replacing ? days.dropLast().last : days.last),
           replacing: replacing, lastItemID: try Self.lastItemID(db))
-        let (started, ended, lastItemID) = try writer.record()
-        try db.execute(sql: "UPDATE counter SET value = ? WHERE name = 'lastItem'", arguments: [lastItemID])
+        let outcome = try writer.record()
+        try db.execute(
+          sql: "UPDATE counter SET value = ? WHERE name = 'lastItem'", arguments: [outcome.lastItemID])
         try Self.insertSnapshotRow(snapshot, fingerprint: fingerprint, db: db)
-        return RecordingOutcome(replaced: replacing, runsStarted: started, runsEnded: ended)
+        return (
+          RecordingOutcome(replaced: replacing, runsStarted: outcome.started, runsEnded: outcome.ended),
+          outcome.principals
+        )
       }
     }
+    // Only once the transaction is in: a failed recording leaves the store as it was.
+    recordedPrincipals.withLock { $0 = principals }
+    return outcome
   }
 
   static func lastItemID(_ db: Database) throws -> Int64 {
@@ -217,10 +229,17 @@ public final class HistoryStore: Sendable {
     // Principals and their policy documents are read and decoded on another core through a
     // connection of their own, while this one reads histories (a store in memory has only one).
     let path = self.path
-    let principals = path == ":memory:" ? nil : BackgroundWork { try LoadedPrincipals.read(path: path) }
+    let recorded = recordedPrincipals.withLock { recorded in
+      defer { recorded = nil }
+      return recorded
+    }
+    let principals =
+      path == ":memory:" ? nil : BackgroundWork { try LoadedPrincipals.read(path: path, reusing: recorded) }
     return try readable {
       try database.read { db in
-        try TimelineLoader.load(db) { try principals?.result() ?? LoadedPrincipals.read(from: db) }
+        try TimelineLoader.load(db) {
+          try principals?.result() ?? LoadedPrincipals.read(from: db, reusing: recorded)
+        }
       }
     }
   }

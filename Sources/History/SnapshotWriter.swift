@@ -57,12 +57,21 @@ struct SnapshotWriter {
     inInventory = isChanged
   }
 
-  /// Records everything; returns the runs started and ended and the highest item id now given.
+  /// What recording did: the runs started and ended, the highest item id now given, and which
+  /// principals' stored descriptions are now those of snapshot entries.
+  struct Outcome {
+    var started: Int
+    var ended: Int
+    var lastItemID: Int64
+    var principals: RecordedPrincipals
+  }
+
+  /// Records everything.
   ///
   /// What needs the digests comes last among the early steps, so that reading the store overlaps
   /// their working out; which observations are of new items is then worked out on the other
   /// core while this one stores descriptions and recommendations.
-  mutating func record() throws -> (started: Int, ended: Int, lastItemID: Int64) {
+  mutating func record() throws -> Outcome {
     let (entryRows, described) = mapPrincipals()
     let groups = try groupObservations()
     let histories = try readHistories()
@@ -73,10 +82,12 @@ struct SnapshotWriter {
         observationCount: observationCount)
     }
     try describePrincipals(entryRows, described: described)
+    let principals = recordedPrincipals(entryRows, described: described)
     try recordRecommendations()
     let changes = try recordItems(groups, histories: histories, newObservations: try newObservations.result())
     try collectPolicies()
-    return (changes.started, changes.ended, lastItemID)
+    return Outcome(
+      started: changes.started, ended: changes.ended, lastItemID: lastItemID, principals: principals)
   }
 
   func isNew(_ row: Int) -> Bool { row >= storedCount }
@@ -132,6 +143,26 @@ struct SnapshotWriter {
       descriptions[index] = writer.copy()
       isChanged[index] = true
     }
+  }
+
+  /// The rows whose stored description is now that of a snapshot entry, with the entry. A
+  /// described entry with the signature the row ends with is one: equal signatures are equal
+  /// descriptions and policy documents (they are what decides whether a description is written),
+  /// so the entry is what decoding the row would give.
+  private func recordedPrincipals(_ entryRows: [Int], described: [Bool]) -> RecordedPrincipals {
+    let digests = self.digests.result()
+    var entryOfRow = [Int](repeating: -1, count: stored.rows.count)
+    for entry in entryRows.indices where described[entry] {
+      let row = entryRows[entry]
+      if digests.signature(ofEntry: entry) == signatures[row] { entryOfRow[row] = entry }
+    }
+    var recorded = RecordedPrincipals(principals: snapshot.principals)
+    // Rows are in id order, new ones last with the highest ids.
+    for row in entryOfRow.indices where entryOfRow[row] >= 0 {
+      recorded.ids.append(stored.rows[row].id)
+      recorded.entries.append(entryOfRow[row])
+    }
+    return recorded
   }
 
   /// A description to store: entry `entry` of the snapshot, for principal row `row`.

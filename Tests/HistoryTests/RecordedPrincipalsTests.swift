@@ -1,0 +1,73 @@
+import Foundation
+import Model
+import Testing
+
+@testable import History
+
+/// The principals a recording hands to the next timeline stand for decoding the store again: the
+/// timeline is the same as one read by a store opened afterwards.
+@Suite struct RecordedPrincipalsTests {
+  typealias Store = CompactStoreTests
+
+  /// The newest snapshot lists `api` twice with different descriptions (the later entry is the
+  /// one stored), `worker` through an entry that names only its ARN (which never replaces an
+  /// inventory description), and `bob` not at all.
+  static let twice = Store.snapshot(
+    "2026-07-31",
+    principals: [
+      Store.principal(Store.api, lastUsed: "2026-07-01"),
+      Principal(arnOnly: Store.worker, kind: .role),
+      Store.principal(Store.api, inline: "kms:Decrypt", lastUsed: "2026-07-30"),
+    ],
+    [
+      Store.permission(Store.api, "s3:GetObject", .active),
+      Store.permission(Store.worker, "s3:PutObject", .active),
+    ])
+
+  @Test func aTimelineAfterEachRecordingIsTheOneReadAfresh() throws {
+    let url = try Store.temporaryStore()
+    let store = try HistoryStore(url: url)
+    for (number, snapshot) in (Store.history + [Store.later, Self.twice]).enumerated() {
+      try store.record(snapshot, fingerprint: "\(number)")
+      let handed = store.recordedPrincipals.withLock { $0?.ids.count }
+      // The snapshot without an inventory names principals only by ARN, which describes none;
+      // `twice` describes only `api`.
+      #expect(handed == [3, 4, 0, 2, 2, 2, 2, 1][number], "\(number)")
+      let found = try store.timeline()
+      #expect(store.recordedPrincipals.withLock { $0 == nil }, "\(number): taken by the timeline")
+      Store.expectSame(found, try HistoryStore(url: url).timeline(), "\(number)")
+    }
+  }
+
+  @Test func onlyPrincipalsWhoseStoredDescriptionIsAnEntryAreHanded() throws {
+    let url = try Store.temporaryStore()
+    let store = try HistoryStore(url: url)
+    try store.record(Store.history[1], fingerprint: "0")
+    try store.record(Self.twice, fingerprint: "1")
+    let recorded = try #require(store.recordedPrincipals.withLock { $0 })
+    let handed = recorded.entries.map { recorded.principals[$0] }
+    // `worker`'s stored description is the inventory's of the day before, `bob` and `stray` are
+    // not listed: only `api`, through its second entry.
+    #expect(handed.map(\.arn) == [Store.api])
+    #expect(handed.first?.policies.last?.document?.statements.first?.actions == ["kms:Decrypt"])
+    let principals = try store.timeline().principals
+    #expect(principals == (try HistoryStore(url: url).timeline().principals))
+    #expect(principals.first { $0.arn == Store.worker }?.isInInventory == true)
+  }
+
+  @Test func aStoreInMemoryHandsItsPrincipalsToo() throws {
+    let store = try HistoryStore()
+    try store.record(Store.history[0], fingerprint: "0")
+    #expect(store.recordedPrincipals.withLock { $0?.ids.count } == 3)
+    let principals = try store.timeline().principals
+    #expect(principals.map(\.arn) == [Store.api, Store.worker, Store.bob])
+    #expect(principals == Store.history[0].principals)
+  }
+
+  @Test func aFailedRecordingHandsNothing() throws {
+    let store = try HistoryStore(url: try Store.temporaryStore())
+    try store.record(Store.history[1], fingerprint: "1")
+    #expect(throws: HistoryError.self) { try store.record(Store.history[0], fingerprint: "0") }
+    #expect(store.recordedPrincipals.withLock { $0 == nil })
+  }
+}
