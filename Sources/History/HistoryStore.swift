@@ -49,9 +49,17 @@ public final class HistoryStore: Sendable {
   public let path: String
   /// Folds recorded pages into the file on another core (nil for a store in memory).
   private let checkpoints: Checkpointer?
-  /// The principals of the snapshot recorded last, kept for the next `timeline()`: most of
-  /// loading principals is decoding the descriptions and policies the recording just encoded.
-  let recordedPrincipals = Mutex<RecordedPrincipals?>(nil)
+  /// What the last recording leaves for the next `timeline()`: its principals (most of loading
+  /// principals is decoding the descriptions and policies the recording just encoded) and every
+  /// history as it left it (read back from the store, they cost the core the loading waits for
+  /// as long as the recording's own reading).
+  let lastRecording = Mutex<Recording?>(nil)
+
+  /// See `lastRecording`.
+  struct Recording: Sendable {
+    var principals: RecordedPrincipals
+    var histories: RecordedHistories
+  }
 
   /// Opens the store at `url`, creating it and its tables when missing, and converting a store an
   /// earlier version made.
@@ -161,8 +169,8 @@ public final class HistoryStore: Sendable {
     // Policy hashes and description signatures need nothing from the store: another core starts
     // on them while this one reads it (see `DescriptionWork`).
     let digests = DescriptionWork(snapshot.principals)
-    recordedPrincipals.withLock { $0 = nil }
-    let (outcome, principals) = try readable {
+    lastRecording.withLock { $0 = nil }
+    let (outcome, recording) = try readable {
       try database.write { db in
         let days = try Int.fetchAll(db, sql: "SELECT day FROM snapshot ORDER BY day")
         let day = snapshot.day.daysSinceEpoch
@@ -187,12 +195,12 @@ public final class HistoryStore: Sendable {
         try Self.insertSnapshotRow(snapshot, fingerprint: fingerprint, db: db)
         return (
           RecordingOutcome(replaced: replacing, runsStarted: outcome.started, runsEnded: outcome.ended),
-          outcome.principals
+          Recording(principals: outcome.principals, histories: outcome.histories)
         )
       }
     }
     // Only once the transaction is in: a failed recording leaves the store as it was.
-    recordedPrincipals.withLock { $0 = principals }
+    lastRecording.withLock { $0 = recording }
     return outcome
   }
 
@@ -229,15 +237,16 @@ public final class HistoryStore: Sendable {
     // Principals and their policy documents are read and decoded on another core through a
     // connection of their own, while this one reads histories (a store in memory has only one).
     let path = self.path
-    let recorded = recordedPrincipals.withLock { recorded in
-      defer { recorded = nil }
-      return recorded
+    let recording = lastRecording.withLock { recording in
+      defer { recording = nil }
+      return recording
     }
+    let recorded = recording?.principals
     let principals =
       path == ":memory:" ? nil : BackgroundWork { try LoadedPrincipals.read(path: path, reusing: recorded) }
     return try readable {
       try database.read { db in
-        try TimelineLoader.load(db) {
+        try TimelineLoader.load(db, histories: recording?.histories) {
           try principals?.result() ?? LoadedPrincipals.read(from: db, reusing: recorded)
         }
       }

@@ -45,8 +45,10 @@ extension SnapshotWriter {
     return histories
   }
 
+  /// Applies the snapshot to every history and writes those that changed. Returns the runs started
+  /// and ended, and every history as it now is (see `RecordedHistories`).
   mutating func recordItems(_ groups: Groups, histories: HistoryBatch, newObservations: [Bool]) throws
-    -> PrincipalHistory.Changes
+    -> (changes: PrincipalHistory.Changes, histories: RecordedHistories)
   {
     let newItems = try numberNewItems(newObservations)
     let applier = HistoryApplier(
@@ -56,6 +58,7 @@ extension SnapshotWriter {
     let output = try RowOutput(db)
     var changes = PrincipalHistory.Changes()
     let rowCount = stored.rows.count
+    var recorded = RecordedHistories(stored: histories, storedCount: storedCount, ids: stored.rows.map(\.id))
     let batches = (rowCount + Self.batchSize - 1) / Self.batchSize
     @Sendable func rows(ofBatch batch: Int) -> Range<Int> {
       (batch * Self.batchSize)..<min((batch + 1) * Self.batchSize, rowCount)
@@ -69,12 +72,13 @@ extension SnapshotWriter {
       changes.ended += part.changes.ended
       for (row, range) in part.changed {
         try part.bytes.withUnsafeBytes { bytes in
-          try output.writeHistory(
-            UnsafeRawBufferPointer(rebasing: bytes[range]), of: stored.rows[row].id, isNew: isNew(row))
+          let history = UnsafeRawBufferPointer(rebasing: bytes[range])
+          try output.writeHistory(history, of: stored.rows[row].id, isNew: isNew(row))
+          recorded.replace(row, with: history)
         }
       }
     }
-    return changes
+    return (changes, recorded)
   }
 
   /// Groups observations by principal row with a counting sort. Observations of principals the
@@ -257,5 +261,44 @@ struct RowOutput {
     statement.bind(1, id)
     statement.bind(2, blob: bytes)
     try statement.execute()
+  }
+}
+
+/// Every principal's history as a recording left it, for the timeline loaded next: those the
+/// recording read and left as they were, and those it rewrote or added. Reading them back from the
+/// store took as long as the recording's own reading of them, on the core the loading waits for.
+struct RecordedHistories: Sendable {
+  /// The histories of the rows stored before the recording, as they were read.
+  let stored: HistoryBatch
+  let storedCount: Int
+  /// Every row's principal id, in row order (the order of ids).
+  let ids: [Int64]
+  /// The histories written, one after another, and where each row's is (nil: not written).
+  private var written: [UInt8] = []
+  private var writtenRanges: [Range<Int>?]
+
+  init(stored: HistoryBatch, storedCount: Int, ids: [Int64]) {
+    self.stored = stored
+    self.storedCount = storedCount
+    self.ids = ids
+    writtenRanges = Array(repeating: nil, count: ids.count)
+  }
+
+  mutating func replace(_ row: Int, with history: UnsafeRawBufferPointer) {
+    let start = written.count
+    written.append(contentsOf: history)
+    writtenRanges[row] = start..<written.count
+  }
+
+  /// Calls `body` with the history of row `row`, or returns nil when the row has none (a new
+  /// principal the recording wrote no history for; the store has no row for it either).
+  func withHistory<Result>(ofRow row: Int, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows
+    -> Result?
+  {
+    if let range = writtenRanges[row] {
+      return try written.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+    }
+    guard row < storedCount else { return nil }
+    return try stored.withHistory(ofRow: row, body)
   }
 }

@@ -64,6 +64,7 @@ struct SnapshotWriter {
     var ended: Int
     var lastItemID: Int64
     var principals: RecordedPrincipals
+    var histories: RecordedHistories
   }
 
   /// Records everything.
@@ -84,10 +85,12 @@ struct SnapshotWriter {
     try describePrincipals(entryRows, described: described)
     let principals = recordedPrincipals(entryRows, described: described)
     try recordRecommendations()
-    let changes = try recordItems(groups, histories: histories, newObservations: try newObservations.result())
+    let (changes, recorded) = try recordItems(
+      groups, histories: histories, newObservations: try newObservations.result())
     try collectPolicies()
     return Outcome(
-      started: changes.started, ended: changes.ended, lastItemID: lastItemID, principals: principals)
+      started: changes.started, ended: changes.ended, lastItemID: lastItemID, principals: principals,
+      histories: recorded)
   }
 
   func isNew(_ row: Int) -> Bool { row >= storedCount }

@@ -4,8 +4,11 @@ import Model
 /// Reads the whole store into a `Timeline`, turning days into snapshot indices.
 enum TimelineLoader {
   /// `principals` gives the principals; it is asked once histories are read and laid out, so a
-  /// caller can read principals meanwhile on another core.
-  static func load(_ db: Database, principals: () throws -> LoadedPrincipals) throws -> Timeline {
+  /// caller can read principals meanwhile on another core. `histories`, when given, are the
+  /// store's histories as the recording just made left them, read in place of the store's.
+  static func load(
+    _ db: Database, histories recorded: RecordedHistories? = nil, principals: () throws -> LoadedPrincipals
+  ) throws -> Timeline {
     let (days, details) = try snapshots(db)
     guard !days.isEmpty else { return .empty }
     let terms = try terms(db)
@@ -13,13 +16,21 @@ enum TimelineLoader {
     var history = PrincipalHistory()
     var ids: [Int64] = []
     // Every principal has a history row, so a row's rank is its principal's index.
-    let histories = try RawStatement(db, "SELECT principal, data FROM history ORDER BY principal")
-    while try histories.step() {
-      ids.append(histories.int64(0))
-      try history.decode(histories.blob(1))
-      try builder.add(history)
+    if let recorded {
+      for row in recorded.ids.indices {
+        guard try recorded.withHistory(ofRow: row, { try history.decode($0) }) != nil else { continue }
+        ids.append(recorded.ids[row])
+        try builder.add(history)
+      }
+    } else {
+      let histories = try RawStatement(db, "SELECT principal, data FROM history ORDER BY principal")
+      while try histories.step() {
+        ids.append(histories.int64(0))
+        try history.decode(histories.blob(1))
+        try builder.add(history)
+      }
+      histories.reset()
     }
-    histories.reset()
     // Items and runs are laid out before waiting for the principals, which the other core is
     // usually still reading.
     var timeline = try builder.timeline(principals: [])

@@ -4,8 +4,8 @@ import Testing
 
 @testable import History
 
-/// The principals a recording hands to the next timeline stand for decoding the store again: the
-/// timeline is the same as one read by a store opened afterwards.
+/// The principals and histories a recording hands to the next timeline stand for reading the store
+/// again: the timeline is the same as one read by a store opened afterwards.
 @Suite struct RecordedPrincipalsTests {
   typealias Store = CompactStoreTests
 
@@ -29,13 +29,24 @@ import Testing
     let store = try HistoryStore(url: url)
     for (number, snapshot) in (Store.history + [Store.later, Self.twice]).enumerated() {
       try store.record(snapshot, fingerprint: "\(number)")
-      let handed = store.recordedPrincipals.withLock { $0?.ids.count }
+      let handed = store.lastRecording.withLock { $0?.principals.ids.count }
+      // Every principal's history is handed, written or not.
+      let histories = store.lastRecording.withLock { recording in
+        recording.map { recording in
+          recording.histories.ids.indices.filter {
+            recording.histories.withHistory(ofRow: $0) { _ in } != nil
+          }.count
+        }
+      }
+      #expect(histories == [3, 4, 4, 4, 4, 4, 4, 4][number], "\(number)")
       // The snapshot without an inventory names principals only by ARN, which describes none;
       // `twice` describes only `api`.
       #expect(handed == [3, 4, 0, 2, 2, 2, 2, 1][number], "\(number)")
       let found = try store.timeline()
-      #expect(store.recordedPrincipals.withLock { $0 == nil }, "\(number): taken by the timeline")
-      Store.expectSame(found, try HistoryStore(url: url).timeline(), "\(number)")
+      #expect(store.lastRecording.withLock { $0 == nil }, "\(number): taken by the timeline")
+      let afresh = try HistoryStore(url: url).timeline()
+      Store.expectSame(found, afresh, "\(number)")
+      #expect(found.itemPageOrder == afresh.itemPageOrder && found.itemTexts == afresh.itemTexts, "\(number)")
     }
   }
 
@@ -44,7 +55,7 @@ import Testing
     let store = try HistoryStore(url: url)
     try store.record(Store.history[1], fingerprint: "0")
     try store.record(Self.twice, fingerprint: "1")
-    let recorded = try #require(store.recordedPrincipals.withLock { $0 })
+    let recorded = try #require(store.lastRecording.withLock { $0?.principals })
     let handed = recorded.entries.map { recorded.principals[$0] }
     // `worker`'s stored description is the inventory's of the day before, `bob` and `stray` are
     // not listed: only `api`, through its second entry.
@@ -58,7 +69,7 @@ import Testing
   @Test func aStoreInMemoryHandsItsPrincipalsToo() throws {
     let store = try HistoryStore()
     try store.record(Store.history[0], fingerprint: "0")
-    #expect(store.recordedPrincipals.withLock { $0?.ids.count } == 3)
+    #expect(store.lastRecording.withLock { $0?.principals.ids.count } == 3)
     let principals = try store.timeline().principals
     #expect(principals.map(\.arn) == [Store.api, Store.worker, Store.bob])
     #expect(principals == Store.history[0].principals)
@@ -68,6 +79,6 @@ import Testing
     let store = try HistoryStore(url: try Store.temporaryStore())
     try store.record(Store.history[1], fingerprint: "1")
     #expect(throws: HistoryError.self) { try store.record(Store.history[0], fingerprint: "0") }
-    #expect(store.recordedPrincipals.withLock { $0 == nil })
+    #expect(store.lastRecording.withLock { $0 == nil })
   }
 }
