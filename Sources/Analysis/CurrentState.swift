@@ -108,11 +108,23 @@ struct CurrentState {
     let timeline = context.timeline
     let today = context.snapshots[current]
     // The runs are put in page order before any item is made: sorting the items themselves moved a
-    // million structs holding five references each, retaining and releasing at every move.
-    var runsOfPrincipal = [[Int]](repeating: [], count: timeline.principals.count)
-    for (index, run) in timeline.intervals.enumerated()
-    where run.first <= current && run.last >= current && run.status != .resolved {
-      runsOfPrincipal[timeline.items[run.item].principal].append(index)
+    // million structs holding five references each, retaining and releasing at every move. They
+    // are grouped by principal with a counting sort into one list: an array per principal, grown
+    // run by run, cost half a million allocations.
+    let intervals = timeline.intervals
+    let principals = timeline.principals
+    var starts = [Int](repeating: 0, count: principals.count + 1)
+    @inline(__always) func isOpen(_ run: StatusInterval) -> Bool {
+      run.first <= current && run.last >= current && run.status != .resolved
+    }
+    for run in intervals where isOpen(run) { starts[timeline.items[run.item].principal + 1] += 1 }
+    for principal in principals.indices { starts[principal + 1] += starts[principal] }
+    var next = starts
+    var openRuns = [Int](repeating: 0, count: starts[principals.count])
+    for (index, run) in intervals.enumerated() where isOpen(run) {
+      let principal = timeline.items[run.item].principal
+      openRuns[next[principal]] = index
+      next[principal] += 1
     }
     var names = DisplayNames()
     let deadline = context.settings.removalDeadlineDays
@@ -120,46 +132,51 @@ struct CurrentState {
     // releases each of its strings, and there are a million items, read twice per analysis.
     // Runs and principals are read from arrays of their own: reading `timeline.intervals` in a
     // closure copied the whole timeline (a reference to each of its arrays) for every principal.
-    let intervals = timeline.intervals
-    let principals = timeline.principals
     let pageOrder = timeline.currentItemPageOrder
     let itemTexts = timeline.currentItemTexts
+    // Each principal's runs with their page-order keys, sorted by key and then by place (as a
+    // stable sort of the runs would leave them): comparing keys in place rather than looking
+    // each one up through its run and item at every comparison.
+    var keyed: [(key: UInt64, run: Int)] = []
     return timeline.items.withUnsafeBufferPointer { items in
-      runsOfPrincipal.map { runs in
+      func openItem(ofRun index: Int) -> OpenItem {
+        let run = intervals[index]
+        let item = items.baseAddress! + run.item
+        let principal = item.pointee.principal
+        var openSince = context.snapshots[run.first]
+        // Before the first snapshot history knows nothing; the finding's own date is the better guess.
+        if run.first == 0, let created = item.pointee.findingCreatedOn, created < openSince {
+          openSince = created
+        }
+        return OpenItem(
+          kind: item.pointee.kind, service: item.pointee.service, detail: item.pointee.detail,
+          displayName: names.name(
+            of: item, principalARN: principals[principal].arn,
+            texts: itemTexts.isEmpty ? nil : itemTexts[run.item]),
+          lastUsedOn: item.pointee.lastUsedOn, openSince: openSince, daysOpen: today.days(since: openSince),
+          isAccepted: run.status == .archived, findingID: item.pointee.findingID,
+          principalKind: principals[principal].kind, sources: item.pointee.sources,
+          daysPastDeadline: today.days(since: openSince) - deadline)
+      }
+      return principals.indices.map { principal in
+        let runs = openRuns[starts[principal]..<starts[principal + 1]]
+        if runs.count < 2 { return runs.map(openItem(ofRun:)) }
         // By the numbers the history store gave each item's place when it did (comparing a
         // million items' strings took most of this pass), else field by field: passing whole
         // items to a comparison copied each of them.
-        let ordered =
-          runs.count < 2
-          ? runs
-          : !pageOrder.isEmpty
-            ? runs.sorted { pageOrder[intervals[$0].item] < pageOrder[intervals[$1].item] }
-            : runs.sorted { a, b in
-              let first = items.baseAddress! + intervals[a].item
-              let second = items.baseAddress! + intervals[b].item
-              return PageOrder.precedes(
-                first.pointee.kind, first.pointee.service, first.pointee.detail, second.pointee.kind,
-                second.pointee.service, second.pointee.detail)
-            }
-        return ordered.map { index in
-          let run = intervals[index]
-          let item = items.baseAddress! + run.item
-          let principal = item.pointee.principal
-          var openSince = context.snapshots[run.first]
-          // Before the first snapshot history knows nothing; the finding's own date is the better guess.
-          if run.first == 0, let created = item.pointee.findingCreatedOn, created < openSince {
-            openSince = created
-          }
-          return OpenItem(
-            kind: item.pointee.kind, service: item.pointee.service, detail: item.pointee.detail,
-            displayName: names.name(
-              of: item, principalARN: principals[principal].arn,
-              texts: itemTexts.isEmpty ? nil : itemTexts[run.item]),
-            lastUsedOn: item.pointee.lastUsedOn, openSince: openSince, daysOpen: today.days(since: openSince),
-            isAccepted: run.status == .archived, findingID: item.pointee.findingID,
-            principalKind: principals[principal].kind, sources: item.pointee.sources,
-            daysPastDeadline: today.days(since: openSince) - deadline)
+        if !pageOrder.isEmpty {
+          keyed.removeAll(keepingCapacity: true)
+          for run in runs { keyed.append((pageOrder[intervals[run].item], run)) }
+          keyed.sort { $0.key != $1.key ? $0.key < $1.key : $0.run < $1.run }
+          return keyed.map { openItem(ofRun: $0.run) }
         }
+        return runs.sorted { a, b in
+          let first = items.baseAddress! + intervals[a].item
+          let second = items.baseAddress! + intervals[b].item
+          return PageOrder.precedes(
+            first.pointee.kind, first.pointee.service, first.pointee.detail, second.pointee.kind,
+            second.pointee.service, second.pointee.detail)
+        }.map(openItem(ofRun:))
       }
     }
   }
