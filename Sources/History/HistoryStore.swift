@@ -224,6 +224,13 @@ public final class HistoryStore: Sendable {
       ])
   }
 
+  /// Drops what the last recording kept for the next `timeline()` (its principals and histories,
+  /// a few hundred megabytes for a large organisation): for a caller about to read another
+  /// snapshot, so that they are not held while it is parsed.
+  public func dropKeptRecording() {
+    lastRecording.withLock { $0 = nil }
+  }
+
   /// Starts folding what was recorded into the store file, on another thread, while the caller
   /// goes on; closing the store waits for it. Until then the recordings live in the write-ahead
   /// log, which every read searches, and closing the store folds them in on the closing thread.
@@ -234,8 +241,10 @@ public final class HistoryStore: Sendable {
 
   /// The whole history, for analysis.
   public func timeline() throws -> Timeline {
-    // Principals and their policy documents are read and decoded on another core through a
-    // connection of their own, while this one reads histories (a store in memory has only one).
+    // What the recording just made kept stands for most of the reading. Principals it does not
+    // have, with their policy documents, are read and decoded on another core through a
+    // connection of their own, while this one lays out the histories (a store in memory has
+    // only one connection).
     let path = self.path
     let recording = lastRecording.withLock { recording in
       defer { recording = nil }

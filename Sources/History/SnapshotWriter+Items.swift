@@ -284,6 +284,7 @@ struct RecordedHistories: Sendable {
     writtenRanges = Array(repeating: nil, count: ids.count)
   }
 
+  /// Notes the history written for row `row`.
   mutating func replace(_ row: Int, with history: UnsafeRawBufferPointer) {
     let start = written.count
     written.append(contentsOf: history)

@@ -57,8 +57,9 @@ struct SnapshotWriter {
     inInventory = isChanged
   }
 
-  /// What recording did: the runs started and ended, the highest item id now given, and which
-  /// principals' stored descriptions are now those of snapshot entries.
+  /// What recording did: the runs started and ended, the highest item id now given, which
+  /// principals' stored descriptions are now those of snapshot entries, and every history as it
+  /// now is.
   struct Outcome {
     var started: Int
     var ended: Int

@@ -219,6 +219,9 @@ struct SnapshotRecorder {
         }
         logger.notice("\(folder.relativePath) changed since it was recorded; recording it again")
       }
+      // What the previous recording kept for loading the history is of no use once another
+      // snapshot is recorded, and would be held while this one is read.
+      store.dropKeptRecording()
       let readStart = DispatchTime.now()
       let result = try reader.read(folder)
       let readTime = milliseconds(since: readStart)

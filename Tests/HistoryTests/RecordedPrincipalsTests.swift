@@ -75,6 +75,15 @@ import Testing
     #expect(principals == Store.history[0].principals)
   }
 
+  @Test func whatARecordingKeptCanBeDroppedAndIsThenRead() throws {
+    let url = try Store.temporaryStore()
+    let store = try HistoryStore(url: url)
+    try store.record(Store.history[0], fingerprint: "0")
+    store.dropKeptRecording()
+    #expect(store.lastRecording.withLock { $0 == nil })
+    Store.expectSame(try store.timeline(), try HistoryStore(url: url).timeline(), "dropped")
+  }
+
   @Test func aFailedRecordingHandsNothing() throws {
     let store = try HistoryStore(url: try Store.temporaryStore())
     try store.record(Store.history[1], fingerprint: "1")
