@@ -58,7 +58,7 @@ extension SnapshotWriter {
     let output = try RowOutput(db)
     var changes = PrincipalHistory.Changes()
     let rowCount = stored.rows.count
-    var recorded = RecordedHistories(stored: histories, storedCount: storedCount, ids: stored.rows.map(\.id))
+    var recorded = RecordedHistories(stored: histories, ids: stored.rows.map(\.id))
     let batches = (rowCount + Self.batchSize - 1) / Self.batchSize
     @Sendable func rows(ofBatch batch: Int) -> Range<Int> {
       (batch * Self.batchSize)..<min((batch + 1) * Self.batchSize, rowCount)
@@ -270,16 +270,14 @@ struct RowOutput {
 struct RecordedHistories: Sendable {
   /// The histories of the rows stored before the recording, as they were read.
   let stored: HistoryBatch
-  let storedCount: Int
   /// Every row's principal id, in row order (the order of ids).
   let ids: [Int64]
   /// The histories written, one after another, and where each row's is (nil: not written).
   private var written: [UInt8] = []
   private var writtenRanges: [Range<Int>?]
 
-  init(stored: HistoryBatch, storedCount: Int, ids: [Int64]) {
+  init(stored: HistoryBatch, ids: [Int64]) {
     self.stored = stored
-    self.storedCount = storedCount
     self.ids = ids
     writtenRanges = Array(repeating: nil, count: ids.count)
   }
@@ -299,7 +297,7 @@ struct RecordedHistories: Sendable {
     if let range = writtenRanges[row] {
       return try written.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
     }
-    guard row < storedCount else { return nil }
+    guard stored.rows.contains(row) else { return nil }
     return try stored.withHistory(ofRow: row, body)
   }
 }

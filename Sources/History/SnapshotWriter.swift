@@ -83,8 +83,9 @@ struct SnapshotWriter {
         groups, histories: histories, rowCount: rowCount, storedCount: storedCount,
         observationCount: observationCount)
     }
-    try describePrincipals(entryRows, described: described)
-    let principals = recordedPrincipals(entryRows, described: described)
+    let digests = self.digests.result()
+    try describePrincipals(entryRows, described: described, digests: digests)
+    let principals = recordedPrincipals(entryRows, described: described, digests: digests)
     try recordRecommendations()
     let (changes, recorded) = try recordItems(
       groups, histories: histories, newObservations: try newObservations.result())
@@ -119,9 +120,10 @@ struct SnapshotWriter {
 
   /// Stores the descriptions whose signature changed, with any managed policy documents not
   /// stored yet, and the inline policies of those whose inline policies changed.
-  private mutating func describePrincipals(_ entryRows: [Int], described: [Bool]) throws {
+  private mutating func describePrincipals(
+    _ entryRows: [Int], described: [Bool], digests: ChunkedDescriptions
+  ) throws {
     let principals = snapshot.principals
-    let digests = self.digests.result()
     let changes = planDescriptions(entryRows, described: described, digests: digests)
     var policies = try PolicyStore(db)
     var writer = ByteWriter(capacity: 1 << 16)
@@ -153,8 +155,9 @@ struct SnapshotWriter {
   /// described entry with the signature the row ends with is one: equal signatures are equal
   /// descriptions and policy documents (they are what decides whether a description is written),
   /// so the entry is what decoding the row would give.
-  private func recordedPrincipals(_ entryRows: [Int], described: [Bool]) -> RecordedPrincipals {
-    let digests = self.digests.result()
+  private func recordedPrincipals(_ entryRows: [Int], described: [Bool], digests: ChunkedDescriptions)
+    -> RecordedPrincipals
+  {
     var entryOfRow = [Int](repeating: -1, count: stored.rows.count)
     for entry in entryRows.indices where described[entry] {
       let row = entryRows[entry]

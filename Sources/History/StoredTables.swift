@@ -79,6 +79,9 @@ struct HistoryBatch {
     guard ranges.count == range.count else { throw CorruptData("principal rows changed while recording") }
   }
 
+  /// The rows whose histories it holds.
+  var rows: Range<Int> { first..<(first + ranges.count) }
+
   func withHistory<Result>(ofRow row: Int, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows
     -> Result
   {

@@ -16,19 +16,18 @@ enum TimelineLoader {
     var history = PrincipalHistory()
     var ids: [Int64] = []
     // Every principal has a history row, so a row's rank is its principal's index.
+    func add(_ id: Int64, _ bytes: UnsafeRawBufferPointer) throws {
+      ids.append(id)
+      try history.decode(bytes)
+      try builder.add(history)
+    }
     if let recorded {
       for row in recorded.ids.indices {
-        guard try recorded.withHistory(ofRow: row, { try history.decode($0) }) != nil else { continue }
-        ids.append(recorded.ids[row])
-        try builder.add(history)
+        try recorded.withHistory(ofRow: row) { try add(recorded.ids[row], $0) }
       }
     } else {
       let histories = try RawStatement(db, "SELECT principal, data FROM history ORDER BY principal")
-      while try histories.step() {
-        ids.append(histories.int64(0))
-        try history.decode(histories.blob(1))
-        try builder.add(history)
-      }
+      while try histories.step() { try add(histories.int64(0), histories.blob(1)) }
       histories.reset()
     }
     // Items and runs are laid out before waiting for the principals, which the other core is
