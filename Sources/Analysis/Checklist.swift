@@ -202,17 +202,16 @@ enum ReviewExceptions {
     let byPrincipal = Dictionary(grouping: exceptions, by: \.principalARN)
     return reports.map { report in
       guard let mine = byPrincipal[report.principal.arn] else { return report }
-      var report = report
-      report.items = report.items.map { item in
-        var item = item
-        let specific = mine.first { $0.permission?.lowercased() == item.displayName.lowercased() }
-        if let exception = specific ?? mine.first(where: { $0.permission == nil }) {
-          item.reviewException = exception
-          item.exceptionExpired = exception.expires < day
-        }
-        return item
-      }
-      return report
+      return report.with(
+        items: report.items.map { item in
+          var item = item
+          let specific = mine.first { $0.permission?.lowercased() == item.displayName.lowercased() }
+          if let exception = specific ?? mine.first(where: { $0.permission == nil }) {
+            item.reviewException = exception
+            item.exceptionExpired = exception.expires < day
+          }
+          return item
+        })
     }
   }
 }

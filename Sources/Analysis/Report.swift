@@ -200,25 +200,67 @@ public struct OpenItem: Hashable, Sendable {
 }
 
 /// A role or user with open unused access.
-public struct PrincipalReport: Hashable, Sendable {
+///
+/// A class, and immutable: a report is made once by the analysis and then read by every list and
+/// page it appears on, and copying a struct of a dozen references retained and released each of
+/// them (a team page, the list of principals and each principal page each copied every report).
+public final class PrincipalReport: Hashable, Sendable {
   /// The principal, as its latest inventory entry describes it.
-  public var principal: Principal
+  public let principal: Principal
   /// Open items, permissions first (by service and action), then role, keys and password.
-  public var items: [OpenItem]
+  public let items: [OpenItem]
   /// Items accepted as exceptions.
-  public var acceptedItems: [OpenItem]
+  public let acceptedItems: [OpenItem]
   /// Open unused permissions (items of kind permission).
-  public var unusedPermissions: Int
+  public let unusedPermissions: Int
   /// The id of the owning team (`unowned` when none matches).
-  public var teamID: String
+  public let teamID: String
   /// Access Analyzer's recommendation, when one was exported.
-  public var recommendations: DatedRecommendations?
+  public let recommendations: DatedRecommendations?
+
+  /// A report with every field given.
+  public init(
+    principal: Principal, items: [OpenItem], acceptedItems: [OpenItem], unusedPermissions: Int,
+    teamID: String, recommendations: DatedRecommendations? = nil
+  ) {
+    self.principal = principal
+    self.items = items
+    self.acceptedItems = acceptedItems
+    self.unusedPermissions = unusedPermissions
+    self.teamID = teamID
+    self.recommendations = recommendations
+  }
+
+  /// The same report with other open items, accepted items or both.
+  public func with(items: [OpenItem]? = nil, acceptedItems: [OpenItem]? = nil) -> PrincipalReport {
+    PrincipalReport(
+      principal: principal, items: items ?? self.items, acceptedItems: acceptedItems ?? self.acceptedItems,
+      unusedPermissions: unusedPermissions, teamID: teamID, recommendations: recommendations)
+  }
 
   /// Per policy, how to stop granting the unused permissions. Worked out when asked, not with the
   /// report: only the principal's own page shows it, and pages are rendered on all cores.
   public var policyChanges: [PolicyChange] {
     PolicyAdvisor.changes(
       policies: principal.policies, unused: items, recommendations: recommendations)
+  }
+
+  /// Two reports are equal when every field is.
+  public static func == (first: PrincipalReport, second: PrincipalReport) -> Bool {
+    first === second
+      || (first.unusedPermissions == second.unusedPermissions && first.teamID == second.teamID
+        && first.principal == second.principal && first.items == second.items
+        && first.acceptedItems == second.acceptedItems && first.recommendations == second.recommendations)
+  }
+
+  /// Hashes every field.
+  public func hash(into hasher: inout Hasher) {
+    hasher.combine(principal)
+    hasher.combine(items)
+    hasher.combine(acceptedItems)
+    hasher.combine(unusedPermissions)
+    hasher.combine(teamID)
+    hasher.combine(recommendations)
   }
 }
 

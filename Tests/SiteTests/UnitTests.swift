@@ -134,7 +134,7 @@ import Testing
   @Test func rowsSayWhetherAnItemIsOverdueOpenOrKeptAndUntilWhen() throws {
     let report = try Fixtures.report()
     var team = try #require(report.teams.first)
-    var principal = try #require(team.principals.first)
+    let principal = try #require(team.principals.first)
     func item(_ action: String, pastDeadline: Int, exceptionExpired: Bool? = nil) -> OpenItem {
       var item = OpenItem(
         kind: .permission, service: "s3", detail: action, displayName: "s3:" + action, lastUsedOn: nil,
@@ -149,13 +149,14 @@ import Testing
       }
       return item
     }
-    principal.items = [
-      item("A", pastDeadline: 5), item("B", pastDeadline: -3),
-      item("C", pastDeadline: 5, exceptionExpired: false),
-      item("D", pastDeadline: 5, exceptionExpired: true),
+    team.principals = [
+      principal.with(
+        items: [
+          item("A", pastDeadline: 5), item("B", pastDeadline: -3),
+          item("C", pastDeadline: 5, exceptionExpired: false),
+          item("D", pastDeadline: 5, exceptionExpired: true),
+        ], acceptedItems: [])
     ]
-    principal.acceptedItems = []
-    team.principals = [principal]
     let rows = String(decoding: TeamExport(team: team).files.csv, as: UTF8.self)
       .split(separator: "\r\n").dropFirst().map { $0.split(separator: ",", omittingEmptySubsequences: false) }
     // permission, overdue, status, exception_until, exception_approver
@@ -171,14 +172,13 @@ extension TeamExportTests {
   @Test func aRowIsExactInBothFilesAndANegativeDayCountIsNoFormula() throws {
     let report = try Fixtures.report()
     var team = try #require(report.teams.first)
-    var principal = try #require(team.principals.first)
+    let listed = try #require(team.principals.first)
     let item = OpenItem(
       kind: .permission, service: "s3", detail: "GetObject", displayName: "s3:GetObject",
       lastUsedOn: Day(iso: "2026-05-02")!, openSince: Day(iso: "2026-06-01")!, daysOpen: -2,
       isAccepted: false,
       findingID: "", principalKind: .role, sources: .analyzer)
-    principal.items = [item]
-    principal.acceptedItems = []
+    let principal = listed.with(items: [item], acceptedItems: [])
     team.principals = [principal]
     let files = TeamExport(team: team).files
     let who = [
