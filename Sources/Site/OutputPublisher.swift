@@ -112,10 +112,12 @@ public struct OutputPublisher: Sendable {
   private func readTrees(publishedAt published: URL?, readsReferenceList: Bool = true) -> Trees {
     let target = published?.lastPathComponent == tree("a").lastPathComponent ? tree("b") : tree("a")
     let referenceList = readsReferenceList ? published.map(sumsFile(of:)) : nil
-    // One dictionary for both lists: every file written is looked up in both.
-    var sums: [String: KnownSums] = [:]
-    for (path, sum) in TreeSums.read(sumsFile(of: target)) { sums[path] = KnownSums(target: sum) }
+    // One dictionary for both lists: every file written is looked up in both. Sized for the
+    // larger list at once, rather than rehashing every path at each doubling.
+    let targetSums = TreeSums.read(sumsFile(of: target))
     let referenceSums: [String: FileSum] = referenceList.map(TreeSums.read) ?? [:]
+    var sums = [String: KnownSums](minimumCapacity: max(targetSums.count, referenceSums.count))
+    for (path, sum) in targetSums { sums[path] = KnownSums(target: sum) }
     for (path, sum) in referenceSums { sums[path, default: KnownSums()].reference = sum }
     return Trees(published: published, target: target, sums: sums, existing: TreeListing(of: target.path))
   }
@@ -274,6 +276,10 @@ final class TreeSync: OutputSink, @unchecked Sendable {
     self.existing = existing
     targetPath = target.path
     referencePath = reference?.path
+    // A site usually has the files it had: room for them at once, where growing the table a
+    // doubling at a time hashed every path written so far again, with the other core waiting
+    // for the lock.
+    sums.reserveCapacity(known.count)
   }
 
   func write(_ file: OutputFile) throws {
