@@ -15,7 +15,7 @@ struct PolicyChangeModel: Sendable {
   var notes: [String]
   var hasNotes: Bool
   /// The lines shown, as the template reads them: their text and which change each is.
-  var diff: [LineDiff.Line]
+  var diff: LineDiff.Diff
   var hasDiff: Bool
   /// The proposed document as UTF-8, as `PolicyDocument.jsonUTF8` wrote it.
   var afterJSON: [UInt8]
@@ -149,7 +149,9 @@ extension PageBuilder {
       }
     let before = change.before?.jsonUTF8 ?? []
     let after = change.after?.jsonUTF8 ?? []
-    let diff = change.kind == .unchanged || before.isEmpty ? [] : LineDiff.hunks(from: before, to: after)
+    let diff =
+      change.kind == .unchanged || before.isEmpty
+      ? LineDiff.Diff(texts: [], lines: []) : LineDiff.hunks(from: before, to: after)
     return PolicyChangeModel(
       name: change.policyName, arn: change.policyARN ?? "", hasARN: change.policyARN != nil,
       kindLabel: kindLabel,
@@ -167,83 +169,154 @@ enum LineDiff {
     case skipped
   }
 
+  /// One line of a diff. Its bytes are read where they lie, in the text of the ``Diff`` it comes
+  /// from, which keeps them: a line holds no reference, so a diff of a hundred lines is made,
+  /// shown and freed without a hundred reference counts rising and falling three times over.
   struct Line: Equatable, Sendable {
     var change: Change
-    /// The line's UTF-8: a part of the document it comes from, so that showing a line copies
-    /// nothing (a skipped-lines line has bytes of its own).
-    var bytes: ByteSlice
-
-    init(change: Change, bytes: ByteSlice) {
-      self.change = change
-      self.bytes = bytes
-    }
-
-    init(change: Change, text: String) {
-      self.init(change: change, bytes: ByteSlice(text))
-    }
+    /// The line's UTF-8, valid while the diff that made the line exists.
+    var bytes: BorrowedBytes
 
     /// The line as a string.
-    var text: String { bytes.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) } }
+    var text: String { String(decoding: bytes.buffer, as: UTF8.self) }
+
+    static func == (first: Line, second: Line) -> Bool {
+      first.change == second.change && first.bytes.buffer.elementsEqual(second.bytes.buffer)
+    }
+  }
+
+  /// The bytes a diff's lines are read from (the documents compared, the counts of skipped
+  /// lines), copied into one buffer of its own that is never changed and lives as long as a diff
+  /// holding it.
+  final class Text: Sendable {
+    // Written only by the initializer.
+    nonisolated(unsafe) private let storage: UnsafeMutableBufferPointer<UInt8>
+
+    /// The parts one after another.
+    init(_ parts: [UInt8]...) {
+      storage = .allocate(capacity: parts.reduce(0) { $0 + $1.count })
+      var offset = 0
+      for part in parts {
+        part.withUnsafeBufferPointer {
+          _ = UnsafeMutableBufferPointer(rebasing: storage[offset..<(offset + $0.count)]).initialize(from: $0)
+        }
+        offset += part.count
+      }
+    }
+
+    deinit {
+      storage.deallocate()
+    }
+
+    /// The bytes at `range` of the part that starts at `offset`, in the parts laid end to end.
+    func bytes(_ range: Range<Int>, offset: Int = 0) -> BorrowedBytes {
+      BorrowedBytes(
+        UnsafeBufferPointer(rebasing: storage[(range.lowerBound + offset)..<(range.upperBound + offset)]))
+    }
+  }
+
+  /// A diff: its lines, and the texts they are read from.
+  struct Diff: RandomAccessCollection, Equatable, Sendable {
+    /// Kept for the lines, whose bytes lie in them.
+    fileprivate let texts: [Text]
+    let lines: [Line]
+
+    init(texts: [Text], lines: [Line]) {
+      self.texts = texts
+      self.lines = lines
+    }
+
+    var startIndex: Int { 0 }
+    var endIndex: Int { lines.count }
+    subscript(position: Int) -> Line { lines[position] }
+
+    static func == (first: Diff, second: Diff) -> Bool { first.lines == second.lines }
   }
 
   /// The diff of two UTF-8 documents as hunks (see `hunks(_:context:)`). Only the lines shown
-  /// become strings: most lines of a long policy are left out.
-  static func hunks(from before: [UInt8], to after: [UInt8], context: Int = 3) -> [Line] {
+  /// are made: most lines of a long policy are left out.
+  static func hunks(from before: [UInt8], to after: [UInt8], context: Int = 3) -> Diff {
     let old = LineTable(before)
     let new = LineTable(after)
     let edits = script(old, new)
-    var lines: [Line] = []
-    // No more lines are shown than the script has: one allocation, where growing the list a line
-    // at a time took six for a policy of a few dozen lines.
-    lines.reserveCapacity(edits.count)
-    forEachShown(
-      count: edits.count, isChanged: { edits[$0].change != .same }, context: context,
-      body: {
-        switch $0 {
-        case .entry(let index): lines.append(edits[index].line(old, new))
-        case .skipped(let count): lines.append(Self.skipped(count))
-        }
-      })
-    return lines
+    let shown = shownLines(
+      count: edits.count, isChanged: { edits[$0].change != .same }, context: context)
+    let text = Text(before, after, shown.skippedText)
+    let lines = shown.entries.map { entry in
+      switch entry {
+      case .entry(let index): edits[index].line(old, new, text, newOffset: before.count)
+      case .skipped(let range):
+        Line(change: .skipped, bytes: text.bytes(range, offset: before.count + after.count))
+      }
+    }
+    return Diff(texts: [text], lines: lines)
   }
 
   /// The diff with each change shown among `context` unchanged lines on either side, and longer
   /// runs of unchanged lines replaced by one `.skipped` line saying how many there are: a long
   /// policy with two actions taken out reads as the two places that change.
-  static func hunks(_ lines: [Line], context: Int = 3) -> [Line] {
-    var shown: [Line] = []
-    forEachShown(
-      count: lines.count, isChanged: { lines[$0].change != .same }, context: context,
-      body: {
-        switch $0 {
-        case .entry(let index): shown.append(lines[index])
-        case .skipped(let count): shown.append(Self.skipped(count))
-        }
-      })
-    return shown
+  static func hunks(_ diff: Diff, context: Int = 3) -> Diff {
+    let shown = shownLines(count: diff.count, isChanged: { diff[$0].change != .same }, context: context)
+    let text = Text(shown.skippedText)
+    let lines = shown.entries.map { entry in
+      switch entry {
+      case .entry(let index): diff[index]
+      case .skipped(let range): Line(change: .skipped, bytes: text.bytes(range))
+      }
+    }
+    return Diff(texts: diff.texts + [text], lines: lines)
   }
 
   /// Every line of the diff, unchanged ones included.
-  static func lines(from before: String, to after: String) -> [Line] {
-    let old = LineTable(Array(before.utf8))
-    let new = LineTable(Array(after.utf8))
-    return script(old, new).map { $0.line(old, new) }
+  static func lines(from before: String, to after: String) -> Diff {
+    let oldBytes = Array(before.utf8)
+    let newBytes = Array(after.utf8)
+    let old = LineTable(oldBytes)
+    let new = LineTable(newBytes)
+    let text = Text(oldBytes, newBytes)
+    return Diff(
+      texts: [text], lines: script(old, new).map { $0.line(old, new, text, newOffset: oldBytes.count) })
   }
 
-  private static func skipped(_ count: Int) -> Line {
-    Line(change: .skipped, text: Format.counted(count, "unchanged line", "unchanged lines"))
+  /// The lines a diff shown as hunks holds, in order, with the texts of its skipped runs.
+  private struct Shown {
+    enum Entry {
+      /// An entry of the full diff.
+      case entry(Int)
+      /// A run of hidden entries: its text ("6 unchanged lines") at this range of `skippedText`.
+      case skipped(Range<Int>)
+    }
+
+    var entries: [Entry] = []
+    var skippedText: [UInt8] = []
   }
 
-  /// What a diff shown as hunks holds: an entry of the full diff, or a count of hidden ones.
-  private enum Shown {
+  private static func shownLines(count: Int, isChanged: (Int) -> Bool, context: Int) -> Shown {
+    var shown = Shown()
+    // No more lines are shown than the diff has: one allocation, where growing the list a line
+    // at a time took six for a policy of a few dozen lines.
+    shown.entries.reserveCapacity(count)
+    forEachShown(count: count, isChanged: isChanged, context: context) {
+      switch $0 {
+      case .entry(let index): shown.entries.append(.entry(index))
+      case .skipped(let hidden):
+        let start = shown.skippedText.count
+        shown.skippedText += Format.counted(hidden, "unchanged line", "unchanged lines").utf8
+        shown.entries.append(.skipped(start..<shown.skippedText.count))
+      }
+    }
+    return shown
+  }
+
+  /// What `forEachShown` hands over: an entry of the full diff, or a count of hidden ones.
+  private enum Visible {
     case entry(Int)
     case skipped(Int)
   }
 
-  /// Hands `body` what is shown, in order; called for each line rather than returning a list,
-  /// which every diff then copied into its list of lines.
+  /// Hands `body` what is shown, in order.
   private static func forEachShown(
-    count: Int, isChanged: (Int) -> Bool, context: Int, body: (Shown) -> Void
+    count: Int, isChanged: (Int) -> Bool, context: Int, body: (Visible) -> Void
   ) {
     var isShown = [Bool](repeating: false, count: count)
     var anyChange = false
@@ -322,8 +395,9 @@ enum LineDiff {
 
     var count: Int { hashes.count }
 
-    func bytes(_ line: Int) -> ByteSlice {
-      ByteSlice(bytes, starts[line]..<(starts[line + 1] - 1))
+    /// Where line `line` lies in the document's bytes.
+    func range(_ line: Int) -> Range<Int> {
+      starts[line]..<(starts[line + 1] - 1)
     }
   }
 
@@ -333,8 +407,11 @@ enum LineDiff {
     var change: Change
     var index: Int
 
-    func line(_ old: LineTable, _ new: LineTable) -> Line {
-      Line(change: change, bytes: change == .added ? new.bytes(index) : old.bytes(index))
+    /// The line in `text`, which holds the old document and then, from `newOffset`, the new one.
+    func line(_ old: LineTable, _ new: LineTable, _ text: Text, newOffset: Int) -> Line {
+      change == .added
+        ? Line(change: change, bytes: text.bytes(new.range(index), offset: newOffset))
+        : Line(change: change, bytes: text.bytes(old.range(index)))
     }
   }
 

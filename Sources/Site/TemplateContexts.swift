@@ -541,7 +541,7 @@ extension LineDiff.Line: KeyedTemplateContext {
 
   func templateValue(for key: TemplateKey) -> TemplateValue {
     switch key {
-    case .text: .utf8Slice(bytes)
+    case .text: .utf8InPlace(bytes)
     case .isAdded: .bool(change == .added)
     case .isRemoved: .bool(change == .removed)
     case .isSame: .bool(change == .same)
@@ -568,7 +568,8 @@ extension PolicyChangeModel: KeyedTemplateContext {
     case .hasRemoved: .bool(hasRemoved)
     case .notes: .list(notes)
     case .hasNotes: .bool(hasNotes)
-    case .diff: .list(diff)
+    // The lines alone: the model, which holds their text, outlives the render.
+    case .diff: .list(diff.lines)
     case .hasDiff: .bool(hasDiff)
     case .afterJSON: .utf8(afterJSON)
     case .hasAfter: .bool(hasAfter)

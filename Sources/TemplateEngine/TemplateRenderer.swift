@@ -241,6 +241,8 @@ struct TemplateRenderer {
     case .utf8Slice(let bytes):
       let escaper = self.escaper
       bytes.withUnsafeBufferPointer { escaper.append($0, escaped: escaped, to: &output) }
+    case .utf8InPlace(let bytes):
+      escaper.append(bytes.buffer, escaped: escaped, to: &output)
     case .rendered(let bytes):
       bytes.withUnsafeBufferPointer { appendRendered($0, escaped: escaped, into: &output) }
     case .renderedInPlace(let bytes):

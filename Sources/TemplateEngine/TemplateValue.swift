@@ -170,6 +170,10 @@ public enum TemplateValue: Sendable {
   /// as one line of a document, printed without being copied out of it. The bytes must be valid
   /// UTF-8.
   case utf8Slice(ByteSlice)
+  /// Text like `.utf8`, read in place from memory the caller owns, such as one line of a document
+  /// held by the context: printed without a reference to keep alive. The bytes must be valid
+  /// UTF-8 and stay valid and unchanged while the render given this value runs.
+  case utf8InPlace(BorrowedBytes)
   /// Markup that a render with the same library made, as UTF-8, such as a page's body placed in
   /// its layout: `{{{name}}}` and `{{&name}}` print it as it is, without passing it through the
   /// escaper again (every value in it already passed through once; the templates' own literal
@@ -231,7 +235,7 @@ public enum TemplateValue: Sendable {
     case .bool(let flag): flag
     case .null: false
     case .list(let elements): elements.count > 0
-    case .string, .utf8, .utf8Slice, .rendered, .renderedInPlace, .int, .double, .object: true
+    case .string, .utf8, .utf8Slice, .utf8InPlace, .rendered, .renderedInPlace, .int, .double, .object: true
     }
   }
 }

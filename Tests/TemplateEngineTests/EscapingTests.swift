@@ -52,6 +52,29 @@ struct EscapingTests {
         == "yes")
   }
 
+  @Test func textReadInPlaceIsEscapedAndPrintedLikeTheSameBytesInAnArray() throws {
+    let text = Array("<b>Zoë & co</b>\u{202E}".utf8)
+    let bidi = try TemplateLibrary(
+      templates: ["page": "[{{text}}|{{{text}}}|{{&text}}]"], escaper: VisibleBidiControls())
+    for (library, names) in [(library, ["escaped", "raw"]), (bidi, ["page"])] {
+      for name in names {
+        let inPlace = try text.withUnsafeBufferPointer {
+          try library.render(name, with: ["text": .utf8InPlace(BorrowedBytes($0))] as TemplateDictionary)
+        }
+        #expect(inPlace == (try library.render(name, with: ["text": .utf8(text)] as TemplateDictionary)))
+      }
+    }
+    let escaped = try text.withUnsafeBufferPointer {
+      try bidi.render("page", with: ["text": .utf8InPlace(BorrowedBytes($0))] as TemplateDictionary)
+    }
+    #expect(escaped.hasPrefix("[&lt;b&gt;Zoë &amp; co&lt;/b&gt;[U+202E]|"))
+    let sections = try TemplateLibrary(templates: ["t": "{{#text}}yes{{/text}}{{^text}}no{{/text}}"])
+    let empty = try [UInt8]().withUnsafeBufferPointer {
+      try sections.render("t", with: ["text": .utf8InPlace(BorrowedBytes($0))] as TemplateDictionary)
+    }
+    #expect(empty == "yes")
+  }
+
   /// Plain ASCII is told word by word, the last word overlapping: a special or non-ASCII byte at
   /// any position of any length must be seen.
   @Test func plainASCIIIsToldAtEveryPositionAndLength() {
