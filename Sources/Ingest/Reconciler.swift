@@ -262,7 +262,7 @@ struct ObservationReconciler: @unchecked Sendable {
         pending = pending.take()!.merged(with: observation)
       } else {
         if let earlier = pending.take() { merged.append(consume earlier) }
-        pending = observation
+        pending = consume observation
       }
       position += 1
     }
@@ -384,7 +384,7 @@ final class ObservationBuffer: @unchecked Sendable {
     var moved = 0
     moveAll(in: 0..<count) { observation in
       if !dropped(observation) {
-        (target + moved).initialize(to: observation)
+        (target + moved).initialize(to: consume observation)
         moved += 1
       }
     }
