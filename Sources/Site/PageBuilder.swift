@@ -303,8 +303,16 @@ final class RecommendationTexts {
     let principalKind = item.pointee.principalKind
     let isUser = principalKind == .user
     let key = ContentDigest.hash(of: service, and: detail) ^ (isUser ? 1 : 0)
-    if let entry = entries[key], entry.isUser == isUser, entry.service == service, entry.detail == detail {
-      return entry.text
+    // The entry is compared where it is stored: looking it up by value copied it, retaining and
+    // releasing its three strings, for each of a million items.
+    if let index = entries.index(of: key),
+      let text = entries.values.withUnsafeBufferPointer({ values -> String? in
+        let entry = values.baseAddress! + index
+        return entry.pointee.isUser == isUser && entry.pointee.service == service
+          && entry.pointee.detail == detail ? entry.pointee.text : nil
+      })
+    {
+      return text
     }
     let text = OpenItem.recommendation(
       isAccepted: false, kind: .permission, service: service, detail: detail, principalKind: principalKind)
