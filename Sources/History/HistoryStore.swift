@@ -169,7 +169,7 @@ public final class HistoryStore: Sendable {
     // Policy hashes and description signatures need nothing from the store: another core starts
     // on them while this one reads it (see `DescriptionWork`).
     let digests = DescriptionWork(snapshot.principals)
-    lastRecording.withLock { $0 = nil }
+    dropKeptRecording()
     let (outcome, recording) = try readable {
       try database.write { db in
         let days = try Int.fetchAll(db, sql: "SELECT day FROM snapshot ORDER BY day")

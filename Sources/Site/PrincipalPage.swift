@@ -151,7 +151,7 @@ extension PageBuilder {
     let after = change.after?.jsonUTF8 ?? []
     let diff =
       change.kind == .unchanged || before.isEmpty
-      ? LineDiff.Diff(texts: [], lines: []) : LineDiff.hunks(from: before, to: after)
+      ? LineDiff.Diff.empty : LineDiff.hunks(from: before, to: after)
     return PolicyChangeModel(
       name: change.policyName, arn: change.policyARN ?? "", hasARN: change.policyARN != nil,
       kindLabel: kindLabel,
@@ -226,6 +226,9 @@ enum LineDiff {
       self.lines = lines
     }
 
+    /// No lines.
+    static let empty = Diff(texts: [], lines: [])
+
     var startIndex: Int { 0 }
     var endIndex: Int { lines.count }
     subscript(position: Int) -> Line { lines[position] }
@@ -291,33 +294,13 @@ enum LineDiff {
     var skippedText: [UInt8] = []
   }
 
+  /// What a diff of `count` lines shows: each line `isChanged` says changed among `context`
+  /// unchanged ones on either side, and a skipped-lines text for each longer run of unchanged ones.
   private static func shownLines(count: Int, isChanged: (Int) -> Bool, context: Int) -> Shown {
     var shown = Shown()
     // No more lines are shown than the diff has: one allocation, where growing the list a line
     // at a time took six for a policy of a few dozen lines.
     shown.entries.reserveCapacity(count)
-    forEachShown(count: count, isChanged: isChanged, context: context) {
-      switch $0 {
-      case .entry(let index): shown.entries.append(.entry(index))
-      case .skipped(let hidden):
-        let start = shown.skippedText.count
-        shown.skippedText += Format.counted(hidden, "unchanged line", "unchanged lines").utf8
-        shown.entries.append(.skipped(start..<shown.skippedText.count))
-      }
-    }
-    return shown
-  }
-
-  /// What `forEachShown` hands over: an entry of the full diff, or a count of hidden ones.
-  private enum Visible {
-    case entry(Int)
-    case skipped(Int)
-  }
-
-  /// Hands `body` what is shown, in order.
-  private static func forEachShown(
-    count: Int, isChanged: (Int) -> Bool, context: Int, body: (Visible) -> Void
-  ) {
     var isShown = [Bool](repeating: false, count: count)
     var anyChange = false
     // Marked from where the last change's context ended, so that close changes mark each line once.
@@ -333,8 +316,8 @@ enum LineDiff {
       markedUpTo = last + 1
     }
     guard anyChange else {
-      for index in 0..<count { body(.entry(index)) }
-      return
+      shown.entries = (0..<count).map { .entry($0) }
+      return shown
     }
     var index = 0
     while index < count {
@@ -342,16 +325,16 @@ enum LineDiff {
       while end < count, !isShown[end] { end += 1 }
       // A single hidden line would take as much room as the line itself.
       if end - index >= 2 {
-        body(.skipped(end - index))
-        index = end
-      } else if end > index {
-        body(.entry(index))
+        let start = shown.skippedText.count
+        shown.skippedText += Format.counted(end - index, "unchanged line", "unchanged lines").utf8
+        shown.entries.append(.skipped(start..<shown.skippedText.count))
         index = end
       } else {
-        body(.entry(index))
-        index += 1
+        shown.entries.append(.entry(index))
+        index = max(end, index + 1)
       }
     }
+    return shown
   }
 
   /// A document's lines, found once as offsets into its bytes, each with a hash of its bytes.

@@ -528,7 +528,7 @@ extension ActivityModel: KeyedTemplateContext {
 }
 
 // A diff's lines are shown as the diff makes them: copying each into a model of its own made a
-// second list of every diff, retaining each line's document again.
+// second list of every diff.
 extension LineDiff.Line: KeyedTemplateContext {
   enum TemplateKey: String, TemplateKeys {
     /// The line's UTF-8, a part of the policy document it comes from.
