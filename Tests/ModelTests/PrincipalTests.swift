@@ -104,4 +104,41 @@ private typealias Tag = Model.Tag
     #expect(principal.lastUsedOn == nil)
     #expect(principal.isInInventory)
   }
+
+  @Test func changingACopyLeavesTheOriginalAsItWas() {
+    let original = Principal(
+      arn: "arn:aws:iam::111122223333:user/u", kind: .user, name: "u", accountID: "111122223333",
+      tags: [Tag(key: "team", value: "payments")])
+    var copy = original
+    copy.lastUsedOn = Day(year: 2026, month: 11, day: 2)!
+    copy.tags.append(Tag(key: "env", value: "prod"))
+    copy.policies += [AttachedPolicy(name: "inline", arn: nil, document: nil)]
+    copy.name = "v"
+    #expect(original.lastUsedOn == nil)
+    #expect(original.tags == [Tag(key: "team", value: "payments")])
+    #expect(original.policies.isEmpty)
+    #expect(original.name == "u")
+    #expect(copy.lastUsedOn == Day(year: 2026, month: 11, day: 2))
+    #expect(copy.tags.map(\.key) == ["team", "env"])
+    #expect(copy.policies.map(\.name) == ["inline"])
+    #expect(copy.name == "v")
+    #expect(copy != original)
+  }
+
+  @Test func principalsMadeApartAreEqualAndHashAlikeWhenEveryFieldIs() {
+    func make(lastUsedOn: Day?) -> Principal {
+      var principal = Principal(
+        arn: "arn:aws:iam::111122223333:role/x", kind: .role, name: "x", accountID: "111122223333",
+        lastUsedOn: lastUsedOn)
+      principal.policies = [AttachedPolicy(name: "p", arn: nil, document: nil)]
+      return principal
+    }
+    let day = Day(year: 2026, month: 1, day: 5)!
+    #expect(make(lastUsedOn: day) == make(lastUsedOn: day))
+    #expect(Set([make(lastUsedOn: day), make(lastUsedOn: day)]).count == 1)
+    #expect(make(lastUsedOn: day) != make(lastUsedOn: nil))
+    var renamed = make(lastUsedOn: day)
+    renamed.policies[0] = AttachedPolicy(name: "q", arn: nil, document: nil)
+    #expect(renamed != make(lastUsedOn: day))
+  }
 }
