@@ -3,10 +3,13 @@
 ///
 /// A repeated text then costs no allocation when read and no memory beyond a reference when kept,
 /// which at a hundred thousand principals is hundreds of megabytes. Texts of up to 15 bytes are
-/// stored inside the `String` value itself and are never interned. Each worker has its own.
+/// stored inside the `String` value itself and are never interned. Each worker has its own, so
+/// its table is not checked for overlapping access at run time (the check took a tenth of the
+/// time spent reading a shared string).
 final class StringInterner {
-  private var slots: [(hash: UInt64, text: String)?] = Array(repeating: nil, count: 1 << 12)
-  private var count = 0
+  @exclusivity(unchecked) private var slots: [(hash: UInt64, text: String)?] = Array(
+    repeating: nil, count: 1 << 12)
+  @exclusivity(unchecked) private var count = 0
   /// Beyond this many texts the interner stops adding: texts that never repeat would only fill it.
   private static let limit = 1 << 20
 

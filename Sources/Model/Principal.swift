@@ -64,7 +64,7 @@ public struct IAMARN: Hashable, Sendable {
 /// Its fields live in one shared box, copied only when a copy of the principal changes one: a
 /// principal is copied into each snapshot's state, the current and the previous quarter's state,
 /// its report and its history, and each copy of six fields retained and released four strings
-/// and two arrays (1.5 % of a large build's instructions).
+/// and two arrays (a box saves 0.3 % of a nightly build's instructions).
 public struct Principal: Hashable, Sendable {
   /// The fields, shared by copies until one of them is changed (see `uniqueStorage()`).
   @usableFromInline var storage: Storage
@@ -164,7 +164,9 @@ public struct Principal: Hashable, Sendable {
   }
 
   /// A principal's fields. Changed only through a principal that holds the box alone, so boxes
-  /// that several principals (and threads) share are never written.
+  /// that several principals (and threads) share are never written; for that reason its fields
+  /// are not checked for overlapping access at run time, which, checked, cost more than the
+  /// copies saved (1.2 % more instructions than copying six fields).
   @usableFromInline final class Storage: @unchecked Sendable {
     @usableFromInline @exclusivity(unchecked) var arn: String
     @usableFromInline @exclusivity(unchecked) var kind: PrincipalKind

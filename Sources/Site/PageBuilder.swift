@@ -282,7 +282,8 @@ struct PageBuilder {
 
 /// The recommendations of open unused actions, made once per action and kind of principal for
 /// the principal pages of one render job: the same actions recur across a team's principals, and
-/// making the sentence cost 1,460 instructions an item. Not for two threads at once.
+/// making the sentence cost 1,460 instructions an item. Not for two threads at once, so the
+/// table is not checked for overlapping access at run time (a check for each of a million items).
 final class RecommendationTexts {
   private struct Entry {
     let service: String
@@ -292,7 +293,7 @@ final class RecommendationTexts {
     let text: String
   }
 
-  private var entries = HashKeyedTable<Entry>()
+  @exclusivity(unchecked) private var entries = HashKeyedTable<Entry>()
 
   /// The item's recommendation when it is an open unused action; nil for other items, whose
   /// texts are literals or rare.

@@ -146,10 +146,13 @@ struct PageRenderer: Sendable {
 /// What the pages of one job reuse: a render buffer (allocating and freeing tens of kilobytes for
 /// each of a hundred thousand pages kept the allocator busy merging free memory) and what the
 /// template engine learnt about looking names up.
+///
+/// Its buffers are not checked for overlapping access at run time: one job uses them on one
+/// thread, writing one while reading the other at most.
 final class RenderScratch {
-  var output = TemplateOutput(capacity: 32_768)
+  @exclusivity(unchecked) var output = TemplateOutput(capacity: 32_768)
   /// A page's body, rendered before its layout, which reads it from here.
-  var body = TemplateOutput(capacity: 32_768)
+  @exclusivity(unchecked) var body = TemplateOutput(capacity: 32_768)
   let lookups: TemplateLookupCache
   /// The recommendations the job's principal pages made so far.
   let recommendations = RecommendationTexts()
