@@ -4,8 +4,7 @@
 /// A repeated text then costs no allocation when read and no memory beyond a reference when kept,
 /// which at a hundred thousand principals is hundreds of megabytes. Texts of up to 15 bytes are
 /// stored inside the `String` value itself and are never interned. Each worker has its own, so
-/// its table is not checked for overlapping access at run time (the check took a tenth of the
-/// time spent reading a shared string).
+/// its table is not checked for overlapping access at run time (a check on every text read).
 final class StringInterner {
   @exclusivity(unchecked) private var slots: [(hash: UInt64, text: String)?] = Array(
     repeating: nil, count: 1 << 12)
