@@ -5,13 +5,14 @@ import TemplateEngine
 /// Source"), then `{{ }}` escapes HTML and `{{{ }}}` copies our own markup as it is.
 struct VisibleBidiEscaper: TemplateEscaper {
   func appendEscaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput) {
-    // Most values are ASCII without a character to escape: told in one pass over their words,
-    // where looking for controls and then for special characters took two.
-    if HTMLEscaper.isPlainASCII(text) {
-      output.append(text)
-      return
+    // Most values are ASCII, which holds no control: escaped in one pass over their words up to
+    // the first non-ASCII byte, if any, where telling first that a value was plain ASCII took a
+    // pass of its own. Controls start with a non-ASCII byte, so none is in the part escaped.
+    let escaped = HTMLEscaper.appendHTMLEscapedUpToNonASCII(text, to: &output)
+    guard escaped < text.count else { return }
+    forEachRun(of: UnsafeBufferPointer(rebasing: text[escaped...]), into: &output) { run, output in
+      HTMLEscaper.appendHTMLEscaped(run, to: &output)
     }
-    forEachRun(of: text, into: &output) { run, output in HTMLEscaper.appendHTMLEscaped(run, to: &output) }
   }
 
   func appendUnescaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput) {

@@ -117,6 +117,42 @@ struct EscapingTests {
     }
   }
 
+  /// Escaping finds every special byte, and escaping up to the first non-ASCII byte stops
+  /// exactly there, with every byte value at every position of texts of one word, a word and a
+  /// part, and one to three blocks of sixteen and a part; both write what they take as a
+  /// byte-by-byte escaper would.
+  @Test func escapingFindsEveryByteAtEveryPosition() {
+    let entities: [UInt8: [UInt8]] = [
+      UInt8(ascii: "&"): Array("&amp;".utf8), UInt8(ascii: "<"): Array("&lt;".utf8),
+      UInt8(ascii: ">"): Array("&gt;".utf8), UInt8(ascii: "\""): Array("&quot;".utf8),
+      UInt8(ascii: "'"): Array("&#39;".utf8),
+    ]
+    for length in Array(1...17) + [31, 32, 33, 47, 48, 49] {
+      for position in 0..<length {
+        for byte in UInt8.min...UInt8.max {
+          // A special byte before the changed one, so that runs and entities mix.
+          var text = [UInt8](repeating: UInt8(ascii: "m"), count: length)
+          if position > 2 { text[1] = UInt8(ascii: "<") }
+          text[position] = byte
+          var whole = TemplateOutput()
+          text.withUnsafeBufferPointer { HTMLEscaper.appendHTMLEscaped($0, to: &whole) }
+          #expect(
+            whole.bytes == text.flatMap { entities[$0] ?? [$0] },
+            "length \(length), byte \(byte) at \(position)")
+          var prefix = TemplateOutput()
+          let taken = text.withUnsafeBufferPointer {
+            HTMLEscaper.appendHTMLEscapedUpToNonASCII($0, to: &prefix)
+          }
+          let stop = text.firstIndex { $0 >= 0x80 } ?? length
+          #expect(taken == stop, "length \(length), byte \(byte) at \(position)")
+          #expect(
+            prefix.bytes == text[..<stop].flatMap { entities[$0] ?? [$0] },
+            "length \(length), byte \(byte) at \(position)")
+        }
+      }
+    }
+  }
+
   /// The fast path looks at eight bytes at a time: specials at every position of long and
   /// short texts must come out as a byte-by-byte escaper would write them.
   @Test func escapesSpecialsAtEveryPosition() throws {
