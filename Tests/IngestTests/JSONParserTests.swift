@@ -251,6 +251,42 @@ private func syntaxError(_ text: String) throws -> JSONSyntaxError {
     }
   }
 
+  /// Every byte value at every position of texts of a word and a part, and of one to three
+  /// blocks of sixteen and a part (the vector scan, the word scan and the last bytes), with a
+  /// non-ASCII byte before or after it.
+  @Test func stringSpansAgreeWithAByteByByteScanForEveryByte() {
+    for length in [12, 16, 17, 31, 32, 33, 49] {
+      for position in 0..<length {
+        for byte in UInt8.min...UInt8.max {
+          for nonASCII in [nil, position / 2, length - 1] as [Int?] {
+            var text = [UInt8](repeating: UInt8(ascii: "m"), count: length)
+            if let nonASCII { text[nonASCII] = 0xC3 }
+            text[position] = byte
+            let result = spans(text)
+            #expect(result.found == result.expected, "length \(length), byte \(byte) at \(position)")
+            #expect(result.flags == result.expectedFlags, "length \(length), byte \(byte) at \(position)")
+          }
+        }
+      }
+    }
+  }
+
+  @Test func whitespaceSpansAgreeWithAByteByByteScanForEveryByte() {
+    let white: [UInt8] = [0x20, 0x0A, 0x09, 0x0D]
+    for length in [7, 16, 17, 31, 32, 33, 49] {
+      for position in 0..<length {
+        for byte in UInt8.min...UInt8.max {
+          // Every kind of whitespace before the byte, cycling.
+          var text = (0..<length).map { white[$0 % white.count] }
+          text[position] = byte
+          let found = text.withUnsafeBufferPointer { JSONScan.whitespaceSpan($0, from: 0, to: $0.count) }
+          let expected = text.firstIndex { !white.contains($0) } ?? text.count
+          #expect(found == expected, "length \(length), byte \(byte) at \(position)")
+        }
+      }
+    }
+  }
+
   @Test func whitespaceIsSkippedToTheFirstOtherByte() {
     for spaces in 0..<20 {
       for tail in ["\"", "}", "\n  ]", "\t1", " "] {
