@@ -89,7 +89,7 @@ enum PolicyAdvisor {
   static func removedIgnoringCase(_ actions: [String], keeping kept: [String]) -> [String]? {
     var keptByHash = HashKeyedTable<String>(minimumCapacity: kept.count)
     for action in kept {
-      guard let hash = FNV1a.caselessASCIIValue(of: action) else { return nil }
+      guard let hash = CaselessHash.of(action) else { return nil }
       if let existing = keptByHash[hash] {
         guard UnusedPermissions.equalIgnoringCase(existing, action) else { return nil }
       } else {
@@ -98,7 +98,7 @@ enum PolicyAdvisor {
     }
     var removed: [String] = []
     for action in actions {
-      guard let hash = FNV1a.caselessASCIIValue(of: action) else { return nil }
+      guard let hash = CaselessHash.of(action) else { return nil }
       // Each hash stands for one kept action: one with the hash that differs is not kept.
       if let existing = keptByHash[hash], UnusedPermissions.equalIgnoringCase(existing, action) { continue }
       removed.append(action)
@@ -214,12 +214,11 @@ enum PolicyAdvisor {
       return serviceList.contains(service)
     }
 
-    /// FNV-1a of `first` (then `:` and `second`, when given) with ASCII letters lower-cased; nil
-    /// when a byte is not ASCII.
+    /// The hash of `first` (then `:` and `second`, when given) with ASCII letters lower-cased
+    /// (`CaselessHash`); nil when a byte is not ASCII.
     static func caselessHash(_ first: String, _ second: String?) -> UInt64? {
-      guard let hash = FNV1a.caselessASCIIValue(of: first) else { return nil }
-      guard let second else { return hash }
-      return FNV1a.caselessASCIIValue(of: second, from: (hash ^ UInt64(UInt8(ascii: ":"))) &* FNV1a.prime)
+      guard let second else { return CaselessHash.of(first) }
+      return CaselessHash.of(first, joinedByColonTo: second)
     }
 
     static func equalIgnoringCase(_ text: String, _ other: String) -> Bool {
