@@ -44,24 +44,10 @@ public enum CaselessHash {
     let count = bytes.count
     var hash = 0xC2B2_AE3D_27D4_EB4F ^ UInt64(count)
     guard let base = bytes.baseAddress, count > 0 else { return hash }
-    let raw = UnsafeRawPointer(base)
-    var offset = 0
     var high: UInt64 = 0
-    while offset + 8 <= count {
-      let word = raw.loadUnaligned(fromByteOffset: offset, as: UInt64.self)
+    ContentDigest.forEachWord(UnsafeRawPointer(base), count: count) { word in
       high |= word
       hash = ContentDigest.mix(hash, lowercased(word))
-      offset += 8
-    }
-    if offset < count {
-      var last: UInt64 = 0
-      if count >= 8 {
-        last = raw.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-      } else {
-        for index in 0..<count { last |= UInt64(base[index]) << UInt64(8 * index) }
-      }
-      high |= last
-      hash = ContentDigest.mix(hash, lowercased(last))
     }
     return high & 0x8080_8080_8080_8080 == 0 ? hash : nil
   }

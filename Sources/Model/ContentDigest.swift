@@ -71,25 +71,33 @@ public struct ContentDigest: Hashable, Sendable {
   /// such as the lines of a document, whose hashes are compared within one run and never kept.
   @inlinable
   public static func shortHash(_ start: UnsafeRawPointer, count: Int) -> UInt64 {
+    // The count in the seed tells lengths apart, the last word overlapping the one before.
     var hash = 0x9E37_79B9_7F4A_7C15 ^ UInt64(count)
+    forEachWord(start, count: count) { hash = mix(hash, $0) }
+    return hash
+  }
+
+  /// Calls `body` with each whole 8-byte word of the `count` bytes at `start`, in order, then,
+  /// when bytes are left after them, with the last eight bytes (overlapping the word before) or,
+  /// for fewer than eight bytes in all, with the bytes padded with zeros above.
+  @inlinable
+  @inline(__always)
+  public static func forEachWord(_ start: UnsafeRawPointer, count: Int, _ body: (UInt64) -> Void) {
     var offset = 0
     while offset + 8 <= count {
-      hash = mix(hash, start.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+      body(start.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
       offset += 8
     }
-    if offset < count {
-      // The last word overlaps the one before; the count in the seed tells lengths apart.
+    guard offset < count else { return }
+    if count >= 8 {
+      body(start.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self))
+    } else {
       var last: UInt64 = 0
-      if count >= 8 {
-        last = start.loadUnaligned(fromByteOffset: count - 8, as: UInt64.self)
-      } else {
-        for index in 0..<count {
-          last |= UInt64(start.load(fromByteOffset: index, as: UInt8.self)) << (8 * UInt64(index))
-        }
+      for index in 0..<count {
+        last |= UInt64(start.load(fromByteOffset: index, as: UInt8.self)) << (8 * UInt64(index))
       }
-      hash = mix(hash, last)
+      body(last)
     }
-    return hash
   }
 
   /// `shortHash(_:count:)` of `bytes`, which may be empty without an address.
