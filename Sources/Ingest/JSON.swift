@@ -1,5 +1,3 @@
-import CByteScan
-
 /// One value of a parsed JSON text as the parser records it on a tape, in document order: what it
 /// is, where it starts, and where it ends.
 ///
@@ -462,16 +460,6 @@ enum JSONScan {
   {
     var index = index
     let base = UnsafeRawPointer(bytes.baseAddress!)
-    // Sixteen bytes at a time while the file has as many left (the string's end is usually in
-    // the first block), then a word at a time.
-    if end - index >= 16 {
-      var nonASCII: Int32 = 0
-      let remaining = end - index
-      let offset = permsite_json_string_end_in_blocks(bytes.baseAddress! + index, remaining, &nonASCII)
-      if nonASCII != 0 { flags |= JSONToken.nonASCII }
-      if offset != remaining & ~15 { return index + offset }
-      index += offset
-    }
     var high: UInt64 = 0
     while index + 8 <= end {
       let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)
@@ -508,14 +496,6 @@ enum JSONScan {
   @inline(never)
   static func whitespaceSpan(_ bytes: UnsafeBufferPointer<UInt8>, from index: Int, to end: Int) -> Int {
     var index = index
-    // A line break and the next line's indentation, sixteen bytes at a time while the file has
-    // as many left; the end of the file byte by byte and word by word.
-    if end - index >= 16 {
-      let remaining = end - index
-      let offset = permsite_json_whitespace_end_in_blocks(bytes.baseAddress! + index, remaining)
-      if offset != remaining & ~15 { return index + offset }
-      index += offset
-    }
     while index < end {
       switch bytes[index] {
       case UInt8(ascii: " "):

@@ -251,9 +251,8 @@ private func syntaxError(_ text: String) throws -> JSONSyntaxError {
     }
   }
 
-  /// Every byte value at every position of texts of a word and a part, and of one to three
-  /// blocks of sixteen and a part (the vector scan, the word scan and the last bytes), with a
-  /// non-ASCII byte before or after it.
+  /// Every byte value at every position of texts of one to six words and a part (the word scan
+  /// and the last bytes), with a non-ASCII byte before or after it.
   @Test func stringSpansAgreeWithAByteByByteScanForEveryByte() {
     for length in [12, 16, 17, 31, 32, 33, 49] {
       for position in 0..<length {
