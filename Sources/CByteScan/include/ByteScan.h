@@ -1,6 +1,6 @@
-// Finding bytes sixteen at a time, for the loops that pass over every byte of the site's input
-// and output: Swift's SIMD types compile comparisons lane by lane, and these functions, inlined
-// into Swift code, compile to a few vector instructions per sixteen bytes.
+// Finding bytes sixteen at a time, for the HTML escaper, which passes over every byte the pages
+// print: Swift's SIMD types compile comparisons lane by lane, and these functions, inlined into
+// Swift code, compile to a few vector instructions per sixteen bytes.
 
 #ifndef PERMSITE_BYTE_SCAN_H
 #define PERMSITE_BYTE_SCAN_H
