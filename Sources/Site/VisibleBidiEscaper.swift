@@ -5,9 +5,9 @@ import TemplateEngine
 /// Source"), then `{{ }}` escapes HTML and `{{{ }}}` copies our own markup as it is.
 struct VisibleBidiEscaper: TemplateEscaper {
   func appendEscaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput) {
-    // Most values are ASCII, which holds no control: escaped in one pass over their words up to
-    // the first non-ASCII byte, if any, where telling first that a value was plain ASCII took a
-    // pass of its own. Controls start with a non-ASCII byte, so none is in the part escaped.
+    // Most values are ASCII, which holds no control: escaped in one pass up to the first
+    // non-ASCII byte, if any, where telling first that a value was plain ASCII took a pass of its
+    // own. Controls start with a non-ASCII byte, so none is in the part escaped.
     let escaped = HTMLEscaper.appendHTMLEscapedUpToNonASCII(text, to: &output)
     guard escaped < text.count else { return }
     forEachRun(of: UnsafeBufferPointer(rebasing: text[escaped...]), into: &output) { run, output in
