@@ -238,9 +238,6 @@ struct TemplateRenderer {
     case .utf8(let bytes):
       let escaper = self.escaper
       bytes.withUnsafeBufferPointer { escaper.append($0, escaped: escaped, to: &output) }
-    case .utf8Slice(let bytes):
-      let escaper = self.escaper
-      bytes.withUnsafeBufferPointer { escaper.append($0, escaped: escaped, to: &output) }
     case .utf8InPlace(let bytes):
       escaper.append(bytes.buffer, escaped: escaped, to: &output)
     case .rendered(let bytes):

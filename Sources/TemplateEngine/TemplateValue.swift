@@ -166,10 +166,6 @@ public enum TemplateValue: Sendable {
   /// which would otherwise be checked and copied into a string only to be written out again. The
   /// bytes must be valid UTF-8.
   case utf8([UInt8])
-  /// Text given as part of a longer text's UTF-8, treated exactly as `.string`: for a piece such
-  /// as one line of a document, printed without being copied out of it. The bytes must be valid
-  /// UTF-8.
-  case utf8Slice(ByteSlice)
   /// Text like `.utf8`, read in place from memory the caller owns, such as one line of a document
   /// held by the context: printed without a reference to keep alive. The bytes must be valid
   /// UTF-8 and stay valid and unchanged while the render given this value runs.
@@ -235,7 +231,7 @@ public enum TemplateValue: Sendable {
     case .bool(let flag): flag
     case .null: false
     case .list(let elements): elements.count > 0
-    case .string, .utf8, .utf8Slice, .utf8InPlace, .rendered, .renderedInPlace, .int, .double, .object: true
+    case .string, .utf8, .utf8InPlace, .rendered, .renderedInPlace, .int, .double, .object: true
     }
   }
 }

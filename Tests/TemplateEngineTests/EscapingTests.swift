@@ -41,17 +41,6 @@ struct EscapingTests {
     #expect(try sections.render("t", with: TemplateDictionary(["text": .utf8([])])) == "yes")
   }
 
-  @Test func textGivenAsAPartOfLongerBytesPrintsOnlyThatPart() throws {
-    let document = Array("{\n  \"<b>Zoë & co</b>\"\n}".utf8)
-    let slice = TemplateDictionary(["text": .utf8Slice(ByteSlice(document, 5..<(document.count - 3)))])
-    #expect(try library.render("escaped", with: slice) == "[&lt;b&gt;Zoë &amp; co&lt;/b&gt;]")
-    #expect(try library.render("raw", with: slice) == "[<b>Zoë & co</b>|<b>Zoë & co</b>]")
-    let sections = try TemplateLibrary(templates: ["t": "{{#text}}yes{{/text}}{{^text}}no{{/text}}"])
-    #expect(
-      try sections.render("t", with: TemplateDictionary(["text": .utf8Slice(ByteSlice(document, 0..<0))]))
-        == "yes")
-  }
-
   @Test func textReadInPlaceIsEscapedAndPrintedLikeTheSameBytesInAnArray() throws {
     let text = Array("<b>Zoë & co</b>\u{202E}".utf8)
     let bidi = try TemplateLibrary(
@@ -312,20 +301,7 @@ struct SplitMix {
   }
 }
 
-@Suite struct ByteSliceTests {
-  @Test func aSliceIsItsPartOfTheBytesAndComparesByThem() {
-    let document = Array("{\n  \"a\": 1\n}\n  \"a\": 1".utf8)
-    let first = ByteSlice(document, 2..<10)
-    let second = ByteSlice(document, 13..<21)
-    #expect(first.count == 8)
-    #expect(first.range == 2..<10)
-    #expect(first.withUnsafeBufferPointer { String(decoding: $0, as: UTF8.self) } == "  \"a\": 1")
-    #expect(first == second)
-    #expect(first != ByteSlice(document, 2..<9))
-    #expect(ByteSlice("") == ByteSlice(document, 3..<3))
-    #expect(ByteSlice("ü").count == 2)
-  }
-
+@Suite struct TemplateValueLayoutTests {
   @Test func aTemplateValueFitsInTwoWordsAndATag() {
     // Lookups make and drop millions of values: four words (an `ArraySlice`) made each one
     // travel through memory instead of registers.
