@@ -26,6 +26,11 @@ struct HistoryApplier: Sendable {
 
   func apply(_ rows: Range<Int>, batch: HistoryBatch) throws -> Output {
     var output = Output()
+    // Room for as many bytes as the rows' stored histories take, and a little for new principals:
+    // grown as it filled, the buffer was copied several times (only changed histories go in, so
+    // it rarely needs more).
+    let newRows = rows.count - rows.clamped(to: batch.rows).count
+    output.bytes.reserveCapacity(batch.byteCount(ofRows: rows) + 256 * newRows)
     var history = PrincipalHistory()
     var writer = ByteWriter(capacity: 1 << 16)
     for row in rows {

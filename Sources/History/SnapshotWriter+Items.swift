@@ -38,8 +38,12 @@ extension SnapshotWriter {
   /// them (about 600 bytes a principal).
   func readHistories() throws -> HistoryBatch {
     var histories = HistoryBatch()
+    // Sized first: grown as it filled, the buffer of a large organisation's histories (60 MB)
+    // was copied again and again on the core the recording waits for. The sum reads only the
+    // records' headers.
+    let bytes = try Int.fetchOne(db, sql: "SELECT sum(length(data)) FROM history") ?? 0
     try histories.load(
-      0..<storedCount, of: stored.rows,
+      0..<storedCount, of: stored.rows, bytes: bytes,
       using: try RawStatement(
         db, "SELECT principal, data FROM history WHERE principal BETWEEN ? AND ? ORDER BY principal"))
     return histories
@@ -74,9 +78,9 @@ extension SnapshotWriter {
         try part.bytes.withUnsafeBytes { bytes in
           let history = UnsafeRawBufferPointer(rebasing: bytes[range])
           try output.writeHistory(history, of: stored.rows[row].id, isNew: isNew(row))
-          recorded.replace(row, with: history)
         }
       }
+      recorded.keep(part.bytes, changed: part.changed)
     }
     return (changes, recorded)
   }
@@ -272,21 +276,30 @@ struct RecordedHistories: Sendable {
   let stored: HistoryBatch
   /// Every row's principal id, in row order (the order of ids).
   let ids: [Int64]
-  /// The histories written, one after another, and where each row's is (nil: not written).
-  private var written: [UInt8] = []
-  private var writtenRanges: [Range<Int>?]
+  /// The histories written, as the batches that wrote them held them: kept rather than copied
+  /// into one buffer, which, grown as it filled, copied a large organisation's 60 MB of histories
+  /// again and again on the core the recording waits for.
+  private var written: [[UInt8]] = []
+  /// Per row: which of `written` holds its new history (-1: none), and where in it.
+  private var writtenBatch: [Int32]
+  private var writtenRanges: [Range<Int>]
 
   init(stored: HistoryBatch, ids: [Int64]) {
     self.stored = stored
     self.ids = ids
-    writtenRanges = Array(repeating: nil, count: ids.count)
+    writtenBatch = Array(repeating: -1, count: ids.count)
+    writtenRanges = Array(repeating: 0..<0, count: ids.count)
   }
 
-  /// Notes the history written for row `row`.
-  mutating func replace(_ row: Int, with history: UnsafeRawBufferPointer) {
-    let start = written.count
-    written.append(contentsOf: history)
-    writtenRanges[row] = start..<written.count
+  /// Keeps `bytes`, in which the new history of each row of `changed` is at its range.
+  mutating func keep(_ bytes: [UInt8], changed: [(row: Int, range: Range<Int>)]) {
+    guard !changed.isEmpty else { return }
+    let batch = Int32(written.count)
+    written.append(bytes)
+    for (row, range) in changed {
+      writtenBatch[row] = batch
+      writtenRanges[row] = range
+    }
   }
 
   /// Calls `body` with the history of row `row`, or returns nil when the row has none (a new
@@ -294,8 +307,10 @@ struct RecordedHistories: Sendable {
   func withHistory<Result>(ofRow row: Int, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows
     -> Result?
   {
-    if let range = writtenRanges[row] {
-      return try written.withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
+    if writtenBatch[row] >= 0 {
+      return try written[Int(writtenBatch[row])].withUnsafeBytes {
+        try body(UnsafeRawBufferPointer(rebasing: $0[writtenRanges[row]]))
+      }
     }
     guard stored.rows.contains(row) else { return nil }
     return try stored.withHistory(ofRow: row, body)

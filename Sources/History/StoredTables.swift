@@ -82,6 +82,13 @@ struct HistoryBatch {
   /// The rows whose histories it holds.
   var rows: Range<Int> { first..<(first + ranges.count) }
 
+  /// How many bytes the histories of those of `rows` it holds take.
+  func byteCount(ofRows rows: Range<Int>) -> Int {
+    let held = rows.clamped(to: self.rows)
+    guard !held.isEmpty else { return 0 }
+    return ranges[held.upperBound - 1 - first].upperBound - ranges[held.lowerBound - first].lowerBound
+  }
+
   func withHistory<Result>(ofRow row: Int, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows
     -> Result
   {
