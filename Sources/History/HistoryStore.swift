@@ -241,6 +241,12 @@ public final class HistoryStore: Sendable {
 
   /// The whole history, for analysis.
   public func timeline() throws -> Timeline {
+    try timeline(sharingFrom: TimelineLoader.principalsToShare)
+  }
+
+  /// `timeline()`, a recording's histories laid out on two cores from `principalsToShare`
+  /// principals on (tests share small histories too).
+  func timeline(sharingFrom principalsToShare: Int) throws -> Timeline {
     // What the recording just made kept stands for most of the reading. Principals it does not
     // have, with their policy documents, are read and decoded on another core through a
     // connection of their own, while this one lays out the histories (a store in memory has
@@ -255,7 +261,7 @@ public final class HistoryStore: Sendable {
       path == ":memory:" ? nil : BackgroundWork { try LoadedPrincipals.read(path: path, reusing: recorded) }
     return try readable {
       try database.read { db in
-        try TimelineLoader.load(db, histories: recording?.histories) {
+        try TimelineLoader.load(db, histories: recording?.histories, sharingFrom: principalsToShare) {
           try principals?.result() ?? LoadedPrincipals.read(from: db, reusing: recorded)
         }
       }

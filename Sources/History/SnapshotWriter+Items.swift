@@ -302,6 +302,11 @@ struct RecordedHistories: Sendable {
     }
   }
 
+  /// Whether row `row` has a history (see `withHistory(ofRow:_:)`).
+  func hasHistory(ofRow row: Int) -> Bool {
+    writtenBatch[row] >= 0 || stored.rows.contains(row)
+  }
+
   /// Calls `body` with the history of row `row`, or returns nil when the row has none (a new
   /// principal the recording wrote no history for; the store has no row for it either).
   func withHistory<Result>(ofRow row: Int, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows

@@ -44,4 +44,17 @@ import Testing
       #expect(batch.withHistory(ofRow: 3) { Array($0) } == Array(repeating: 4, count: 11))
     }
   }
+
+  @Test func anItemIsClaimedOnce() async {
+    let claims = ItemClaims(count: 1000)
+    // Two tasks claim every item: each item goes to exactly one of them.
+    async let first = (0..<1000).filter { claims.claim($0) }
+    async let second = (0..<1000).reversed().filter { claims.claim($0) }
+    let (mine, theirs) = await (first, second)
+    #expect(mine.count + theirs.count == 1000)
+    #expect(Set(mine).isDisjoint(with: theirs))
+    #expect((0..<1000).allSatisfy { claims.isClaimed($0) })
+    #expect(!claims.claim(7))
+    #expect(!ItemClaims(count: 3).isClaimed(2))
+  }
 }

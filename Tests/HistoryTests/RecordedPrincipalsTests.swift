@@ -50,6 +50,19 @@ import Testing
     }
   }
 
+  @Test func aTimelineLaidOutOnTwoCoresIsTheOneReadAfresh() throws {
+    let url = try Store.temporaryStore()
+    let store = try HistoryStore(url: url)
+    for (number, snapshot) in (Store.history + [Store.later, Self.twice]).enumerated() {
+      try store.record(snapshot, fingerprint: "\(number)")
+      // From one principal on: the first half of them on this core, the rest on another.
+      let found = try store.timeline(sharingFrom: 1)
+      let afresh = try HistoryStore(url: url).timeline()
+      Store.expectSame(found, afresh, "\(number)")
+      #expect(found.itemPageOrder == afresh.itemPageOrder && found.itemTexts == afresh.itemTexts, "\(number)")
+    }
+  }
+
   @Test func onlyPrincipalsWhoseStoredDescriptionIsAnEntryAreHanded() throws {
     let url = try Store.temporaryStore()
     let store = try HistoryStore(url: url)
