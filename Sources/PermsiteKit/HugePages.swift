@@ -4,10 +4,11 @@ import Foundation
 /// (`GLIBC_TUNABLES=glibc.malloc.hugetlb=1`), where the system grants them only on request.
 ///
 /// A large organisation's build allocates well over a gigabyte; in 4 KB pages that was about
-/// 480,000 page faults, and the 2 MB pages cut them to about 160,000 and the build's CPU time
-/// by about 3 % (scripts/bench). glibc reads its tunables only when a process starts, so the
-/// build runs itself again with the setting added. A `GLIBC_TUNABLES` that already names
-/// `glibc.malloc.hugetlb` is left as it is: `glibc.malloc.hugetlb=0` turns this off.
+/// 480,000 page faults, and 2 MB pages cut them to 150,000-200,000 and the build's CPU time by
+/// about 3 % (alternating runs of the 100,000-principal nightly build, see the README). glibc
+/// reads its tunables only when a process starts, so the program starts itself again with the
+/// setting added. A `GLIBC_TUNABLES` that already names `glibc.malloc.hugetlb` is left as it
+/// is: `glibc.malloc.hugetlb=0` turns this off.
 public enum HugePages {
   /// The `GLIBC_TUNABLES` value to start again with, or nil when starting again would change
   /// nothing: the setting is already there, or the kernel's transparent huge pages are off
