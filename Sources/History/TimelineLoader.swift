@@ -4,12 +4,13 @@ import Synchronization
 
 /// Reads the whole store into a `Timeline`, turning days into snapshot indices.
 enum TimelineLoader {
-  /// `principals` gives the principals; it is asked once histories are read and laid out, so a
-  /// caller can read principals meanwhile on another core. `histories`, when given, are the
-  /// store's histories as the recording just made left them, read in place of the store's.
   /// Fewer principals than this are laid out on one core: starting the other costs more.
   static let principalsToShare = 4096
 
+  /// `principals` gives the principals; it is asked once histories are read and laid out, so a
+  /// caller can read principals meanwhile on another core. `histories`, when given, are the
+  /// store's histories as the recording just made left them, read in place of the store's, and
+  /// laid out on both cores from `principalsToShare` principals on.
   static func load(
     _ db: Database, histories recorded: RecordedHistories? = nil,
     sharingFrom principalsToShare: Int = principalsToShare,
