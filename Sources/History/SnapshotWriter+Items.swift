@@ -280,31 +280,25 @@ struct RecordedHistories: Sendable {
   /// into one buffer, which, grown as it filled, copied a large organisation's 60 MB of histories
   /// again and again on the core the recording waits for.
   private var written: [[UInt8]] = []
-  /// Per row: which of `written` holds its new history (-1: none), and where in it.
-  private var writtenBatch: [Int32]
-  private var writtenRanges: [Range<Int>]
+  /// Per row: which of `written` holds its new history and where in it; nil when none was written.
+  private var writtenPlaces: [(batch: Int, range: Range<Int>)?]
 
   init(stored: HistoryBatch, ids: [Int64]) {
     self.stored = stored
     self.ids = ids
-    writtenBatch = Array(repeating: -1, count: ids.count)
-    writtenRanges = Array(repeating: 0..<0, count: ids.count)
+    writtenPlaces = Array(repeating: nil, count: ids.count)
   }
 
   /// Keeps `bytes`, in which the new history of each row of `changed` is at its range.
   mutating func keep(_ bytes: [UInt8], changed: [(row: Int, range: Range<Int>)]) {
     guard !changed.isEmpty else { return }
-    let batch = Int32(written.count)
     written.append(bytes)
-    for (row, range) in changed {
-      writtenBatch[row] = batch
-      writtenRanges[row] = range
-    }
+    for (row, range) in changed { writtenPlaces[row] = (written.count - 1, range) }
   }
 
   /// Whether row `row` has a history (see `withHistory(ofRow:_:)`).
   func hasHistory(ofRow row: Int) -> Bool {
-    writtenBatch[row] >= 0 || stored.rows.contains(row)
+    writtenPlaces[row] != nil || stored.rows.contains(row)
   }
 
   /// Calls `body` with the history of row `row`, or returns nil when the row has none (a new
@@ -312,10 +306,8 @@ struct RecordedHistories: Sendable {
   func withHistory<Result>(ofRow row: Int, _ body: (UnsafeRawBufferPointer) throws -> Result) rethrows
     -> Result?
   {
-    if writtenBatch[row] >= 0 {
-      return try written[Int(writtenBatch[row])].withUnsafeBytes {
-        try body(UnsafeRawBufferPointer(rebasing: $0[writtenRanges[row]]))
-      }
+    if let (batch, range) = writtenPlaces[row] {
+      return try written[batch].withUnsafeBytes { try body(UnsafeRawBufferPointer(rebasing: $0[range])) }
     }
     guard stored.rows.contains(row) else { return nil }
     return try stored.withHistory(ofRow: row, body)

@@ -13,7 +13,7 @@ enum TimelineLoader {
   /// laid out on both cores from `principalsToShare` principals on.
   static func load(
     _ db: Database, histories recorded: RecordedHistories? = nil,
-    sharingFrom principalsToShare: Int = principalsToShare,
+    sharingFrom principalsToShare: Int,
     principals: () throws -> LoadedPrincipals
   ) throws -> Timeline {
     let (days, details) = try snapshots(db)
@@ -126,6 +126,13 @@ private struct Builder {
       let offset = day - firstDay
       guard offset >= 0, offset < indexOfDay.count, indexOfDay[offset] >= 0 else { return nil }
       return Int(indexOfDay[offset])
+    }
+
+    /// The first and last snapshot indices of a stored run from day `first` to day `last` (nil:
+    /// still going); nil when its first day has no snapshot.
+    func snapshots(from first: Int, to last: Int?) -> (first: Int, last: Int)? {
+      guard let firstIndex = snapshotIndex(ofDay: first) else { return nil }
+      return (firstIndex, last.flatMap(snapshotIndex(ofDay:)) ?? lastIndex)
     }
   }
 
@@ -268,16 +275,14 @@ private struct Builder {
       let start = Int32(part.runs.count)
       columns.itemRuns[position] = number == 0 ? start : ~start
       for run in history.runs[Int(item.firstRun)..<Int(item.firstRun + item.runCount)] {
-        guard let first = layout.snapshotIndex(ofDay: run.first) else { continue }
-        let last = run.last.flatMap(layout.snapshotIndex(ofDay:)) ?? layout.lastIndex
+        guard let (first, last) = layout.snapshots(from: run.first, to: run.last) else { continue }
         part.runs.append(
           PendingRun(status: try Codes.status(code: run.status), first: Int32(first), last: Int32(last)))
       }
       columns.runCounts[position] = Int32(part.runs.count) - start
     }
     for run in history.presence {
-      guard let first = layout.snapshotIndex(ofDay: run.first) else { continue }
-      let last = run.last.flatMap(layout.snapshotIndex(ofDay:)) ?? layout.lastIndex
+      guard let (first, last) = layout.snapshots(from: run.first, to: run.last) else { continue }
       part.presence.append(PresenceInterval(principal: principalIndex, first: first, last: last))
     }
   }
