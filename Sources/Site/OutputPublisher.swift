@@ -1,5 +1,6 @@
 import Foundation
 import Model
+import Synchronization
 
 #if canImport(Glibc)
   import Glibc
@@ -85,6 +86,30 @@ public struct OutputPublisher: Sendable {
   /// Publishing's reading of the trees, started on another thread by `prepare()`.
   public struct Preparation: Sendable {
     let reading: BackgroundWork<Trees>
+    let readingAhead: ReadingAhead
+
+    /// The reading ahead of the files of the tree to rewrite, once `prepare()` has started it
+    /// (when they are out of the page cache, see `TailPrefetch`).
+    final class ReadingAhead: Sendable {
+      private let started = Mutex<TailPrefetch?>(nil)
+
+      /// Starts reading ahead the last pages of the target's files, if they are out of the cache.
+      func start(for trees: Trees) {
+        let files = trees.sums.compactMap { path, sums in
+          sums.target.map { TailPrefetch.File(path: path, size: $0.size) }
+        }
+        let prefetch = TailPrefetch.startIfCold(root: trees.target.path, files: files)
+        started.withLock { $0 = prefetch }
+      }
+
+      /// The reading ahead, if one was started.
+      var current: TailPrefetch? { started.withLock { $0 } }
+
+      /// Ends the reading ahead: once every file is written, what is left to read serves nothing.
+      func stop() {
+        started.withLock { $0?.stop() }
+      }
+    }
 
     /// The trees as read, once the reading is done; nil if they were read for another published
     /// tree than `published` (another build switched the link meanwhile).
@@ -102,10 +127,17 @@ public struct OutputPublisher: Sendable {
     let current = linkedTree()
     // `publish` makes a plain output folder tree b, and deletes the list an earlier tree b left.
     let isTakenOver = current == output
+    let readingAhead = Preparation.ReadingAhead()
     return Preparation(
       reading: BackgroundWork {
-        readTrees(publishedAt: isTakenOver ? tree("b") : current, readsReferenceList: !isTakenOver)
-      })
+        let trees = readTrees(
+          publishedAt: isTakenOver ? tree("b") : current, readsReferenceList: !isTakenOver)
+        // Started at once: the reads then overlap the parsing and the analysis. Started once the
+        // snapshot was recorded instead, they had less time and slowed the analysis, and the
+        // build took longer (two pairs of builds with the page cache emptied).
+        readingAhead.start(for: trees)
+        return trees
+      }, readingAhead: readingAhead)
   }
 
   /// The digest lists and the target's files, for the trees as they are with `published` published.
@@ -145,7 +177,10 @@ public struct OutputPublisher: Sendable {
     unlink(sumsFile(of: target).path)
     let sync = TreeSync(
       target: target, reference: trees.published, known: trees.sums, existing: trees.existing)
-    try generate(sync)
+    do {
+      defer { preparation?.readingAhead.stop() }
+      try generate(sync)
+    }
     // The digest list is written on another core while this one deletes what was not written:
     // both only read what each file now holds.
     let sums = sync.writtenSums
