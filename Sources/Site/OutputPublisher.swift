@@ -83,31 +83,39 @@ public struct OutputPublisher: Sendable {
     var existing: TreeListing
   }
 
-  /// Publishing's reading of the trees, started on another thread by `prepare()`.
+  /// Publishing's reading of the trees, started on another thread by `prepare()`, and the
+  /// reading ahead of the files of the tree to rewrite that follows it.
   public struct Preparation: Sendable {
     let reading: BackgroundWork<Trees>
+    /// The reading ahead, once the trees are read.
     let readingAhead: ReadingAhead
 
-    /// The reading ahead of the files of the tree to rewrite, once `prepare()` has started it
-    /// (when they are out of the page cache, see `TailPrefetch`).
+    /// The reading ahead of the files of the tree to rewrite (see `TailPrefetch`), shared by the
+    /// copies of a preparation; stopped once, for good, whether it had started or not.
     final class ReadingAhead: Sendable {
-      private let started = Mutex<TailPrefetch?>(nil)
+      private let state = Mutex<(prefetch: TailPrefetch?, isStopped: Bool)>((nil, false))
 
-      /// Starts reading ahead the last pages of the target's files, if they are out of the cache.
+      /// Starts reading ahead the last pages of the target's files, if they are out of the cache,
+      /// unless `stop()` came first.
       func start(for trees: Trees) {
         let files = trees.sums.compactMap { path, sums in
           sums.target.map { TailPrefetch.File(path: path, size: $0.size) }
         }
-        let prefetch = TailPrefetch.startIfCold(root: trees.target.path, files: files)
-        started.withLock { $0 = prefetch }
+        state.withLock { state in
+          guard !state.isStopped else { return }
+          state.prefetch = TailPrefetch.start(root: trees.target.path, files: files)
+        }
       }
 
-      /// The reading ahead, if one was started.
-      var current: TailPrefetch? { started.withLock { $0 } }
+      /// The reading ahead, if it was started.
+      var prefetch: TailPrefetch? { state.withLock { $0.prefetch } }
 
-      /// Ends the reading ahead: once every file is written, what is left to read serves nothing.
+      /// Ends the reading ahead, or keeps it from starting.
       func stop() {
-        started.withLock { $0?.stop() }
+        state.withLock { state in
+          state.isStopped = true
+          state.prefetch?.stop()
+        }
       }
     }
 
@@ -116,10 +124,18 @@ public struct OutputPublisher: Sendable {
     func trees(publishedAt published: URL?) -> Trees? {
       (try? reading.result()).flatMap { $0.published == published ? $0 : nil }
     }
+
+    /// Ends the reading ahead of the tree to rewrite, or keeps it from starting: a build that stops
+    /// before publishing calls it, so that no thread goes on reading for nothing.
+    public func stopReadingAhead() {
+      readingAhead.stop()
+    }
   }
 
   /// Starts reading, on another thread, what `publish` needs to know about the trees: the digest
-  /// lists (a line for each of a hundred thousand files) and the files of the tree to rewrite.
+  /// lists (a line for each of a hundred thousand files) and the files of the tree to rewrite;
+  /// then, when that tree's files are out of the page cache, reading their last pages ahead on a
+  /// thread of its own (see `TailPrefetch`) until `publish` has written every file.
   /// A build calls it before analysing, so that this reading overlaps work that leaves a core idle.
   /// It changes nothing: an output folder that is not a link yet is moved aside by `publish`, and
   /// is read as it will be then.
@@ -157,6 +173,7 @@ public struct OutputPublisher: Sendable {
   /// Lets `generate` write the site into the unpublished tree, file by file and from several
   /// threads at once, then deletes what it did not write and publishes the tree, recording `key`
   /// (what the site was built from) with it. Nothing is published when `generate` throws.
+  /// The reading ahead that `preparation` started ends when `generate` returns or throws.
   /// `preparation`, when given, is this publisher's `prepare()` made earlier in the build; it is
   /// read again here if the published tree is no longer the one it read.
   @discardableResult
@@ -164,14 +181,18 @@ public struct OutputPublisher: Sendable {
     key: String? = nil, preparedAs preparation: Preparation? = nil,
     _ generate: (any OutputSink) throws -> Void
   ) throws -> Outcome {
+    // Also when publishing fails before writing anything.
+    defer { preparation?.stopReadingAhead() }
     do {
       try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
     } catch {
       throw SiteError.writeFailed(path: parent.path, reason: error.localizedDescription)
     }
     let published = try publishedTree()
-    let trees =
-      preparation?.trees(publishedAt: published) ?? readTrees(publishedAt: published)
+    let prepared = preparation?.trees(publishedAt: published)
+    // Read for another tree than the one now rewritten: what it reads ahead serves nothing.
+    if prepared == nil { preparation?.stopReadingAhead() }
+    let trees = prepared ?? readTrees(publishedAt: published)
     let target = trees.target
     // The list goes before the first write: it must never describe a tree that is half rewritten.
     unlink(sumsFile(of: target).path)

@@ -14,19 +14,20 @@ import Synchronization
 /// with both cores waiting. By the next night the tree written two nights before has usually left
 /// the page cache (on this kind of machine the cache is handed back to the host within the hour),
 /// and those reads took longer than rendering the whole site. Asking for the pages while the
-/// snapshot is read and analysed, when the disk is otherwise idle, turns them into reads the
-/// kernel does in the background (`POSIX_FADV_WILLNEED`); opening each file also brings its inode
-/// in, which the write would otherwise wait for too.
+/// snapshot is read and analysed turns them into reads the kernel does in the background
+/// (`POSIX_FADV_WILLNEED`); opening each file also brings its inode in, which the write would
+/// otherwise wait for too.
 ///
 /// When the tree is still in the cache (a build soon after another) nothing is read: a sample of
-/// the files is looked at first.
+/// the files is looked at first. Only Linux reads ahead; elsewhere the pass does nothing.
 final class TailPrefetch: Sendable {
   private let stopped = Atomic<Bool>(false)
+  private let readsAhead = Atomic<Bool>(false)
   private let done = DispatchSemaphore(value: 0)
-  /// How many files had their last pages asked for; final once `wait()` returns.
-  private let asked = Atomic<Int>(0)
+  private let filesAskedFor = Atomic<Int>(0)
 
-  /// A file the build may overwrite: its path below the tree and its size now.
+  /// A file the build may overwrite: its path below the tree and its size as the tree's digest
+  /// list records it.
   struct File: Sendable {
     var path: String
     var size: Int
@@ -34,31 +35,28 @@ final class TailPrefetch: Sendable {
 
   private init() {}
 
-  /// Starts reading ahead when most of a sample of `files` (relative to `root`) is out of the
-  /// page cache; nil when the sample is in the cache or there is nothing to read.
-  static func startIfCold(root: String, files: [File], sampleSize: Int = 32) -> TailPrefetch? {
-    guard !files.isEmpty, isMostlyUncached(root: root, files: files, sampleSize: sampleSize) else {
-      return nil
-    }
-    return start(root: root, files: files)
-  }
-
-  /// Starts reading ahead the last pages of every file, whatever the cache holds.
-  static func start(root: String, files: [File]) -> TailPrefetch {
+  /// Starts a thread that looks at a sample of `files` (relative to `root`) and, when at least
+  /// half of it is out of the page cache, or always when `onlyIfUncached` is false, asks for the
+  /// last pages of every file, in path order.
+  static func start(root: String, files: [File], onlyIfUncached: Bool = true, sampleSize: Int = 32)
+    -> TailPrefetch
+  {
     let prefetch = TailPrefetch()
-    // A thread rather than a dispatch queue: it spends its time waiting for the disk, and would
-    // hold one of the few threads the queues share among the cores.
+    // A thread rather than a dispatch queue: it spends its time waiting for the disk (even the
+    // sample's `open` calls read inodes when the tree is out of the cache), and would hold one of
+    // the few threads the queues share among the cores.
     let thread = Thread { [prefetch] in
-      prefetch.run(root: root, files: files)
+      prefetch.run(root: root, files: files, onlyIfUncached: onlyIfUncached, sampleSize: sampleSize)
       prefetch.done.signal()
     }
+    // It keeps no large values on its stack; the default 8 MB would only be reserved for nothing.
     thread.stackSize = 1 << 18
     thread.start()
     return prefetch
   }
 
-  /// Asks the running pass to end at the next file; the build calls it once every file is written,
-  /// when what is left to read would serve nothing.
+  /// Asks the pass to end at the next file; the build calls it once every file is written, when
+  /// what is left to read would serve nothing.
   func stop() {
     stopped.store(true, ordering: .relaxed)
   }
@@ -69,22 +67,33 @@ final class TailPrefetch: Sendable {
   func wait() -> Int {
     done.wait()
     done.signal()
-    return asked.load(ordering: .relaxed)
+    return filesAskedFor.load(ordering: .relaxed)
   }
 
-  private func run(root: String, files: [File]) {
-    for file in files {
-      if stopped.load(ordering: .relaxed) { return }
-      guard file.size > 0, let range = Self.tail(ofSize: file.size) else { continue }
-      #if os(Linux)
+  /// Whether the sample was found out of the cache (or not asked about), so that the files are
+  /// read ahead; final once `wait()` returns.
+  var isReadingAhead: Bool { readsAhead.load(ordering: .relaxed) }
+
+  private func run(root: String, files: [File], onlyIfUncached: Bool, sampleSize: Int) {
+    #if os(Linux)
+      guard !files.isEmpty else { return }
+      if onlyIfUncached {
+        guard Self.isMostlyUncached(root: root, files: files, sampleSize: sampleSize) else { return }
+      }
+      readsAhead.store(true, ordering: .relaxed)
+      // In path order, so that the files of one folder, which lie close together on the disk, are
+      // read one after another: the list comes from a dictionary, in no order.
+      for file in files.sorted(by: { $0.path < $1.path }) {
+        if stopped.load(ordering: .relaxed) { return }
+        guard let range = Self.tail(ofSize: file.size) else { continue }
         let descriptor = open(root + "/" + file.path, O_RDONLY | O_CLOEXEC)
         // A file gone since the list was written is simply written anew.
         guard descriptor >= 0 else { continue }
         _ = posix_fadvise(descriptor, off_t(range.lowerBound), off_t(range.count), POSIX_FADV_WILLNEED)
         close(descriptor)
-        asked.add(1, ordering: .relaxed)
-      #endif
-    }
+        filesAskedFor.add(1, ordering: .relaxed)
+      }
+    #endif
   }
 
   /// The bytes read ahead for a file of `size` bytes: its last two pages (the new end of a file
@@ -95,35 +104,31 @@ final class TailPrefetch: Sendable {
     return max(0, lastPage - pageSize)..<size
   }
 
-  /// The system's page size.
+  /// The system's page size; at least 4 KiB, the size of a block on the disk, should `sysconf`
+  /// fail.
   static let pageSize: Int = max(4096, Int(sysconf(Int32(_SC_PAGESIZE))))
 
   /// Whether at least half of up to `sampleSize` files, spread over the list, have their last
-  /// page out of the page cache. Looked at with `mincore`, which reads nothing from the disk.
+  /// page out of the page cache. Looked at with `mincore`, which reads no file contents (opening
+  /// a file may still read its inode).
   static func isMostlyUncached(root: String, files: [File], sampleSize: Int) -> Bool {
-    #if os(Linux)
-      let step = max(1, files.count / max(1, sampleSize))
-      var sampled = 0
-      var uncached = 0
-      var index = 0
-      while index < files.count, sampled < sampleSize {
-        defer { index += step }
-        let file = files[index]
-        guard file.size > 0, let resident = isLastPageResident(root + "/" + file.path, size: file.size) else {
-          continue
-        }
-        sampled += 1
-        if !resident { uncached += 1 }
-      }
-      return sampled > 0 && 2 * uncached >= sampled
-    #else
-      return false
-    #endif
+    var sampled = 0
+    var uncached = 0
+    for index in stride(from: 0, to: files.count, by: max(1, files.count / max(1, sampleSize))) {
+      guard sampled < sampleSize else { break }
+      let file = files[index]
+      guard let resident = isLastPageResident(root + "/" + file.path, size: file.size) else { continue }
+      sampled += 1
+      if !resident { uncached += 1 }
+    }
+    return sampled > 0 && 2 * uncached >= sampled
   }
 
-  /// Whether the last page of the file at `path` is in the page cache; nil when it cannot be told.
+  /// Whether the last page of the file of `size` bytes at `path` is in the page cache; nil when
+  /// it cannot be told (an empty or missing file, a system without `mincore`).
   static func isLastPageResident(_ path: String, size: Int) -> Bool? {
     #if os(Linux)
+      guard size > 0 else { return nil }
       let descriptor = open(path, O_RDONLY | O_CLOEXEC)
       guard descriptor >= 0 else { return nil }
       defer { close(descriptor) }
