@@ -181,7 +181,7 @@ public struct OutputPublisher: Sendable {
     key: String? = nil, preparedAs preparation: Preparation? = nil,
     _ generate: (any OutputSink) throws -> Void
   ) throws -> Outcome {
-    // Also when publishing fails before writing anything.
+    // However publishing ends, failures included.
     defer { preparation?.stopReadingAhead() }
     do {
       try FileManager.default.createDirectory(at: parent, withIntermediateDirectories: true)
@@ -198,10 +198,10 @@ public struct OutputPublisher: Sendable {
     unlink(sumsFile(of: target).path)
     let sync = TreeSync(
       target: target, reference: trees.published, known: trees.sums, existing: trees.existing)
-    do {
-      defer { preparation?.readingAhead.stop() }
-      try generate(sync)
-    }
+    try generate(sync)
+    // Every file is written: what is left to read ahead would only slow the deleting and the
+    // digest list. (A `generate` that throws is covered by the `defer` above.)
+    preparation?.stopReadingAhead()
     // The digest list is written on another core while this one deletes what was not written:
     // both only read what each file now holds.
     let sums = sync.writtenSums

@@ -100,8 +100,12 @@ final class TailPrefetch: Sendable {
   /// that shrank a little falls in the one before the last), nil for an empty file.
   static func tail(ofSize size: Int, pageSize: Int = TailPrefetch.pageSize) -> Range<Int>? {
     guard size > 0 else { return nil }
-    let lastPage = (size - 1) / pageSize * pageSize
-    return max(0, lastPage - pageSize)..<size
+    return max(0, lastPageStart(ofSize: size, pageSize: pageSize) - pageSize)..<size
+  }
+
+  /// Where the page holding the last byte of a file of `size` (> 0) bytes starts.
+  static func lastPageStart(ofSize size: Int, pageSize: Int = TailPrefetch.pageSize) -> Int {
+    (size - 1) / pageSize * pageSize
   }
 
   /// The system's page size; at least 4 KiB, the size of a block on the disk, should `sysconf`
@@ -132,7 +136,7 @@ final class TailPrefetch: Sendable {
       let descriptor = open(path, O_RDONLY | O_CLOEXEC)
       guard descriptor >= 0 else { return nil }
       defer { close(descriptor) }
-      let offset = (size - 1) / pageSize * pageSize
+      let offset = lastPageStart(ofSize: size)
       guard let mapped = mmap(nil, pageSize, PROT_READ, MAP_SHARED, descriptor, off_t(offset)),
         mapped != MAP_FAILED
       else { return nil }
