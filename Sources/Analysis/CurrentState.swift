@@ -154,7 +154,7 @@ struct CurrentState {
             of: item, principalARN: principals[principal].arn,
             texts: itemTexts.isEmpty ? nil : itemTexts[run.item]),
           lastUsedOn: item.pointee.lastUsedOn, openSince: openSince, daysOpen: today.days(since: openSince),
-          isAccepted: run.status == .archived, findingID: item.pointee.findingID,
+          isAccepted: run.status == .archived,
           principalKind: principals[principal].kind, sources: item.pointee.sources,
           daysPastDeadline: today.days(since: openSince) - deadline)
       }

@@ -113,8 +113,6 @@ public struct OpenItem: Hashable, Sendable {
   public var daysOpen: Int
   /// Whether it is accepted as an exception (ARCHIVED) rather than open.
   public var isAccepted: Bool
-  /// The Access Analyzer finding that reported it.
-  public var findingID: String
   /// Whether a role or a user holds it, for the wording of what to do.
   public var principalKind: PrincipalKind
   /// Which sources reported it.

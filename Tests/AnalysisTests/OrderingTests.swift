@@ -36,7 +36,7 @@ import Testing
         kind: .permission, service: "s3", detail: "A\(index % 7)", displayName: "s3:A\(index % 7)",
         lastUsedOn: nil, openSince: Day(iso: "2026-01-01")!,
         daysOpen: Int.random(in: 0..<30, using: &generator),
-        isAccepted: false, findingID: "", principalKind: .role, sources: .analyzer)
+        isAccepted: false, principalKind: .role, sources: .analyzer)
       offered.append((item, principal))
       oldest.offer(item, of: principal, teamID: "t")
     }

@@ -8,7 +8,7 @@ import Testing
     let parts = permission.split(separator: ":").map(String.init)
     return OpenItem(
       kind: .permission, service: parts[0], detail: parts[1], displayName: permission, lastUsedOn: nil,
-      openSince: Day(iso: "2026-01-01")!, daysOpen: 0, isAccepted: false, findingID: "f",
+      openSince: Day(iso: "2026-01-01")!, daysOpen: 0, isAccepted: false,
       principalKind: .role,
       sources: .analyzer)
   }

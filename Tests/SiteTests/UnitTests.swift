@@ -138,7 +138,7 @@ import Testing
     func item(_ action: String, pastDeadline: Int, exceptionExpired: Bool? = nil) -> OpenItem {
       var item = OpenItem(
         kind: .permission, service: "s3", detail: action, displayName: "s3:" + action, lastUsedOn: nil,
-        openSince: Day(iso: "2026-06-01")!, daysOpen: 100, isAccepted: false, findingID: "",
+        openSince: Day(iso: "2026-06-01")!, daysOpen: 100, isAccepted: false,
         principalKind: .role, sources: .analyzer)
       item.daysPastDeadline = pastDeadline
       if let exceptionExpired {
@@ -177,7 +177,7 @@ extension TeamExportTests {
       kind: .permission, service: "s3", detail: "GetObject", displayName: "s3:GetObject",
       lastUsedOn: Day(iso: "2026-05-02")!, openSince: Day(iso: "2026-06-01")!, daysOpen: -2,
       isAccepted: false,
-      findingID: "", principalKind: .role, sources: .analyzer)
+      principalKind: .role, sources: .analyzer)
     let principal = listed.with(items: [item], acceptedItems: [])
     team.principals = [principal]
     let files = TeamExport(team: team).files
@@ -459,7 +459,7 @@ extension TeamExportTests {
       OpenItem(
         kind: .permission, service: service, detail: detail, displayName: service + ":" + detail,
         lastUsedOn: nil,
-        openSince: Day(iso: "2026-06-01")!, daysOpen: 3, isAccepted: accepted, findingID: "",
+        openSince: Day(iso: "2026-06-01")!, daysOpen: 3, isAccepted: accepted,
         principalKind: principal, sources: .analyzer)
     }
     let items = [
