@@ -264,7 +264,7 @@ private struct Builder {
       columns.items[position] = TrackedItem(
         principal: principalIndex, kind: kind, service: terms[service],
         detail: terms[detail], lastUsedOn: item.lastUsed.map(Day.init(daysSinceEpoch:)),
-        findingID: findings[Int(item.finding)], findingCreatedOn: item.created.map(Day.init(daysSinceEpoch:)),
+        findingCreatedOn: item.created.map(Day.init(daysSinceEpoch:)),
         sources: SourceSet(rawValue: item.sources))
       part.itemCount += 1
       columns.texts[position] = UInt64(service) << 32 | UInt64(UInt32(truncatingIfNeeded: detail))

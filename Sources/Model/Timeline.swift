@@ -112,8 +112,6 @@ public struct TrackedItem: Hashable, Sendable {
   public var detail: String
   /// When last used according to the latest report, nil when never within the tracking window.
   public var lastUsedOn: Day?
-  /// The finding that last reported it.
-  public var findingID: String
   /// The earliest creation day of a finding that reported it, when known.
   public var findingCreatedOn: Day?
   /// The sources of its latest report.
@@ -122,7 +120,7 @@ public struct TrackedItem: Hashable, Sendable {
   /// An item with every field given.
   public init(
     principal: Int, kind: UnusedAccessKind, service: String, detail: String, lastUsedOn: Day? = nil,
-    findingID: String = "", findingCreatedOn: Day? = nil, sources: SourceSet = .analyzer
+    findingCreatedOn: Day? = nil, sources: SourceSet = .analyzer
   ) {
     self.sources = sources
     self.principal = principal
@@ -130,7 +128,6 @@ public struct TrackedItem: Hashable, Sendable {
     self.service = service
     self.detail = detail
     self.lastUsedOn = lastUsedOn
-    self.findingID = findingID
     self.findingCreatedOn = findingCreatedOn
   }
 

@@ -335,7 +335,7 @@ enum V3Loader {
       items.append(
         TrackedItem(
           principal: principal, kind: kind, service: row[3], detail: row[4],
-          lastUsedOn: lastUsed.map(Day.init(daysSinceEpoch:)), findingID: row[6],
+          lastUsedOn: lastUsed.map(Day.init(daysSinceEpoch:)),
           findingCreatedOn: created.map(Day.init(daysSinceEpoch:)), sources: SourceSet(rawValue: row[8])))
     }
 

@@ -128,7 +128,7 @@ private struct Builder {
       items[position] = TrackedItem(
         principal: principalIndex, kind: try Codes.kind(code: item.kind), service: terms[service],
         detail: terms[detail], lastUsedOn: item.lastUsed.map(Day.init(daysSinceEpoch:)),
-        findingID: findings[Int(item.finding)], findingCreatedOn: item.created.map(Day.init(daysSinceEpoch:)),
+        findingCreatedOn: item.created.map(Day.init(daysSinceEpoch:)),
         sources: SourceSet(rawValue: item.sources))
       filled[position] = true
       itemRuns[position] = Int32(runs.count)
