@@ -290,7 +290,7 @@ struct AtomFeed {
     entries.append("/")
     entries.appendTagEncoded(principal.arn)
     entries.append("/")
-    entries.appendTagEncoded(change.access.fastLowercased())
+    entries.appendTagEncoded(change.access, lowercased: true)
     entries.append("/")
     entries.appendTagEncoded(day)
     entries.append("</id>\n    <updated>")
@@ -374,6 +374,23 @@ struct AtomFeed {
 
   private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
+  /// Whether `byte` is written as it is both in a tag URI (`tagEncoded`) and in XML
+  /// (`XMLText.escape`): what `allowedInTag` allows, less `&` and `'`, which XML escapes. A
+  /// switch rather than a lookup in the table: the table is a global, checked for its
+  /// initialisation at every byte.
+  @inline(__always)
+  static func standsForItself(_ byte: UInt8) -> Bool {
+    switch byte {
+    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
+      UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+      UInt8(ascii: "~"), UInt8(ascii: ":"), UInt8(ascii: "/"), UInt8(ascii: "@"), UInt8(ascii: "!"),
+      UInt8(ascii: "$"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"),
+      UInt8(ascii: ","), UInt8(ascii: ";"), UInt8(ascii: "="):
+      true
+    default: false
+    }
+  }
+
   /// ASCII letters and digits and `-._~:/@!$&'()*+,;=` stand for themselves in a tag URI; one
   /// flag per byte value.
   private static let allowedInTag: [Bool] = (0...255).map { value in
@@ -410,9 +427,26 @@ private struct FeedWriter: ~Copyable {
     if !isPlain { output.append(XMLText.escape(text)) }
   }
 
-  /// `XMLText.escape(AtomFeed.tagEncoded(text))`.
-  mutating func appendTagEncoded(_ text: String) {
-    appendEscaped(AtomFeed.tagEncoded(text))
+  /// `XMLText.escape(AtomFeed.tagEncoded(text))`, of `text.fastLowercased()` when `lowercased`.
+  ///
+  /// Ids are ARNs, action names and days, whose every byte stands for itself in a tag URI and
+  /// in XML: those are copied (lower-cased byte by byte if asked) in one pass, without making the
+  /// encoded, escaped and lower-case strings. Feeds write four such names an entry, and each
+  /// string made cost several hundred instructions.
+  mutating func appendTagEncoded(_ text: String, lowercased: Bool = false) {
+    let isCopied: Bool = text.withUTF8Bytes { bytes in
+      guard bytes.allSatisfy(AtomFeed.standsForItself) else { return false }
+      guard lowercased else {
+        output.append(bytes)
+        return true
+      }
+      withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bytes.count) { lower in
+        for index in bytes.indices { lower[index] = bytes[index].lowercasedASCII }
+        output.append(UnsafeBufferPointer(lower))
+      }
+      return true
+    }
+    if !isCopied { appendEscaped(AtomFeed.tagEncoded(lowercased ? text.fastLowercased() : text)) }
   }
 }
 

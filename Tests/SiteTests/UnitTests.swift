@@ -449,6 +449,37 @@ extension TeamExportTests {
         == "new/arn:aws:iam::1:role/a-b_c/s3:getobject/2026-11-22")
     #expect(AtomFeed.tagEncoded("a b%/é#") == "a%20b%25/%C3%A9%23")
   }
+
+  @Test func bytesStandForThemselvesExactlyWhenNeitherEncodedNorEscaped() {
+    for value in UInt8(0)..<0x80 {
+      let text = String(UnicodeScalar(value))
+      let isUnchanged = XMLText.escape(AtomFeed.tagEncoded(text)) == text
+      #expect(AtomFeed.standsForItself(value) == isUnchanged, "byte \(value)")
+    }
+    #expect(!(UInt8(0x80)...UInt8(0xFF)).contains(where: AtomFeed.standsForItself))
+  }
+
+  @Test func feedIdsCopyPlainNamesAndLowerCaseTheAction() {
+    let principal = Principal(
+      arn: "arn:aws:iam::111122223333:role/Payments-API", kind: .role, name: "Payments-API",
+      accountID: "111122223333")
+    let day = Day(iso: "2026-11-20")!
+    let changes = [
+      Change(kind: .new, principal: principal, teamID: "t", access: "s3:GetObject", day: day),
+      Change(kind: .new, principal: principal, teamID: "t", access: "kms:ÉCRIRE", day: day),
+    ]
+    let feed = AtomFeed(
+      title: "T", path: "feeds/t.atom", pagePath: "teams/t/index.html", changes: changes, updated: day,
+      baseURL: "https://iam.example.com/site", principalPage: { _ in nil })
+    let ids = String(decoding: feed.bytes, as: UTF8.self).split(separator: "\n")
+      .filter { $0.contains("<id>") }.map { $0.trimmingCharacters(in: .whitespaces) }
+    #expect(
+      ids == [
+        "<id>tag:iam.example.com,2026:feed/feeds/t.atom</id>",
+        "<id>tag:iam.example.com,2026:new/arn:aws:iam::111122223333:role/Payments-API/s3:getobject/2026-11-20</id>",
+        "<id>tag:iam.example.com,2026:new/arn:aws:iam::111122223333:role/Payments-API/kms:%C3%A9crire/2026-11-20</id>",
+      ])
+  }
 }
 
 @Suite struct RecommendationTextsTests {
