@@ -288,8 +288,8 @@ public struct ChecklistProgress: Hashable, Sendable {
   /// Every item, procedures' first, then generated ones.
   public var entries: [ChecklistEntry]
 
-  /// Items signed off.
-  public var done: Int { entries.filter(\.isDone).count }
+  /// Items signed off. Counted in place: filtering made a copy of every signed-off entry.
+  public var done: Int { entries.countInPlace { $0.pointee.signOff != nil } }
   /// All items.
   public var total: Int { entries.count }
 }

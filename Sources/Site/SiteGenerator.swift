@@ -343,7 +343,7 @@ struct SiteRendering: Sendable {
         files.append(
           OutputFile(
             path: String(path.dropLast(".html".count)) + ".md",
-            text: builder.checklistMarkdown(team, checklist)))
+            contents: builder.checklistMarkdown(team, checklist)))
       }
     }
     return files

@@ -10,7 +10,8 @@ import Testing
     .appendingPathComponent("Golden")
 
   @Test(arguments: [
-    "index.html", "teams/pay/index.html", "teams/pay/checklists/2026-Q4.html", "data/summary.json",
+    "index.html", "teams/pay/index.html", "teams/pay/checklists/2026-Q4.html",
+    "teams/pay/checklists/2026-Q4.md", "data/summary.json",
   ])
   func pageMatchesItsGoldenFile(path: String) throws {
     let actual = try #require(try Fixtures.files()[path])
