@@ -19,7 +19,7 @@ extension PageBuilder {
           ChecklistSectionModel(title: entry.section, href: href ?? "", hasHref: href != nil, items: [item]))
       }
     }
-    let carriedOver = checklist.entries.filter(\.isCarriedOver).count
+    let carriedOver = checklist.entries.countInPlace { $0.pointee.isCarriedOver }
     let others = [team.previousChecklist, team.checklist].compactMap { $0 }.filter {
       $0.quarter != checklist.quarter
     }

@@ -375,9 +375,8 @@ struct AtomFeed {
   private static let hexDigits = Array("0123456789ABCDEF".utf8)
 
   /// Whether `byte` is written as it is both in a tag URI (`tagEncoded`) and in XML
-  /// (`XMLText.escape`): what `allowedInTag` allows, less `&` and `'`, which XML escapes. A
-  /// switch rather than a lookup in the table: the table is a global, checked for its
-  /// initialisation at every byte.
+  /// (`XMLText.escape`): ASCII letters and digits and `-._~:/@!$()*+,;=`. A switch rather than a
+  /// lookup in a table: a table is a global, checked for its initialisation at every byte.
   @inline(__always)
   static func standsForItself(_ byte: UInt8) -> Bool {
     switch byte {
@@ -391,16 +390,11 @@ struct AtomFeed {
     }
   }
 
-  /// ASCII letters and digits and `-._~:/@!$&'()*+,;=` stand for themselves in a tag URI; one
-  /// flag per byte value.
+  /// The bytes that stand for themselves in a tag URI, one flag per byte value: those of
+  /// `standsForItself`, and `&` and `'`, which only XML escapes.
   private static let allowedInTag: [Bool] = (0...255).map { value in
     let byte = UInt8(value)
-    switch byte {
-    case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"),
-      UInt8(ascii: "0")...UInt8(ascii: "9"):
-      return true
-    default: return "-._~:/@!$&'()*+,;=".utf8.contains(byte)
-    }
+    return standsForItself(byte) || byte == UInt8(ascii: "&") || byte == UInt8(ascii: "'")
   }
 }
 
