@@ -326,7 +326,11 @@ enum LineDiff {
       // A single hidden line would take as much room as the line itself.
       if end - index >= 2 {
         let start = shown.skippedText.count
-        shown.skippedText += Format.counted(end - index, "unchanged line", "unchanged lines").utf8
+        if end - index < unchangedLineTexts.count {
+          shown.skippedText += unchangedLineTexts[end - index]
+        } else {
+          shown.skippedText += Format.counted(end - index, "unchanged line", "unchanged lines").utf8
+        }
         shown.entries.append(.skipped(start..<shown.skippedText.count))
         index = end
       } else {
@@ -335,6 +339,12 @@ enum LineDiff {
       }
     }
     return shown
+  }
+
+  /// "6 unchanged lines" for the usual counts, made once: most diffs skip a run or two, and
+  /// making each text as a string and copying it out cost a twentieth of a diff.
+  private static let unchangedLineTexts: [[UInt8]] = (0..<500).map {
+    Array(Format.counted($0, "unchanged line", "unchanged lines").utf8)
   }
 
   /// A document's lines, found once as offsets into its bytes, each with a hash of its bytes.
@@ -349,28 +359,46 @@ enum LineDiff {
 
     init(_ bytes: [UInt8]) {
       self.bytes = bytes
-      var starts: [Int] = []
-      var hashes: [UInt64] = []
-      // The empty text has no lines; any other has one more than it has newlines.
-      bytes.withUnsafeBufferPointer { buffer in
-        guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
-        // Printed policies have lines of about 20 bytes, many of them shorter (`],`, `},`): a
-        // smaller guess regrew the lists of most documents.
-        starts.reserveCapacity(buffer.count / 10 + 2)
-        hashes.reserveCapacity(buffer.count / 10 + 1)
+      // The empty text has no lines; any other has one more than it has newlines. They are
+      // counted first, so that the tables are allocated at their size and written through
+      // pointers: appending a line at a time checked each list's uniqueness and room twice a
+      // line, and tables as long as the text (a line a byte at most) cost more to allocate
+      // than counting.
+      let lineCount = bytes.withUnsafeBufferPointer { buffer -> Int in
+        guard let base = buffer.baseAddress, !buffer.isEmpty else { return 0 }
+        var count = 1
         var start = 0
-        while true {
-          // memchr looks for the newline many bytes at a time; the lines are hashed a word at a
-          // time, where a loop over each byte took a quarter of the diff. Equal lines have equal
-          // hashes; lines that differ almost never do, and when they do the bytes are compared.
-          let newline = memchr(base + start, Int32(UInt8(ascii: "\n")), buffer.count - start)
-          let end = newline.map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? buffer.count
-          starts.append(start)
-          hashes.append(ContentDigest.shortHash(UnsafeRawPointer(base + start), count: end - start))
-          guard newline != nil else { break }
-          start = end + 1
+        while let newline = memchr(base + start, Int32(UInt8(ascii: "\n")), buffer.count - start) {
+          count += 1
+          start = UnsafeRawPointer(newline) - UnsafeRawPointer(base) + 1
         }
-        starts.append(buffer.count + 1)
+        return count
+      }
+      var lines = 0
+      var starts: [Int] = []
+      let hashes = [UInt64](unsafeUninitializedCapacity: lineCount) { hashes, hashCount in
+        starts = [Int](unsafeUninitializedCapacity: lineCount + 1) { starts, startCount in
+          bytes.withUnsafeBufferPointer { buffer in
+            guard let base = buffer.baseAddress, !buffer.isEmpty else { return }
+            var start = 0
+            while true {
+              // memchr looks for the newline many bytes at a time; the lines are hashed a word
+              // at a time, where a loop over each byte took a quarter of the diff. Equal lines
+              // have equal hashes; lines that differ almost never do, and when they do the
+              // bytes are compared.
+              let newline = memchr(base + start, Int32(UInt8(ascii: "\n")), buffer.count - start)
+              let end = newline.map { UnsafeRawPointer($0) - UnsafeRawPointer(base) } ?? buffer.count
+              starts[lines] = start
+              hashes[lines] = ContentDigest.shortHash(UnsafeRawPointer(base + start), count: end - start)
+              lines += 1
+              guard newline != nil else { break }
+              start = end + 1
+            }
+            starts[lines] = buffer.count + 1
+            startCount = lines + 1
+          }
+        }
+        hashCount = lines
       }
       self.starts = starts
       self.hashes = hashes
@@ -406,11 +434,40 @@ enum LineDiff {
     _ old: LineTable, _ new: LineTable, oldRange: Range<Int>, newRange: Range<Int>,
     _ body: ([Int], [Int]) -> Void
   ) {
-    // Sorted hashes searched by halves: a few dozen lines, where building two hashed sets cost
-    // a sixth of the diff.
+    guard oldRange.count * newRange.count > 4096 else {
+      // A policy's changed part is a few dozen lines, and a line of one document that the
+      // other has is nearly always found within a few lines of the same place (the other
+      // lacks only a few lines before it): looked for from there outwards, without the two
+      // sorted copies of the hashes, which cost a sixth of the diff.
+      old.hashes.withUnsafeBufferPointer { oldHashes in
+        new.hashes.withUnsafeBufferPointer { newHashes in
+          // Lists with room for every line: filtering grew them a few times over.
+          var oldLines: [Int] = []
+          oldLines.reserveCapacity(oldRange.count)
+          for line in oldRange
+          where contains(
+            newHashes, newRange, oldHashes[line], near: newRange.lowerBound + line - oldRange.lowerBound)
+          {
+            oldLines.append(line)
+          }
+          var newLines: [Int] = []
+          newLines.reserveCapacity(newRange.count)
+          for line in newRange
+          where contains(
+            oldHashes, oldRange, newHashes[line], near: oldRange.lowerBound + line - newRange.lowerBound)
+          {
+            newLines.append(line)
+          }
+          body(oldLines, newLines)
+        }
+      }
+      return
+    }
+    // Sorted hashes searched by halves for long ones, where the search above would take the
+    // square of their length.
     let oldHashes = old.hashes[oldRange].sorted()
     let newHashes = new.hashes[newRange].sorted()
-    func contains(_ sorted: [UInt64], _ hash: UInt64) -> Bool {
+    func isIn(_ sorted: [UInt64], _ hash: UInt64) -> Bool {
       var low = 0
       var high = sorted.count
       while low < high {
@@ -420,8 +477,31 @@ enum LineDiff {
       return low < sorted.count && sorted[low] == hash
     }
     body(
-      oldRange.filter { contains(newHashes, old.hashes[$0]) },
-      newRange.filter { contains(oldHashes, new.hashes[$0]) })
+      oldRange.filter { isIn(newHashes, old.hashes[$0]) },
+      newRange.filter { isIn(oldHashes, new.hashes[$0]) })
+  }
+
+  /// Whether `hash` is among `hashes[range]`, looked for at `near` first and then one line
+  /// further each way at a time.
+  @inline(__always)
+  private static func contains(
+    _ hashes: UnsafeBufferPointer<UInt64>, _ range: Range<Int>, _ hash: UInt64, near: Int
+  ) -> Bool {
+    guard !range.isEmpty else { return false }
+    let start = min(max(near, range.lowerBound), range.upperBound - 1)
+    var below = start
+    var above = start + 1
+    while below >= range.lowerBound || above < range.upperBound {
+      if below >= range.lowerBound {
+        if hashes[below] == hash { return true }
+        below -= 1
+      }
+      if above < range.upperBound {
+        if hashes[above] == hash { return true }
+        above += 1
+      }
+    }
+    return false
   }
 
   private static func script(_ old: LineTable, _ new: LineTable) -> [Edit] {
@@ -457,11 +537,14 @@ enum LineDiff {
         }
         // Between two matched lines, every other old line is removed and every other new line
         // added, removals first; the ends of the searched part close the last run.
-        var edits = (0..<prefix).map { Edit(change: .same, index: $0) }
+        var edits: [Edit] = []
         edits.reserveCapacity(old.count + new.count - prefix - suffix)
+        for index in 0..<prefix { edits.append(Edit(change: .same, index: index)) }
         var nextOld = prefix
         var nextNew = prefix
-        for match in matches + [(old: oldEnd, new: newEnd)] {
+        // The end of the searched part closes the last run as a match would.
+        for index in 0...matches.count {
+          let match = index < matches.count ? matches[index] : (old: oldEnd, new: newEnd)
           while nextOld < match.old {
             edits.append(Edit(change: .removed, index: nextOld))
             nextOld += 1
@@ -474,7 +557,7 @@ enum LineDiff {
           nextNew += 1
           if match.old < oldEnd { edits.append(Edit(change: .same, index: match.old)) }
         }
-        edits += (oldEnd..<old.count).map { Edit(change: .same, index: $0) }
+        for index in oldEnd..<old.count { edits.append(Edit(change: .same, index: index)) }
         return edits
       }
     }
@@ -489,6 +572,13 @@ enum LineDiff {
   ) {
     let oldCount = old.count
     let newCount = new.count
+    // The lines left after those only one side has are most often the same lines in the same
+    // order: the search's first step would follow them to the end, after allocating its tables.
+    if oldCount == newCount, (0..<oldCount).allSatisfy({ same(old[$0], new[$0]) }) {
+      matches.reserveCapacity(matches.count + oldCount)
+      for index in 0..<oldCount { matches.append((old[index], new[index])) }
+      return
+    }
     let offset = oldCount + newCount + 1
     // furthest[k + offset]: the furthest index into the old run reached on diagonal k = x - y.
     var furthest = [Int](repeating: 0, count: 2 * offset + 1)
@@ -498,7 +588,12 @@ enum LineDiff {
     var trace: [Int] = []
     var steps = 0
     search: for distance in 0...(oldCount + newCount) {
-      trace += furthest[(offset - distance - 1)...(offset + distance + 1)]
+      // Copied through a pointer: appending the slice went through the generic path, a few
+      // hundred instructions a step.
+      furthest.withUnsafeBufferPointer {
+        trace.append(
+          contentsOf: UnsafeBufferPointer(rebasing: $0[(offset - distance - 1)...(offset + distance + 1)]))
+      }
       steps += 1
       var diagonal = -distance
       while diagonal <= distance {

@@ -275,13 +275,16 @@ extension TeamExportTests {
       ])
   }
 
-  @Test(arguments: [(0...4, 0...4, 0), (0...6, 3...9, 0), (0...4, 0...4, 20)])
+  @Test(arguments: [
+    (0...4, 0...4, 0, 12), (0...6, 3...9, 0, 12), (0...4, 0...4, 20, 12), (0...30, 10...40, 0, 90),
+  ])
   func randomDiffsRebuildBothSidesWithTheFewestChanges(
-    oldLines: ClosedRange<Int>, newLines: ClosedRange<Int>, longestIndent: Int
+    oldLines: ClosedRange<Int>, newLines: ClosedRange<Int>, longestIndent: Int, mostLines: Int
   ) {
     // The second pair of ranges gives each side lines the other lacks, which the search leaves out;
     // the third indents lines by up to 20 spaces, so that lines are hashed a word at a time and
-    // equal lines are found whatever their length.
+    // equal lines are found whatever their length; the fourth makes sides long enough (more than
+    // 64 lines each, often) that the lines only one side has are found through sorted hashes.
     var generator = SystemRandomNumberGenerator()
     func line(_ numbers: ClosedRange<Int>) -> String {
       let number = Int.random(in: numbers, using: &generator)
@@ -289,8 +292,8 @@ extension TeamExportTests {
         + "\(number)"
     }
     for _ in 0..<300 {
-      let old = (0..<Int.random(in: 0...12, using: &generator)).map { _ in line(oldLines) }
-      let new = (0..<Int.random(in: 0...12, using: &generator)).map { _ in line(newLines) }
+      let old = (0..<Int.random(in: 0...mostLines, using: &generator)).map { _ in line(oldLines) }
+      let new = (0..<Int.random(in: 0...mostLines, using: &generator)).map { _ in line(newLines) }
       let diff = LineDiff.lines(from: old.joined(separator: "\n"), to: new.joined(separator: "\n"))
       #expect(diff.filter { $0.change != .added }.map { String($0.text) } == old)
       #expect(diff.filter { $0.change != .removed }.map { String($0.text) } == new)
