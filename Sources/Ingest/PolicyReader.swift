@@ -102,7 +102,8 @@ enum PolicyReader {
       if key.isString("Sid") {
         sid = try member.string
       } else if key.isString("Effect") {
-        effect = try member.string
+        // Nearly every statement says one of the two: shared rather than decoded each time.
+        effect = value.isString("Allow") ? "Allow" : value.isString("Deny") ? "Deny" : try member.string
       } else if key.isString("Action") {
         if value.kind == .string {
           actions = [try member.sharedString]
@@ -116,7 +117,9 @@ enum PolicyReader {
           actions = list
         }
       } else {
-        others.append(RawMember(key: key.decodedString, json: JSONPrinter.pretty(value)))
+        others.append(
+          RawMember(
+            key: key.isString("Resource") ? "Resource" : key.decodedString, json: JSONPrinter.pretty(value)))
       }
     }
     return PolicyStatement(sid: sid, effect: effect, actions: actions, otherMembers: others)

@@ -326,6 +326,26 @@ import Testing
     #expect(bob.policies.last?.document == nil, "an AWS managed policy the export does not list")
   }
 
+  @Test func statementMembersKeepTheirValuesWhetherSharedOrDecoded() throws {
+    // Allow, Deny and Resource are shared constants and a plain string value is copied as it
+    // was written; an escaped effect, an escaped value and an object take the general path.
+    let inventory = #"""
+      {"RoleDetailList": [{"RoleName": "x", "Arn": "arn:aws:iam::1:role/x", "RolePolicyList": [{"PolicyName": "p", \#
+      "PolicyDocument": {"Version": "2012-10-17", "Statement": [{"Effect": "Deny", "Action": "s3:*", "Resource": \#
+      "arn:aws:s3:::b/*"}, {"Effect": "Allo\u0077", "Action": ["sqs:A"], "NotResource": "a\"b", "Resource": "", \#
+      "Condition": {"Bool": {"aws:SecureTransport": "false"}}}, {"Effect": "Audit", "Action": []}]}}]}]}
+      """#
+    let snapshot = try Self.read(["f.json": "[]", "inventory.json": inventory]).snapshot
+    let statements = try #require(snapshot.principals.first?.policies.first?.document?.statements)
+    #expect(statements.map(\.effect) == ["Deny", "Allow", "Audit"])
+    #expect(statements[0].otherMembers == [RawMember(key: "Resource", json: #""arn:aws:s3:::b/*""#)])
+    #expect(
+      statements[1].otherMembers == [
+        RawMember(key: "NotResource", json: #""a\"b""#), RawMember(key: "Resource", json: #""""#),
+        RawMember(key: "Condition", json: "{\n  \"Bool\": {\n    \"aws:SecureTransport\": \"false\"\n  }\n}"),
+      ])
+  }
+
   @Test func aPolicyThatIsNotJSONNamesItsField() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
