@@ -651,7 +651,7 @@ table.principals .kind { font-size: 0.75rem; text-transform: uppercase; letter-s
     {{#hasNotes}}<ul class="notes">{{#notes}}<li>{{.}}</li>{{/notes}}</ul>{{/hasNotes}}
     {{#hasDiff}}
     <p class="visually-hidden">In the changes below, lines starting with a minus sign are removed and lines starting with a plus sign are added; long stretches of unchanged lines are left out and counted.</p>
-    <pre class="diff" tabindex="0">{{#diff}}{{#isRemoved}}<del>- {{text}}</del>{{/isRemoved}}{{#isAdded}}<ins>+ {{text}}</ins>{{/isAdded}}{{#isSame}}<span>  {{text}}</span>{{/isSame}}{{#isSkipped}}<span class="skipped">  ⋯ {{text}}</span>{{/isSkipped}}{{/diff}}</pre>
+    <pre class="diff" tabindex="0">{{{diffHTML}}}</pre>
     {{/hasDiff}}
     {{#hasAfter}}
     <details>

@@ -554,6 +554,9 @@ extension PolicyChangeModel: KeyedTemplateContext {
   enum TemplateKey: String, TemplateKeys {
     case name, arn, hasARN, kindLabel, origin, removed, hasRemoved, notes, hasNotes, diff, hasDiff,
       afterJSON, hasAfter
+    /// The diff's lines as the default theme marks them up, made when a template asks: the
+    /// same markup as a section over `diff` would make, in one lookup instead of five a line.
+    case diffHTML
     static let table = TemplateKeyTable<TemplateKey>()
   }
 
@@ -570,6 +573,7 @@ extension PolicyChangeModel: KeyedTemplateContext {
     case .hasNotes: .bool(hasNotes)
     // The lines alone: the model, which holds their text, outlives the render.
     case .diff: .list(diff.lines)
+    case .diffHTML: .rendered(diff.html(escapedBy: VisibleBidiEscaper()))
     case .hasDiff: .bool(hasDiff)
     case .afterJSON: .utf8(afterJSON)
     case .hasAfter: .bool(hasAfter)

@@ -346,6 +346,32 @@ extension TeamExportTests {
     }
   }
 
+  @Test func theMarkupOfTheLinesIsWhatASectionOverThemMakes() throws {
+    let before = (1...12).map { "  \"line \($0)\"," }.joined(separator: "\n") + "\n  \"<b> & \u{202E}é\""
+    let after = before.replacingOccurrences(of: "  \"line 10\",\n", with: "")
+      .replacingOccurrences(of: "\"<b> & \u{202E}é\"", with: "\"<i>\"")
+    let diff = LineDiff.hunks(from: Array(before.utf8), to: Array(after.utf8))
+    let html = String(decoding: diff.html(escapedBy: VisibleBidiEscaper()), as: UTF8.self)
+    #expect(
+      html
+        == "<span class=\"skipped\">  ⋯ 6 unchanged lines</span><span>    &quot;line 7&quot;,</span>"
+        + "<span>    &quot;line 8&quot;,</span><span>    &quot;line 9&quot;,</span>"
+        + "<del>-   &quot;line 10&quot;,</del><span>    &quot;line 11&quot;,</span>"
+        + "<span>    &quot;line 12&quot;,</span>"
+        + "<del>-   &quot;&lt;b&gt; &amp; [U+202E]é&quot;</del><ins>+   &quot;&lt;i&gt;&quot;</ins>")
+    // The markup the default theme made with a section over the lines, before it used the value.
+    let section =
+      "{{#diff}}{{#isRemoved}}<del>- {{text}}</del>{{/isRemoved}}{{#isAdded}}<ins>+ {{text}}</ins>{{/isAdded}}"
+      + "{{#isSame}}<span>  {{text}}</span>{{/isSame}}{{#isSkipped}}<span class=\"skipped\">  ⋯ {{text}}</span>"
+      + "{{/isSkipped}}{{/diff}}|{{{diffHTML}}}"
+    let library = try TemplateLibrary(templates: ["page": section], escaper: VisibleBidiEscaper())
+    let model = PolicyChangeModel(
+      name: "p", arn: "", hasARN: false, kindLabel: "", origin: "", removed: "", hasRemoved: false, notes: [],
+      hasNotes: false, diff: diff, hasDiff: true, afterJSON: [], hasAfter: false)
+    #expect(try library.render("page", with: model) == html + "|" + html)
+    #expect(LineDiff.Diff.empty.html(escapedBy: VisibleBidiEscaper()).isEmpty)
+  }
+
   @Test func emptySides() {
     #expect(LineDiff.lines(from: "", to: "a").map(\.change) == [.added])
     #expect(LineDiff.lines(from: "a\nb", to: "").map(\.change) == [.removed, .removed])
