@@ -68,9 +68,13 @@ public struct PolicyDocument: Hashable, Sendable, Codable {
     bytes.appendLiteral("  \"Statement\": [")
     if !statements.isEmpty {
       bytes.append(UInt8(ascii: "\n"))
-      for (index, statement) in statements.enumerated() {
-        if index > 0 { bytes.appendLiteral(",\n") }
-        PolicyDocument.appendStatement(statement, to: &bytes)
+      // Statements, actions and members are read where they lie: iterating over the arrays
+      // copied each statement (retaining and releasing its four fields) and each string.
+      statements.withUnsafeBufferPointer { statements in
+        for index in statements.indices {
+          if index > 0 { bytes.appendLiteral(",\n") }
+          PolicyDocument.appendStatement(statements.baseAddress! + index, to: &bytes)
+        }
       }
       bytes.appendLiteral("\n  ")
     }
@@ -80,46 +84,57 @@ public struct PolicyDocument: Hashable, Sendable, Codable {
 
   /// A statement at the indentation of the document's `Statement` list. Each run of punctuation
   /// and indentation is one literal: a document is printed twice for each principal's page.
-  private static func appendStatement(_ statement: PolicyStatement, to bytes: inout PrintBuffer) {
+  private static func appendStatement(
+    _ statement: UnsafePointer<PolicyStatement>, to bytes: inout PrintBuffer
+  ) {
     bytes.appendLiteral("    {\n")
-    if let sid = statement.sid {
+    if statement.pointee.sid != nil {
       bytes.appendLiteral("      \"Sid\": ")
-      appendQuoted(sid, to: &bytes)
+      appendQuoted(statement.pointee.sid!, to: &bytes)
       bytes.appendLiteral(",\n")
     }
     bytes.appendLiteral("      \"Effect\": ")
-    appendQuoted(statement.effect, to: &bytes)
-    if let actions = statement.actions {
+    appendQuoted(statement.pointee.effect, to: &bytes)
+    if statement.pointee.actions != nil {
       bytes.appendLiteral(",\n      \"Action\": ")
-      if actions.count == 1 {
-        appendQuoted(actions[0], to: &bytes)
-      } else if actions.isEmpty {
-        bytes.appendLiteral("[]")
-      } else {
-        bytes.appendLiteral("[\n        ")
-        for (index, action) in actions.enumerated() {
-          if index > 0 { bytes.appendLiteral(",\n        ") }
-          appendQuoted(action, to: &bytes)
+      statement.pointee.actions!.withUnsafeBufferPointer { actions in
+        if actions.count == 1 {
+          appendQuoted(actions[0], to: &bytes)
+        } else if actions.isEmpty {
+          bytes.appendLiteral("[]")
+        } else {
+          bytes.appendLiteral("[\n        ")
+          for index in actions.indices {
+            if index > 0 { bytes.appendLiteral(",\n        ") }
+            appendQuoted(actions[index], to: &bytes)
+          }
+          bytes.appendLiteral("\n      ]")
         }
-        bytes.appendLiteral("\n      ]")
       }
     }
-    for member in statement.otherMembers {
-      bytes.appendLiteral(",\n      ")
-      appendQuoted(member.key, to: &bytes)
-      bytes.appendLiteral(": ")
-      // Raw members are pretty-printed from column 0; their continuation lines are shifted in.
-      member.json.withUTF8Bytes { raw in
-        var lineStart = 0
-        for index in raw.indices where raw[index] == UInt8(ascii: "\n") {
-          bytes.append(contentsOf: UnsafeBufferPointer(rebasing: raw[lineStart...index]))
-          bytes.appendLiteral("      ")
-          lineStart = index + 1
-        }
-        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: raw[lineStart...]))
+    statement.pointee.otherMembers.withUnsafeBufferPointer { members in
+      for member in members.indices {
+        appendMember(members.baseAddress! + member, to: &bytes)
       }
     }
     bytes.appendLiteral("\n    }")
+  }
+
+  /// A member the analysis does not read, at the indentation of a statement's members.
+  private static func appendMember(_ member: UnsafePointer<RawMember>, to bytes: inout PrintBuffer) {
+    bytes.appendLiteral(",\n      ")
+    appendQuoted(member.pointee.key, to: &bytes)
+    bytes.appendLiteral(": ")
+    // Raw members are pretty-printed from column 0; their continuation lines are shifted in.
+    member.pointee.json.withUTF8Bytes { raw in
+      var lineStart = 0
+      for index in raw.indices where raw[index] == UInt8(ascii: "\n") {
+        bytes.append(contentsOf: UnsafeBufferPointer(rebasing: raw[lineStart...index]))
+        bytes.appendLiteral("      ")
+        lineStart = index + 1
+      }
+      bytes.append(contentsOf: UnsafeBufferPointer(rebasing: raw[lineStart...]))
+    }
   }
 
   /// Appends `value` as a JSON string literal.
