@@ -112,6 +112,30 @@ import Testing
     #expect(error.message == "required field is missing")
   }
 
+  @Test func anUnknownJobStatusOrTypeNamesItsFieldAndAnEscapedOneIsRead() throws {
+    let cases: [(status: String, type: String, field: String?, message: String?)] = [
+      ("DONE", "\"ACTION_LEVEL\"", "JobStatus", "unknown job status \"DONE\""),
+      ("COMPLETED", "\"ORG_LEVEL\"", "JobType", "unknown job type \"ORG_LEVEL\""),
+      ("COMPLETED", "3", "JobType", nil),
+      ("COMPL\\u0045TED", "\"SERVICE\\u005fLEVEL\"", nil, nil),
+    ]
+    for (status, type, field, message) in cases {
+      let folder = try TemporaryFolder()
+      defer { folder.remove() }
+      try folder.write(
+        "la.json",
+        #"{"Arn": "\#(Self.role)", "JobStatus": "\#(status)", "JobType": \#(type), "ServicesLastAccessed": []}"#
+      )
+      guard let field else {
+        #expect(try SnapshotReader().read(folder.snapshot()).snapshot.notes.isEmpty, "\(status) \(type)")
+        continue
+      }
+      let error = try #require(snapshotErrors(folder.snapshot()).first)
+      #expect(error.field == field)
+      if let message { #expect(error.message == message) }
+    }
+  }
+
   // MARK: Credential report
 
   static func row(
