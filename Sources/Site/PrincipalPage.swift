@@ -366,7 +366,7 @@ enum LineDiff {
   }
 
   /// "6 unchanged lines" for the usual counts, made once: most diffs skip a run or two, and
-  /// making each text as a string and copying it out cost a twentieth of a diff.
+  /// making each text as a string and copying it out cost a twenty-fifth of a diff.
   private static let unchangedLineTexts: [[UInt8]] = (0..<500).map {
     Array(Format.counted($0, "unchanged line", "unchanged lines").utf8)
   }
