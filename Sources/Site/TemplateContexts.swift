@@ -573,7 +573,7 @@ extension PolicyChangeModel: KeyedTemplateContext {
     case .hasNotes: .bool(hasNotes)
     // The lines alone: the model, which holds their text, outlives the render.
     case .diff: .list(diff.lines)
-    case .diffHTML: .rendered(diff.html(escapedBy: VisibleBidiEscaper()))
+    case .diffHTML: .rendered(diff.html(escapedBy: Theme.escaper))
     case .hasDiff: .bool(hasDiff)
     case .afterJSON: .utf8(afterJSON)
     case .hasAfter: .bool(hasAfter)

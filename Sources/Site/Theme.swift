@@ -37,8 +37,12 @@ public enum SiteError: Error, Sendable, CustomStringConvertible {
 public struct Theme: Sendable {
   /// Asset files by path below `assets/`.
   let assets: [String: [UInt8]]
-  /// The compiled templates, rendering through `VisibleBidiEscaper`.
+  /// The compiled templates, rendering through `Theme.escaper` (`VisibleBidiEscaper`).
   let library: TemplateLibrary
+
+  /// How the pages' values are escaped: by the library's `{{ }}`, and by the markup the site
+  /// makes itself for a page (a policy diff's `diffHTML`), so that both escape alike.
+  static let escaper = VisibleBidiEscaper()
 
   /// The built-in default theme alone.
   public static func builtIn() throws -> Theme {
@@ -104,7 +108,7 @@ public struct Theme: Sendable {
 
     do {
       library = try TemplateLibrary(
-        templates: templates, escaper: VisibleBidiEscaper(), missingNames: missingNames)
+        templates: templates, escaper: Theme.escaper, missingNames: missingNames)
     } catch let error as TemplateSyntaxError {
       throw SiteError.invalidTemplate(
         file: origins[error.templateName] ?? error.templateName,
