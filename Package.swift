@@ -38,7 +38,7 @@ let package = Package(
     // Reading a site folder: configuration, snapshots, procedures, reviews.
     .target(
       name: "Ingest",
-      dependencies: ["Model", "Markdown", .product(name: "Yams", package: "Yams")],
+      dependencies: ["Model", "Markdown", "CByteScan", .product(name: "Yams", package: "Yams")],
       swiftSettings: releaseOptimisation
     ),
     // The SQLite store of snapshot history.

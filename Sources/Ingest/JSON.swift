@@ -1,3 +1,5 @@
+import CByteScan
+
 /// One value of a parsed JSON text as the parser records it on a tape, in document order: what it
 /// is, where it starts, and where it ends.
 ///
@@ -460,6 +462,20 @@ enum JSONScan {
   {
     var index = index
     let base = UnsafeRawPointer(bytes.baseAddress!)
+    // Sixteen bytes at a time with vector instructions while sixteen are left (ARNs, policy
+    // documents and descriptions run longer), then eight at a time in a word.
+    while index + 16 <= end {
+      let mask = permsite_json_string_mask(bytes.baseAddress! + index)
+      let special = mask & 0xFFFF
+      if special != 0 {
+        let before = special.trailingZeroBitCount
+        // Only the bytes before the special one count for `nonASCII`.
+        if (mask >> 16) & (1 << UInt32(before) &- 1) != 0 { flags |= JSONToken.nonASCII }
+        return index + before
+      }
+      if mask != 0 { flags |= JSONToken.nonASCII }
+      index += 16
+    }
     var high: UInt64 = 0
     while index + 8 <= end {
       let word = base.loadUnaligned(fromByteOffset: index, as: UInt64.self)

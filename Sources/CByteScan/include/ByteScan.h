@@ -1,6 +1,7 @@
 // Finding bytes sixteen at a time, for the HTML escaper, which passes over every byte the pages
-// print: Swift's SIMD types compile comparisons lane by lane, and these functions, inlined into
-// Swift code, compile to a few vector instructions per sixteen bytes.
+// print, and the JSON parser, which passes over every byte of a snapshot: Swift's SIMD types
+// compile comparisons lane by lane, and these functions, inlined into Swift code, compile to a
+// few vector instructions per sixteen bytes.
 
 #ifndef PERMSITE_BYTE_SCAN_H
 #define PERMSITE_BYTE_SCAN_H
@@ -38,6 +39,31 @@ static inline unsigned int permsite_html_special_mask(const uint8_t *bytes, int 
         || (stop_at_non_ascii && byte >= 0x80)) {
       found |= 1u << index;
     }
+  }
+  return found;
+#endif
+}
+
+/// For the sixteen bytes from `bytes` (the first byte's bit lowest): in the low 16 bits, a bit
+/// for each byte that ends a run of plain text in a JSON string (a quote, a backslash or a
+/// control character below 0x20); in the high 16 bits, a bit for each byte of 0x80 or above. All
+/// sixteen must be readable.
+static inline uint32_t permsite_json_string_mask(const uint8_t *bytes) {
+#if defined(__SSE2__)
+  const __m128i block = _mm_loadu_si128((const __m128i *)bytes);
+  // A byte is at most 0x1F when taking the smaller of it and 0x1F leaves it unchanged (an
+  // unsigned comparison; the signed one SSE2 has would count every byte from 0x80).
+  const __m128i control = _mm_cmpeq_epi8(_mm_min_epu8(block, _mm_set1_epi8(0x1F)), block);
+  const __m128i special = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('"')), _mm_cmpeq_epi8(block, _mm_set1_epi8('\\'))),
+      control);
+  return (uint32_t)_mm_movemask_epi8(special) | (uint32_t)_mm_movemask_epi8(block) << 16;
+#else
+  uint32_t found = 0;
+  for (unsigned int index = 0; index < 16; index++) {
+    const uint8_t byte = bytes[index];
+    if (byte == '"' || byte == '\\' || byte < 0x20) found |= 1u << index;
+    if (byte >= 0x80) found |= 1u << (index + 16);
   }
   return found;
 #endif
