@@ -69,4 +69,23 @@ static inline uint32_t permsite_json_string_mask(const uint8_t *bytes) {
 #endif
 }
 
+/// A bit for each of the sixteen bytes from `bytes` (the first byte's bit lowest) that is not
+/// JSON whitespace (space, line feed, carriage return, tab). All sixteen must be readable.
+static inline unsigned int permsite_json_non_whitespace_mask(const uint8_t *bytes) {
+#if defined(__SSE2__)
+  const __m128i block = _mm_loadu_si128((const __m128i *)bytes);
+  const __m128i white = _mm_or_si128(
+      _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8(' ')), _mm_cmpeq_epi8(block, _mm_set1_epi8('\n'))),
+      _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('\r')), _mm_cmpeq_epi8(block, _mm_set1_epi8('\t'))));
+  return (unsigned int)_mm_movemask_epi8(white) ^ 0xFFFFu;
+#else
+  unsigned int found = 0;
+  for (unsigned int index = 0; index < 16; index++) {
+    const uint8_t byte = bytes[index];
+    if (byte != ' ' && byte != '\n' && byte != '\r' && byte != '\t') found |= 1u << index;
+  }
+  return found;
+#endif
+}
+
 #endif
