@@ -370,6 +370,26 @@ import Testing
       ])
   }
 
+  @Test func statementMemberNamesAreToldApartByTheirWholeNames() throws {
+    // Names of the same lengths as Sid, Effect, Action and Resource, and the four escaped.
+    let inventory = #"""
+      {"RoleDetailList": [{"RoleName": "x", "Arn": "arn:aws:iam::1:role/x", "RolePolicyList": [{"PolicyName": "p", \#
+      "PolicyDocument": {"Statement": [{"Sod": "a", "Effekt": "Deny", "ActioN": "s3:*", "resource": "r", \#
+      "Effect": "Allow", "Action": "s3:GetObject"}, {"\u0053id": "s2", "Effec\u0074": "Deny", \#
+      "Ac\u0074ion": ["sqs:A", "sqs:B"], "Resourc\u0065": "*", "NotResource": "n"}]}}]}]}
+      """#
+    let snapshot = try Self.read(["f.json": "[]", "inventory.json": inventory]).snapshot
+    let statements = try #require(snapshot.principals.first?.policies.first?.document?.statements)
+    #expect(statements.map(\.sid) == [nil, "s2"])
+    #expect(statements.map(\.effect) == ["Allow", "Deny"])
+    #expect(statements.map(\.actions) == [["s3:GetObject"], ["sqs:A", "sqs:B"]])
+    #expect(statements[0].otherMembers.map(\.key) == ["Sod", "Effekt", "ActioN", "resource"])
+    #expect(
+      statements[1].otherMembers == [
+        RawMember(key: "Resource", json: #""*""#), RawMember(key: "NotResource", json: #""n""#),
+      ])
+  }
+
   @Test func aPolicyThatIsNotJSONNamesItsField() throws {
     let folder = try TemporaryFolder()
     defer { folder.remove() }
