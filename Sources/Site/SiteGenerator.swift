@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Markdown
 import Model
+import Synchronization
 import TemplateEngine
 
 /// A review procedure to render, as read from `content/procedures/NAME.md`.
@@ -162,6 +163,30 @@ final class RenderScratch {
   }
 }
 
+/// The render scratches of one site's jobs, handed from job to job: what a scratch learnt (above
+/// all the recommendations its principal pages made, which recur across teams) serves the next
+/// job instead of being made again. There are never more than the jobs running at once.
+final class RenderScratchPool: Sendable {
+  private let theme: Theme
+  /// Scratches between jobs. Each is used by one job at a time, on that job's thread.
+  private let idle = Mutex<[UncheckedScratch]>([])
+
+  private struct UncheckedScratch: @unchecked Sendable {
+    let scratch: RenderScratch
+  }
+
+  init(theme: Theme) {
+    self.theme = theme
+  }
+
+  /// Calls `body` with a scratch no other job is using, which goes back to the pool afterwards.
+  func withScratch<Result>(_ body: (RenderScratch) throws -> Result) rethrows -> Result {
+    let scratch = idle.withLock { $0.popLast()?.scratch } ?? RenderScratch(for: theme)
+    defer { idle.withLock { $0.append(UncheckedScratch(scratch: scratch)) } }
+    return try body(scratch)
+  }
+}
+
 /// Generates every file of the site from the analysis; writes nothing itself.
 public struct SiteGenerator: Sendable {
   private let theme: Theme
@@ -208,6 +233,7 @@ struct SiteRendering: Sendable {
   let builder: PageBuilder
   let renderer: PageRenderer
   let layout: LayoutFactory
+  let scratches: RenderScratchPool
 
   /// Principal pages rendered together: enough to keep a core busy, small enough to share the work.
   static let principalPagesPerJob = 200
@@ -218,6 +244,7 @@ struct SiteRendering: Sendable {
     self.builder = PageBuilder(report: input.report, procedures: procedures)
     self.renderer = PageRenderer(theme: theme)
     self.layout = LayoutFactory(input: input)
+    self.scratches = RenderScratchPool(theme: theme)
   }
 
   /// The jobs that together make the site; principal pages are split so both cores share them.
@@ -254,7 +281,14 @@ struct SiteRendering: Sendable {
   private func writePrincipalPages(ofTeam index: Int, _ range: Range<Int>, into sink: some OutputSink) throws
   {
     let team = input.report.teams[index]
-    let scratch = RenderScratch(for: renderer.theme)
+    // A scratch from the jobs before: a job's own table of recommendations made the sentence
+    // again for a sixth of the items, the actions new to its two hundred principals.
+    try scratches.withScratch { scratch in try writePrincipalPages(of: team, range, in: scratch, into: sink) }
+  }
+
+  private func writePrincipalPages(
+    of team: TeamReport, _ range: Range<Int>, in scratch: RenderScratch, into sink: some OutputSink
+  ) throws {
     // Read where they are stored: iterating the reports copied each, retaining every string of
     // its principal and the arrays of its items.
     try team.principals.withUnsafeBufferPointer { reports in

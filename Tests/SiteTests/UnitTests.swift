@@ -537,6 +537,20 @@ extension TeamExportTests {
   }
 }
 
+@Suite struct RenderScratchPoolTests {
+  @Test func aScratchServesOneJobAtATimeAndIsKeptForTheNext() throws {
+    let pool = RenderScratchPool(theme: try Theme.builtInCheckingNames())
+    let first = pool.withScratch { ObjectIdentifier($0) }
+    #expect(pool.withScratch { ObjectIdentifier($0) } == first, "the next job gets the same scratch")
+    let (outer, inner) = pool.withScratch { outer in
+      (ObjectIdentifier(outer), pool.withScratch { ObjectIdentifier($0) })
+    }
+    #expect(outer != inner, "two jobs at once get a scratch each")
+    let afterBoth = Set((0..<2).map { _ in pool.withScratch { ObjectIdentifier($0) } })
+    #expect(afterBoth.count == 1, "both scratches are kept, and one serves jobs one after another")
+  }
+}
+
 @Suite struct PrincipalPageJobTests {
   /// A job renders its pages one after another in one buffer, handing each straight to the sink:
   /// every page must hold exactly what rendering it by itself gives, whatever came before it.
