@@ -110,14 +110,22 @@ final class FileCollector: OutputSink, @unchecked Sendable {
 /// Renders page models to HTML: the one place that knows which template engine is used.
 struct PageRenderer: Sendable {
   let theme: Theme
+  /// The scratches pages are rendered in, handed from one render or job to the next.
+  let scratches: RenderScratchPool
 
-  /// The page's own template rendered, then wrapped in the layout built around it; `scratch`,
-  /// when given, is the buffer to render in, kept from one page to the next.
+  init(theme: Theme) {
+    self.theme = theme
+    scratches = RenderScratchPool(theme: theme)
+  }
+
+  /// The page's own template rendered, then wrapped in the layout built around it, in a scratch
+  /// from the pool.
   func render(
-    template: String, model: consuming some TemplateContext, page: String, scratch: RenderScratch? = nil,
+    template: String, model: consuming some TemplateContext, page: String,
     layout: (BorrowedBytes) -> LayoutModel
   ) throws -> [UInt8] {
-    let scratch = scratch ?? RenderScratch(for: theme)
+    let scratch = scratches.take()
+    defer { scratches.giveBack(scratch) }
     try render(template: template, model: model, page: page, in: scratch, layout: layout)
     return scratch.output.bytes
   }
@@ -155,7 +163,7 @@ final class RenderScratch {
   /// A page's body, rendered before its layout, which reads it from here.
   @exclusivity(unchecked) var body = TemplateOutput(capacity: 32_768)
   let lookups: TemplateLookupCache
-  /// The recommendations the job's principal pages made so far.
+  /// The recommendations made so far by the principal pages rendered in this scratch.
   let recommendations = RecommendationTexts()
 
   init(for theme: Theme) {
@@ -179,10 +187,20 @@ final class RenderScratchPool: Sendable {
     self.theme = theme
   }
 
+  /// A scratch no other job is using, until it is given back.
+  func take() -> RenderScratch {
+    idle.withLock { $0.popLast()?.scratch } ?? RenderScratch(for: theme)
+  }
+
+  /// Returns a scratch from `take()` to the pool, for the next job.
+  func giveBack(_ scratch: RenderScratch) {
+    idle.withLock { $0.append(UncheckedScratch(scratch: scratch)) }
+  }
+
   /// Calls `body` with a scratch no other job is using, which goes back to the pool afterwards.
   func withScratch<Result>(_ body: (RenderScratch) throws -> Result) rethrows -> Result {
-    let scratch = idle.withLock { $0.popLast()?.scratch } ?? RenderScratch(for: theme)
-    defer { idle.withLock { $0.append(UncheckedScratch(scratch: scratch)) } }
+    let scratch = take()
+    defer { giveBack(scratch) }
     return try body(scratch)
   }
 }
@@ -233,7 +251,6 @@ struct SiteRendering: Sendable {
   let builder: PageBuilder
   let renderer: PageRenderer
   let layout: LayoutFactory
-  let scratches: RenderScratchPool
 
   /// Principal pages rendered together: enough to keep a core busy, small enough to share the work.
   static let principalPagesPerJob = 200
@@ -244,7 +261,6 @@ struct SiteRendering: Sendable {
     self.builder = PageBuilder(report: input.report, procedures: procedures)
     self.renderer = PageRenderer(theme: theme)
     self.layout = LayoutFactory(input: input)
-    self.scratches = RenderScratchPool(theme: theme)
   }
 
   /// The jobs that together make the site; principal pages are split so both cores share them.
@@ -283,7 +299,9 @@ struct SiteRendering: Sendable {
     let team = input.report.teams[index]
     // A scratch from the jobs before: a job's own table of recommendations made the sentence
     // again for a sixth of the items, the actions new to its two hundred principals.
-    try scratches.withScratch { scratch in try writePrincipalPages(of: team, range, in: scratch, into: sink) }
+    try renderer.scratches.withScratch { scratch in
+      try writePrincipalPages(of: team, range, in: scratch, into: sink)
+    }
   }
 
   private func writePrincipalPages(
@@ -313,9 +331,9 @@ struct SiteRendering: Sendable {
   /// One page: its template rendered inside the layout.
   func page(
     _ path: String, title: String, template: String, model: consuming some TemplateContext, section: String,
-    feed: String? = nil, scratch: RenderScratch? = nil
+    feed: String? = nil
   ) throws -> OutputFile {
-    let html = try renderer.render(template: template, model: model, page: path, scratch: scratch) { body in
+    let html = try renderer.render(template: template, model: model, page: path) { body in
       layout.model(page: path, title: title, body: body, section: section, feed: feed)
     }
     return OutputFile(path: path, contents: html)
