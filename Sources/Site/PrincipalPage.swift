@@ -236,8 +236,10 @@ enum LineDiff {
     static func == (first: Diff, second: Diff) -> Bool { first.lines == second.lines }
 
     /// The lines marked up as the default principal page shows them, each line's text passed
-    /// through `escaper`: `<del>- ` for a removed line, `<ins>+ ` for an added one, `<span>  `
-    /// for an unchanged one and `<span class="skipped">  ⋯ ` for a run left out. A section
+    /// through `escaper` as an element's content (quotes stay as they are: a policy's lines
+    /// hold a quote every few bytes, each of which `&quot;` made six): `<del>- ` for a removed
+    /// line, `<ins>+ ` for an added one, `<span>  ` for an unchanged one and
+    /// `<span class="skipped">  ⋯ ` for a run left out. A section
     /// over the lines in a template made the same markup with five lookups a line (a flag for
     /// each kind and the text), a twentieth of a build's instructions.
     func html(escapedBy escaper: some TemplateEscaper) -> [UInt8] {
@@ -249,7 +251,7 @@ enum LineDiff {
         case .same: output.append("<span>  ")
         case .skipped: output.append("<span class=\"skipped\">  ⋯ ")
         }
-        escaper.appendEscaped(line.bytes.buffer, to: &output)
+        escaper.appendEscapedText(line.bytes.buffer, to: &output)
         switch line.change {
         case .removed: output.append("</del>")
         case .added: output.append("</ins>")

@@ -15,6 +15,16 @@ struct VisibleBidiEscaper: TemplateEscaper {
     }
   }
 
+  /// As `appendEscaped`, with quotes left as they are: for an element's content that the site
+  /// marks up itself (a policy diff's lines), never for an attribute's value.
+  func appendEscapedText(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput) {
+    let escaped = HTMLEscaper.appendHTMLTextEscapedUpToNonASCII(text, to: &output)
+    guard escaped < text.count else { return }
+    forEachRun(of: UnsafeBufferPointer(rebasing: text[escaped...]), into: &output) { run, output in
+      HTMLEscaper.appendHTMLTextEscaped(run, to: &output)
+    }
+  }
+
   func appendUnescaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput) {
     forEachRun(of: text, into: &output) { run, output in output.append(run) }
   }

@@ -12,6 +12,18 @@ public protocol TemplateEscaper: Sendable {
   func appendEscaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput)
   /// Appends `text` (UTF-8), not escaped, to `output`.
   func appendUnescaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput)
+  /// Appends `text` (UTF-8), escaped for the content of an element (never an attribute's value),
+  /// to `output`: markup a page makes itself in code, such as a policy diff's lines, where quotes
+  /// need no escaping. By default as ``appendEscaped(_:to:)``.
+  func appendEscapedText(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput)
+}
+
+extension TemplateEscaper {
+  /// Escapes as ``appendEscaped(_:to:)`` does: an escaper that knows no lighter escaping for an
+  /// element's content stays safe there.
+  public func appendEscapedText(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput) {
+    appendEscaped(text, to: &output)
+  }
 }
 
 /// Plain HTML escaping, the default: `&`, `<`, `>`, `"` and `'` become `&amp;`, `&lt;`, `&gt;`,
@@ -30,14 +42,30 @@ public struct HTMLEscaper: TemplateEscaper {
     output.append(text)
   }
 
+  /// Appends `text` with `&`, `<` and `>` escaped (see ``appendHTMLTextEscaped(_:to:)``).
+  public func appendEscapedText(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput) {
+    Self.appendHTMLTextEscaped(text, to: &output)
+  }
+
   /// Bit `b` is set for each special byte `b`; all five are below 64, so one shift tells.
   private static let specialBytes: UInt64 =
     1 << 0x22 | 1 << 0x26 | 1 << 0x27 | 1 << 0x3C | 1 << 0x3E
+  /// The same for the three bytes special in an element's content.
+  private static let textSpecialBytes: UInt64 = 1 << 0x26 | 1 << 0x3C | 1 << 0x3E
 
   /// Appends `text` with `&`, `<`, `>`, `"` and `'` escaped, copying the runs between them
   /// whole. Works on bytes: the five are ASCII, and no byte of a multi-byte UTF-8 sequence is.
   public static func appendHTMLEscaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput) {
-    _ = appendEscapedRuns(of: text, stoppingAtNonASCII: false, to: &output)
+    _ = appendEscapedRuns(of: text, quotes: true, stoppingAtNonASCII: false, to: &output)
+  }
+
+  /// Appends `text` with `&`, `<` and `>` escaped and quotes left as they are: enough for the
+  /// content of an element, where a quote ends nothing, and never for an attribute's value. A
+  /// policy document's lines hold a quote every few bytes, each of which `&quot;` made six.
+  public static func appendHTMLTextEscaped(
+    _ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput
+  ) {
+    _ = appendEscapedRuns(of: text, quotes: false, stoppingAtNonASCII: false, to: &output)
   }
 
   /// Appends `text` escaped as ``appendHTMLEscaped(_:to:)`` does, up to its first byte of 0x80
@@ -47,12 +75,22 @@ public struct HTMLEscaper: TemplateEscaper {
   public static func appendHTMLEscapedUpToNonASCII(
     _ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput
   ) -> Int {
-    appendEscapedRuns(of: text, stoppingAtNonASCII: true, to: &output)
+    appendEscapedRuns(of: text, quotes: true, stoppingAtNonASCII: true, to: &output)
+  }
+
+  /// Appends `text` escaped as ``appendHTMLTextEscaped(_:to:)`` does, up to its first byte of
+  /// 0x80 or above, and returns how many bytes it took (see
+  /// ``appendHTMLEscapedUpToNonASCII(_:to:)``).
+  public static func appendHTMLTextEscapedUpToNonASCII(
+    _ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput
+  ) -> Int {
+    appendEscapedRuns(of: text, quotes: false, stoppingAtNonASCII: true, to: &output)
   }
 
   @inline(__always)
   private static func appendEscapedRuns(
-    of text: UnsafeBufferPointer<UInt8>, stoppingAtNonASCII: Bool, to output: inout TemplateOutput
+    of text: UnsafeBufferPointer<UInt8>, quotes: Bool, stoppingAtNonASCII: Bool,
+    to output: inout TemplateOutput
   ) -> Int {
     guard let base = text.baseAddress else { return 0 }
     let count = text.count
@@ -68,10 +106,12 @@ public struct HTMLEscaper: TemplateEscaper {
     var index = 0
     if count >= 16 {
       let stop: Int32 = stoppingAtNonASCII ? 1 : 0
+      let escapesQuotes: Int32 = quotes ? 1 : 0
       while index < count {
         let blockStart = min(index, count - 16)
         var mask =
-          permsite_html_special_mask(base + blockStart, stop) & (UInt32.max << UInt32(index - blockStart))
+          permsite_html_special_mask(base + blockStart, escapesQuotes, stop)
+          & (UInt32.max << UInt32(index - blockStart))
         while mask != 0 {
           let found = blockStart + mask.trailingZeroBitCount
           output.append(UnsafeBufferPointer(start: base + runStart, count: found - runStart))
@@ -87,7 +127,7 @@ public struct HTMLEscaper: TemplateEscaper {
     }
     while index + 8 <= count {
       let word = load(base + index)
-      let mask = specialMask(word) | (stoppingAtNonASCII ? word & highs : 0)
+      let mask = specialMask(word, quotes: quotes) | (stoppingAtNonASCII ? word & highs : 0)
       if mask == 0 {
         index += 8
         continue
@@ -105,7 +145,7 @@ public struct HTMLEscaper: TemplateEscaper {
         output.append(UnsafeBufferPointer(start: base + runStart, count: index - runStart))
         return index
       }
-      if isSpecial(byte) {
+      if quotes ? isSpecial(byte) : isTextSpecial(byte) {
         output.append(UnsafeBufferPointer(start: base + runStart, count: index - runStart))
         appendEntity(for: byte, to: &output)
         runStart = index + 1
@@ -144,22 +184,30 @@ public struct HTMLEscaper: TemplateEscaper {
   }
 
   @inline(__always)
+  private static func isTextSpecial(_ byte: UInt8) -> Bool {
+    byte < 64 && (textSpecialBytes >> UInt64(byte)) & 1 != 0
+  }
+
+  @inline(__always)
   private static func load(_ bytes: UnsafePointer<UInt8>) -> UInt64 {
     UnsafeRawPointer(bytes).loadUnaligned(as: UInt64.self)
   }
 
   /// The high bit of each byte of `word` that is special, and maybe of bytes above one (a borrow
   /// runs upward, never down), so that its lowest bit set marks the first special byte.
+  /// Quotes count when `quotes` says.
   @inline(__always)
-  private static func specialMask(_ word: UInt64) -> UInt64 {
+  private static func specialMask(_ word: UInt64, quotes: Bool = true) -> UInt64 {
     let ones: UInt64 = 0x0101_0101_0101_0101
     let highs: UInt64 = 0x8080_8080_8080_8080
     func hasZeroByte(_ value: UInt64) -> UInt64 {
       (value &- ones) & ~value & highs
     }
-    return hasZeroByte(word ^ (ones &* 0x26)) | hasZeroByte(word ^ (ones &* 0x3C))
-      | hasZeroByte(word ^ (ones &* 0x3E)) | hasZeroByte(word ^ (ones &* 0x22))
-      | hasZeroByte(word ^ (ones &* 0x27))
+    let markup =
+      hasZeroByte(word ^ (ones &* 0x26)) | hasZeroByte(word ^ (ones &* 0x3C))
+      | hasZeroByte(word ^ (ones &* 0x3E))
+    guard quotes else { return markup }
+    return markup | hasZeroByte(word ^ (ones &* 0x22)) | hasZeroByte(word ^ (ones &* 0x27))
   }
 
   /// Whether any of the eight bytes of `word` is one of the five special bytes.

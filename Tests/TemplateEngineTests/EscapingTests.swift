@@ -109,13 +109,14 @@ struct EscapingTests {
   /// Escaping finds every special byte, and escaping up to the first non-ASCII byte stops
   /// exactly there, with every byte value at every position of texts of one word, a word and a
   /// part, and one to three blocks of sixteen and a part; both write what they take as a
-  /// byte-by-byte escaper would.
+  /// byte-by-byte escaper would, and so do both for an element's content, which keeps quotes.
   @Test func escapingFindsEveryByteAtEveryPosition() {
     let entities: [UInt8: [UInt8]] = [
       UInt8(ascii: "&"): Array("&amp;".utf8), UInt8(ascii: "<"): Array("&lt;".utf8),
       UInt8(ascii: ">"): Array("&gt;".utf8), UInt8(ascii: "\""): Array("&quot;".utf8),
       UInt8(ascii: "'"): Array("&#39;".utf8),
     ]
+    let textEntities = entities.filter { $0.key != UInt8(ascii: "\"") && $0.key != UInt8(ascii: "'") }
     for length in Array(1...17) + [31, 32, 33, 47, 48, 49] {
       for position in 0..<length {
         for byte in UInt8.min...UInt8.max {
@@ -137,9 +138,38 @@ struct EscapingTests {
           #expect(
             prefix.bytes == text[..<stop].flatMap { entities[$0] ?? [$0] },
             "length \(length), byte \(byte) at \(position)")
+          // An element's content: the same, with quotes copied as they are.
+          var content = TemplateOutput()
+          text.withUnsafeBufferPointer { HTMLEscaper.appendHTMLTextEscaped($0, to: &content) }
+          #expect(
+            content.bytes == text.flatMap { textEntities[$0] ?? [$0] },
+            "length \(length), byte \(byte) at \(position)")
+          var contentPrefix = TemplateOutput()
+          let contentTaken = text.withUnsafeBufferPointer {
+            HTMLEscaper.appendHTMLTextEscapedUpToNonASCII($0, to: &contentPrefix)
+          }
+          #expect(contentTaken == stop, "length \(length), byte \(byte) at \(position)")
+          #expect(
+            contentPrefix.bytes == text[..<stop].flatMap { textEntities[$0] ?? [$0] },
+            "length \(length), byte \(byte) at \(position)")
         }
       }
     }
+  }
+
+  @Test func anElementsContentKeepsItsQuotes() {
+    var output = TemplateOutput()
+    let text = #"  "Action": ["s3:Get*", "<it's & more>"],"#
+    Array(text.utf8).withUnsafeBufferPointer { HTMLEscaper().appendEscapedText($0, to: &output) }
+    #expect(
+      String(decoding: output.bytes, as: UTF8.self) == #"  "Action": ["s3:Get*", "&lt;it's &amp; more&gt;"],"#
+    )
+  }
+
+  @Test func anEscaperWithoutATextEscapingOfItsOwnEscapesContentInFull() {
+    var output = TemplateOutput()
+    Array(#"<"é'>"#.utf8).withUnsafeBufferPointer { VisibleBidiControls().appendEscapedText($0, to: &output) }
+    #expect(String(decoding: output.bytes, as: UTF8.self) == "&lt;&quot;é&#39;&gt;")
   }
 
   /// The fast path looks at eight bytes at a time: specials at every position of long and

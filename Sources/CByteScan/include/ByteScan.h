@@ -14,17 +14,20 @@
 #endif
 
 /// A bit for each of the sixteen bytes from `bytes` (the first byte's bit lowest) that is `&`,
-/// `<`, `>`, `"` or `'`, or, when `stop_at_non_ascii` is not 0, 0x80 or above. All sixteen must
-/// be readable.
-static inline unsigned int permsite_html_special_mask(const uint8_t *bytes, int stop_at_non_ascii) {
+/// `<` or `>`, or, when `quotes` is not 0, `"` or `'`, or, when `stop_at_non_ascii` is not 0,
+/// 0x80 or above. All sixteen must be readable.
+static inline unsigned int permsite_html_special_mask(
+    const uint8_t *bytes, int quotes, int stop_at_non_ascii) {
 #if defined(__SSE2__)
   const __m128i block = _mm_loadu_si128((const __m128i *)bytes);
-  const __m128i special = _mm_or_si128(
+  __m128i special = _mm_or_si128(
       _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('&')), _mm_cmpeq_epi8(block, _mm_set1_epi8('<'))),
-      _mm_or_si128(
-          _mm_or_si128(
-              _mm_cmpeq_epi8(block, _mm_set1_epi8('>')), _mm_cmpeq_epi8(block, _mm_set1_epi8('"'))),
-          _mm_cmpeq_epi8(block, _mm_set1_epi8('\''))));
+      _mm_cmpeq_epi8(block, _mm_set1_epi8('>')));
+  if (quotes) {
+    special = _mm_or_si128(
+        special,
+        _mm_or_si128(_mm_cmpeq_epi8(block, _mm_set1_epi8('"')), _mm_cmpeq_epi8(block, _mm_set1_epi8('\''))));
+  }
   unsigned int found = (unsigned int)_mm_movemask_epi8(special);
   if (stop_at_non_ascii) {
     // The high bit of each byte is its sign: set exactly for the bytes from 0x80.
@@ -35,7 +38,7 @@ static inline unsigned int permsite_html_special_mask(const uint8_t *bytes, int 
   unsigned int found = 0;
   for (unsigned int index = 0; index < 16; index++) {
     const uint8_t byte = bytes[index];
-    if (byte == '&' || byte == '<' || byte == '>' || byte == '"' || byte == '\''
+    if (byte == '&' || byte == '<' || byte == '>' || (quotes && (byte == '"' || byte == '\''))
         || (stop_at_non_ascii && byte >= 0x80)) {
       found |= 1u << index;
     }
