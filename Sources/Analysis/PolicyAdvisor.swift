@@ -245,9 +245,7 @@ enum PolicyAdvisor {
     var lowercasedUnused: [String]?
     var removed: [String] = []
     var notes: [String] = []
-    // Lists made at their size: growing them a few times over took a fifth of the edit.
     var statements: [PolicyStatement] = []
-    statements.reserveCapacity(before.statements.count)
     var allowStatements = 0
     for statement in before.statements {
       guard statement.effect == "Allow", let actions = statement.actions else {
@@ -256,7 +254,6 @@ enum PolicyAdvisor {
       }
       allowStatements += 1
       var kept: [String] = []
-      kept.reserveCapacity(actions.count)
       for action in actions {
         if action == "*" {
           kept.append(action)
