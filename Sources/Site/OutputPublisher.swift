@@ -199,6 +199,8 @@ public struct OutputPublisher: Sendable {
     let sync = TreeSync(
       target: target, reference: trees.published, known: trees.sums, existing: trees.existing)
     try generate(sync)
+    // Files cut shorter on the side are cut before anything describes the tree.
+    try sync.finishCuts()
     // Every file is written: what is left to read ahead would only slow the deleting and the
     // digest list. (A `generate` that throws is covered by the `defer` above.)
     preparation?.stopReadingAhead()
@@ -319,6 +321,8 @@ final class TreeSync: OutputSink, @unchecked Sendable {
   private let referencePath: String?
   // Guards everything below; files are written outside it.
   private let lock = NSLock()
+  /// Files that were longer, cut to their new size on a thread of their own (see `FileCuts`).
+  private let cuts = FileCuts()
   private var sums: [String: FileSum] = [:]
   private var outcome = OutputPublisher.Outcome(written: 0, unchanged: 0, removed: 0)
 
@@ -353,18 +357,30 @@ final class TreeSync: OutputSink, @unchecked Sendable {
     let changed = known?.target != sum
     if changed {
       let path = targetPath + "/" + relative
-      try FileBytes.replace(path, with: contents, previousSize: known?.target?.size) {
+      let isLonger = try FileBytes.replace(
+        path, with: contents, previousSize: known?.target?.size, leavingItLonger: true
+      ) {
         // A missing folder is made on the first write into it; another thread may be making it too.
         try Self.createFolder(String(path[..<path.lastIndex(of: "/")!]))
       }
       // The same bytes as the published file: keep its time, so nothing looks changed to rsync.
-      if let referencePath, known?.reference == sum {
-        Self.copyModificationTime(from: referencePath + "/" + relative, to: path)
+      // A file still to be cut takes the time after the cut, which sets it.
+      let timeSource = known?.reference == sum ? referencePath.map { $0 + "/" + relative } : nil
+      if isLonger {
+        cuts.cut(path, to: contents.count, thenTakingTimeFrom: timeSource)
+      } else if let timeSource {
+        Self.copyModificationTime(from: timeSource, to: path)
       }
     }
     lock.lock()
     if changed { outcome.written += 1 } else { outcome.unchanged += 1 }
     lock.unlock()
+  }
+
+  /// Waits until every file left longer than its new bytes is cut; throws the first cut that
+  /// failed. Call it after the last write and before anything describes the tree.
+  func finishCuts() throws {
+    try cuts.finish()
   }
 
   /// What each file written holds, by path.
@@ -390,7 +406,7 @@ final class TreeSync: OutputSink, @unchecked Sendable {
     }
   }
 
-  private static func copyModificationTime(from source: String, to destination: String) {
+  fileprivate static func copyModificationTime(from source: String, to destination: String) {
     var status = stat()
     guard stat(source, &status) == 0 else { return }
     var times = [status.st_atim, status.st_mtim]
@@ -587,17 +603,53 @@ private func appendHex(_ value: UInt64, to bytes: inout [UInt8]) {
   }
 }
 
+/// Files cut to a shorter size one after another on a queue of their own, while the threads that
+/// render go on. Cutting a file by a block waits for the disk where it is mounted with `discard`
+/// (about 0.2 ms a file here, most of it waiting, not working): a night on which teams removed
+/// permissions shortens many pages, and each cut held up the thread rendering them.
+final class FileCuts: @unchecked Sendable {
+  // Unchecked: `firstError` is guarded by `lock`; the queue runs one cut at a time.
+  private let queue = DispatchQueue(label: "permsite.file-cuts")
+  private let lock = NSLock()
+  private var firstError: SiteError?
+
+  /// Cuts the file at `path` to `size` bytes, then gives it the modification time of the file
+  /// at `timeSource`, when given (a cut sets the time).
+  func cut(_ path: String, to size: Int, thenTakingTimeFrom timeSource: String?) {
+    queue.async { [self] in
+      guard truncate(path, off_t(size)) == 0 else {
+        let error = SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+        lock.lock()
+        if firstError == nil { firstError = error }
+        lock.unlock()
+        return
+      }
+      if let timeSource { TreeSync.copyModificationTime(from: timeSource, to: path) }
+    }
+  }
+
+  /// Waits for every cut asked for; throws the first that failed.
+  func finish() throws {
+    queue.sync {}
+    lock.lock()
+    defer { lock.unlock() }
+    if let firstError { throw firstError }
+  }
+}
+
 /// Writing files with plain POSIX calls: one open per file and no reads. A changed file is
 /// overwritten in place without truncating first, which keeps its blocks: freeing and allocating
 /// them is what costs most on a disk mounted with `discard` (see the README's performance notes).
 enum FileBytes {
   /// Makes the file at `path` hold exactly `bytes`, calling `makeFolder` when its folder is missing.
   /// `previousSize`, when the digest list gives it, is the size the file had when the list was
-  /// written.
+  /// written. With `leavingItLonger`, a file that was longer keeps its old end and the caller
+  /// cuts it (see `FileCuts`): returns whether it must.
+  @discardableResult
   static func replace(
     _ path: String, with bytes: UnsafeRawBufferPointer, previousSize: Int? = nil,
-    makeFolder: () throws -> Void
-  ) throws {
+    leavingItLonger: Bool = false, makeFolder: () throws -> Void
+  ) throws -> Bool {
     var descriptor = open(path, O_WRONLY | O_CREAT, 0o644)
     if descriptor < 0 && errno == ENOENT {
       try makeFolder()
@@ -620,15 +672,16 @@ enum FileBytes {
     // still costs a journalled inode update, and most pages grow or keep their size. A file the
     // list says was no longer needs no look at its size either. (The list is written after the
     // tree, and removed before it is written again, so it never outlives what it describes.)
-    if let previousSize, previousSize <= bytes.count { return }
+    if let previousSize, previousSize <= bytes.count { return false }
     var status = stat()
     guard fstat(descriptor, &status) == 0 else {
       throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
     }
-    if status.st_size > off_t(bytes.count) {
-      guard ftruncate(descriptor, off_t(bytes.count)) == 0 else {
-        throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
-      }
+    guard status.st_size > off_t(bytes.count) else { return false }
+    if leavingItLonger { return true }
+    guard ftruncate(descriptor, off_t(bytes.count)) == 0 else {
+      throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
     }
+    return false
   }
 }

@@ -67,6 +67,31 @@ import Testing
     #expect(try Self.read(output, "grows.html") == "xy")
   }
 
+  @Test func aFileCutShorterToThePublishedBytesTakesThePublishedTimeAfterTheCut() throws {
+    try publisher.publish([OutputFile(path: "page.html", text: "a long first version")])
+    try publisher.publish([OutputFile(path: "page.html", text: "short")])
+    // The published copy (tree b) gets a time no write could give, so that only a copy matches it.
+    let published = root.appendingPathComponent(".output.b/page.html")
+    let old = Date(timeIntervalSince1970: 1_000_000_000)
+    try FileManager.default.setAttributes([.modificationDate: old], ofItemAtPath: published.path)
+    // Tree a holds the long version: it is cut on the side, and the cut must not leave its own time.
+    let outcome = try publisher.publish([OutputFile(path: "page.html", text: "short")])
+    #expect(outcome == .init(written: 1, unchanged: 0, removed: 0))
+    #expect(try Self.read(output, "page.html") == "short")
+    #expect(try Self.modified(root, ".output.a/page.html") == old)
+  }
+
+  @Test func aCutThatFailsIsReportedWithItsPath() throws {
+    let cuts = FileCuts()
+    let missing = root.appendingPathComponent("missing/page.html").path
+    cuts.cut(missing, to: 1, thenTakingTimeFrom: nil)
+    #expect {
+      try cuts.finish()
+    } throws: { error in
+      "\(error)".contains(missing)
+    }
+  }
+
   @Test func aFilePutIntoAPublishedTreeByHandIsRemovedByTheNextBuildIntoIt() throws {
     try publisher.publish([OutputFile(path: "index.html", text: "one")])
     // Tree a has a digest list that does not name the stray file.
