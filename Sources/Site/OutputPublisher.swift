@@ -357,9 +357,7 @@ final class TreeSync: OutputSink, @unchecked Sendable {
     let changed = known?.target != sum
     if changed {
       let path = targetPath + "/" + relative
-      let isLonger = try FileBytes.replace(
-        path, with: contents, previousSize: known?.target?.size, leavingItLonger: true
-      ) {
+      let isLonger = try FileBytes.replace(path, with: contents, previousSize: known?.target?.size) {
         // A missing folder is made on the first write into it; another thread may be making it too.
         try Self.createFolder(String(path[..<path.lastIndex(of: "/")!]))
       }
@@ -641,14 +639,13 @@ final class FileCuts: @unchecked Sendable {
 /// overwritten in place without truncating first, which keeps its blocks: freeing and allocating
 /// them is what costs most on a disk mounted with `discard` (see the README's performance notes).
 enum FileBytes {
-  /// Makes the file at `path` hold exactly `bytes`, calling `makeFolder` when its folder is missing.
-  /// `previousSize`, when the digest list gives it, is the size the file had when the list was
-  /// written. With `leavingItLonger`, a file that was longer keeps its old end and the caller
-  /// cuts it (see `FileCuts`): returns whether it must.
-  @discardableResult
+  /// Makes the file at `path` start with `bytes`, calling `makeFolder` when its folder is missing,
+  /// and returns whether it is longer than `bytes`: its old end is left for the caller to cut (see
+  /// `FileCuts`). `previousSize`, when the digest list gives it, is the size the file had when
+  /// the list was written.
   static func replace(
     _ path: String, with bytes: UnsafeRawBufferPointer, previousSize: Int? = nil,
-    leavingItLonger: Bool = false, makeFolder: () throws -> Void
+    makeFolder: () throws -> Void
   ) throws -> Bool {
     var descriptor = open(path, O_WRONLY | O_CREAT, 0o644)
     if descriptor < 0 && errno == ENOENT {
@@ -677,11 +674,6 @@ enum FileBytes {
     guard fstat(descriptor, &status) == 0 else {
       throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
     }
-    guard status.st_size > off_t(bytes.count) else { return false }
-    if leavingItLonger { return true }
-    guard ftruncate(descriptor, off_t(bytes.count)) == 0 else {
-      throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
-    }
-    return false
+    return status.st_size > off_t(bytes.count)
   }
 }

@@ -124,6 +124,8 @@ struct PageRenderer: Sendable {
     template: String, model: consuming some TemplateContext, page: String,
     layout: (BorrowedBytes) -> LayoutModel
   ) throws -> [UInt8] {
+    // Taken and given back by hand rather than through `withScratch`: the model is consumed,
+    // which a closure cannot do with what it captures.
     let scratch = scratches.take()
     defer { scratches.giveBack(scratch) }
     try render(template: template, model: model, page: page, in: scratch, layout: layout)

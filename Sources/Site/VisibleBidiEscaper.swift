@@ -5,23 +5,35 @@ import TemplateEngine
 /// Source"), then `{{ }}` escapes HTML and `{{{ }}}` copies our own markup as it is.
 struct VisibleBidiEscaper: TemplateEscaper {
   func appendEscaped(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput) {
-    // Most values are ASCII, which holds no control: escaped in one pass up to the first
-    // non-ASCII byte, if any, where telling first that a value was plain ASCII took a pass of its
-    // own. Controls start with a non-ASCII byte, so none is in the part escaped.
-    let escaped = HTMLEscaper.appendHTMLEscapedUpToNonASCII(text, to: &output)
-    guard escaped < text.count else { return }
-    forEachRun(of: UnsafeBufferPointer(rebasing: text[escaped...]), into: &output) { run, output in
-      HTMLEscaper.appendHTMLEscaped(run, to: &output)
-    }
+    appendMarkingControls(text, keepingQuotes: false, to: &output)
   }
 
   /// As `appendEscaped`, with quotes left as they are: for an element's content that the site
   /// marks up itself (a policy diff's lines), never for an attribute's value.
   func appendEscapedText(_ text: UnsafeBufferPointer<UInt8>, to output: inout TemplateOutput) {
-    let escaped = HTMLEscaper.appendHTMLTextEscapedUpToNonASCII(text, to: &output)
+    appendMarkingControls(text, keepingQuotes: true, to: &output)
+  }
+
+  /// `text` with its controls marked, HTML-escaped in full or, `keepingQuotes`, as an element's
+  /// content.
+  @inline(__always)
+  private func appendMarkingControls(
+    _ text: UnsafeBufferPointer<UInt8>, keepingQuotes: Bool, to output: inout TemplateOutput
+  ) {
+    // Most values are ASCII, which holds no control: escaped in one pass up to the first
+    // non-ASCII byte, if any, where telling first that a value was plain ASCII took a pass of its
+    // own. Controls start with a non-ASCII byte, so none is in the part escaped.
+    let escaped =
+      keepingQuotes
+      ? HTMLEscaper.appendHTMLTextEscapedUpToNonASCII(text, to: &output)
+      : HTMLEscaper.appendHTMLEscapedUpToNonASCII(text, to: &output)
     guard escaped < text.count else { return }
     forEachRun(of: UnsafeBufferPointer(rebasing: text[escaped...]), into: &output) { run, output in
-      HTMLEscaper.appendHTMLTextEscaped(run, to: &output)
+      if keepingQuotes {
+        HTMLEscaper.appendHTMLTextEscaped(run, to: &output)
+      } else {
+        HTMLEscaper.appendHTMLEscaped(run, to: &output)
+      }
     }
   }
 
