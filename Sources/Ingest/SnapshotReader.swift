@@ -51,6 +51,7 @@ public struct SnapshotReader: Sendable {
     // Largest first, so that no core is left idle at the end with the others' work done.
     let sizes = files.map { FileListing.size(atPath: $0.path) }
     let order = files.indices.sorted { (sizes[$1], $0) < (sizes[$0], $1) }
+    ReadAhead.start(paths: order.map { files[$0].path })
     let (outcomes, workers) = ParallelMap.map(Array(files.indices), order: order, state: ReadBuffers.init) {
       position, buffers in
       let file = files[position]
