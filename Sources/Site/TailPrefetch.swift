@@ -23,8 +23,8 @@ import Synchronization
 /// This kind of machine hands back pages idle for a minute a little at a time, so a tree written
 /// a few minutes before is found partly gone: with 40 % of the files out of the cache, waiting for
 /// half the sample left their reads inside the writes (write step 9.9-11.5 s against 7.0 s read
-/// ahead, 100,000 principals), and at 15 % it still cost 0.7-1.4 s; asking for the pages of files
-/// still in the cache costs little. Only Linux reads ahead; elsewhere the pass does nothing.
+/// ahead, 100,000 principals), and at 15 % the write step still took 1.4-1.6 s longer; asking for
+/// the pages of files still in the cache costs little. Only Linux reads ahead; elsewhere the pass does nothing.
 final class TailPrefetch: Sendable {
   private let stopped = Atomic<Bool>(false)
   private let readsAhead = Atomic<Bool>(false)
