@@ -190,9 +190,6 @@ public final class HistoryStore: Sendable {
           days: PrincipalHistory.Days(day: day, previous: replacing ? days.dropLast().last : days.last),
           replacing: replacing, lastItemID: try Self.lastItemID(db))
         let outcome = try writer.record()
-        // Its per-principal encodings (a hundred thousand small arrays) are freed on the other
-        // core rather than here, inside the transaction.
-        freeInBackground(consume writer)
         try db.execute(
           sql: "UPDATE counter SET value = ? WHERE name = 'lastItem'", arguments: [outcome.lastItemID])
         try Self.insertSnapshotRow(snapshot, fingerprint: fingerprint, db: db)

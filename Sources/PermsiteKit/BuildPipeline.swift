@@ -235,9 +235,6 @@ struct SnapshotRecorder {
         "recorded \(folder.day.iso): \(result.snapshot.observations.count) items, \(outcome.runsStarted) changes started, \(outcome.runsEnded) ended (read \(result.bytesRead) bytes in \(readTime) ms, recorded in \(milliseconds(since: recordStart)) ms)"
       )
       recorded.append(folder.day)
-      // A million observations' strings and arrays: freed on the other core, which is idle here,
-      // while this one goes on to load the history.
-      freeInBackground(consume result)
       // Rebuilding history records snapshot after snapshot: each is folded into the store file
       // while the next one is read, rather than all of them piling up in the log. The build folds
       // the last one itself (see `BuildPipeline.run()`).
