@@ -58,16 +58,26 @@ public struct OutputPublisher: Sendable {
   }
 
   /// The key recorded with the published site (see `publish(key:preparedAs:_:)`), when the output link still
-  /// points at the tree it was recorded for.
+  /// points at the tree it was recorded for and that tree still holds every file its digest list
+  /// names: a page deleted from the published site by hand is then written again by the next
+  /// build, rather than kept missing until a new snapshot comes.
   public func publishedKey() -> String? {
     guard let text = try? String(contentsOf: keyFile, encoding: .utf8) else { return nil }
     let parts = text.split(separator: " ", maxSplits: 1)
     guard parts.count == 2,
       let destination = try? FileManager.default.destinationOfSymbolicLink(atPath: output.path),
       destination == parts[0],
-      FileManager.default.fileExists(atPath: parent.appendingPathComponent(destination).path)
+      holdsEveryListedFile(parent.appendingPathComponent(destination))
     else { return nil }
     return String(parts[1]).trimmingCharacters(in: .whitespacesAndNewlines)
+  }
+
+  /// Whether `tree` exists and holds every file of its digest list (false without a list).
+  private func holdsEveryListedFile(_ tree: URL) -> Bool {
+    let listed = TreeSums.read(sumsFile(of: tree))
+    guard !listed.isEmpty else { return false }
+    let files = Set(TreeListing(of: tree.path).files)
+    return listed.keys.allSatisfy(files.contains)
   }
 
   /// `.NAME.key` beside the trees: which tree a key describes, and the key.
@@ -167,7 +177,23 @@ public struct OutputPublisher: Sendable {
     var sums = [String: KnownSums](minimumCapacity: max(targetSums.count, referenceSums.count))
     for (path, sum) in targetSums { sums[path] = KnownSums(target: sum) }
     for (path, sum) in referenceSums { sums[path, default: KnownSums()].reference = sum }
-    return Trees(published: published, target: target, sums: sums, existing: TreeListing(of: target.path))
+    let existing = TreeListing(of: target.path)
+    Self.forget(targetSums.keys, missingFrom: existing, in: &sums)
+    return Trees(published: published, target: target, sums: sums, existing: existing)
+  }
+
+  /// Drops what the target's list says of the files of `listed` that the target no longer
+  /// holds: a file deleted by hand, or the whole tree deleted with its list left beside it, would
+  /// otherwise count as already written and be missing from the published site.
+  static func forget(
+    _ listed: some Collection<String>, missingFrom existing: TreeListing, in sums: inout [String: KnownSums]
+  ) {
+    var present = 0
+    for path in existing.files where sums[path]?.target != nil { present += 1 }
+    // Nearly always every listed file is there, and the set below is not needed.
+    guard present < listed.count else { return }
+    let files = Set(existing.files)
+    for path in listed where !files.contains(path) { sums[path]?.target = nil }
   }
 
   /// Lets `generate` write the site into the unpublished tree, file by file and from several

@@ -213,7 +213,13 @@ import Testing
     fixed.reusesUnchangedSite = false
     #expect(try BuildPipeline(options: fixed, logger: Self.quiet).run().report != nil, "reuse not allowed")
 
-    // The key vouches only for the tree the output link points at: without it, the site is built again.
+    // The key vouches only for the tree the output link points at, and only while that tree holds
+    // every file it was published with: otherwise the site is built again.
+    let page = tree.root.appendingPathComponent("output/index.html")
+    try FileManager.default.removeItem(at: page)
+    #expect(try BuildPipeline(options: later, logger: Self.quiet).run().report != nil, "a page deleted")
+    #expect(FileManager.default.fileExists(atPath: page.path), "and written again")
+    #expect(try BuildPipeline(options: later, logger: Self.quiet).run().report == nil)
     try FileManager.default.removeItem(at: tree.root.appendingPathComponent("output"))
     #expect(try BuildPipeline(options: later, logger: Self.quiet).run().report != nil, "output deleted")
   }

@@ -203,6 +203,24 @@ import Testing
     #expect(try Self.read(root, ".output.a.sums").hasSuffix(" 4 index.html\n"))
   }
 
+  @Test func filesDeletedFromATreeByHandAreWrittenAgainThoughItsListNamesThem() throws {
+    let files = [OutputFile(path: "index.html", text: "same"), OutputFile(path: "teams/a.html", text: "a")]
+    try publisher.publish(files)
+    try publisher.publish(files)
+    // Tree a, written next, loses a file; its list still names it.
+    try FileManager.default.removeItem(at: root.appendingPathComponent(".output.a/teams/a.html"))
+    let third = try publisher.publish(files)
+    #expect(third == .init(written: 1, unchanged: 1, removed: 0))
+    #expect(try Self.read(output, "teams/a.html") == "a")
+    // Tree b, written next, is deleted whole; its list is left beside it.
+    try FileManager.default.removeItem(at: root.appendingPathComponent(".output.b"))
+    let fourth = try publisher.publish(files)
+    #expect(fourth == .init(written: 2, unchanged: 0, removed: 0))
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: output.path) == ".output.b")
+    #expect(try Self.read(output, "index.html") == "same")
+    #expect(try Self.read(output, "teams/a.html") == "a")
+  }
+
   @Test func aBuildThatFailsHalfWayLeavesNoListForTheTreeItChanged() throws {
     try publisher.publish([OutputFile(path: "index.html", text: "one")])
     try publisher.publish([OutputFile(path: "index.html", text: "two")])
