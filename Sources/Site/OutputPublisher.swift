@@ -76,8 +76,11 @@ public struct OutputPublisher: Sendable {
   private func holdsEveryListedFile(_ tree: URL) -> Bool {
     let listed = TreeSums.read(sumsFile(of: tree))
     guard !listed.isEmpty else { return false }
-    let files = Set(TreeListing(of: tree.path).files)
-    return listed.keys.allSatisfy(files.contains)
+    // The listing names each file once: it holds every listed file when as many of its files
+    // are listed as the list has, and no set of the listing need be made.
+    var found = 0
+    for file in TreeListing(of: tree.path).files where listed[file] != nil { found += 1 }
+    return found == listed.count
   }
 
   /// `.NAME.key` beside the trees: which tree a key describes, and the key.
