@@ -225,6 +225,7 @@ public struct OutputPublisher: Sendable {
     let target = trees.target
     // The list goes before the first write: it must never describe a tree that is half rewritten.
     unlink(sumsFile(of: target).path)
+    for link in trees.existing.links { unlink(target.path + "/" + link) }
     let sync = TreeSync(
       target: target, reference: trees.published, known: trees.sums, existing: trees.existing)
     try generate(sync)
@@ -240,11 +241,12 @@ public struct OutputPublisher: Sendable {
     let listing = BackgroundWork { try TreeSums.write(sums, to: listFile) }
     let outcome = sync.finish()
     try listing.result()
-    // The old key goes first: a build killed after switching the link must not leave a key that
-    // vouches for the new tree with the old inputs.
-    unlink(keyFile.path)
+    // The key names the tree it vouches for, so it goes before the link: a build that fails or is
+    // killed in between leaves a key naming a tree that is not published, which vouches for
+    // nothing, and a key that cannot be written (a full disk) fails the build with the previous
+    // site still published, as the error says.
+    if let key { try recordKey(key, for: target) } else { unlink(keyFile.path) }
     try switchLink(to: target)
-    if let key { try recordKey(key, for: target) }
     return outcome
   }
 
@@ -386,7 +388,7 @@ final class TreeSync: OutputSink, @unchecked Sendable {
     let changed = known?.target != sum
     if changed {
       let path = targetPath + "/" + relative
-      let isLonger = try FileBytes.replace(path, with: contents, previousSize: known?.target?.size) {
+      let isLonger = try FileBytes.replace(path, with: contents) {
         // A missing folder is made on the first write into it; another thread may be making it too.
         try Self.createFolder(String(path[..<path.lastIndex(of: "/")!]))
       }
@@ -462,6 +464,9 @@ final class TreeSync: OutputSink, @unchecked Sendable {
 struct TreeListing: Sendable {
   var files: [String] = []
   var folders: [String] = []
+  /// Symbolic links: no tree of permsite's holds one, and a build removes them before writing
+  /// (a link to a folder would have the site's files written outside the tree).
+  var links: [String] = []
 
   /// The listing of `root`; empty when it does not exist.
   init(of root: String) {
@@ -480,11 +485,16 @@ struct TreeListing: Sendable {
       guard name != ".", name != ".." else { continue }
       let child = relative.isEmpty ? name : relative + "/" + name
       var isFolder = Int32(entry.pointee.d_type) == DT_DIR
+      var isLink = Int32(entry.pointee.d_type) == DT_LNK
       if Int32(entry.pointee.d_type) == DT_UNKNOWN {
         var status = stat()
-        isFolder = lstat(root + "/" + child, &status) == 0 && (status.st_mode & S_IFMT) == S_IFDIR
+        let type = lstat(root + "/" + child, &status) == 0 ? status.st_mode & S_IFMT : 0
+        isFolder = type == S_IFDIR
+        isLink = type == S_IFLNK
       }
-      if isFolder {
+      if isLink {
+        listing.links.append(child)
+      } else if isFolder {
         listing.folders.append(child)
         walk(root: root, child, into: &listing)
       } else {
@@ -670,19 +680,42 @@ final class FileCuts: @unchecked Sendable {
 enum FileBytes {
   /// Makes the file at `path` start with `bytes`, calling `makeFolder` when its folder is missing,
   /// and returns whether it is longer than `bytes`: its old end is left for the caller to cut (see
-  /// `FileCuts`). `previousSize`, when the digest list gives it, is the size the file had when
-  /// the list was written.
+  /// `FileCuts`).
+  ///
+  /// Only a plain file of the tree's own is overwritten in place. Anything else at `path` is
+  /// removed first and a new file made: a symbolic link (written through, it would change a file
+  /// outside the tree), a file with other hard links (a copy made with `cp -al` would change with
+  /// it) and a folder. Its size is the file's own, not what the digest list says: a file changed
+  /// by hand keeps no stale end.
   static func replace(
-    _ path: String, with bytes: UnsafeRawBufferPointer, previousSize: Int? = nil,
-    makeFolder: () throws -> Void
+    _ path: String, with bytes: UnsafeRawBufferPointer, makeFolder: () throws -> Void
   ) throws -> Bool {
-    var descriptor = open(path, O_WRONLY | O_CREAT, 0o644)
+    let flags = O_WRONLY | O_CREAT | O_NOFOLLOW
+    var descriptor = open(path, flags, 0o644)
     if descriptor < 0 && errno == ENOENT {
       try makeFolder()
-      descriptor = open(path, O_WRONLY | O_CREAT, 0o644)
+      descriptor = open(path, flags, 0o644)
+    }
+    // A link (ELOOP), or a folder where the file goes (EISDIR): neither is the tree's own.
+    if descriptor < 0 && (errno == ELOOP || errno == EISDIR) {
+      try? FileManager.default.removeItem(atPath: path)
+      descriptor = open(path, flags | O_EXCL, 0o644)
     }
     guard descriptor >= 0 else {
       throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+    }
+    var status = stat()
+    guard fstat(descriptor, &status) == 0 else {
+      close(descriptor)
+      throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+    }
+    if status.st_nlink > 1 || (status.st_mode & S_IFMT) != S_IFREG {
+      close(descriptor)
+      unlink(path)
+      descriptor = open(path, flags | O_EXCL, 0o644)
+      guard descriptor >= 0, fstat(descriptor, &status) == 0 else {
+        throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+      }
     }
     defer { close(descriptor) }
     var offset = 0
@@ -695,14 +728,7 @@ enum FileBytes {
       offset += written
     }
     // Only a file that was longer needs cutting: truncating to the size a file already has
-    // still costs a journalled inode update, and most pages grow or keep their size. A file the
-    // list says was no longer needs no look at its size either. (The list is written after the
-    // tree, and removed before it is written again, so it never outlives what it describes.)
-    if let previousSize, previousSize <= bytes.count { return false }
-    var status = stat()
-    guard fstat(descriptor, &status) == 0 else {
-      throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
-    }
+    // still costs a journalled inode update, and most pages grow or keep their size.
     return status.st_size > off_t(bytes.count)
   }
 }

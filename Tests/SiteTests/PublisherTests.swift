@@ -221,6 +221,78 @@ import Testing
     #expect(try Self.read(output, "teams/a.html") == "a")
   }
 
+  /// Builds alternate between the trees: after these two, tree a (holding `files`) is written next.
+  func publishTwice(_ files: [OutputFile]) throws {
+    try publisher.publish(files)
+    try publisher.publish(files)
+  }
+
+  @Test func linksInATreeAreReplacedAndNothingOutsideItIsWritten() throws {
+    let files = [
+      OutputFile(path: "index.html", text: "home"), OutputFile(path: "charts/a.svg", text: "<svg/>"),
+    ]
+    try publishTwice(files)
+    let outside = root.appendingPathComponent("outside")
+    try FileManager.default.createDirectory(at: outside, withIntermediateDirectories: true)
+    try Data("mine".utf8).write(to: outside.appendingPathComponent("victim.txt"))
+    let tree = root.appendingPathComponent(".output.a")
+    try FileManager.default.removeItem(at: tree.appendingPathComponent("index.html"))
+    try FileManager.default.createSymbolicLink(
+      atPath: tree.appendingPathComponent("index.html").path,
+      withDestinationPath: outside.path + "/victim.txt")
+    try FileManager.default.removeItem(at: tree.appendingPathComponent("charts"))
+    try FileManager.default.createSymbolicLink(
+      atPath: tree.appendingPathComponent("charts").path, withDestinationPath: outside.path)
+    let changed = [
+      OutputFile(path: "index.html", text: "home, later"), OutputFile(path: "charts/a.svg", text: "<svg/>"),
+    ]
+    let outcome = try publisher.publish(changed)
+    #expect(outcome == .init(written: 2, unchanged: 0, removed: 0))
+    #expect(try Self.read(outside, "victim.txt") == "mine")
+    #expect(try FileManager.default.contentsOfDirectory(atPath: outside.path) == ["victim.txt"])
+    #expect(try Self.read(output, "index.html") == "home, later")
+    #expect(try Self.read(output, "charts/a.svg") == "<svg/>")
+    let charts = try FileManager.default.attributesOfItem(atPath: tree.appendingPathComponent("charts").path)
+    #expect(charts[.type] as? FileAttributeType == .typeDirectory)
+  }
+
+  @Test func aFileWithAnotherHardLinkIsReplacedRatherThanWrittenThrough() throws {
+    try publishTwice([OutputFile(path: "index.html", text: "one")])
+    let copy = root.appendingPathComponent("backup.html")
+    try FileManager.default.linkItem(at: root.appendingPathComponent(".output.a/index.html"), to: copy)
+    try publisher.publish([OutputFile(path: "index.html", text: "two")])
+    #expect(try Self.read(output, "index.html") == "two")
+    #expect(try String(contentsOf: copy, encoding: .utf8) == "one")
+  }
+
+  @Test func aFolderWhereAFileGoesIsReplacedAndAFileChangedByHandKeepsNoStaleEnd() throws {
+    try publishTwice([OutputFile(path: "index.html", text: "one"), OutputFile(path: "a.html", text: "a")])
+    let tree = root.appendingPathComponent(".output.a")
+    try FileManager.default.removeItem(at: tree.appendingPathComponent("a.html"))
+    try FileManager.default.createDirectory(
+      at: tree.appendingPathComponent("a.html/inside"), withIntermediateDirectories: true)
+    // Longer than the list says: the size that counts is the file's own.
+    try Data("one, and a long banner added by hand".utf8).write(to: tree.appendingPathComponent("index.html"))
+    try publisher.publish([
+      OutputFile(path: "index.html", text: "two"), OutputFile(path: "a.html", text: "a"),
+    ])
+    #expect(try Self.read(output, "index.html") == "two")
+    #expect(try Self.read(output, "a.html") == "a")
+  }
+
+  @Test func aKeyThatCannotBeWrittenFailsTheBuildWithThePreviousSiteStillPublished() throws {
+    try publisher.publish(key: "k1") { try $0.write(OutputFile(path: "index.html", text: "one")) }
+    // Where the key is written first, a folder: writing it fails.
+    try FileManager.default.createDirectory(
+      at: root.appendingPathComponent(".output.key.new/x"), withIntermediateDirectories: true)
+    #expect(throws: SiteError.self) {
+      try publisher.publish(key: "k2") { try $0.write(OutputFile(path: "index.html", text: "two")) }
+    }
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: output.path) == ".output.a")
+    #expect(try Self.read(output, "index.html") == "one")
+    #expect(publisher.publishedKey() == "k1", "the published site and its key are as they were")
+  }
+
   @Test func aBuildThatFailsHalfWayLeavesNoListForTheTreeItChanged() throws {
     try publisher.publish([OutputFile(path: "index.html", text: "one")])
     try publisher.publish([OutputFile(path: "index.html", text: "two")])
