@@ -388,10 +388,12 @@ final class TreeSync: OutputSink, @unchecked Sendable {
     let changed = known?.target != sum
     if changed {
       let path = targetPath + "/" + relative
-      let isLonger = try FileBytes.replace(path, with: contents) {
-        // A missing folder is made on the first write into it; another thread may be making it too.
-        try Self.createFolder(String(path[..<path.lastIndex(of: "/")!]))
-      }
+      let isLonger = try FileBytes.replace(
+        path, with: contents,
+        makeFolder: {
+          // A missing folder is made on the first write into it; another thread may be making it too.
+          try createFolder(String(path[..<path.lastIndex(of: "/")!]))
+        }, mayRemoveFolder: { !holdsWrittenFiles(below: relative) })
       // The same bytes as the published file: keep its time, so nothing looks changed to rsync.
       // A file still to be cut takes the time after the cut, which sets it.
       let timeSource = known?.reference == sum ? referencePath.map { $0 + "/" + relative } : nil
@@ -404,6 +406,22 @@ final class TreeSync: OutputSink, @unchecked Sendable {
     lock.lock()
     if changed { outcome.written += 1 } else { outcome.unchanged += 1 }
     lock.unlock()
+  }
+
+  /// Whether this build writes the file at `relative`.
+  private func isWritten(_ relative: String) -> Bool {
+    lock.lock()
+    defer { lock.unlock() }
+    return sums[relative] != nil
+  }
+
+  /// Whether this build writes any file below the folder `relative`. Asked only when a folder
+  /// stands where a file goes, which a build into its own tree seldom meets: a scan will do.
+  private func holdsWrittenFiles(below relative: String) -> Bool {
+    let prefix = relative + "/"
+    lock.lock()
+    defer { lock.unlock() }
+    return sums.keys.contains { $0.hasPrefix(prefix) }
   }
 
   /// Waits until every file left longer than its new bytes is cut; throws the first cut that
@@ -427,7 +445,23 @@ final class TreeSync: OutputSink, @unchecked Sendable {
     return outcome
   }
 
-  private static func createFolder(_ path: String) throws {
+  /// Makes the folder at `path` in the target, with the folders above it. A file (or link) the
+  /// tree held before standing where one of them goes is removed first: the tree is permsite's
+  /// own, and every build would otherwise fail at it. One this build wrote is left, and the write
+  /// fails: the site names a file and a folder alike.
+  private func createFolder(_ path: String) throws {
+    if (try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)) != nil {
+      return
+    }
+    var relative = ""
+    for part in path.dropFirst(targetPath.count + 1).split(separator: "/") {
+      relative += (relative.isEmpty ? "" : "/") + part
+      var status = stat()
+      let full = targetPath + "/" + relative
+      if lstat(full, &status) == 0 && (status.st_mode & S_IFMT) != S_IFDIR && !isWritten(relative) {
+        unlink(full)
+      }
+    }
     do {
       try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
     } catch {
@@ -678,26 +712,30 @@ final class FileCuts: @unchecked Sendable {
 /// overwritten in place without truncating first, which keeps its blocks: freeing and allocating
 /// them is what costs most on a disk mounted with `discard` (see the README's performance notes).
 enum FileBytes {
-  /// Makes the file at `path` start with `bytes`, calling `makeFolder` when its folder is missing,
+  /// Makes the file at `path` start with `bytes`, calling `makeFolder` when its folder is missing
+  /// (or a file stands in the way of it),
   /// and returns whether it is longer than `bytes`: its old end is left for the caller to cut (see
   /// `FileCuts`).
   ///
   /// Only a plain file of the tree's own is overwritten in place. Anything else at `path` is
   /// removed first and a new file made: a symbolic link (written through, it would change a file
   /// outside the tree), a file with other hard links (a copy made with `cp -al` would change with
-  /// it) and a folder. Its size is the file's own, not what the digest list says: a file changed
+  /// it) and a folder (when `mayRemoveFolder` allows). Its size is the file's own, not what the digest list says: a file changed
   /// by hand keeps no stale end.
   static func replace(
-    _ path: String, with bytes: UnsafeRawBufferPointer, makeFolder: () throws -> Void
+    _ path: String, with bytes: UnsafeRawBufferPointer, makeFolder: () throws -> Void,
+    mayRemoveFolder: () -> Bool = { true }
   ) throws -> Bool {
     let flags = O_WRONLY | O_CREAT | O_NOFOLLOW
     var descriptor = open(path, flags, 0o644)
-    if descriptor < 0 && errno == ENOENT {
+    // A folder above the file missing (ENOENT), or a file standing where one goes (ENOTDIR).
+    if descriptor < 0 && (errno == ENOENT || errno == ENOTDIR) {
       try makeFolder()
       descriptor = open(path, flags, 0o644)
     }
-    // A link (ELOOP), or a folder where the file goes (EISDIR): neither is the tree's own.
-    if descriptor < 0 && (errno == ELOOP || errno == EISDIR) {
+    // A link (ELOOP), or a folder where the file goes (EISDIR) unless `mayRemoveFolder` says it
+    // holds what must stay: neither is the tree's own.
+    if descriptor < 0 && (errno == ELOOP || (errno == EISDIR && mayRemoveFolder())) {
       try? FileManager.default.removeItem(atPath: path)
       descriptor = open(path, flags | O_EXCL, 0o644)
     }
@@ -713,9 +751,11 @@ enum FileBytes {
       close(descriptor)
       unlink(path)
       descriptor = open(path, flags | O_EXCL, 0o644)
-      guard descriptor >= 0, fstat(descriptor, &status) == 0 else {
+      guard descriptor >= 0 else {
         throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
       }
+      // A file just made: empty.
+      status.st_size = 0
     }
     defer { close(descriptor) }
     var offset = 0

@@ -280,6 +280,17 @@ import Testing
     #expect(try Self.read(output, "a.html") == "a")
   }
 
+  @Test func aFileWhereAFolderGoesIsReplaced() throws {
+    let files = [OutputFile(path: "teams/mobile/index.html", text: "mobile")]
+    try publishTwice(files)
+    let tree = root.appendingPathComponent(".output.a")
+    try FileManager.default.removeItem(at: tree.appendingPathComponent("teams"))
+    try Data("in the way".utf8).write(to: tree.appendingPathComponent("teams"))
+    let outcome = try publisher.publish(files)
+    #expect(outcome == .init(written: 1, unchanged: 0, removed: 0))
+    #expect(try Self.read(output, "teams/mobile/index.html") == "mobile")
+  }
+
   @Test func aKeyThatCannotBeWrittenFailsTheBuildWithThePreviousSiteStillPublished() throws {
     try publisher.publish(key: "k1") { try $0.write(OutputFile(path: "index.html", text: "one")) }
     // Where the key is written first, a folder: writing it fails.
