@@ -541,8 +541,23 @@ public struct Freshness: Hashable, Sendable {
   /// Exports in the current snapshot that say more pages exist.
   public var truncated: [String] = []
 
+  /// Whether the current snapshot is dated after the day of the build: the machine's clock (or
+  /// `SOURCE_DATE_EPOCH`) or the snapshot folder's name is wrong, and its age, negative, would
+  /// pass any limit on it.
+  public var isAfterToday: Bool { snapshotAgeDays < 0 }
+
+  /// What the banner and the build's log say when the current snapshot, of `snapshot`, is dated
+  /// after the day of the build; nil when it is not.
+  public func afterTodayWarning(snapshot: Day) -> String? {
+    guard isAfterToday else { return nil }
+    let days = -snapshotAgeDays == 1 ? "1 day" : "\(-snapshotAgeDays) days"
+    return "The newest snapshot, of \(snapshot.iso), is dated \(days) after the day of this build "
+      + "(\(snapshot.adding(days: snapshotAgeDays).iso)): check the machine's clock (or SOURCE_DATE_EPOCH) "
+      + "and the snapshot folder's name."
+  }
+
   /// Whether anything calls for the warning banner.
-  public var needsWarning: Bool { isStale || !missingFiles.isEmpty || !truncated.isEmpty }
+  public var needsWarning: Bool { isStale || isAfterToday || !missingFiles.isEmpty || !truncated.isEmpty }
 
   /// Freshness with nothing to report.
   public init() {}

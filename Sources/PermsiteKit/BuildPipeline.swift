@@ -136,6 +136,10 @@ public struct BuildPipeline {
       for problem in report.dataProblems {
         logger.warning("\(problem.file)\(problem.line.map { ":\($0)" } ?? ""): \(problem.message)")
       }
+      if let snapshot = report.snapshot, let warning = report.freshness.afterTodayWarning(snapshot: snapshot)
+      {
+        logger.warning("\(warning)")
+      }
       return (
         report,
         "snapshot \(report.snapshot?.iso ?? "none"): \(report.totals.unusedPermissions) open unused permissions"

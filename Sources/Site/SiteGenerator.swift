@@ -576,6 +576,9 @@ struct LayoutFactory {
         "The newest snapshot, of \(snapshot.iso), is \(Format.days(freshness.snapshotAgeDays)) old: "
           + "the nightly export may have stopped.")
     }
+    if let snapshot = input.report.snapshot, let warning = freshness.afterTodayWarning(snapshot: snapshot) {
+      lines.append(warning)
+    }
     for file in freshness.missingFiles {
       lines.append(
         "\(file.name) (\(file.kind.displayName)) was in the previous snapshot but is missing from this one: "

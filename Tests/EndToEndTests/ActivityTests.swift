@@ -1,3 +1,4 @@
+import Analysis
 import ArgumentParser
 import Foundation
 import Logging
@@ -187,6 +188,19 @@ import Testing
     #expect(
       page.contains(
         "Latest export of each source: Access Analyzer findings 2026-11-20, IAM inventory 2026-11-20."))
+  }
+
+  @Test func aSnapshotDatedAfterTheDayOfTheBuildIsWarnedOf() throws {
+    // The newest snapshot is of 2026-11-20; the clock says 2026-11-17.
+    let (tree, summary) = try Self.build(BuildTests.siteFiles(), now: "2026-11-17")
+    defer { tree.remove() }
+    let freshness = try #require(summary.report).freshness
+    #expect(freshness.snapshotAgeDays == -3 && freshness.isAfterToday && freshness.needsWarning)
+    #expect(
+      try tree.read("output/index.html").contains(
+        "The newest snapshot, of 2026-11-20, is dated 3 days after the day of this build (2026-11-17): "
+          + "check the machine&#39;s clock (or SOURCE_DATE_EPOCH) and the snapshot folder&#39;s name."))
+    #expect(Analysis.Freshness().afterTodayWarning(snapshot: Day(iso: "2026-11-20")!) == nil)
   }
 
   @Test func failOnExitsFourAfterBuilding() throws {
