@@ -270,6 +270,18 @@ public struct OutputPublisher: Sendable {
     // An output folder from before (or made by hand) becomes tree b; the new site goes into a.
     // A digest list left beside b from an earlier tree b describes other files: it goes.
     let b = tree("b")
+    // A mount point (or a folder of another file system) cannot be renamed into a tree, and each
+    // tree is renamed into place: say so, rather than what the rename reports.
+    var folder = stat()
+    var above = stat()
+    if lstat(path, &folder) == 0, stat(parent.path, &above) == 0, folder.st_dev != above.st_dev {
+      throw SiteError.writeFailed(
+        path: path,
+        reason:
+          "it is a mount point (or on another file system than \(parent.path)), which cannot become one of "
+          + "the two trees the site is published from; give --output a folder inside it, such as \(path)/site"
+      )
+    }
     unlink(sumsFile(of: b).path)
     do {
       if FileManager.default.fileExists(atPath: b.path) { try FileManager.default.removeItem(at: b) }
