@@ -42,12 +42,16 @@ final class BuildLock {
       var buffer = [UInt8](repeating: 0, count: 200)
       let count = read(descriptor, &buffer, buffer.count)
       close(descriptor)
-      let holder = count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self) : ""
+      // The first line: the holder writes its line over the last holder's and then cuts the rest.
+      let holder =
+        buffer[0..<max(count, 0)].split(separator: UInt8(ascii: "\n")).first
+        .map { String(decoding: $0, as: UTF8.self) } ?? ""
       throw LockHeld(path: path, holder: holder.trimmingCharacters(in: .whitespacesAndNewlines))
     }
+    // Written first and cut after, so that a build reading it meanwhile never finds it empty.
     let text = "pid \(getpid()), started \(now)\n"
-    ftruncate(descriptor, 0)
-    _ = text.withCString { pwrite(descriptor, $0, strlen($0), 0) }
+    let written = text.withCString { pwrite(descriptor, $0, strlen($0), 0) }
+    ftruncate(descriptor, off_t(max(written, 0)))
     return BuildLock(descriptor: descriptor)
   }
 

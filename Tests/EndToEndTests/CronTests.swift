@@ -48,6 +48,31 @@ import Testing
     withExtendedLifetime(held) {}
   }
 
+  @Test func theLockHoldsTheHoldersLineAloneWhateverAnEarlierHolderLeft() throws {
+    let tree = try SiteTree(BuildTests.siteFiles())
+    defer { tree.remove() }
+    let earlier = "pid 1, started 2020-01-01T00:00:00Z, and a much longer line\nand more\n"
+    try tree.write(".permsite.lock", earlier)
+    let held = try BuildLock.acquire(in: tree.root, now: "2026-11-23T02:00:00Z")
+    #expect(try tree.read(".permsite.lock") == "pid \(getpid()), started 2026-11-23T02:00:00Z\n")
+    withExtendedLifetime(held) {}
+  }
+
+  @Test func aBuildRefusedWhileTheHolderWritesItsLineNamesTheFirstLineOnly() throws {
+    let tree = try SiteTree(BuildTests.siteFiles())
+    defer { tree.remove() }
+    // As a holder leaves it between writing its line over a longer one and cutting the rest.
+    try tree.write(".permsite.lock", "pid 7, started 2026-11-23T02:00:00Z\nolder holder's tail\n")
+    let descriptor = open(tree.root.appendingPathComponent(".permsite.lock").path, O_RDWR)
+    defer { close(descriptor) }
+    #expect(flock(descriptor, LOCK_EX | LOCK_NB) == 0)
+    #expect {
+      _ = try BuildLock.acquire(in: tree.root, now: "2026-11-23T02:01:00Z")
+    } throws: { error in
+      (error as? LockHeld)?.holder == "pid 7, started 2026-11-23T02:00:00Z"
+    }
+  }
+
   @Test func theLockIsFreeAgainAfterABuild() throws {
     let tree = try SiteTree(BuildTests.siteFiles())
     defer { tree.remove() }
