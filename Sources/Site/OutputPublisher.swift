@@ -76,11 +76,7 @@ public struct OutputPublisher: Sendable {
   private func holdsEveryListedFile(_ tree: URL) -> Bool {
     let listed = TreeSums.read(sumsFile(of: tree))
     guard !listed.isEmpty else { return false }
-    // The listing names each file once: it holds every listed file when as many of its files
-    // are listed as the list has, and no set of the listing need be made.
-    var found = 0
-    for file in TreeListing(of: tree.path).files where listed[file] != nil { found += 1 }
-    return found == listed.count
+    return TreeListing(of: tree.path).missing(of: listed.keys) { listed[$0] != nil }.isEmpty
   }
 
   /// `.NAME.key` beside the trees: which tree a key describes, and the key.
@@ -181,22 +177,13 @@ public struct OutputPublisher: Sendable {
     for (path, sum) in targetSums { sums[path] = KnownSums(target: sum) }
     for (path, sum) in referenceSums { sums[path, default: KnownSums()].reference = sum }
     let existing = TreeListing(of: target.path)
-    Self.forget(targetSums.keys, missingFrom: existing, in: &sums)
+    // A listed file the target no longer holds (deleted by hand, or the whole tree deleted with
+    // its list left beside it) would otherwise count as already written, and be missing from the
+    // published site.
+    for path in existing.missing(of: targetSums.keys, isListed: { targetSums[$0] != nil }) {
+      sums[path]?.target = nil
+    }
     return Trees(published: published, target: target, sums: sums, existing: existing)
-  }
-
-  /// Drops what the target's list says of the files of `listed` that the target no longer
-  /// holds: a file deleted by hand, or the whole tree deleted with its list left beside it, would
-  /// otherwise count as already written and be missing from the published site.
-  static func forget(
-    _ listed: some Collection<String>, missingFrom existing: TreeListing, in sums: inout [String: KnownSums]
-  ) {
-    var present = 0
-    for path in existing.files where sums[path]?.target != nil { present += 1 }
-    // Nearly always every listed file is there, and the set below is not needed.
-    guard present < listed.count else { return }
-    let files = Set(existing.files)
-    for path in listed where !files.contains(path) { sums[path]?.target = nil }
   }
 
   /// Lets `generate` write the site into the unpublished tree, file by file and from several
@@ -519,6 +506,17 @@ struct TreeListing: Sendable {
     Self.walk(root: root, "", into: &self)
   }
 
+  /// The paths of `listed` that are not among the listing's files; `isListed` says whether a
+  /// path is one of `listed`. The listing names each file once, so when as many of its files are
+  /// listed as `listed` has, none is missing and no set of the listing is made: the usual case.
+  func missing(of listed: some Collection<String>, isListed: (String) -> Bool) -> [String] {
+    var found = 0
+    for file in files where isListed(file) { found += 1 }
+    guard found < listed.count else { return [] }
+    let present = Set(files)
+    return listed.filter { !present.contains($0) }
+  }
+
   /// Lists with `readdir`, which names each entry's type without a `stat` per file: the tree
   /// holds one file per principal.
   private static func walk(root: String, _ relative: String, into listing: inout TreeListing) {
@@ -725,15 +723,14 @@ final class FileCuts: @unchecked Sendable {
 /// them is what costs most on a disk mounted with `discard` (see the README's performance notes).
 enum FileBytes {
   /// Makes the file at `path` start with `bytes`, calling `makeFolder` when its folder is missing
-  /// (or a file stands in the way of it),
-  /// and returns whether it is longer than `bytes`: its old end is left for the caller to cut (see
-  /// `FileCuts`).
+  /// (or a file stands in the way of it), and returns whether it is longer than `bytes`: its old
+  /// end is left for the caller to cut (see `FileCuts`).
   ///
   /// Only a plain file of the tree's own is overwritten in place. Anything else at `path` is
   /// removed first and a new file made: a symbolic link (written through, it would change a file
   /// outside the tree), a file with other hard links (a copy made with `cp -al` would change with
-  /// it) and a folder (when `mayRemoveFolder` allows). Its size is the file's own, not what the digest list says: a file changed
-  /// by hand keeps no stale end.
+  /// it) and a folder (when `mayRemoveFolder` allows). Its size is the file's own, not what the
+  /// digest list says: a file changed by hand keeps no stale end.
   static func replace(
     _ path: String, with bytes: UnsafeRawBufferPointer, makeFolder: () throws -> Void,
     mayRemoveFolder: () -> Bool = { true }
@@ -745,29 +742,32 @@ enum FileBytes {
       try makeFolder()
       descriptor = open(path, flags, 0o644)
     }
+    func failure() -> SiteError {
+      SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+    }
+    /// Removes what is at `path` and makes an empty file there.
+    func madeAnew() throws -> Int32 {
+      try? FileManager.default.removeItem(atPath: path)
+      let made = open(path, flags | O_EXCL, 0o644)
+      guard made >= 0 else { throw failure() }
+      return made
+    }
+    var status = stat()
     // A link (ELOOP), or a folder where the file goes (EISDIR) unless `mayRemoveFolder` says it
     // holds what must stay: neither is the tree's own.
     if descriptor < 0 && (errno == ELOOP || (errno == EISDIR && mayRemoveFolder())) {
-      try? FileManager.default.removeItem(atPath: path)
-      descriptor = open(path, flags | O_EXCL, 0o644)
-    }
-    guard descriptor >= 0 else {
-      throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
-    }
-    var status = stat()
-    guard fstat(descriptor, &status) == 0 else {
-      close(descriptor)
-      throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
-    }
-    if status.st_nlink > 1 || (status.st_mode & S_IFMT) != S_IFREG {
-      close(descriptor)
-      unlink(path)
-      descriptor = open(path, flags | O_EXCL, 0o644)
-      guard descriptor >= 0 else {
-        throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+      descriptor = try madeAnew()
+    } else {
+      guard descriptor >= 0 else { throw failure() }
+      guard fstat(descriptor, &status) == 0 else {
+        close(descriptor)
+        throw failure()
       }
-      // A file just made: empty.
-      status.st_size = 0
+      if status.st_nlink > 1 || (status.st_mode & S_IFMT) != S_IFREG {
+        close(descriptor)
+        descriptor = try madeAnew()
+        status = stat()
+      }
     }
     defer { close(descriptor) }
     var offset = 0
