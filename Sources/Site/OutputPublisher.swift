@@ -211,8 +211,8 @@ public struct OutputPublisher: Sendable {
     let trees = prepared ?? readTrees(publishedAt: published)
     let target = trees.target
     // The list goes before the first write: it must never describe a tree that is half rewritten.
-    unlink(sumsFile(of: target).path)
-    for link in trees.existing.links { unlink(target.path + "/" + link) }
+    try removeIfPresent(sumsFile(of: target).path)
+    for link in trees.existing.links { try removeIfPresent(target.path + "/" + link) }
     let sync = TreeSync(
       target: target, reference: trees.published, known: trees.sums, existing: trees.existing)
     try generate(sync)
@@ -226,8 +226,10 @@ public struct OutputPublisher: Sendable {
     let sums = sync.writtenSums
     let listFile = sumsFile(of: target)
     let listing = BackgroundWork { try TreeSums.write(sums, to: listFile) }
-    let outcome = sync.finish()
+    // The list is awaited before a failed removal is thrown: no thread outlives the build.
+    let removal = Result { try sync.finish() }
     try listing.result()
+    let outcome = try removal.get()
     // The key names the tree it vouches for, so it goes before the link: a build that fails or is
     // killed in between leaves a key naming a tree that is not published, which vouches for
     // nothing, and a key that cannot be written (a full disk) fails the build with the previous
@@ -235,6 +237,13 @@ public struct OutputPublisher: Sendable {
     if let key { try recordKey(key, for: target) } else { unlink(keyFile.path) }
     try switchLink(to: target)
     return outcome
+  }
+
+  /// Removes the file (or link) at `path`; throws when it is there and stays.
+  private func removeIfPresent(_ path: String) throws {
+    guard unlink(path) == 0 || errno == ENOENT else {
+      throw SiteError.cannotRemove(path: path, reason: String(cString: strerror(errno)))
+    }
   }
 
   private func recordKey(_ key: String, for target: URL) throws {
@@ -401,6 +410,11 @@ final class TreeSync: OutputSink, @unchecked Sendable {
       } else if let timeSource {
         Self.copyModificationTime(from: timeSource, to: path)
       }
+    } else if referencePath != nil && known?.reference != sum {
+      // The target already holds these bytes from two builds ago, but the published site served
+      // others since: left alone, the page's time would go back, and a server answering
+      // If-Modified-Since from it would tell a browser holding the newer page to keep it.
+      try Self.markModifiedNow(targetPath + "/" + relative)
     }
     lock.lock()
     if changed { outcome.written += 1 } else { outcome.unchanged += 1 }
@@ -436,11 +450,12 @@ final class TreeSync: OutputSink, @unchecked Sendable {
     return sums
   }
 
-  /// Deletes what was not written; says what was done.
-  func finish() -> OutputPublisher.Outcome {
+  /// Deletes what was not written; says what was done. Throws when a file the site no longer
+  /// has cannot be removed: published, the tree would still serve it (a removed role's page).
+  func finish() throws -> OutputPublisher.Outcome {
     lock.lock()
     defer { lock.unlock() }
-    outcome.removed = removeFiles(notIn: sums)
+    outcome.removed = try removeFiles(notIn: sums)
     return outcome
   }
 
@@ -468,6 +483,13 @@ final class TreeSync: OutputSink, @unchecked Sendable {
     }
   }
 
+  /// Gives the file at `path` the present time as its modification time.
+  private static func markModifiedNow(_ path: String) throws {
+    guard utimensat(AT_FDCWD, path, nil, AT_SYMLINK_NOFOLLOW) == 0 else {
+      throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+    }
+  }
+
   fileprivate static func copyModificationTime(from source: String, to destination: String) {
     var status = stat()
     guard stat(source, &status) == 0 else { return }
@@ -476,14 +498,21 @@ final class TreeSync: OutputSink, @unchecked Sendable {
   }
 
   /// Deletes files (and then empty folders) the site no longer has. Returns how many files went.
-  private func removeFiles(notIn wanted: [String: FileSum]) -> Int {
+  private func removeFiles(notIn wanted: [String: FileSum]) throws -> Int {
     // The listing of the tree made when the build began (see `prepare()`), rather than the digest
     // list: a file put into the tree by hand is named by no list, and the tree must end up
     // holding the site alone. A file this build wrote is wanted, whether the listing saw it or
     // not; one put there by hand while the build ran is left for the next build into this tree.
     var removed = 0
     for relative in existing.files where wanted[relative] == nil {
-      if unlink(target.path + "/" + relative) == 0 { removed += 1 }
+      let path = target.path + "/" + relative
+      if unlink(path) == 0 {
+        removed += 1
+      } else if errno != ENOENT && errno != EISDIR {
+        // Gone already is as good as removed, and a folder now standing there was made by this
+        // build where a file stood (see `createFolder`), or is left to the folders below.
+        throw SiteError.cannotRemove(path: path, reason: String(cString: strerror(errno)))
+      }
     }
     // Deepest first, so a folder is empty when its turn comes; a non-empty one stays.
     for relative in existing.folders.sorted(by: { $0.count > $1.count }) {

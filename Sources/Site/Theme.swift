@@ -13,6 +13,9 @@ public enum SiteError: Error, Sendable, CustomStringConvertible {
   case writeFailed(path: String, reason: String)
   /// A page model could not be handed to the template engine.
   case renderFailed(page: String, reason: String)
+  /// A file in the tree being written that the new site does not have (or a link or digest list
+  /// that must go before the first write) could not be removed.
+  case cannotRemove(path: String, reason: String)
 
   /// A message naming the file and what to do.
   public var description: String {
@@ -28,6 +31,9 @@ public enum SiteError: Error, Sendable, CustomStringConvertible {
       "\(path): cannot be written: \(reason). The previous site is left as it was"
     case .renderFailed(let page, let reason):
       "\(page): cannot be rendered: \(reason)"
+    case .cannotRemove(let path, let reason):
+      "\(path): cannot be removed: \(reason). Remove it by hand, or let the user running permsite "
+        + "write to its folder. The previous site is left as it was"
     }
   }
 }

@@ -291,6 +291,91 @@ import Testing
     #expect(try Self.read(output, "teams/mobile/index.html") == "mobile")
   }
 
+  /// Makes `file` one that `unlink` refuses, as a build meets when run by a user without the right
+  /// to change its folder, and returns what undoes it; nil when this machine cannot (root, where a
+  /// read-only folder does not stop it, on a file system without `chattr +i`).
+  static func makeUnremovable(_ file: URL) -> (() -> Void)? {
+    let folder = file.deletingLastPathComponent().path
+    if geteuid() != 0 {
+      guard chmod(folder, 0o555) == 0 else { return nil }
+      return { _ = chmod(folder, 0o755) }
+    }
+    func chattr(_ flag: String) -> Bool {
+      let process = Process()
+      process.executableURL = URL(fileURLWithPath: "/usr/bin/chattr")
+      process.arguments = [flag, file.path]
+      process.standardError = FileHandle.nullDevice
+      guard (try? process.run()) != nil else { return false }
+      process.waitUntilExit()
+      return process.terminationStatus == 0
+    }
+    return chattr("+i") ? { _ = chattr("-i") } : nil
+  }
+
+  /// Whether `makeUnremovable` works here, tried on a file of its own.
+  static let canMakeUnremovable: Bool = {
+    let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "unremovable-\(UUID().uuidString)")
+    defer { try? FileManager.default.removeItem(at: folder) }
+    let file = folder.appendingPathComponent("probe")
+    guard (try? FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)) != nil,
+      FileManager.default.createFile(atPath: file.path, contents: Data()),
+      let undo = makeUnremovable(file)
+    else { return false }
+    let refused = unlink(file.path) != 0
+    undo()
+    return refused
+  }()
+
+  @Test(.enabled(if: canMakeUnremovable, "needs a read-only folder, or chattr +i as root"))
+  func aStaleFileThatCannotBeRemovedFailsTheBuildWithThePreviousSiteStillPublished() throws {
+    try publishTwice([OutputFile(path: "index.html", text: "one"), OutputFile(path: "gone.html", text: "x")])
+    let stale = root.appendingPathComponent(".output.a/gone.html")
+    let undo = try #require(Self.makeUnremovable(stale))
+    var isUndone = false
+    defer { if !isUndone { undo() } }
+    #expect {
+      try publisher.publish([OutputFile(path: "index.html", text: "two")])
+    } throws: { error in
+      "\(error)".hasPrefix("\(stale.path): cannot be removed: ")
+        && "\(error)".hasSuffix("The previous site is left as it was")
+    }
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: output.path) == ".output.b")
+    #expect(try Self.read(output, "index.html") == "one")
+    // Once it can be removed, the next build into the tree removes it.
+    undo()
+    isUndone = true
+    let outcome = try publisher.publish([OutputFile(path: "index.html", text: "two")])
+    #expect(outcome.removed == 1)
+    #expect(try FileManager.default.contentsOfDirectory(atPath: output.path) == ["index.html"])
+  }
+
+  @Test func aPageBackToWhatItsTreeHeldIsDatedNowNotWhenThatTreeWasWritten() throws {
+    try publisher.publish([
+      OutputFile(path: "page.html", text: "first"), OutputFile(path: "same.html", text: "s"),
+    ])
+    // Tree a's copies get a time no build could give.
+    let old = Date(timeIntervalSince1970: 1_000_000_000)
+    for name in ["page.html", "same.html"] {
+      try FileManager.default.setAttributes(
+        [.modificationDate: old], ofItemAtPath: root.appendingPathComponent(".output.a/\(name)").path)
+    }
+    try publisher.publish([
+      OutputFile(path: "page.html", text: "second"), OutputFile(path: "same.html", text: "s"),
+    ])
+    let secondTime = try Self.modified(output, "page.html")
+    // The page goes back to what tree a holds: nothing is written, but it was not what was served.
+    let outcome = try publisher.publish([
+      OutputFile(path: "page.html", text: "first"), OutputFile(path: "same.html", text: "s"),
+    ])
+    #expect(outcome == .init(written: 0, unchanged: 2, removed: 0))
+    #expect(try FileManager.default.destinationOfSymbolicLink(atPath: output.path) == ".output.a")
+    #expect(try Self.read(output, "page.html") == "first")
+    #expect(try Self.modified(output, "page.html") >= secondTime)
+    // What was served all along keeps its time.
+    #expect(try Self.modified(output, "same.html") == old)
+  }
+
   @Test func aKeyThatCannotBeWrittenFailsTheBuildWithThePreviousSiteStillPublished() throws {
     try publisher.publish(key: "k1") { try $0.write(OutputFile(path: "index.html", text: "one")) }
     // Where the key is written first, a folder: writing it fails.
