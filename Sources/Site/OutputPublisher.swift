@@ -213,6 +213,10 @@ public struct OutputPublisher: Sendable {
     // The list goes before the first write: it must never describe a tree that is half rewritten.
     try removeIfPresent(sumsFile(of: target).path)
     for link in trees.existing.links { try removeIfPresent(target.path + "/" + link) }
+    for folder in trees.existing.foldersWithOtherModes {
+      try FileBytes.restoreMode(
+        folder.isEmpty ? target.path : target.path + "/" + folder, to: FileBytes.folderMode)
+    }
     let sync = TreeSync(
       target: target, reference: trees.published, known: trees.sums, existing: trees.existing)
     try generate(sync)
@@ -416,6 +420,7 @@ final class TreeSync: OutputSink, @unchecked Sendable {
       // If-Modified-Since from it would tell a browser holding the newer page to keep it.
       try Self.markModifiedNow(targetPath + "/" + relative)
     }
+    if !changed { try FileBytes.restoreMode(targetPath + "/" + relative, to: FileBytes.fileMode) }
     lock.lock()
     if changed { outcome.written += 1 } else { outcome.unchanged += 1 }
     lock.unlock()
@@ -529,6 +534,9 @@ struct TreeListing: Sendable {
   /// Symbolic links: no tree of permsite's holds one, and a build removes them before writing
   /// (a link to a folder would have the site's files written outside the tree).
   var links: [String] = []
+  /// Folders (the root as "") whose permissions are not `FileBytes.folderMode`; a build gives
+  /// them back before writing.
+  var foldersWithOtherModes: [String] = []
 
   /// The listing of `root`; empty when it does not exist.
   init(of root: String) {
@@ -551,6 +559,10 @@ struct TreeListing: Sendable {
   private static func walk(root: String, _ relative: String, into listing: inout TreeListing) {
     guard let folder = opendir(relative.isEmpty ? root : root + "/" + relative) else { return }
     defer { closedir(folder) }
+    var status = stat()
+    if fstat(dirfd(folder), &status) == 0 && status.st_mode & 0o7777 != FileBytes.folderMode {
+      listing.foldersWithOtherModes.append(relative)
+    }
     while let entry = readdir(folder) {
       let name = withUnsafeBytes(of: entry.pointee.d_name) {
         String(decoding: $0.prefix { $0 != 0 }, as: UTF8.self)
@@ -751,6 +763,40 @@ final class FileCuts: @unchecked Sendable {
 /// overwritten in place without truncating first, which keeps its blocks: freeing and allocating
 /// them is what costs most on a disk mounted with `discard` (see the README's performance notes).
 enum FileBytes {
+  /// The permissions asked for when a file is made; the process's umask takes from them.
+  private static let newFileMode: mode_t = 0o644
+  /// The permissions asked for when a folder is made (as `FileManager` does).
+  private static let newFolderMode: mode_t = 0o777
+
+  /// The permissions a file made now gets. A tree's files are given them back when they differ
+  /// (changed by hand, or by a copy): a page the web server may no longer read would otherwise
+  /// stay so, whatever the builds wrote into it.
+  static let fileMode: mode_t = newFileMode & ~creationMask
+  /// The permissions a folder made now gets, given back to a tree's folders as `fileMode` is.
+  static let folderMode: mode_t = newFolderMode & ~creationMask
+
+  /// The process's umask, read without changing it (`umask()` can only be read by setting it,
+  /// which would race with files being made on other threads).
+  private static let creationMask: mode_t = {
+    guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+      let line = status.split(separator: "\n").first(where: { $0.hasPrefix("Umask:") }),
+      let mask = mode_t(line.dropFirst("Umask:".count).trimmingCharacters(in: .whitespaces), radix: 8)
+    else { return 0o022 }
+    return mask
+  }()
+
+  /// Gives the file or folder at `path` the permissions `mode` when it has others; a link is
+  /// left alone.
+  static func restoreMode(_ path: String, to mode: mode_t) throws {
+    var status = stat()
+    guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) != S_IFLNK,
+      status.st_mode & 0o7777 != mode
+    else { return }
+    guard chmod(path, mode) == 0 else {
+      throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+    }
+  }
+
   /// Makes the file at `path` start with `bytes`, calling `makeFolder` when its folder is missing
   /// (or a file stands in the way of it), and returns whether it is longer than `bytes`: its old
   /// end is left for the caller to cut (see `FileCuts`).
@@ -765,11 +811,11 @@ enum FileBytes {
     mayRemoveFolder: () -> Bool = { true }
   ) throws -> Bool {
     let flags = O_WRONLY | O_CREAT | O_NOFOLLOW
-    var descriptor = open(path, flags, 0o644)
+    var descriptor = open(path, flags, newFileMode)
     // A folder above the file missing (ENOENT), or a file standing where one goes (ENOTDIR).
     if descriptor < 0 && (errno == ENOENT || errno == ENOTDIR) {
       try makeFolder()
-      descriptor = open(path, flags, 0o644)
+      descriptor = open(path, flags, newFileMode)
     }
     func failure() -> SiteError {
       SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
@@ -777,14 +823,15 @@ enum FileBytes {
     /// Removes what is at `path` and makes an empty file there.
     func madeAnew() throws -> Int32 {
       try? FileManager.default.removeItem(atPath: path)
-      let made = open(path, flags | O_EXCL, 0o644)
+      let made = open(path, flags | O_EXCL, newFileMode)
       guard made >= 0 else { throw failure() }
       return made
     }
     var status = stat()
-    // A link (ELOOP), or a folder where the file goes (EISDIR) unless `mayRemoveFolder` says it
-    // holds what must stay: neither is the tree's own.
-    if descriptor < 0 && (errno == ELOOP || (errno == EISDIR && mayRemoveFolder())) {
+    // A link (ELOOP), a folder where the file goes (EISDIR) unless `mayRemoveFolder` says it
+    // holds what must stay, or a file whose permissions were taken away by hand (EACCES, for a
+    // build not run by root): none is the tree's own.
+    if descriptor < 0 && (errno == ELOOP || errno == EACCES || (errno == EISDIR && mayRemoveFolder())) {
       descriptor = try madeAnew()
     } else {
       guard descriptor >= 0 else { throw failure() }
@@ -796,6 +843,11 @@ enum FileBytes {
         close(descriptor)
         descriptor = try madeAnew()
         status = stat()
+      } else if status.st_mode & 0o7777 != fileMode {
+        guard fchmod(descriptor, fileMode) == 0 else {
+          close(descriptor)
+          throw failure()
+        }
       }
     }
     defer { close(descriptor) }

@@ -376,6 +376,48 @@ import Testing
     #expect(try Self.modified(output, "same.html") == old)
   }
 
+  static func mode(_ url: URL) throws -> mode_t {
+    var status = stat()
+    guard lstat(url.path, &status) == 0 else { throw CocoaError(.fileNoSuchFile) }
+    return status.st_mode & 0o7777
+  }
+
+  @Test func theModesAFileAndAFolderAreMadeWithAreThoseOfNewOnes() throws {
+    let file = root.appendingPathComponent("probe")
+    let descriptor = open(file.path, O_WRONLY | O_CREAT | O_EXCL, 0o644)
+    close(descriptor)
+    #expect(try Self.mode(file) == FileBytes.fileMode)
+    let folder = root.appendingPathComponent("folder")
+    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: false)
+    #expect(try Self.mode(folder) == FileBytes.folderMode)
+  }
+
+  @Test func permissionsChangedByHandInATreeAreGivenBack() throws {
+    let files = [
+      OutputFile(path: "index.html", text: "home"), OutputFile(path: "teams/a/index.html", text: "a"),
+      OutputFile(path: "charts/a.svg", text: "<svg/>"),
+    ]
+    try publishTwice(files)
+    let tree = root.appendingPathComponent(".output.a")
+    chmod(tree.appendingPathComponent("index.html").path, 0)
+    chmod(tree.appendingPathComponent("charts/a.svg").path, 0o600)
+    chmod(tree.appendingPathComponent("teams").path, 0o700)
+    chmod(tree.path, 0o750)
+    let outcome = try publisher.publish([
+      OutputFile(path: "index.html", text: "home, changed"),
+      OutputFile(path: "teams/a/index.html", text: "a"),
+      OutputFile(path: "charts/a.svg", text: "<svg/>"),
+    ])
+    #expect(outcome == .init(written: 1, unchanged: 2, removed: 0))
+    #expect(try Self.read(output, "index.html") == "home, changed")
+    for path in ["index.html", "charts/a.svg", "teams/a/index.html"] {
+      #expect(try Self.mode(tree.appendingPathComponent(path)) == FileBytes.fileMode, "\(path)")
+    }
+    for path in ["", "teams", "teams/a", "charts"] {
+      #expect(try Self.mode(tree.appendingPathComponent(path)) == FileBytes.folderMode, "\(path)")
+    }
+  }
+
   @Test func aKeyThatCannotBeWrittenFailsTheBuildWithThePreviousSiteStillPublished() throws {
     try publisher.publish(key: "k1") { try $0.write(OutputFile(path: "index.html", text: "one")) }
     // Where the key is written first, a folder: writing it fails.
