@@ -60,7 +60,7 @@ let package = Package(
       name: "Site",
       dependencies: [
         "Model", "Analysis", "Markdown", "Charts",
-        "TemplateEngine",
+        "TemplateEngine", "CPageCache",
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: releaseOptimisation
@@ -81,6 +81,8 @@ let package = Package(
       name: "permsite", dependencies: ["PermsiteKit"], swiftSettings: releaseOptimisation),
     // Byte searches sixteen bytes at a time, in C with SSE2 (a plain loop elsewhere).
     .target(name: "CByteScan"),
+    // Whether a file's pages are in the page cache (Linux's `cachestat`, which Swift cannot call).
+    .target(name: "CPageCache"),
     // A compiled Mustache renderer over typed contexts, writing UTF-8 bytes.
     .target(name: "TemplateEngine", dependencies: ["CByteScan"], swiftSettings: releaseOptimisation),
     // Pages per second for a realistic page: `swift build -c release --product TemplateEngineBench`.
@@ -111,7 +113,8 @@ let package = Package(
     .testTarget(name: "AnalysisTests", dependencies: ["Analysis", "Model"]),
     .testTarget(name: "ChartsTests", dependencies: ["Charts"], resources: [.copy("Golden")]),
     .testTarget(
-      name: "SiteTests", dependencies: ["Site", "Analysis", "Model", "TemplateEngine"], exclude: ["Golden"]),
+      name: "SiteTests", dependencies: ["Site", "Analysis", "Model", "TemplateEngine", "CPageCache"],
+      exclude: ["Golden"]),
     .testTarget(name: "SampleTests", dependencies: ["Sample", "Model"]),
     .testTarget(name: "TemplateEngineTests", dependencies: ["TemplateEngine"], resources: [.copy("Spec")]),
     .testTarget(

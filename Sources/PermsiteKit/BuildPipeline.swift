@@ -79,8 +79,6 @@ public struct BuildPipeline {
     // What is published now is read on another core while this one starts on the snapshots.
     let publisher = OutputPublisher(output: options.output)
     let preparation = publisher.prepare()
-    // A build that fails, or finds the site up to date, leaves no thread reading ahead for nothing.
-    defer { preparation.stopReadingAhead() }
     let folder = try step("read site folder") {
       let folder = try SiteFolderReader(root: options.site).read()
       for warning in folder.warnings { logger.warning("\(warning)") }

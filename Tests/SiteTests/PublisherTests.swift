@@ -1,3 +1,4 @@
+import CPageCache
 import Foundation
 import Testing
 
@@ -445,6 +446,60 @@ import Testing
     // Had the list of tree a survived, "one" would look already written there.
     try publisher.publish([OutputFile(path: "index.html", text: "one")])
     #expect(try Self.read(output, "index.html") == "one")
+  }
+
+  /// Writes `text` to a new file at `path`, flushed to the disk and dropped from the page cache
+  /// (as a tree written two nights before is found); returns whether the page cache says so.
+  static func writeOutOfTheCache(_ text: [UInt8], at path: String) throws -> Bool {
+    let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
+    defer { close(descriptor) }
+    #expect(text.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) } == text.count)
+    #expect(fsync(descriptor) == 0)
+    _ = posix_fadvise(descriptor, 0, 0, POSIX_FADV_DONTNEED)
+    return permsite_cached_pages(descriptor, 0, Int64(max(text.count, 1))) == 0
+  }
+
+  static func bytes(_ count: Int, _ letter: Character) -> [UInt8] {
+    (0..<count).map { UInt8(ascii: $0 % 100 == 99 ? "\n" : letter.unicodeScalars.first!) }
+  }
+
+  @Test func thePageCacheTellsAFileJustWrittenFromOneDroppedFromIt() throws {
+    let path = root.appendingPathComponent("page.html").path
+    let isOut = try Self.writeOutOfTheCache(Self.bytes(10_000, "a"), at: path)
+    let descriptor = open(path, O_RDWR)
+    defer { close(descriptor) }
+    let before = permsite_cached_pages(descriptor, 8192, 4096)
+    // A kernel without `cachestat` (before Linux 6.5) cannot tell: the writes then fill every
+    // last page, which is right, only slower.
+    guard before >= 0 else { return }
+    #expect(isOut && before == 0)
+    #expect(pwrite(descriptor, "b", 1, 9_000) == 1)
+    #expect(permsite_cached_pages(descriptor, 8192, 4096) == 1)
+  }
+
+  @Test(arguments: [
+    // (old size, new size): shorter within the last old page; shorter by more than a page; the
+    // new end on a page boundary; longer, ending past the old end's page; longer within the
+    // page of the old end; the same size; empty.
+    (10_000, 9_000), (10_000, 5_000), (10_000, 8_192), (10_000, 13_000), (10_000, 10_100),
+    (10_000, 10_000), (10_000, 0), (4_096, 100),
+  ])
+  func aFileOverwrittenOutOfTheCacheHoldsExactlyItsNewBytes(sizes: (old: Int, new: Int)) throws {
+    let path = root.appendingPathComponent("page.html").path
+    _ = try Self.writeOutOfTheCache(Self.bytes(sizes.old, "o"), at: path)
+    // Where the page cache cannot drop files (tmpfs), or cannot tell, the other way is taken.
+    let page = FileBytes.pageSize
+    let descriptor = open(path, O_RDONLY)
+    let isLastPageCached = permsite_cached_pages(descriptor, Int64(sizes.new / page * page), Int64(page)) == 1
+    close(descriptor)
+    let new = Self.bytes(sizes.new, "n")
+    let needsCut = try new.withUnsafeBytes { try FileBytes.replace(path, with: $0, makeFolder: {}) }
+    // What is longer than what was written (the new bytes, or all of their last page when it was
+    // out of the cache) is left to the caller to cut.
+    let written = isLastPageCached ? sizes.new : (sizes.new + page - 1) / page * page
+    #expect(needsCut == (sizes.old > written))
+    if needsCut { #expect(truncate(path, off_t(sizes.new)) == 0) }
+    #expect(try Data(contentsOf: URL(fileURLWithPath: path)) == Data(new))
   }
 
   @Test func twoFilesWithTheSameBytesButDifferentSizesOrOrderHaveDifferentSums() {
