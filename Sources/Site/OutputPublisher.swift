@@ -156,15 +156,13 @@ public struct OutputPublisher: Sendable {
       throw SiteError.writeFailed(path: parent.path, reason: error.localizedDescription)
     }
     let published = try publishedTree()
-    let trees = preparation?.trees(publishedAt: published) ?? readTrees(publishedAt: published)
+    var trees = preparation?.trees(publishedAt: published) ?? readTrees(publishedAt: published)
     let target = trees.target
     // The list goes before the first write: it must never describe a tree that is half rewritten.
     try removeIfPresent(sumsFile(of: target).path)
+    // Folders first, so that what is in them can be listed and removed.
+    try trees.existing.mendFolders(of: target.path)
     for link in trees.existing.links { try removeIfPresent(target.path + "/" + link) }
-    for folder in trees.existing.foldersWithOtherModes {
-      try FileBytes.restoreMode(
-        folder.isEmpty ? target.path : target.path + "/" + folder, to: FileBytes.folderMode)
-    }
     let sync = TreeSync(
       target: target, reference: trees.published, known: trees.sums, existing: trees.existing)
     try generate(sync)
@@ -342,9 +340,16 @@ final class TreeSync: OutputSink, @unchecked Sendable {
     lock.unlock()
     guard isNew else { throw SiteError.writeFailed(path: relative, reason: "generated twice") }
     let known = self.known[relative]
-    let changed = known?.target != sum
+    let path = targetPath + "/" + relative
+    var changed = known?.target != sum
+    if !changed {
+      // Same bytes as the tree holds: only its permissions and time may need mending. One with
+      // other hard links (a `cp -al` copy) is written anew instead, as a changed one would be:
+      // mending the shared inode would change the copy too.
+      changed = try !mendUnchangedFile(
+        at: path, isServedAsIs: referencePath == nil || known?.reference == sum)
+    }
     if changed {
-      let path = targetPath + "/" + relative
       let isLonger = try FileBytes.replace(
         path, with: contents,
         makeFolder: {
@@ -359,13 +364,7 @@ final class TreeSync: OutputSink, @unchecked Sendable {
       } else if let timeSource {
         Self.copyModificationTime(from: timeSource, to: path)
       }
-    } else if referencePath != nil && known?.reference != sum {
-      // The target already holds these bytes from two builds ago, but the published site served
-      // others since: left alone, the page's time would go back, and a server answering
-      // If-Modified-Since from it would tell a browser holding the newer page to keep it.
-      try Self.markModifiedNow(targetPath + "/" + relative)
     }
-    if !changed { try FileBytes.restoreMode(targetPath + "/" + relative, to: FileBytes.fileMode) }
     lock.lock()
     if changed { outcome.written += 1 } else { outcome.unchanged += 1 }
     lock.unlock()
@@ -433,11 +432,28 @@ final class TreeSync: OutputSink, @unchecked Sendable {
     }
   }
 
-  /// Gives the file at `path` the present time as its modification time.
-  private static func markModifiedNow(_ path: String) throws {
-    guard utimensat(AT_FDCWD, path, nil, AT_SYMLINK_NOFOLLOW) == 0 else {
-      throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+  /// Gives the unchanged file at `path` back the permissions of a new file, and the present
+  /// time unless `isServedAsIs` (the published tree serves the same bytes); returns false, having
+  /// changed nothing, when the file must be written anew: gone, not a plain file, or hard-linked.
+  private func mendUnchangedFile(at path: String, isServedAsIs: Bool) throws -> Bool {
+    var status = stat()
+    guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_nlink == 1 else {
+      return false
     }
+    func failure() -> SiteError {
+      SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+    }
+    if let mode = FileBytes.mended(status.st_mode, to: FileBytes.fileMode) {
+      guard chmod(path, mode) == 0 else { throw failure() }
+    }
+    // The tree holds these bytes from two builds ago, but the published site served others
+    // since: left alone, the page's time would go back, and a server answering If-Modified-Since
+    // from it would tell a browser holding the newer page to keep it. (With the published tree's
+    // digest list lost, every unchanged file is taken for such a one: rsync then sends them once.)
+    if !isServedAsIs {
+      guard utimensat(AT_FDCWD, path, nil, AT_SYMLINK_NOFOLLOW) == 0 else { throw failure() }
+    }
+    return true
   }
 
   fileprivate static func copyModificationTime(from source: String, to destination: String) {
@@ -458,9 +474,10 @@ final class TreeSync: OutputSink, @unchecked Sendable {
       let path = target.path + "/" + relative
       if unlink(path) == 0 {
         removed += 1
-      } else if errno != ENOENT && errno != EISDIR {
-        // Gone already is as good as removed, and a folder now standing there was made by this
-        // build where a file stood (see `createFolder`), or is left to the folders below.
+      } else if errno != ENOENT && errno != ENOTDIR && errno != EISDIR {
+        // Gone already is as good as removed: with its folder, when this build wrote a file where
+        // the folder stood (ENOTDIR). A folder now standing there was made by this build where a
+        // file stood (see `createFolder`), or is left to the folders below.
         throw SiteError.cannotRemove(path: path, reason: String(cString: strerror(errno)))
       }
     }
@@ -480,8 +497,35 @@ struct TreeListing: Sendable {
   /// (a link to a folder would have the site's files written outside the tree).
   var links: [String] = []
   /// Folders (the root as "") whose permissions are not `FileBytes.folderMode`; a build gives
-  /// them back before writing.
+  /// them back before writing (see `mendFolders(of:)`).
   var foldersWithOtherModes: [String] = []
+  /// Folders among those that could not be read (a build not run by root, after a `chmod 000`):
+  /// listed once their permissions are mended.
+  var unreadFolders: [String] = []
+
+  /// Gives the folders of `foldersWithOtherModes` below `root` the permissions of new ones, and
+  /// adds what the folders that could not be read hold.
+  mutating func mendFolders(of root: String) throws {
+    // Listing a folder once mended may find more below it; each is mended and listed once.
+    var mended = Set<String>()
+    while !foldersWithOtherModes.isEmpty {
+      let mending = foldersWithOtherModes.filter { mended.insert($0).inserted }
+      let unread = unreadFolders
+      foldersWithOtherModes = []
+      unreadFolders = []
+      for folder in mending {
+        let path = folder.isEmpty ? root : root + "/" + folder
+        var status = stat()
+        guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else { continue }
+        if let mode = FileBytes.mended(status.st_mode, to: FileBytes.folderMode) {
+          guard chmod(path, mode) == 0 else {
+            throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+          }
+        }
+      }
+      for folder in unread where mending.contains(folder) { Self.walk(root: root, folder, into: &self) }
+    }
+  }
 
   /// The listing of `root`; empty when it does not exist.
   init(of root: String) {
@@ -502,10 +546,18 @@ struct TreeListing: Sendable {
   /// Lists with `readdir`, which names each entry's type without a `stat` per file: the tree
   /// holds one file per principal.
   private static func walk(root: String, _ relative: String, into listing: inout TreeListing) {
-    guard let folder = opendir(relative.isEmpty ? root : root + "/" + relative) else { return }
+    guard let folder = opendir(relative.isEmpty ? root : root + "/" + relative) else {
+      // Its permissions taken away: mended before the first write, then listed.
+      if errno == EACCES {
+        listing.foldersWithOtherModes.append(relative)
+        listing.unreadFolders.append(relative)
+      }
+      return
+    }
     defer { closedir(folder) }
     var status = stat()
-    if fstat(dirfd(folder), &status) == 0 && status.st_mode & 0o7777 != FileBytes.folderMode {
+    if fstat(dirfd(folder), &status) == 0 && FileBytes.mended(status.st_mode, to: FileBytes.folderMode) != nil
+    {
       listing.foldersWithOtherModes.append(relative)
     }
     while let entry = readdir(folder) {
@@ -730,16 +782,11 @@ enum FileBytes {
     return mask
   }()
 
-  /// Gives the file or folder at `path` the permissions `mode` when it has others; a link is
-  /// left alone.
-  static func restoreMode(_ path: String, to mode: mode_t) throws {
-    var status = stat()
-    guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) != S_IFLNK,
-      status.st_mode & 0o7777 != mode
-    else { return }
-    guard chmod(path, mode) == 0 else {
-      throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
-    }
+  /// The mode to give a file or folder whose mode is `current` so that its permissions are
+  /// `permissions` (the setgid and sticky bits it has kept: a setgid folder gives new pages the
+  /// web server's group); nil when they already are.
+  static func mended(_ current: mode_t, to permissions: mode_t) -> mode_t? {
+    current & 0o777 == permissions ? nil : (current & 0o7000) | permissions
   }
 
   /// Makes the file at `path` start with `bytes`, calling `makeFolder` when its folder is missing
@@ -767,9 +814,16 @@ enum FileBytes {
     }
     /// Removes what is at `path` and makes an empty file there.
     func madeAnew() throws -> Int32 {
-      try? FileManager.default.removeItem(atPath: path)
+      var removal: (any Error)?
+      do { try FileManager.default.removeItem(atPath: path) } catch { removal = error }
       let made = open(path, flags | O_EXCL, newFileMode)
-      guard made >= 0 else { throw failure() }
+      guard made >= 0 else {
+        // What kept the old one there says more than that it is still there.
+        if errno == EEXIST, let removal {
+          throw SiteError.writeFailed(path: path, reason: removal.localizedDescription)
+        }
+        throw failure()
+      }
       return made
     }
     var status = stat()
@@ -788,8 +842,8 @@ enum FileBytes {
         close(descriptor)
         descriptor = try madeAnew()
         status = stat()
-      } else if status.st_mode & 0o7777 != fileMode {
-        guard fchmod(descriptor, fileMode) == 0 else {
+      } else if let mode = mended(status.st_mode, to: fileMode) {
+        guard fchmod(descriptor, mode) == 0 else {
           close(descriptor)
           throw failure()
         }

@@ -32,8 +32,8 @@ public enum SiteError: Error, Sendable, CustomStringConvertible {
     case .renderFailed(let page, let reason):
       "\(page): cannot be rendered: \(reason)"
     case .cannotRemove(let path, let reason):
-      "\(path): cannot be removed: \(reason). Remove it by hand, or let the user running permsite "
-        + "write to its folder. The previous site is left as it was"
+      "\(path): cannot be removed: \(reason). Remove it by hand: the user running permsite may not "
+        + "change its folder, or the file is immutable (see lsattr). The previous site is left as it was"
     }
   }
 }
