@@ -1,7 +1,6 @@
 import CPageCache
 import Foundation
 import Model
-import Synchronization
 
 #if canImport(Glibc)
   import Glibc
