@@ -188,7 +188,7 @@ public struct OutputPublisher: Sendable {
   /// Removes the file (or link) at `path`; throws when it is there and stays.
   private func removeIfPresent(_ path: String) throws {
     guard unlink(path) == 0 || errno == ENOENT else {
-      throw SiteError.cannotRemove(path: path, reason: String(cString: strerror(errno)))
+      throw SiteError.cannotRemove(path: path, reason: systemErrorText())
     }
   }
 
@@ -200,7 +200,7 @@ public struct OutputPublisher: Sendable {
       throw SiteError.writeFailed(path: temporary.path, reason: error.localizedDescription)
     }
     guard rename(temporary.path, keyFile.path) == 0 else {
-      throw SiteError.writeFailed(path: keyFile.path, reason: String(cString: strerror(errno)))
+      throw SiteError.writeFailed(path: keyFile.path, reason: systemErrorText())
     }
   }
 
@@ -258,10 +258,10 @@ public struct OutputPublisher: Sendable {
     let temporary = parent.appendingPathComponent(".\(name).link")
     unlink(temporary.path)
     guard symlink(target.lastPathComponent, temporary.path) == 0 else {
-      throw SiteError.writeFailed(path: temporary.path, reason: String(cString: strerror(errno)))
+      throw SiteError.writeFailed(path: temporary.path, reason: systemErrorText())
     }
     guard rename(temporary.path, output.path) == 0 else {
-      let reason = String(cString: strerror(errno))
+      let reason = systemErrorText()
       unlink(temporary.path)
       throw SiteError.writeFailed(path: output.path, reason: reason)
     }
@@ -439,18 +439,15 @@ final class TreeSync: OutputSink, @unchecked Sendable {
     guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFREG, status.st_nlink == 1 else {
       return false
     }
-    func failure() -> SiteError {
-      SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
-    }
-    if let mode = FileBytes.mended(status.st_mode, to: FileBytes.fileMode) {
-      guard chmod(path, mode) == 0 else { throw failure() }
-    }
+    try FileBytes.mendPermissions(of: path, currentMode: status.st_mode, to: FileBytes.fileMode)
     // The tree holds these bytes from two builds ago, but the published site served others
     // since: left alone, the page's time would go back, and a server answering If-Modified-Since
     // from it would tell a browser holding the newer page to keep it. (With the published tree's
     // digest list lost, every unchanged file is taken for such a one: rsync then sends them once.)
     if !isServedAsIs {
-      guard utimensat(AT_FDCWD, path, nil, AT_SYMLINK_NOFOLLOW) == 0 else { throw failure() }
+      guard utimensat(AT_FDCWD, path, nil, AT_SYMLINK_NOFOLLOW) == 0 else {
+        throw SiteError.writeFailed(path: path, reason: systemErrorText())
+      }
     }
     return true
   }
@@ -477,7 +474,7 @@ final class TreeSync: OutputSink, @unchecked Sendable {
         // Gone already is as good as removed: with its folder, when this build wrote a file where
         // the folder stood (ENOTDIR). A folder now standing there was made by this build where a
         // file stood (see `createFolder`), or is left to the folders below.
-        throw SiteError.cannotRemove(path: path, reason: String(cString: strerror(errno)))
+        throw SiteError.cannotRemove(path: path, reason: systemErrorText())
       }
     }
     // Deepest first, so a folder is empty when its turn comes; a non-empty one stays.
@@ -516,11 +513,7 @@ struct TreeListing: Sendable {
         let path = folder.isEmpty ? root : root + "/" + folder
         var status = stat()
         guard lstat(path, &status) == 0, (status.st_mode & S_IFMT) == S_IFDIR else { continue }
-        if let mode = FileBytes.mended(status.st_mode, to: FileBytes.folderMode) {
-          guard chmod(path, mode) == 0 else {
-            throw SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
-          }
-        }
+        try FileBytes.mendPermissions(of: path, currentMode: status.st_mode, to: FileBytes.folderMode)
       }
       for folder in unread where mending.contains(folder) { Self.walk(root: root, folder, into: &self) }
     }
@@ -693,7 +686,7 @@ enum TreeSums {
       throw SiteError.writeFailed(path: temporary.path, reason: error.localizedDescription)
     }
     guard rename(temporary.path, url.path) == 0 else {
-      throw SiteError.writeFailed(path: url.path, reason: String(cString: strerror(errno)))
+      throw SiteError.writeFailed(path: url.path, reason: systemErrorText())
     }
   }
 }
@@ -736,7 +729,7 @@ final class FileCuts: @unchecked Sendable {
   func cut(_ path: String, to size: Int, thenTakingTimeFrom timeSource: String?) {
     queue.async { [self] in
       guard truncate(path, off_t(size)) == 0 else {
-        let error = SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+        let error = SiteError.writeFailed(path: path, reason: systemErrorText())
         lock.lock()
         if firstError == nil { firstError = error }
         lock.unlock()
@@ -754,6 +747,9 @@ final class FileCuts: @unchecked Sendable {
     if let firstError { throw firstError }
   }
 }
+
+/// What the last failed system call left in `errno`, as a reason to print.
+private func systemErrorText() -> String { String(cString: strerror(errno)) }
 
 /// Writing files with plain POSIX calls: one open per file and no reads. A changed file is
 /// overwritten in place without truncating first, which keeps its blocks: freeing and allocating
@@ -788,6 +784,15 @@ enum FileBytes {
     current & 0o777 == permissions ? nil : (current & 0o7000) | permissions
   }
 
+  /// Gives the file or folder at `path`, whose mode is `currentMode`, the permissions
+  /// `permissions` when it has others (see `mended(_:to:)`).
+  static func mendPermissions(of path: String, currentMode: mode_t, to permissions: mode_t) throws {
+    guard let mode = mended(currentMode, to: permissions) else { return }
+    guard chmod(path, mode) == 0 else {
+      throw SiteError.writeFailed(path: path, reason: systemErrorText())
+    }
+  }
+
   /// Makes the file at `path` start with `bytes`, calling `makeFolder` when its folder is missing
   /// (or a file stands in the way of it), and returns whether it is longer than `bytes`: its old
   /// end is left for the caller to cut (see `FileCuts`).
@@ -809,7 +814,7 @@ enum FileBytes {
       descriptor = open(path, flags, newFileMode)
     }
     func failure() -> SiteError {
-      SiteError.writeFailed(path: path, reason: String(cString: strerror(errno)))
+      SiteError.writeFailed(path: path, reason: systemErrorText())
     }
     /// Removes what is at `path` and makes an empty file there.
     func madeAnew() throws -> Int32 {
@@ -910,7 +915,7 @@ enum FileBytes {
       }
       guard written > 0 else {
         throw SiteError.writeFailed(
-          path: path, reason: written < 0 ? String(cString: strerror(errno)) : "nothing written (disk full?)")
+          path: path, reason: written < 0 ? systemErrorText() : "nothing written (disk full?)")
       }
       offset += written
     }
